@@ -1,0 +1,11 @@
+/** Unit tests: next to the code, no network, database or IPFS. */
+module.exports = {
+  testEnvironment: 'node',
+  roots: ['<rootDir>/src'],
+  testMatch: ['**/*.test.ts'],
+  transform: {
+    // TS151002: ts-jest's notice about module "node16" without isolatedModules; type checking stays on.
+    '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json', diagnostics: { ignoreCodes: [151002] } }],
+  },
+  collectCoverageFrom: ['src/**/*.ts', '!src/**/*.test.ts'],
+};

@@ -1,0 +1,40 @@
+import { ChaincodeError, ERROR_CODES, ErrorCode, chaincodeError, errorCodeOf, invalidArgument, isErrorCode } from './errors';
+
+describe('error catalogue', () => {
+  it('lists the stable codes shared with the gateway', () => {
+    expect([...ERROR_CODES].sort()).toEqual(['FORBIDDEN', 'INTERNAL', 'INVALID_ARGUMENT', 'INVOICE_EXISTS', 'INVOICE_NOT_FOUND']);
+  });
+
+  it('uses each code as its own value', () => {
+    for (const [key, value] of Object.entries(ErrorCode)) {
+      expect(value).toBe(key);
+      expect(value).toMatch(/^[A-Z][A-Z_]*$/);
+    }
+  });
+
+  it('builds messages as `CODE: detail`', () => {
+    const error = chaincodeError(ErrorCode.INVOICE_EXISTS, 'invoice 1/2 was already issued');
+    expect(error).toBeInstanceOf(Error);
+    expect(error).toBeInstanceOf(ChaincodeError);
+    expect(error.message).toBe('INVOICE_EXISTS: invoice 1/2 was already issued');
+    expect(error.code).toBe('INVOICE_EXISTS');
+    expect(error.detail).toBe('invoice 1/2 was already issued');
+  });
+
+  it('names the field in INVALID_ARGUMENT messages', () => {
+    expect(invalidArgument('payment.selfPay', 'must not be negative').message).toBe(
+      'INVALID_ARGUMENT: payment.selfPay must not be negative',
+    );
+  });
+
+  it('reads the code back from a message', () => {
+    for (const code of ERROR_CODES) {
+      expect(errorCodeOf(chaincodeError(code, 'x').message)).toBe(code);
+    }
+    expect(errorCodeOf('something else: went wrong')).toBeUndefined();
+    expect(errorCodeOf('INVALID_ARGUMENT without separator')).toBeUndefined();
+    expect(errorCodeOf(': nothing')).toBeUndefined();
+    expect(isErrorCode('FORBIDDEN')).toBe(true);
+    expect(isErrorCode('forbidden')).toBe(false);
+  });
+});

@@ -1,0 +1,128 @@
+/**
+ * Small parsing primitives: each turns an `unknown` into a typed value or throws
+ * `INVALID_ARGUMENT: <path> ...` naming the exact field path.
+ */
+import { invalidArgument } from './errors';
+
+export type UnknownRecord = Readonly<Record<string, unknown>>;
+
+/** `prefix.key`, or `key` at the top level. */
+export function fieldPath(prefix: string, key: string): string {
+  return prefix === '' ? key : `${prefix}.${key}`;
+}
+
+export function isRecord(value: unknown): value is UnknownRecord {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+export function describeType(value: unknown): string {
+  if (value === null) {
+    return 'null';
+  }
+  if (Array.isArray(value)) {
+    return 'an array';
+  }
+  return `a ${typeof value}`;
+}
+
+/** A JSON object (not null, not an array). */
+export function expectRecord(value: unknown, path: string): UnknownRecord {
+  if (!isRecord(value)) {
+    throw invalidArgument(path, `must be a JSON object, got ${describeType(value)}`);
+  }
+  return value;
+}
+
+/** Rejects fields the schema does not know, so nothing unchecked reaches the ledger. */
+export function rejectUnknownFields(record: UnknownRecord, allowed: readonly string[], prefix: string): void {
+  const known = new Set(allowed);
+  const unknown = Object.keys(record)
+    .filter((key) => !known.has(key))
+    .sort();
+  const first = unknown[0];
+  if (first !== undefined) {
+    throw invalidArgument(fieldPath(prefix, first), 'is not an accepted field');
+  }
+}
+
+/** The value of an own property, failing with `<path> is required` when absent. */
+export function requiredField(record: UnknownRecord, key: string, prefix: string): unknown {
+  if (!Object.prototype.hasOwnProperty.call(record, key) || record[key] === undefined) {
+    throw invalidArgument(fieldPath(prefix, key), 'is required');
+  }
+  return record[key];
+}
+
+export function expectString(value: unknown, path: string): string {
+  if (typeof value !== 'string') {
+    throw invalidArgument(path, `must be a string, got ${describeType(value)}`);
+  }
+  return value;
+}
+
+/** A string matching `pattern` completely; `expected` describes the rule in the message. */
+export function expectPattern(value: unknown, path: string, pattern: RegExp, expected: string): string {
+  const text = expectString(value, path);
+  if (!pattern.test(text)) {
+    throw invalidArgument(path, `must be ${expected}`);
+  }
+  return text;
+}
+
+export function expectOneOf<T extends string>(value: unknown, path: string, allowed: readonly T[]): T {
+  const text = expectString(value, path);
+  const match = allowed.find((candidate) => candidate === text);
+  if (match === undefined) {
+    throw invalidArgument(path, `must be one of ${allowed.join(', ')}`);
+  }
+  return match;
+}
+
+// C0 and C1 control characters, plus line and paragraph separators.
+const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/u;
+
+/**
+ * Human-readable text: `min..max` characters (Unicode code points), no control
+ * characters, no leading or trailing white space.
+ */
+export function expectText(value: unknown, path: string, min: number, max: number): string {
+  const text = expectString(value, path);
+  const length = [...text].length;
+  if (length < min || length > max) {
+    throw invalidArgument(path, `must be ${min}..${max} characters long, got ${length}`);
+  }
+  if (CONTROL_CHARACTERS.test(text)) {
+    throw invalidArgument(path, 'must not contain control characters');
+  }
+  if (text.trim() !== text) {
+    throw invalidArgument(path, 'must not start or end with white space');
+  }
+  return text;
+}
+
+/** Lowercase hexadecimal SM3 digest or HMAC (32 bytes). */
+export const HEX64 = /^[0-9a-f]{64}$/;
+
+export function expectHex64(value: unknown, path: string): string {
+  return expectPattern(value, path, HEX64, '64 lowercase hexadecimal characters');
+}
+
+// CIDv0 (base58btc, "Qm...") or CIDv1 in the usual multibase encodings:
+// base32 lower ("b..."), base36 ("k..."), base58btc ("z...").
+const CID = /^(?:Qm[1-9A-HJ-NP-Za-km-z]{44}|b[a-z2-7]{50,120}|k[0-9a-z]{45,120}|z[1-9A-HJ-NP-Za-km-z]{45,120})$/;
+
+export function expectCid(value: unknown, path: string): string {
+  return expectPattern(value, path, CID, 'an IPFS CID (CIDv0 "Qm..." or CIDv1 in base32, base36 or base58btc)');
+}
+
+/** ISO-8601 UTC with milliseconds, as produced by `Date.prototype.toISOString`. */
+export const ISO_TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+
+export function expectIsoTimestamp(value: unknown, path: string): string {
+  const text = expectPattern(value, path, ISO_TIMESTAMP, 'an ISO-8601 UTC timestamp with milliseconds');
+  const parsed = new Date(text);
+  if (Number.isNaN(parsed.getTime()) || parsed.toISOString() !== text) {
+    throw invalidArgument(path, 'must be a valid calendar date and time');
+  }
+  return text;
+}

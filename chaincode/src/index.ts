@@ -1,0 +1,3 @@
+import { InvoiceContract } from './contracts/invoice-contract';
+
+export const contracts = [InvoiceContract];

@@ -1,0 +1,31 @@
+/**
+ * The part of the Fabric chaincode stub the ledger layer uses. The real
+ * `ChaincodeStub` satisfies it (checked wherever the contract passes `ctx.stub`),
+ * and tests can implement it in memory.
+ */
+
+/**
+ * A protobuf timestamp as the shim hands it out: `seconds` is a `Long` from
+ * `getTxTimestamp()` but a plain number (or numeric string) in history entries.
+ */
+export interface TimestampLike {
+  readonly seconds: unknown;
+  readonly nanos: unknown;
+}
+
+export interface KeyModificationLike {
+  readonly txId: string;
+  readonly isDelete: boolean;
+  readonly value: Uint8Array;
+  readonly timestamp: TimestampLike;
+}
+
+export interface LedgerStub {
+  getState(key: string): Promise<Uint8Array>;
+  putState(key: string, value: Uint8Array): Promise<void>;
+  createCompositeKey(objectType: string, attributes: string[]): string;
+  getTxID(): string;
+  getTxTimestamp(): TimestampLike;
+  setEvent(name: string, payload: Uint8Array): void;
+  getHistoryForKey(key: string): AsyncIterable<KeyModificationLike>;
+}

@@ -1,0 +1,61 @@
+import type { Request, RequestHandler } from 'express';
+import { AppError } from '../http/errors';
+import { canIssueInvoices, type Role, type User } from './roles';
+import { verifyToken } from './tokens';
+import type { UserDirectory } from './users';
+
+const authenticated = new WeakMap<Request, User>();
+
+/** The user that `authenticate` attached to the request. */
+export function currentUser(req: Request): User {
+  const user = authenticated.get(req);
+  if (!user) throw new AppError('UNAUTHENTICATED', 'authentication required');
+  return user;
+}
+
+const BEARER = /^Bearer ([A-Za-z0-9._~+/-]+=*)$/;
+
+/**
+ * Requires `Authorization: Bearer <token>`. The token names the user; role and org come from the
+ * directory, so a user removed from it loses access at once and a token cannot upgrade itself.
+ */
+export function authenticate(users: UserDirectory, secret: string): RequestHandler {
+  return (req, _res, next) => {
+    const header = req.get('authorization');
+    const match = header === undefined ? null : BEARER.exec(header);
+    if (!match || match[1] === undefined) {
+      next(new AppError('UNAUTHENTICATED', 'authorization: bearer token required'));
+      return;
+    }
+    const claims = verifyToken(match[1], secret);
+    const user = claims ? users.get(claims.sub) : undefined;
+    if (!claims || !user || user.mspId !== claims.mspId || user.role !== claims.role) {
+      next(new AppError('UNAUTHENTICATED', 'authorization: invalid or expired token'));
+      return;
+    }
+    authenticated.set(req, user);
+    next();
+  };
+}
+
+/** Allows only the listed roles. */
+export function requireRole(...roles: Role[]): RequestHandler {
+  return (req, _res, next) => {
+    const user = currentUser(req);
+    if (!roles.includes(user.role)) {
+      next(new AppError('FORBIDDEN', `role ${user.role} may not do this (needs ${roles.join(' or ')})`));
+      return;
+    }
+    next();
+  };
+}
+
+/** Invoices are issued by billing clerks of a hospital org only. */
+export const requireInvoiceIssuer: RequestHandler = (req, _res, next) => {
+  const user = currentUser(req);
+  if (!canIssueInvoices(user)) {
+    next(new AppError('FORBIDDEN', `only billing clerks of a hospital organisation issue invoices (${user.mspId})`));
+    return;
+  }
+  next();
+};

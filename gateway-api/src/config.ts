@@ -1,0 +1,93 @@
+import { z } from 'zod';
+
+/** Settings of the gateway, read once from the environment at start-up. */
+export interface Config {
+  host: string;
+  port: number;
+  /** JSON connection profile: { channel, chaincode, orgs: { [mspId]: {...} } }. */
+  fabricConnectionFile: string;
+  /** JSON array of demo users (plain demo passwords, hashed at load). */
+  demoUsersFile: string;
+  mongodbUri: string;
+  ipfsApiUrl: string;
+  /** Key-encryption key for the per-document data keys, 64 hex chars. */
+  dataKekHex: string;
+  /** Identifier of that KEK, recorded next to every wrapped data key. */
+  dataKekId: string | undefined;
+  jwtSecret: string;
+  /** Key of the payer pseudonym HMAC-SM3 (32 bytes). */
+  issuerSecret: Buffer;
+  /** Requests per minute and client IP over the whole API. */
+  rateLimitPerMinute: number;
+  /** Login attempts per minute and client IP. */
+  loginRateLimitPerMinute: number;
+}
+
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+const HEX64 = /^[0-9a-fA-F]{64}$/;
+
+const required = z.string({ error: 'is required' }).trim().min(1, { error: 'is required' });
+const hex64 = required.regex(HEX64, { error: 'must be 64 hexadecimal characters (32 bytes)' });
+
+function intInRange(min: number, max: number, fallback: number) {
+  return z
+    .string()
+    .trim()
+    .regex(/^\d+$/, { error: `must be an integer between ${min} and ${max}` })
+    .optional()
+    .transform((value) => (value === undefined || value === '' ? fallback : Number(value)))
+    .pipe(z.number().int().min(min, { error: `must be >= ${min}` }).max(max, { error: `must be <= ${max}` }));
+}
+
+const envSchema = z.object({
+  HOST: z.string().trim().min(1).optional().default('127.0.0.1'),
+  PORT: intInRange(1, 65535, 8080),
+  FABRIC_CONNECTION_FILE: required,
+  DEMO_USERS_FILE: required,
+  MONGODB_URI: required.regex(/^mongodb(\+srv)?:\/\//, { error: 'must be a mongodb:// URI' }),
+  IPFS_API_URL: required.pipe(z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' })),
+  DATA_KEK_HEX: hex64,
+  DATA_KEK_ID: z.string().trim().min(1).max(64).optional(),
+  JWT_SECRET: z.string({ error: 'is required' }).min(32, { error: 'must be at least 32 characters' }),
+  ISSUER_SECRET_HEX: hex64,
+  RATE_LIMIT_PER_MINUTE: intInRange(1, 1_000_000, 600),
+  LOGIN_RATE_LIMIT_PER_MINUTE: intInRange(1, 1_000_000, 30),
+});
+
+/**
+ * Reads and validates the environment. Throws a ConfigError naming every offending variable
+ * (never echoing its value, which may be a secret).
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  // Empty strings count as unset, so `PORT=` falls back to the default.
+  const present: Record<string, string> = {};
+  for (const [name, value] of Object.entries(env)) {
+    if (value !== undefined && value !== '') present[name] = value;
+  }
+  const parsed = envSchema.safeParse(present);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${issue.path.map(String).join('.')} ${issue.message}`);
+    throw new ConfigError(`invalid configuration: ${problems.join('; ')}`);
+  }
+  const e = parsed.data;
+  return {
+    host: e.HOST,
+    port: e.PORT,
+    fabricConnectionFile: e.FABRIC_CONNECTION_FILE,
+    demoUsersFile: e.DEMO_USERS_FILE,
+    mongodbUri: e.MONGODB_URI,
+    ipfsApiUrl: e.IPFS_API_URL,
+    dataKekHex: e.DATA_KEK_HEX.toLowerCase(),
+    dataKekId: e.DATA_KEK_ID,
+    jwtSecret: e.JWT_SECRET,
+    issuerSecret: Buffer.from(e.ISSUER_SECRET_HEX, 'hex'),
+    rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
+    loginRateLimitPerMinute: e.LOGIN_RATE_LIMIT_PER_MINUTE,
+  };
+}

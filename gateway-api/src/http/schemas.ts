@@ -1,0 +1,174 @@
+import { z } from 'zod';
+import { MSP_IDS, ROLES } from '../auth/roles';
+import {
+  historyEntrySchema,
+  INVOICE_TYPES,
+  onChainInvoiceSchema,
+  verifyOutcomeSchema,
+} from '../fabric/invoice-ledger';
+
+/*
+ * Request and response schemas of the API. Requests are parsed with these (errors name the field);
+ * the OpenAPI document is generated from the same schemas.
+ *
+ * Schemas of request bodies are strict (unknown keys are rejected) and never transform values,
+ * so the parsed invoice data is exactly what the client sent; its canonical JSON is what gets
+ * stored and digested.
+ */
+
+export const invoiceCodeSchema = z.string().regex(/^\d{8}$/, { error: 'must be 8 digits' });
+export const invoiceNumberSchema = z.string().regex(/^\d{10}$/, { error: 'must be 10 digits' });
+export const checkCodeSchema = z.string().regex(/^[0-9A-Z]{6}$/, { error: 'must be 6 digits or uppercase letters' });
+
+const MAX_FEN = 1_000_000_000_000; // 10 billion yuan, far above any invoice
+const fen = z
+  .number({ error: 'must be an integer amount in fen' })
+  .int({ error: 'must be an integer amount in fen' })
+  .min(0, { error: 'must not be negative' })
+  .max(MAX_FEN, { error: 'is too large' });
+const positiveFen = fen.min(1, { error: 'must be greater than 0' });
+const text = (max: number) =>
+  z
+    .string({ error: 'must be a string' })
+    .min(1, { error: 'must not be empty' })
+    .max(max, { error: `must be at most ${max} characters` })
+    .regex(/\S/, { error: 'must not be blank' });
+const isoDate = z.iso.date({ error: 'must be a date YYYY-MM-DD' });
+
+export const paymentInputSchema = z
+  .strictObject({
+    medicalInsuranceFund: fen.describe('Paid by the medical-insurance pooled fund (统筹), fen'),
+    personalAccount: fen.describe('Paid from the personal medical-insurance account (个人账户), fen'),
+    otherFund: fen.describe('Paid by other funds, fen'),
+    selfPay: fen.describe('Paid by the patient (自付/自费), fen'),
+  });
+
+export const invoiceItemSchema = z
+  .strictObject({
+    name: text(128),
+    quantity: z.number({ error: 'must be a number' }).positive({ error: 'must be greater than 0' }).max(1_000_000),
+    unitPrice: fen.describe('fen'),
+    amount: fen.describe('fen'),
+  });
+
+export const payerSchema = z
+  .strictObject({
+    name: text(64),
+    idNumber: z
+      .string({ error: 'must be a string' })
+      .regex(/^[0-9A-Z]{6,32}$/, { error: 'must be 6-32 digits or uppercase letters' })
+      .describe('Resident ID or other document number; only its HMAC-SM3 pseudonym goes on chain'),
+  });
+
+export const visitSchema = z
+  .strictObject({
+    department: text(64),
+    visitDate: isoDate,
+    dischargeDate: isoDate.optional().describe('Inpatient invoices: day of discharge'),
+    medicalRecordNumber: text(32).optional(),
+  });
+
+/** Structured data of an invoice, as posted in the `invoice` part of POST /invoices. */
+export const invoiceDataSchema = z
+  .strictObject({
+    code: invoiceCodeSchema,
+    number: invoiceNumberSchema,
+    type: z.enum(INVOICE_TYPES, { error: `must be one of ${INVOICE_TYPES.join(', ')}` }),
+    issuingUnit: text(128).optional().describe("Defaults to the clerk's unit"),
+    payer: payerSchema,
+    items: z.array(invoiceItemSchema).min(1, { error: 'must list at least one item' }).max(500),
+    totalAmount: positiveFen,
+    payment: paymentInputSchema,
+    reimbursableAmount: fen,
+    visit: visitSchema,
+  })
+  .superRefine((data, ctx) => {
+    const p = data.payment;
+    const paid = p.medicalInsuranceFund + p.personalAccount + p.otherFund + p.selfPay;
+    if (paid !== data.totalAmount) {
+      ctx.addIssue({ code: 'custom', path: ['payment'], message: `parts sum to ${paid}, not totalAmount ${data.totalAmount}` });
+    }
+    const itemsTotal = data.items.reduce((sum, item) => sum + item.amount, 0);
+    if (itemsTotal !== data.totalAmount) {
+      ctx.addIssue({ code: 'custom', path: ['items'], message: `amounts sum to ${itemsTotal}, not totalAmount ${data.totalAmount}` });
+    }
+    if (data.reimbursableAmount > data.totalAmount) {
+      ctx.addIssue({ code: 'custom', path: ['reimbursableAmount'], message: 'must not exceed totalAmount' });
+    }
+    if (data.visit.dischargeDate !== undefined && data.visit.dischargeDate < data.visit.visitDate) {
+      ctx.addIssue({ code: 'custom', path: ['visit', 'dischargeDate'], message: 'must not be before visitDate' });
+    }
+  });
+export type InvoiceData = z.infer<typeof invoiceDataSchema>;
+
+export const idempotencyKeySchema = z
+  .string()
+  .regex(/^[A-Za-z0-9._:-]{8,128}$/, { error: 'must be 8-128 letters, digits, ".", "_", ":" or "-"' });
+
+export const invoiceParamsSchema = z.object({ code: invoiceCodeSchema, number: invoiceNumberSchema });
+
+export const pdfQuerySchema = z.object({ checkCode: checkCodeSchema });
+
+/** Body of POST /invoices/verify (JSON, or the text fields of a multipart form). */
+export const verifyBodySchema = z
+  .strictObject({
+    code: invoiceCodeSchema,
+    number: invoiceNumberSchema,
+    checkCode: checkCodeSchema,
+    data: z
+      .record(z.string(), z.unknown(), { error: 'must be a JSON object' })
+      .optional()
+      .describe('Structured data to compare with the on-chain digest: the invoice JSON as issued (the check code is added when absent)'),
+  });
+
+export const loginBodySchema = z
+  .strictObject({
+    username: z.string().min(1, { error: 'is required' }).max(64),
+    password: z.string().min(1, { error: 'is required' }).max(256),
+  });
+
+// ---- responses ----
+
+export const userSchema = z
+  .object({
+    username: z.string(),
+    displayName: z.string(),
+    mspId: z.enum(MSP_IDS),
+    role: z.enum(ROLES),
+    unit: z.string().optional(),
+  });
+
+export const loginResponseSchema = z
+  .object({ token: z.string(), tokenType: z.literal('Bearer'), expiresAt: z.string(), user: userSchema });
+
+export const issueResponseSchema = z
+  .object({
+    code: invoiceCodeSchema,
+    number: invoiceNumberSchema,
+    checkCode: checkCodeSchema.describe('Shown once; print it on the invoice'),
+    txId: z.string(),
+    status: z.string(),
+    pdfDigest: z.string().describe('SM3 of the PDF, hex'),
+    dataDigest: z.string().describe('SM3 of the canonical JSON of the structured data, hex'),
+  });
+export type IssueResponse = z.infer<typeof issueResponseSchema>;
+
+export const invoiceResponseSchema = onChainInvoiceSchema;
+export const historyResponseSchema = z.array(historyEntrySchema);
+export const verifyResponseSchema = verifyOutcomeSchema;
+
+export const dependencyStateSchema = z
+  .object({ state: z.enum(['up', 'down']), detail: z.string().optional() });
+export const healthResponseSchema = z
+  .object({
+    status: z.enum(['ok', 'degraded']),
+    dependencies: z.object({
+      fabric: dependencyStateSchema,
+      database: dependencyStateSchema,
+      ipfs: dependencyStateSchema,
+    }),
+  });
+export type HealthResponse = z.infer<typeof healthResponseSchema>;
+
+export const errorResponseSchema = z
+  .object({ code: z.string().describe('Stable error code, e.g. VALIDATION, INVOICE_EXISTS'), message: z.string() });

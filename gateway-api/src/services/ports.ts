@@ -1,0 +1,74 @@
+/**
+ * What the services need from the off-chain store. `src/offchain.ts` adapts `@hdt/offchain-store`
+ * to these interfaces; unit tests use in-memory fakes.
+ */
+import type { InvoiceType } from '../fabric/invoice-ledger';
+
+/** Result of storing one encrypted document. */
+export interface StoredDocument {
+  cid: string;
+  /** SM3 of the plaintext, 64 hex. */
+  sm3: string;
+  keyId: string;
+  size: number;
+}
+
+/** Encrypts with a fresh data key per document; only ciphertext reaches IPFS. */
+export interface DocumentFiles {
+  putDocument(docId: string, plaintext: Uint8Array): Promise<StoredDocument>;
+  /** Decrypts; rejects when the tag or the expected SM3 does not match. */
+  getDocument(keyId: string, cid: string, expectedSm3?: string): Promise<Uint8Array>;
+  /** Crypto-shredding: destroys the document's data key. */
+  destroyDocument(keyId: string): Promise<void>;
+}
+
+/** Off-chain record of an issued invoice (no clear personal data). */
+export interface InvoiceRecordData {
+  code: string;
+  number: string;
+  issuerMsp: string;
+  issuingUnit: string;
+  type: InvoiceType;
+  totalAmount: number;
+  status: string;
+  pdf: { cid: string; sm3: string; keyId: string; size: number };
+  data: { cid: string; sm3: string; keyId: string; size: number };
+  txId: string;
+  createdBy: string;
+}
+
+export interface InvoiceRecords {
+  /** Inserts or replaces the record of (code, number); repeating it is harmless. */
+  upsert(record: InvoiceRecordData): Promise<void>;
+  find(code: string, number: string): Promise<InvoiceRecordData | undefined>;
+}
+
+export type BeginIdempotentResult =
+  | { kind: 'new' }
+  | { kind: 'replay'; statusCode: number; body: unknown }
+  | { kind: 'conflict' }
+  | { kind: 'in_progress' };
+
+export interface IdempotencyStore {
+  begin(scope: string, key: string, requestHash: string): Promise<BeginIdempotentResult>;
+  complete(scope: string, key: string, statusCode: number, body: unknown): Promise<void>;
+  abandon(scope: string, key: string): Promise<void>;
+}
+
+export interface OffchainPorts {
+  files: DocumentFiles;
+  records: InvoiceRecords;
+  idempotency: IdempotencyStore;
+  /** Checks the database and the IPFS node; never throws. */
+  ping(): Promise<OffchainHealth>;
+}
+
+export interface DependencyHealth {
+  state: 'up' | 'down';
+  detail: string;
+}
+
+export interface OffchainHealth {
+  database: DependencyHealth;
+  ipfs: DependencyHealth;
+}

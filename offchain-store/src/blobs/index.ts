@@ -1,0 +1,4 @@
+export type { BlobStore } from './blob-store';
+export { InMemoryBlobStore } from './in-memory-blob-store';
+export { createKuboClient, KuboBlobStore } from './kubo-blob-store';
+export type { KuboBlobStoreOptions, KuboClientLike } from './kubo-blob-store';

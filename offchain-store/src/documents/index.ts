@@ -1,0 +1,54 @@
+import type { Connection } from 'mongoose';
+import { idempotencyRecordModel, IdempotencyStore } from './idempotency';
+import type { IdempotencyBegin, IdempotencyOptions, IdempotencyRecordModel } from './idempotency';
+import { invoiceRecordModel } from './invoice-record';
+import type { InvoiceRecordModel } from './invoice-record';
+
+export {
+  IDEMPOTENCY_RECORD_COLLECTION,
+  IDEMPOTENCY_RECORD_MODEL,
+  idempotencyRecordModel,
+  idempotencyRecordSchema,
+  IdempotencyStore,
+} from './idempotency';
+export type {
+  IdempotencyBegin,
+  IdempotencyOptions,
+  IdempotencyRecord,
+  IdempotencyRecordModel,
+  IdempotencyState,
+} from './idempotency';
+export {
+  INVOICE_RECORD_COLLECTION,
+  INVOICE_RECORD_MODEL,
+  INVOICE_TYPES,
+  invoiceRecordModel,
+  invoiceRecordSchema,
+} from './invoice-record';
+export type { InvoiceRecord, InvoiceRecordModel, InvoiceType, StoredDataRef, StoredFileRef } from './invoice-record';
+
+/** The document side of the off-chain store: models plus the idempotency helpers. */
+export interface OffchainDocuments {
+  readonly invoices: InvoiceRecordModel;
+  readonly idempotencyRecords: IdempotencyRecordModel;
+  /** new | replay (first result) | conflict (same key, other request) | in_progress. */
+  beginIdempotent(scope: string, key: string, requestHash: string): Promise<IdempotencyBegin>;
+  /** Records the first result; throws IDEMPOTENCY_NOT_PENDING if begin did not return new. */
+  completeIdempotent(scope: string, key: string, statusCode: number, body: unknown): Promise<void>;
+  /** Deletes a pending record so a failed request can be retried. */
+  abandonIdempotent(scope: string, key: string): Promise<void>;
+}
+
+/** Registers the document models on `connection` and binds the idempotency helpers to it. */
+export function createOffchainDocuments(connection: Connection, options: IdempotencyOptions = {}): OffchainDocuments {
+  const invoices = invoiceRecordModel(connection);
+  const idempotencyRecords = idempotencyRecordModel(connection);
+  const store = new IdempotencyStore(idempotencyRecords, options);
+  return {
+    invoices,
+    idempotencyRecords,
+    beginIdempotent: (scope, key, requestHash) => store.begin(scope, key, requestHash),
+    completeIdempotent: (scope, key, statusCode, body) => store.complete(scope, key, statusCode, body),
+    abandonIdempotent: (scope, key) => store.abandon(scope, key),
+  };
+}

@@ -1,0 +1,104 @@
+import { Schema } from 'mongoose';
+import type { Connection, Model } from 'mongoose';
+
+export const INVOICE_RECORD_MODEL = 'InvoiceRecord';
+export const INVOICE_RECORD_COLLECTION = 'invoice_records';
+
+export const INVOICE_TYPES = ['OUTPATIENT', 'INPATIENT', 'INTERNET', 'REGISTRATION', 'CHECKUP'] as const;
+export type InvoiceType = (typeof INVOICE_TYPES)[number];
+
+/** Reference to the encrypted PDF (a SecureFileStore.putDocument result). */
+export interface StoredFileRef {
+  cid: string;
+  sm3: string;
+  keyId: string;
+  size: number;
+}
+
+/** Reference to the encrypted structured data; `size` is optional. */
+export interface StoredDataRef {
+  cid: string;
+  sm3: string;
+  keyId: string;
+  size?: number;
+}
+
+/**
+ * Off-chain index of an issued invoice. Holds no clear personal data: the structured data
+ * (payer, items, visit) lives only encrypted in the blob store.
+ */
+export interface InvoiceRecord {
+  code: string;
+  number: string;
+  issuerMsp: string;
+  issuingUnit: string;
+  type: InvoiceType;
+  /** Integer fen. */
+  totalAmount: number;
+  status: string;
+  pdf: StoredFileRef;
+  data: StoredDataRef;
+  txId: string;
+  /** User id of the clerk who issued it. */
+  createdBy: string;
+  createdAt: Date;
+}
+
+export type InvoiceRecordModel = Model<InvoiceRecord>;
+
+const SM3_HEX = /^[0-9a-f]{64}$/;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+const CID_TEXT = /^[A-Za-z0-9-]{8,256}$/;
+
+function isNonNegativeInteger(value: number): boolean {
+  return Number.isSafeInteger(value) && value >= 0;
+}
+
+function isPositiveInteger(value: number): boolean {
+  return Number.isSafeInteger(value) && value > 0;
+}
+
+const fileRefSchema = new Schema<StoredFileRef>(
+  {
+    cid: { type: String, required: true, match: CID_TEXT },
+    sm3: { type: String, required: true, match: SM3_HEX },
+    keyId: { type: String, required: true, match: UUID },
+    size: { type: Number, required: true, validate: { validator: isNonNegativeInteger, message: 'size must be a non-negative integer' } },
+  },
+  { _id: false, strict: 'throw' },
+);
+
+const dataRefSchema = new Schema<StoredDataRef>(
+  {
+    cid: { type: String, required: true, match: CID_TEXT },
+    sm3: { type: String, required: true, match: SM3_HEX },
+    keyId: { type: String, required: true, match: UUID },
+    size: { type: Number, required: false, validate: { validator: isNonNegativeInteger, message: 'size must be a non-negative integer' } },
+  },
+  { _id: false, strict: 'throw' },
+);
+
+export const invoiceRecordSchema = new Schema<InvoiceRecord>(
+  {
+    code: { type: String, required: true, match: /^\d{8}$/ },
+    number: { type: String, required: true, match: /^\d{10}$/ },
+    issuerMsp: { type: String, required: true, match: /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/ },
+    issuingUnit: { type: String, required: true, minlength: 1, maxlength: 128 },
+    type: { type: String, required: true, enum: INVOICE_TYPES },
+    totalAmount: { type: Number, required: true, validate: { validator: isPositiveInteger, message: 'totalAmount must be a positive integer (fen)' } },
+    status: { type: String, required: true, match: /^[A-Z][A-Z_]{0,31}$/ },
+    pdf: { type: fileRefSchema, required: true },
+    data: { type: dataRefSchema, required: true },
+    txId: { type: String, required: true, minlength: 1, maxlength: 128 },
+    createdBy: { type: String, required: true, minlength: 1, maxlength: 128 },
+    createdAt: { type: Date, required: true, default: () => new Date() },
+  },
+  { collection: INVOICE_RECORD_COLLECTION, versionKey: false, strict: 'throw' },
+);
+invoiceRecordSchema.index({ code: 1, number: 1 }, { unique: true, name: 'code_number_unique' });
+
+/** The InvoiceRecord model on the given connection (registered once per connection). */
+export function invoiceRecordModel(connection: Connection): InvoiceRecordModel {
+  if (connection.modelNames().includes(INVOICE_RECORD_MODEL)) return connection.model<InvoiceRecord>(INVOICE_RECORD_MODEL);
+  return connection.model<InvoiceRecord>(INVOICE_RECORD_MODEL, invoiceRecordSchema, INVOICE_RECORD_COLLECTION);
+}

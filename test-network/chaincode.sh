@@ -1,0 +1,90 @@
+#!/usr/bin/env bash
+# Chaincode as a service:
+#   chaincode.sh deploy  package (ccaas), install on every peer, approve by every org, commit
+#   chaincode.sh start   run the chaincode server the peers dial (fabric-shim server mode)
+#   chaincode.sh stop
+set -eu
+. "$(dirname "$0")/env.sh"
+
+CC_VERSION=${CHAINCODE_VERSION:-1.0}
+CC_SEQUENCE=${CHAINCODE_SEQUENCE:-1}
+CC_DIR=$STATE_DIR/chaincode
+PKG=$CC_DIR/$CHAINCODE_NAME.tar.gz
+PKG_ID_FILE=$CC_DIR/package-id
+
+orderer_args() {
+  local port
+  port=$(nodes | awk -F'\t' '$1=="orderer" {print $6; exit}')
+  echo "-o 127.0.0.1:$port --tls --cafile $ORDERER_TLS_CA"
+}
+
+package() {
+  [ -f "$PKG" ] && return 0
+  local work=$CC_DIR/package
+  rm -rf "$work"; mkdir -p "$work/code"
+  printf '{"address":"%s","dial_timeout":"10s","tls_required":false}\n' "$CHAINCODE_ADDRESS" > "$work/code/connection.json"
+  printf '{"type":"ccaas","label":"%s_%s"}\n' "$CHAINCODE_NAME" "$CC_VERSION" > "$work/metadata.json"
+  tar -C "$work/code" -czf "$work/code.tar.gz" connection.json
+  tar -C "$work" -czf "$PKG" metadata.json code.tar.gz
+}
+
+deploy() {
+  mkdir -p "$CC_DIR"
+  package
+  local pkgid org
+  pkgid=$(FABRIC_CFG_PATH=$CONFIG_DIR peer lifecycle chaincode calculatepackageid "$PKG")
+  echo "$pkgid" > "$PKG_ID_FILE"
+  # shellcheck disable=SC2046
+  for org in $(peer_orgs); do
+    (
+      as_org_admin "$org"
+      if ! peer lifecycle chaincode queryinstalled 2>/dev/null | grep -q "Package ID: $pkgid,"; then
+        peer lifecycle chaincode install "$PKG" >>"$LOG_DIR/chaincode-deploy.log" 2>&1 \
+          || die "install on peer0.$org failed; see $LOG_DIR/chaincode-deploy.log"
+        log "installed $pkgid on peer0.$org"
+      fi
+      if ! peer lifecycle chaincode queryapproved -C "$CHANNEL" -n "$CHAINCODE_NAME" --sequence "$CC_SEQUENCE" >/dev/null 2>&1; then
+        peer lifecycle chaincode approveformyorg $(orderer_args) -C "$CHANNEL" -n "$CHAINCODE_NAME" \
+          -v "$CC_VERSION" --sequence "$CC_SEQUENCE" --package-id "$pkgid" >>"$LOG_DIR/chaincode-deploy.log" 2>&1 \
+          || die "approval by $org failed; see $LOG_DIR/chaincode-deploy.log"
+        log "approved by $org"
+      fi
+    )
+  done
+  as_org_admin "$(peer_orgs | head -n 1)"
+  if peer lifecycle chaincode querycommitted -C "$CHANNEL" -n "$CHAINCODE_NAME" 2>/dev/null | grep -q "Sequence: $CC_SEQUENCE,"; then
+    log "$CHAINCODE_NAME sequence $CC_SEQUENCE already committed"
+    return 0
+  fi
+  local peers=()
+  for org in $(peer_orgs); do
+    peers+=(--peerAddresses "127.0.0.1:$(peer_field "$org" 6)" --tlsRootCertFiles "$(peer_tls_ca "$org")")
+  done
+  # shellcheck disable=SC2046
+  peer lifecycle chaincode commit $(orderer_args) -C "$CHANNEL" -n "$CHAINCODE_NAME" -v "$CC_VERSION" \
+    --sequence "$CC_SEQUENCE" "${peers[@]}" >>"$LOG_DIR/chaincode-deploy.log" 2>&1 \
+    || die "commit of $CHAINCODE_NAME failed; see $LOG_DIR/chaincode-deploy.log"
+  log "committed $CHAINCODE_NAME sequence $CC_SEQUENCE on $CHANNEL"
+}
+
+port_open() { (exec 3<>"/dev/tcp/${1%:*}/${1##*:}") 2>/dev/null; }
+
+start_server() {
+  [ -f "$PKG_ID_FILE" ] || die "the chaincode is not deployed yet (run chaincode.sh deploy)"
+  [ -f "$ROOT_DIR/chaincode/dist/index.js" ] || die "the chaincode is not built (npm run build -w @hdt/chaincode)"
+  local pkgid; pkgid=$(cat "$PKG_ID_FILE")
+  (
+    cd "$ROOT_DIR/chaincode"
+    start_bg chaincode "$LOG_DIR/chaincode.log" node "$ROOT_DIR/node_modules/fabric-shim/cli.js" server \
+      --chaincode-address "$CHAINCODE_ADDRESS" --chaincode-id "$pkgid"
+  )
+  wait_for chaincode "$LOG_DIR/chaincode.log" 30 port_open "$CHAINCODE_ADDRESS"
+  log "chaincode server $pkgid listening on $CHAINCODE_ADDRESS"
+}
+
+case "${1:-}" in
+  deploy) deploy ;;
+  start) start_server ;;
+  stop) stop_bg chaincode ;;
+  *) die "usage: chaincode.sh deploy|start|stop" ;;
+esac

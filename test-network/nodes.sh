@@ -1,0 +1,93 @@
+#!/usr/bin/env bash
+# Starts (or stops) the orderers and peers of network/nodes.tsv, each with its data and log
+# under the state directory, and waits until every node reports healthy.
+#   nodes.sh start | stop
+set -eu
+. "$(dirname "$0")/env.sh"
+
+start_orderer() {
+  local name=$1 port=$2 admin=$3 ops=$4
+  local dir=$CRYPTO_DIR/ordererOrganizations/orderer.health.test/orderers/$name.orderer.health.test
+  local data=$STATE_DIR/nodes/$name logfile=$LOG_DIR/$name.log
+  mkdir -p "$data"
+  FABRIC_CFG_PATH=$CONFIG_DIR \
+  ORDERER_GENERAL_LISTENADDRESS=127.0.0.1 \
+  ORDERER_GENERAL_LISTENPORT=$port \
+  ORDERER_GENERAL_LOCALMSPID=OrdererMSP \
+  ORDERER_GENERAL_LOCALMSPDIR=$dir/msp \
+  ORDERER_GENERAL_TLS_ENABLED=true \
+  ORDERER_GENERAL_TLS_PRIVATEKEY=$dir/tls/server.key \
+  ORDERER_GENERAL_TLS_CERTIFICATE=$dir/tls/server.crt \
+  ORDERER_GENERAL_TLS_ROOTCAS="[$dir/tls/ca.crt]" \
+  ORDERER_GENERAL_CLUSTER_CLIENTCERTIFICATE=$dir/tls/server.crt \
+  ORDERER_GENERAL_CLUSTER_CLIENTPRIVATEKEY=$dir/tls/server.key \
+  ORDERER_GENERAL_CLUSTER_ROOTCAS="[$dir/tls/ca.crt]" \
+  ORDERER_GENERAL_BOOTSTRAPMETHOD=none \
+  ORDERER_CHANNELPARTICIPATION_ENABLED=true \
+  ORDERER_ADMIN_LISTENADDRESS=127.0.0.1:$admin \
+  ORDERER_ADMIN_TLS_ENABLED=true \
+  ORDERER_ADMIN_TLS_PRIVATEKEY=$dir/tls/server.key \
+  ORDERER_ADMIN_TLS_CERTIFICATE=$dir/tls/server.crt \
+  ORDERER_ADMIN_TLS_ROOTCAS="[$dir/tls/ca.crt]" \
+  ORDERER_ADMIN_TLS_CLIENTAUTHREQUIRED=true \
+  ORDERER_ADMIN_TLS_CLIENTROOTCAS="[$dir/tls/ca.crt]" \
+  ORDERER_OPERATIONS_LISTENADDRESS=127.0.0.1:$ops \
+  ORDERER_METRICS_PROVIDER=disabled \
+  ORDERER_FILELEDGER_LOCATION=$data/ledger \
+  ORDERER_CONSENSUS_WALDIR=$data/etcdraft/wal \
+  ORDERER_CONSENSUS_SNAPDIR=$data/etcdraft/snapshot \
+    start_bg "$name" "$logfile" orderer
+}
+
+start_peer() {
+  local org=$1 domain=$2 msp=$3 port=$4 ccport=$5 ops=$6
+  local name=peer0.$org
+  local dir=$CRYPTO_DIR/peerOrganizations/$domain/peers/peer0.$domain
+  local data=$STATE_DIR/nodes/$name logfile=$LOG_DIR/$name.log
+  mkdir -p "$data"
+  FABRIC_CFG_PATH=$CONFIG_DIR \
+  CORE_PEER_ID=peer0.$domain \
+  CORE_PEER_LISTENADDRESS=127.0.0.1:$port \
+  CORE_PEER_ADDRESS=127.0.0.1:$port \
+  CORE_PEER_CHAINCODELISTENADDRESS=127.0.0.1:$ccport \
+  CORE_PEER_CHAINCODEADDRESS=127.0.0.1:$ccport \
+  CORE_PEER_GOSSIP_BOOTSTRAP=127.0.0.1:$port \
+  CORE_PEER_GOSSIP_EXTERNALENDPOINT=127.0.0.1:$port \
+  CORE_PEER_LOCALMSPID=$msp \
+  CORE_PEER_MSPCONFIGPATH=$dir/msp \
+  CORE_PEER_TLS_ENABLED=true \
+  CORE_PEER_TLS_CERT_FILE=$dir/tls/server.crt \
+  CORE_PEER_TLS_KEY_FILE=$dir/tls/server.key \
+  CORE_PEER_TLS_ROOTCERT_FILE=$dir/tls/ca.crt \
+  CORE_PEER_FILESYSTEMPATH=$data \
+  CORE_LEDGER_STATE_STATEDATABASE=goleveldb \
+  CORE_LEDGER_HISTORY_ENABLEHISTORYDATABASE=true \
+  CORE_OPERATIONS_LISTENADDRESS=127.0.0.1:$ops \
+  CORE_METRICS_PROVIDER=disabled \
+  CORE_VM_ENDPOINT='' \
+  CORE_CHAINCODE_EXECUTETIMEOUT=30s \
+    start_bg "$name" "$logfile" peer node start
+}
+
+healthy() { curl -fsS --max-time 2 "http://127.0.0.1:$1/healthz" | grep -q '"status":"OK"'; }
+
+case "${1:-}" in
+  start)
+    while IFS=$'\t' read -r kind node org domain msp port second ops; do
+      if [ "$kind" = orderer ]; then start_orderer "$node" "$port" "$second" "$ops"
+      else start_peer "$org" "$domain" "$msp" "$port" "$second" "$ops"; fi
+    done < <(nodes)
+    while IFS=$'\t' read -r kind node org _ _ _ _ ops; do
+      name=$node; [ "$kind" = peer ] && name=$node.$org
+      wait_for "$name" "$LOG_DIR/$name.log" 60 healthy "$ops"
+    done < <(nodes)
+    log "orderers and peers are up"
+    ;;
+  stop)
+    while IFS=$'\t' read -r kind node org _; do
+      name=$node; [ "$kind" = peer ] && name=$node.$org
+      stop_bg "$name"
+    done < <(nodes)
+    ;;
+  *) die "usage: nodes.sh start|stop" ;;
+esac
