@@ -24,7 +24,7 @@ start_api() {
   export HOST=$API_HOST PORT=$API_PORT
   export JWT_SECRET=${JWT_SECRET} DATA_KEK_HEX=${DATA_KEK_HEX} ISSUER_SECRET_HEX=${ISSUER_SECRET_HEX}
   export FABRIC_CONNECTION_FILE=${FABRIC_CONNECTION_FILE:-$STATE_DIR/connection.json}
-  export DEMO_USERS_FILE=${DEMO_USERS_FILE:-$ROOT_DIR/gateway-api/demo-users.json}
+  export DEMO_USERS_FILE=${DEMO_USERS_FILE:-$ROOT_DIR/network/demo-users.json}
   export MONGODB_URI=${MONGODB_URI:-mongodb://$FERRETDB_ADDR/hdt}
   export IPFS_API_URL=${IPFS_API_URL:-http://127.0.0.1:$IPFS_API_PORT}
   start_bg api "$LOG_DIR/api.log" node "$ROOT_DIR/gateway-api/dist/server.js"

@@ -1,0 +1,13 @@
+/** Integration tests: run against the real consortium, FerretDB and Kubo (scripts/test-integration.sh). */
+module.exports = {
+  projects: [
+    {
+      displayName: 'platform',
+      testEnvironment: 'node',
+      roots: ['<rootDir>/tests/integration'],
+      testMatch: ['**/*.int.test.ts'],
+      transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tests/tsconfig.json' }] },
+    },
+    '<rootDir>/offchain-store/jest.integration.config.js',
+  ],
+};

@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Integration tests against the real consortium, FerretDB and Kubo. Uses the running platform;
+# when it is not running, starts it with scripts/start.sh and stops it again afterwards.
+set -eu
+. "$(dirname "$0")/lib.sh"
+cd "$ROOT_DIR"
+
+started=no
+if ! http_ok "http://$API_HOST:$API_PORT/api/v1/health"; then
+  log "the platform is not running: starting it for the integration tests"
+  bash scripts/start.sh
+  started=yes
+fi
+cleanup() { if [ "$started" = yes ]; then bash scripts/stop.sh; fi; }
+trap cleanup EXIT
+
+export API_URL=http://$API_HOST:$API_PORT/api/v1
+export MONGODB_URI=${MONGODB_URI:-mongodb://$FERRETDB_ADDR/hdt_integration}
+export IPFS_API_URL=${IPFS_API_URL:-http://127.0.0.1:$IPFS_API_PORT}
+# kubo-rpc-client is an ES module, loaded with import() from CommonJS.
+NODE_OPTIONS="${NODE_OPTIONS:-} --experimental-vm-modules" npx jest -c jest.integration.config.js --runInBand "$@"

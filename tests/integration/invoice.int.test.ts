@@ -1,0 +1,189 @@
+/**
+ * Invoice issue and verification end to end, against the running consortium, FerretDB and Kubo
+ * started by `npm start` (or by scripts/test-integration.sh).
+ */
+import * as grpc from '@grpc/grpc-js';
+import { connect, Gateway, signers } from '@hyperledger/fabric-gateway';
+import { createPrivateKey } from 'node:crypto';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { API_URL, connectionFile, IPFS_API_URL, invoiceData, login, newInvoiceId, ROOT_DIR, run, samplePdf } from './stack';
+
+jest.setTimeout(120_000);
+
+interface IssueResult {
+  code: string;
+  number: string;
+  checkCode: string;
+  txId: string;
+  status: string;
+}
+
+async function issue(token: string, data: Record<string, unknown>, pdf: Buffer, idempotencyKey?: string): Promise<Response> {
+  const form = new FormData();
+  form.set('invoice', JSON.stringify(data));
+  form.set('pdf', new Blob([new Uint8Array(pdf)], { type: 'application/pdf' }), 'invoice.pdf');
+  const headers: Record<string, string> = { authorization: `Bearer ${token}` };
+  if (idempotencyKey) headers['idempotency-key'] = idempotencyKey;
+  return fetch(`${API_URL}/invoices`, { method: 'POST', headers, body: form });
+}
+
+async function verify(token: string, fields: Record<string, string>, pdf?: Buffer): Promise<{ result: string; status?: string }> {
+  const form = new FormData();
+  for (const [k, v] of Object.entries(fields)) form.set(k, v);
+  if (pdf) form.set('pdf', new Blob([new Uint8Array(pdf)], { type: 'application/pdf' }), 'invoice.pdf');
+  const res = await fetch(`${API_URL}/invoices/verify`, { method: 'POST', headers: { authorization: `Bearer ${token}` }, body: form });
+  expect(res.status).toBe(200);
+  return (await res.json()) as { result: string; status?: string };
+}
+
+/** Fabric's own CLI, as the admin of another org, against that org's peer. */
+async function peerQuery(org: string, args: string[]): Promise<string> {
+  const script = `. test-network/env.sh; as_org_admin ${org}; peer chaincode query -C "$CHANNEL" -n "$CHAINCODE_NAME" -c '${JSON.stringify({ Args: args })}'`;
+  const { stdout } = await run('bash', ['-c', script], { cwd: ROOT_DIR });
+  return stdout;
+}
+
+function gatewayFor(mspId: string): { gateway: Gateway; client: grpc.Client } {
+  const conn = connectionFile();
+  const org = conn.orgs[mspId];
+  if (!org) throw new Error(`no ${mspId} in the connection file`);
+  const client = new grpc.Client(org.peerEndpoint, grpc.credentials.createSsl(readFileSync(org.tlsCaPath)), {
+    'grpc.ssl_target_name_override': org.hostOverride,
+  });
+  const gateway = connect({
+    client,
+    identity: { mspId, credentials: readFileSync(org.certPath) },
+    signer: signers.newPrivateKeySigner(createPrivateKey(readFileSync(org.keyPath))),
+  });
+  return { gateway, client };
+}
+
+/** Submits invoice:Issue directly through fabric-gateway, bypassing the REST API. */
+async function submitIssueDirectly(mspId: string, input: Record<string, unknown>): Promise<string> {
+  const { gateway, client } = gatewayFor(mspId);
+  try {
+    const conn = connectionFile();
+    const contract = gateway.getNetwork(conn.channel).getContract(conn.chaincode, 'invoice');
+    await contract.submitTransaction('Issue', JSON.stringify(input));
+    return 'accepted';
+  } catch (err) {
+    const details = (err as { details?: Array<{ message: string }> }).details ?? [];
+    return [String((err as Error).message), ...details.map((d) => d.message)].join(' | ');
+  } finally {
+    gateway.close();
+    client.close();
+  }
+}
+
+describe('medical e-invoice: issue and verify', () => {
+  const id = newInvoiceId();
+  const data = invoiceData(id);
+  const pdf = samplePdf(`${id.code}-${id.number}`);
+  let clerk: string;
+  let insurer: string;
+  let issued: IssueResult;
+
+  beforeAll(async () => {
+    clerk = await login('h1.clerk');
+    insurer = await login('insurer.officer');
+  });
+
+  test('health reports Fabric, the database and IPFS up', async () => {
+    const res = await fetch(`${API_URL}/health`);
+    const body = (await res.json()) as { dependencies: Record<string, { state: string }> };
+    expect(res.status).toBe(200);
+    expect(body.dependencies.fabric?.state).toBe('up');
+    expect(body.dependencies.database?.state).toBe('up');
+    expect(body.dependencies.ipfs?.state).toBe('up');
+  });
+
+  test('a billing clerk issues an invoice with its PDF', async () => {
+    const res = await issue(clerk, data, pdf, `it-${id.code}-${id.number}`);
+    const text = await res.text();
+    expect({ status: res.status, text }).toMatchObject({ status: 201 });
+    issued = JSON.parse(text) as IssueResult;
+    expect(issued).toMatchObject({ code: id.code, number: id.number, status: 'ISSUED' });
+    expect(issued.checkCode).toMatch(/^[0-9A-Z]{6}$/);
+    expect(issued.txId).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  test('retrying with the same Idempotency-Key returns the first result and issues nothing new', async () => {
+    const res = await issue(clerk, data, pdf, `it-${id.code}-${id.number}`);
+    expect(res.status).toBe(201);
+    expect(await res.json()).toEqual(issued);
+    const history = await fetch(`${API_URL}/invoices/${id.code}/${id.number}/history`, { headers: { authorization: `Bearer ${clerk}` } });
+    expect(history.status).toBe(200);
+    const entries = (await history.json()) as unknown[];
+    expect(entries).toHaveLength(1);
+  });
+
+  test('an insurer verifies: original PDF authentic, one changed byte tampered, unknown invoice unknown', async () => {
+    const fields = { code: id.code, number: id.number, checkCode: issued.checkCode };
+    expect(await verify(insurer, fields, pdf)).toMatchObject({ result: 'authentic', status: 'ISSUED' });
+
+    const changed = Buffer.from(pdf);
+    const at = changed.indexOf('Medical');
+    changed[at] = changed[at]! ^ 0x01;
+    expect(await verify(insurer, fields, changed)).toMatchObject({ result: 'tampered', status: 'ISSUED' });
+
+    const other = newInvoiceId();
+    expect(await verify(insurer, { ...other, checkCode: 'ABC123' }, pdf)).toMatchObject({ result: 'unknown' });
+    const wrongCheck = issued.checkCode === 'ZZZZZZ' ? 'YYYYYY' : 'ZZZZZZ';
+    expect(await verify(insurer, { ...fields, checkCode: wrongCheck }, pdf)).toMatchObject({ result: 'unknown' });
+  });
+
+  test('the payer downloads the original PDF with code, number and check code', async () => {
+    const ok = await fetch(`${API_URL}/invoices/${id.code}/${id.number}/pdf?checkCode=${issued.checkCode}`, {
+      headers: { authorization: `Bearer ${insurer}` },
+    });
+    expect(ok.status).toBe(200);
+    expect(ok.headers.get('content-type')).toMatch(/application\/pdf/);
+    expect(Buffer.from(await ok.arrayBuffer()).equals(pdf)).toBe(true);
+  });
+
+  test('the same code and number again is refused, through the API and directly through fabric-gateway', async () => {
+    const res = await issue(clerk, data, pdf, `it-dup-${id.code}-${id.number}`);
+    expect(res.status).toBe(409);
+    expect(await res.json()).toMatchObject({ code: 'INVOICE_EXISTS' });
+
+    const onChain = JSON.parse(await peerQuery('hospital2', ['invoice:Read', id.code, id.number])) as Record<string, unknown>;
+    const direct = await submitIssueDirectly('Hospital2MSP', { ...onChain, issuingUnit: 'Another unit' });
+    expect(direct).toMatch(/INVOICE_EXISTS/);
+  });
+
+  test('an insurer cannot issue: refused by the API and by the chaincode', async () => {
+    const other = newInvoiceId();
+    const res = await issue(insurer, invoiceData(other), pdf);
+    expect(res.status).toBe(403);
+
+    const onChain = JSON.parse(await peerQuery('hospital1', ['invoice:Read', id.code, id.number])) as Record<string, unknown>;
+    const direct = await submitIssueDirectly('InsurerMSP', { ...onChain, ...other });
+    expect(direct).toMatch(/FORBIDDEN/);
+    await expect(peerQuery('medins', ['invoice:Read', other.code, other.number])).rejects.toThrow(/INVOICE_NOT_FOUND/);
+  });
+
+  test("the invoice is on the ledger: Fabric's own peer CLI reads it from another org's peer", async () => {
+    const onChain = JSON.parse(await peerQuery('medins', ['invoice:Read', id.code, id.number])) as Record<string, unknown>;
+    expect(onChain).toMatchObject({ code: id.code, number: id.number, issuerMsp: 'Hospital1MSP', status: 'ISSUED', totalAmount: 12830 });
+    expect(JSON.stringify(onChain)).not.toContain('310101199001011234');
+    expect(JSON.stringify(onChain)).not.toContain('张三');
+  });
+
+  test('IPFS holds ciphertext only, and the SM3 digest on chain equals openssl dgst -sm3 of the PDF', async () => {
+    const onChain = JSON.parse(await peerQuery('insurer', ['invoice:Read', id.code, id.number])) as { pdfCid: string; pdfDigest: string };
+    const res = await fetch(`${IPFS_API_URL}/api/v0/cat?arg=${encodeURIComponent(onChain.pdfCid)}`, { method: 'POST' });
+    expect(res.status).toBe(200);
+    const stored = Buffer.from(await res.arrayBuffer());
+    expect(stored.length).toBeGreaterThan(pdf.length);
+    expect(stored.includes(Buffer.from('%PDF'))).toBe(false);
+    expect(stored.includes(Buffer.from('Medical e-invoice'))).toBe(false);
+
+    const dir = mkdtempSync(path.join(tmpdir(), 'hdt-it-'));
+    const file = path.join(dir, 'invoice.pdf');
+    writeFileSync(file, pdf);
+    const { stdout } = await run('openssl', ['dgst', '-sm3', '-r', file]);
+    expect(onChain.pdfDigest).toBe(stdout.split(' ')[0]);
+  });
+});

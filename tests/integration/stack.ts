@@ -1,0 +1,93 @@
+import { execFile } from 'node:child_process';
+import { randomInt } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { promisify } from 'node:util';
+
+export const ROOT_DIR = path.resolve(__dirname, '..', '..');
+export const STATE_DIR = process.env.STATE_DIR ?? path.join(ROOT_DIR, '.state');
+export const API_URL = process.env.API_URL ?? `http://127.0.0.1:${process.env.PORT ?? '8080'}/api/v1`;
+export const IPFS_API_URL = process.env.IPFS_API_URL ?? 'http://127.0.0.1:5001';
+export const CONNECTION_FILE = process.env.FABRIC_CONNECTION_FILE ?? path.join(STATE_DIR, 'connection.json');
+
+export const run = promisify(execFile);
+
+export interface OrgConnection {
+  peerEndpoint: string;
+  hostOverride: string;
+  tlsCaPath: string;
+  certPath: string;
+  keyPath: string;
+}
+
+export function connectionFile(): { channel: string; chaincode: string; orgs: Record<string, OrgConnection> } {
+  const parsed: unknown = JSON.parse(readFileSync(CONNECTION_FILE, 'utf8'));
+  if (typeof parsed !== 'object' || parsed === null || !('orgs' in parsed) || !('channel' in parsed) || !('chaincode' in parsed)) {
+    throw new Error(`${CONNECTION_FILE} is not a connection file`);
+  }
+  return parsed as { channel: string; chaincode: string; orgs: Record<string, OrgConnection> };
+}
+
+export const DEMO_PASSWORDS: Record<string, string> = Object.fromEntries(
+  (JSON.parse(readFileSync(path.join(ROOT_DIR, 'network', 'demo-users.json'), 'utf8')) as Array<{ username: string; password: string }>).map(
+    (u) => [u.username, u.password],
+  ),
+);
+
+export async function login(username: string): Promise<string> {
+  const res = await fetch(`${API_URL}/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username, password: DEMO_PASSWORDS[username] }),
+  });
+  if (res.status !== 200) throw new Error(`login ${username}: HTTP ${res.status} ${await res.text()}`);
+  const body = (await res.json()) as { token: string };
+  return body.token;
+}
+
+/** A fresh invoice identity: 8-digit code, 10-digit number. */
+export function newInvoiceId(): { code: string; number: string } {
+  const code = `3101${String(randomInt(0, 10_000)).padStart(4, '0')}`;
+  const number = `${String(randomInt(0, 100_000)).padStart(5, '0')}${String(randomInt(0, 100_000)).padStart(5, '0')}`;
+  return { code, number };
+}
+
+/** A small but well-formed PDF document whose text names the invoice. */
+export function samplePdf(label: string): Buffer {
+  const text = `Medical e-invoice ${label}`;
+  const objects = [
+    '<< /Type /Catalog /Pages 2 0 R >>',
+    '<< /Type /Pages /Kids [3 0 R] /Count 1 >>',
+    '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>',
+    `<< /Length ${text.length + 36} >>\nstream\nBT /F1 18 Tf 72 760 Td (${text}) Tj ET\nendstream`,
+    '<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>',
+  ];
+  let out = '%PDF-1.4\n';
+  const offsets: number[] = [];
+  objects.forEach((body, i) => {
+    offsets.push(Buffer.byteLength(out));
+    out += `${i + 1} 0 obj\n${body}\nendobj\n`;
+  });
+  const xref = Buffer.byteLength(out);
+  out += `xref\n0 ${objects.length + 1}\n0000000000 65535 f \n`;
+  out += offsets.map((o) => `${String(o).padStart(10, '0')} 00000 n \n`).join('');
+  out += `trailer\n<< /Size ${objects.length + 1} /Root 1 0 R >>\nstartxref\n${xref}\n%%EOF\n`;
+  return Buffer.from(out, 'latin1');
+}
+
+export function invoiceData(id: { code: string; number: string }): Record<string, unknown> {
+  return {
+    code: id.code,
+    number: id.number,
+    type: 'OUTPATIENT',
+    payer: { name: '张三', idNumber: '310101199001011234' },
+    visit: { department: 'Internal medicine', visitDate: '2026-11-20' },
+    items: [
+      { name: 'Consultation', quantity: 1, unitPrice: 5000, amount: 5000 },
+      { name: 'Blood test', quantity: 1, unitPrice: 7830, amount: 7830 },
+    ],
+    totalAmount: 12830,
+    payment: { medicalInsuranceFund: 8000, personalAccount: 2000, otherFund: 0, selfPay: 2830 },
+    reimbursableAmount: 4830,
+  };
+}
