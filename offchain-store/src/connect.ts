@@ -124,7 +124,6 @@ export async function connectOffchain(options: ConnectOptions): Promise<Offchain
       await model.createIndexes();
     }
     const keys = new MongoKeyStore(dataKeys, { kekId, key: kek });
-    kek.fill(0);
     const files = new SecureFileStore(blobs, keys);
     return {
       connection,
@@ -153,6 +152,9 @@ export async function connectOffchain(options: ConnectOptions): Promise<Offchain
     throw new OffchainError('DATABASE_UNAVAILABLE', `connecting to the document database: ${describeError(error)}`, {
       cause: error,
     });
+  } finally {
+    // The key store keeps its own copy.
+    kek.fill(0);
   }
 }
 
