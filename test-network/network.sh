@@ -21,11 +21,19 @@ case "${1:-}" in
     bash "$here/nodes.sh" stop
     ;;
   status)
+    total=0
     for f in "$RUN_DIR"/*.pid; do
       [ -e "$f" ] || continue
       name=$(basename "$f" .pid)
-      if pid_alive "$f"; then echo "$name running (pid $(cat "$f"))"; else echo "$name stopped"; fi
+      if pid_alive "$f"; then
+        rss=$(ps -o rss= -p "$(cat "$f")" | tr -d ' ')
+        total=$((total + rss))
+        printf '%-18s running  pid %-8s %6d MiB\n' "$name" "$(cat "$f")" $((rss / 1024))
+      else
+        printf '%-18s stopped\n' "$name"
+      fi
     done
+    printf '%-18s %24d MiB resident\n' total $((total / 1024))
     ;;
   *) die "usage: network.sh up|down|status" ;;
 esac
