@@ -127,15 +127,6 @@ export class FabricConnections implements ContractProvider {
     return org.gateway.getNetwork(this.profile.channel).getContract(this.profile.chaincode, contractName);
   }
 
-  /** Waits until the org's gRPC channel is ready, or rejects after `timeoutMs`. */
-  waitForReady(mspId: string, timeoutMs: number): Promise<void> {
-    const org = this.orgs.get(mspId);
-    if (!org) return Promise.reject(new Error(`no connection for ${mspId}`));
-    return new Promise((resolve, reject) => {
-      org.client.waitForReady(Date.now() + timeoutMs, (error) => (error ? reject(error) : resolve()));
-    });
-  }
-
   close(): void {
     for (const org of this.orgs.values()) closeOrg(org);
     this.orgs.clear();

@@ -53,7 +53,7 @@ function gatewayTexts(err: GatewayError): string[] {
   return [...err.details.map((d) => d.message), err.message];
 }
 
-/** The gRPC or Fabric validation code of an error, for the retry policy. */
+/** Retry policy: only MVCC read conflicts at commit and unavailable endpoints are retried. */
 export function isRetryable(err: unknown): boolean {
   if (err instanceof CommitError) return err.code === StatusCode.MVCC_READ_CONFLICT;
   if (err instanceof GatewayError) {

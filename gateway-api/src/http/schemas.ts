@@ -16,24 +16,29 @@ import {
  * stored and digested.
  */
 
-export const invoiceCodeSchema = z.string().regex(/^\d{8}$/, { error: 'must be 8 digits' });
-export const invoiceNumberSchema = z.string().regex(/^\d{10}$/, { error: 'must be 10 digits' });
-export const checkCodeSchema = z.string().regex(/^[0-9A-Z]{6}$/, { error: 'must be 6 digits or uppercase letters' });
+/** Error text for a wrong type that says "is required" when the field is absent. */
+const typeError = (expected: string) => (issue: { input?: unknown }) =>
+  issue.input === undefined ? 'is required' : `must be ${expected}`;
+const str = () => z.string({ error: typeError('a string') });
+
+export const invoiceCodeSchema = str().regex(/^\d{8}$/, { error: 'must be 8 digits' });
+export const invoiceNumberSchema = str().regex(/^\d{10}$/, { error: 'must be 10 digits' });
+export const checkCodeSchema = str().regex(/^[0-9A-Z]{6}$/, { error: 'must be 6 digits or uppercase letters' });
 
 const MAX_FEN = 1_000_000_000_000; // 10 billion yuan, far above any invoice
 const fen = z
-  .number({ error: 'must be an integer amount in fen' })
+  .number({ error: typeError('an integer amount in fen') })
   .int({ error: 'must be an integer amount in fen' })
   .min(0, { error: 'must not be negative' })
   .max(MAX_FEN, { error: 'is too large' });
 const positiveFen = fen.min(1, { error: 'must be greater than 0' });
 const text = (max: number) =>
   z
-    .string({ error: 'must be a string' })
+    .string({ error: typeError('a string') })
     .min(1, { error: 'must not be empty' })
     .max(max, { error: `must be at most ${max} characters` })
     .regex(/\S/, { error: 'must not be blank' });
-const isoDate = z.iso.date({ error: 'must be a date YYYY-MM-DD' });
+const isoDate = z.iso.date({ error: typeError('a date YYYY-MM-DD') });
 
 export const paymentInputSchema = z
   .strictObject({
@@ -46,7 +51,7 @@ export const paymentInputSchema = z
 export const invoiceItemSchema = z
   .strictObject({
     name: text(128),
-    quantity: z.number({ error: 'must be a number' }).positive({ error: 'must be greater than 0' }).max(1_000_000),
+    quantity: z.number({ error: typeError('a number') }).positive({ error: 'must be greater than 0' }).max(1_000_000),
     unitPrice: fen.describe('fen'),
     amount: fen.describe('fen'),
   });
@@ -54,8 +59,7 @@ export const invoiceItemSchema = z
 export const payerSchema = z
   .strictObject({
     name: text(64),
-    idNumber: z
-      .string({ error: 'must be a string' })
+    idNumber: str()
       .regex(/^[0-9A-Z]{6,32}$/, { error: 'must be 6-32 digits or uppercase letters' })
       .describe('Resident ID or other document number; only its HMAC-SM3 pseudonym goes on chain'),
   });
@@ -73,7 +77,7 @@ export const invoiceDataSchema = z
   .strictObject({
     code: invoiceCodeSchema,
     number: invoiceNumberSchema,
-    type: z.enum(INVOICE_TYPES, { error: `must be one of ${INVOICE_TYPES.join(', ')}` }),
+    type: z.enum(INVOICE_TYPES, { error: typeError(`one of ${INVOICE_TYPES.join(', ')}`) }),
     issuingUnit: text(128).optional().describe("Defaults to the clerk's unit"),
     payer: payerSchema,
     items: z.array(invoiceItemSchema).min(1, { error: 'must list at least one item' }).max(500),
@@ -101,8 +105,7 @@ export const invoiceDataSchema = z
   });
 export type InvoiceData = z.infer<typeof invoiceDataSchema>;
 
-export const idempotencyKeySchema = z
-  .string()
+export const idempotencyKeySchema = str()
   .regex(/^[A-Za-z0-9._:-]{8,128}$/, { error: 'must be 8-128 letters, digits, ".", "_", ":" or "-"' });
 
 export const invoiceParamsSchema = z.object({ code: invoiceCodeSchema, number: invoiceNumberSchema });
@@ -123,8 +126,8 @@ export const verifyBodySchema = z
 
 export const loginBodySchema = z
   .strictObject({
-    username: z.string().min(1, { error: 'is required' }).max(64),
-    password: z.string().min(1, { error: 'is required' }).max(256),
+    username: str().min(1, { error: 'is required' }).max(64),
+    password: str().min(1, { error: 'is required' }).max(256),
   });
 
 // ---- responses ----

@@ -1,0 +1,65 @@
+import { ConfigError, loadConfig } from './config';
+
+const HEX = 'ab'.repeat(32);
+const valid = {
+  FABRIC_CONNECTION_FILE: 'connection.json',
+  DEMO_USERS_FILE: 'users.json',
+  MONGODB_URI: 'mongodb://127.0.0.1:27017/hdt',
+  IPFS_API_URL: 'http://127.0.0.1:5001',
+  DATA_KEK_HEX: HEX,
+  JWT_SECRET: 'x'.repeat(32),
+  ISSUER_SECRET_HEX: 'cd'.repeat(32),
+};
+
+function errorOf(env: Record<string, string | undefined>): string {
+  try {
+    loadConfig(env);
+  } catch (err) {
+    expect(err).toBeInstanceOf(ConfigError);
+    return err instanceof Error ? err.message : String(err);
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('loadConfig', () => {
+  it('applies the defaults for HOST, PORT and the rate limits', () => {
+    const config = loadConfig(valid);
+    expect(config).toMatchObject({ host: '127.0.0.1', port: 8080, rateLimitPerMinute: 600, loginRateLimitPerMinute: 30 });
+    expect(config.issuerSecret).toEqual(Buffer.from('cd'.repeat(32), 'hex'));
+    expect(config.dataKekId).toBeUndefined();
+  });
+
+  it('reads explicit values', () => {
+    const config = loadConfig({ ...valid, HOST: '0.0.0.0', PORT: '9090', RATE_LIMIT_PER_MINUTE: '50', DATA_KEK_ID: 'kek-1' });
+    expect(config).toMatchObject({ host: '0.0.0.0', port: 9090, rateLimitPerMinute: 50, dataKekId: 'kek-1' });
+  });
+
+  it('treats empty values as unset', () => {
+    expect(loadConfig({ ...valid, PORT: '' }).port).toBe(8080);
+    expect(errorOf({ ...valid, JWT_SECRET: '' })).toContain('JWT_SECRET is required');
+  });
+
+  it.each([
+    ['FABRIC_CONNECTION_FILE', undefined, 'is required'],
+    ['DEMO_USERS_FILE', undefined, 'is required'],
+    ['MONGODB_URI', 'postgres://x', 'must be a mongodb:// URI'],
+    ['IPFS_API_URL', 'not a url', 'must be an http(s) URL'],
+    ['DATA_KEK_HEX', 'abcd', 'must be 64 hexadecimal characters'],
+    ['JWT_SECRET', 'short', 'must be at least 32 characters'],
+    ['ISSUER_SECRET_HEX', 'zz'.repeat(32), 'must be 64 hexadecimal characters'],
+    ['PORT', '70000', 'must be <= 65535'],
+    ['PORT', 'eighty', 'must be an integer'],
+    ['RATE_LIMIT_PER_MINUTE', '0', 'must be >= 1'],
+  ])('names %s when it is invalid', (name, value, text) => {
+    const message = errorOf({ ...valid, [name]: value });
+    expect(message).toContain(`${name} ${text}`);
+  });
+
+  it('lists every missing variable at once and never echoes secret values', () => {
+    const message = errorOf({ JWT_SECRET: 'tiny-secret' });
+    for (const name of ['FABRIC_CONNECTION_FILE', 'DEMO_USERS_FILE', 'MONGODB_URI', 'IPFS_API_URL', 'DATA_KEK_HEX', 'ISSUER_SECRET_HEX', 'JWT_SECRET']) {
+      expect(message).toContain(name);
+    }
+    expect(message).not.toContain('tiny-secret');
+  });
+});

@@ -1,0 +1,444 @@
+import { createHash } from 'node:crypto';
+import request from 'supertest';
+import { z } from 'zod';
+import { harness, invoiceData, PDF, type Harness } from '../../test/harness';
+import { CHECK_CODE_ALPHABET } from '../services/invoice-service';
+
+const API = '/api/v1';
+const errorBody = z.object({ code: z.string(), message: z.string() });
+const issueBody = z.object({
+  code: z.string(),
+  number: z.string(),
+  checkCode: z.string(),
+  txId: z.string(),
+  status: z.string(),
+  pdfDigest: z.string(),
+  dataDigest: z.string(),
+});
+const verifyBody = z.object({
+  result: z.enum(['authentic', 'tampered', 'unknown']),
+  status: z.string().optional(),
+  mismatches: z.array(z.string()),
+});
+
+const sm3 = (data: Uint8Array | string) => createHash('sm3').update(data).digest('hex');
+
+function issue(h: Harness, token: string, data: Record<string, unknown> = invoiceData(), key?: string) {
+  const req = request(h.app).post(`${API}/invoices`).set('Authorization', `Bearer ${token}`);
+  if (key !== undefined) req.set('Idempotency-Key', key);
+  return req.field('invoice', JSON.stringify(data)).attach('pdf', PDF, { filename: 'invoice.pdf', contentType: 'application/pdf' });
+}
+
+describe('auth', () => {
+  it('logs in with the right password and returns a bearer token and the user', async () => {
+    const h = await harness();
+    const res = await request(h.app).post(`${API}/auth/login`).send({ username: 'clerk1', password: 'correct horse battery' });
+    expect(res.status).toBe(200);
+    const body = z
+      .object({ token: z.string(), tokenType: z.literal('Bearer'), expiresAt: z.string(), user: z.object({ username: z.string(), mspId: z.string(), role: z.string() }) })
+      .parse(res.body);
+    expect(body.user).toMatchObject({ username: 'clerk1', mspId: 'Hospital1MSP', role: 'billing_clerk' });
+    expect(Date.parse(body.expiresAt) - Date.now()).toBeGreaterThan(7.9 * 3600 * 1000);
+
+    const me = await request(h.app).get(`${API}/auth/me`).set('Authorization', `Bearer ${body.token}`);
+    expect(me.status).toBe(200);
+    expect(me.body).toMatchObject({ username: 'clerk1' });
+  });
+
+  it('answers 401 for a wrong password or an unknown user, without telling which', async () => {
+    const h = await harness();
+    const wrong = await request(h.app).post(`${API}/auth/login`).send({ username: 'clerk1', password: 'nope-nope' });
+    const unknown = await request(h.app).post(`${API}/auth/login`).send({ username: 'ghost', password: 'nope-nope' });
+    expect(wrong.status).toBe(401);
+    expect(unknown.status).toBe(401);
+    expect(errorBody.parse(wrong.body)).toEqual(errorBody.parse(unknown.body));
+    expect(errorBody.parse(wrong.body).code).toBe('UNAUTHENTICATED');
+  });
+
+  it('answers 400 naming the field when the login body is incomplete', async () => {
+    const h = await harness();
+    const res = await request(h.app).post(`${API}/auth/login`).send({ username: 'clerk1' });
+    expect(res.status).toBe(400);
+    expect(errorBody.parse(res.body)).toMatchObject({ code: 'VALIDATION' });
+    expect(errorBody.parse(res.body).message).toContain('password');
+  });
+
+  it('rejects requests without a token, with a bad token, or with a forged one', async () => {
+    const h = await harness();
+    const none = await request(h.app).get(`${API}/invoices/31010125/0000000001`);
+    expect(none.status).toBe(401);
+    expect(errorBody.parse(none.body).code).toBe('UNAUTHENTICATED');
+
+    const bad = await request(h.app).get(`${API}/invoices/31010125/0000000001`).set('Authorization', 'Bearer abc.def.ghi');
+    expect(bad.status).toBe(401);
+
+    const token = await h.login('insurer1');
+    const [header, payload] = token.split('.');
+    const forged = `${header}.${payload}.${Buffer.from('forged').toString('base64url')}`;
+    const res = await request(h.app).get(`${API}/invoices/31010125/0000000001`).set('Authorization', `Bearer ${forged}`);
+    expect(res.status).toBe(401);
+  });
+
+  it('leaves health, openapi and login public', async () => {
+    const h = await harness();
+    expect((await request(h.app).get(`${API}/health`)).status).toBe(200);
+    expect((await request(h.app).get(`${API}/openapi.json`)).status).toBe(200);
+  });
+});
+
+describe('POST /invoices', () => {
+  it('issues: 201 with a 6-character check code, digests and the tx id', async () => {
+    const h = await harness();
+    const token = await h.login('clerk1');
+    const res = await issue(h, token);
+    expect(res.status).toBe(201);
+    const body = issueBody.parse(res.body);
+    expect(body.checkCode).toMatch(new RegExp(`^[${CHECK_CODE_ALPHABET}]{6}$`));
+    expect(body).toMatchObject({ code: '31010125', number: '0000000001', status: 'ISSUED' });
+    expect(body.pdfDigest).toBe(sm3(PDF));
+    expect(res.headers['location']).toBe(`${API}/invoices/31010125/0000000001`);
+
+    const onChain = h.chaincode.state.get('31010125/0000000001');
+    expect(onChain).toBeDefined();
+    expect(onChain?.lastTxId).toBe(body.txId);
+    expect(onChain?.checkCodeHash).toBe(sm3(`31010125:0000000001:${body.checkCode}`));
+    expect(onChain?.issuingUnit).toBe('Qingpu District Central Hospital');
+    expect(onChain?.dataDigest).toBe(body.dataDigest);
+    // No clear personal data on chain.
+    const chainText = JSON.stringify(onChain);
+    expect(chainText).not.toContain('Zhang San');
+    expect(chainText).not.toContain('31011519800101123X');
+
+    const record = h.offchain.records.rows.get('31010125/0000000001');
+    expect(record).toMatchObject({ txId: body.txId, createdBy: 'clerk1', issuerMsp: 'Hospital1MSP' });
+  });
+
+  it('forbids an insurer (403) without calling the ledger', async () => {
+    const h = await harness();
+    const token = await h.login('insurer1');
+    const res = await issue(h, token);
+    expect(res.status).toBe(403);
+    expect(errorBody.parse(res.body).code).toBe('FORBIDDEN');
+    expect(h.chaincode.committed).toEqual([]);
+    expect(h.chaincode.evaluated).toEqual([]);
+    expect(h.offchain.files.docs.size).toBe(0);
+  });
+
+  it('forbids a billing clerk outside a hospital org', async () => {
+    const h = await harness();
+    const res = await issue(h, await h.login('medclerk'));
+    expect(res.status).toBe(403);
+    expect(h.chaincode.committed).toEqual([]);
+  });
+
+  it.each([
+    ['number', invoiceData({ number: '123' })],
+    ['payment.selfPay', invoiceData({ payment: { medicalInsuranceFund: 6000, personalAccount: 1000, otherFund: 0, selfPay: 30.5 } })],
+    ['payment', invoiceData({ payment: { medicalInsuranceFund: 6000, personalAccount: 1000, otherFund: 0, selfPay: 1 } })],
+    ['items[1].amount', invoiceData({ items: [{ name: 'A', quantity: 1, unitPrice: 1, amount: 10000 }, { name: 'B', quantity: 1, unitPrice: 1, amount: -1 }] })],
+    ['reimbursableAmount', invoiceData({ reimbursableAmount: 10001 })],
+    ['payer.idNumber', invoiceData({ payer: { name: 'Zhang San' } })],
+    ['type', invoiceData({ type: 'DENTAL' })],
+  ])('answers 400 naming %s', async (field, data) => {
+    const h = await harness();
+    const res = await issue(h, await h.login('clerk1'), data);
+    expect(res.status).toBe(400);
+    const body = errorBody.parse(res.body);
+    expect(body.code).toBe('VALIDATION');
+    expect(body.message.startsWith(`${field}: `) || body.message.includes(`; ${field}: `)).toBe(true);
+    expect(h.chaincode.committed).toEqual([]);
+  });
+
+  it('answers 400 naming pdf when the file is missing', async () => {
+    const h = await harness();
+    const res = await request(h.app)
+      .post(`${API}/invoices`)
+      .set('Authorization', `Bearer ${await h.login('clerk1')}`)
+      .field('invoice', JSON.stringify(invoiceData()));
+    expect(res.status).toBe(400);
+    expect(errorBody.parse(res.body).message).toMatch(/^pdf: /);
+  });
+
+  it('answers 400 naming pdf when the file is not a PDF', async () => {
+    const h = await harness();
+    const res = await request(h.app)
+      .post(`${API}/invoices`)
+      .set('Authorization', `Bearer ${await h.login('clerk1')}`)
+      .field('invoice', JSON.stringify(invoiceData()))
+      .attach('pdf', Buffer.from('GIF89a not a pdf'), { filename: 'x.pdf', contentType: 'application/pdf' });
+    expect(res.status).toBe(400);
+    expect(errorBody.parse(res.body).message).toMatch(/^pdf: must be a PDF/);
+  });
+
+  it('answers 400 naming the field of an unexpected file part', async () => {
+    const h = await harness();
+    const res = await request(h.app)
+      .post(`${API}/invoices`)
+      .set('Authorization', `Bearer ${await h.login('clerk1')}`)
+      .field('invoice', JSON.stringify(invoiceData()))
+      .attach('scan', PDF, { filename: 'x.pdf', contentType: 'application/pdf' });
+    expect(res.status).toBe(400);
+    expect(errorBody.parse(res.body).message).toMatch(/^scan: /);
+  });
+
+  it('answers 400 naming invoice when the part is missing or not JSON', async () => {
+    const h = await harness();
+    const token = await h.login('clerk1');
+    const missing = await request(h.app)
+      .post(`${API}/invoices`)
+      .set('Authorization', `Bearer ${token}`)
+      .attach('pdf', PDF, { filename: 'x.pdf', contentType: 'application/pdf' });
+    expect(missing.status).toBe(400);
+    expect(errorBody.parse(missing.body).message).toMatch(/^invoice: /);
+    const broken = await request(h.app)
+      .post(`${API}/invoices`)
+      .set('Authorization', `Bearer ${token}`)
+      .field('invoice', '{"code":')
+      .attach('pdf', PDF, { filename: 'x.pdf', contentType: 'application/pdf' });
+    expect(broken.status).toBe(400);
+    expect(errorBody.parse(broken.body).message).toBe('invoice: malformed JSON');
+  });
+
+  it('rejects unknown keys in the invoice data', async () => {
+    const h = await harness();
+    const res = await issue(h, await h.login('clerk1'), invoiceData({ checkCode: 'ABCDEF' }));
+    expect(res.status).toBe(400);
+    expect(errorBody.parse(res.body).message).toContain('checkCode');
+  });
+
+  it('replays the first response for a repeated Idempotency-Key and writes once', async () => {
+    const h = await harness();
+    const token = await h.login('clerk1');
+    const first = await issue(h, token, invoiceData(), 'issue-0001-abcdef');
+    const second = await issue(h, token, invoiceData(), 'issue-0001-abcdef');
+    expect(first.status).toBe(201);
+    expect(second.status).toBe(201);
+    expect(second.body).toEqual(first.body);
+    expect(second.headers['idempotent-replayed']).toBe('true');
+    expect(h.chaincode.committed).toEqual(['Issue']);
+  });
+
+  it('answers 422 when an Idempotency-Key is reused for a different request', async () => {
+    const h = await harness();
+    const token = await h.login('clerk1');
+    expect((await issue(h, token, invoiceData(), 'issue-0002-abcdef')).status).toBe(201);
+    const res = await issue(h, token, invoiceData({ number: '0000000002' }), 'issue-0002-abcdef');
+    expect(res.status).toBe(422);
+    expect(errorBody.parse(res.body).code).toBe('IDEMPOTENCY_KEY_REUSED');
+    expect(h.chaincode.committed).toEqual(['Issue']);
+  });
+
+  it('frees the Idempotency-Key after a failure so the request can be retried', async () => {
+    const h = await harness();
+    const token = await h.login('clerk1');
+    h.offchain.files.failPut = true;
+    const failed = await issue(h, token, invoiceData(), 'issue-0003-abcdef');
+    expect(failed.status).toBe(503);
+    expect(errorBody.parse(failed.body).code).toBe('STORAGE_UNAVAILABLE');
+    h.offchain.files.failPut = false;
+    expect((await issue(h, token, invoiceData(), 'issue-0003-abcdef')).status).toBe(201);
+  });
+
+  it('answers 400 for a malformed Idempotency-Key', async () => {
+    const h = await harness();
+    const res = await issue(h, await h.login('clerk1'), invoiceData(), 'bad key!');
+    expect(res.status).toBe(400);
+    expect(errorBody.parse(res.body).message).toMatch(/^Idempotency-Key: /);
+  });
+
+  it('maps the chaincode error INVOICE_EXISTS to 409 and shreds the orphan documents', async () => {
+    const h = await harness();
+    const token = await h.login('clerk1');
+    expect((await issue(h, token)).status).toBe(201);
+    const res = await issue(h, await h.login('clerk2'));
+    expect(res.status).toBe(409);
+    const body = errorBody.parse(res.body);
+    expect(body.code).toBe('INVOICE_EXISTS');
+    expect(body.message).toBe('invoice 31010125/0000000001 already exists');
+    // The second attempt's two documents are unreadable now.
+    expect(h.offchain.files.destroyed.size).toBe(2);
+  });
+
+  it('answers 503 LEDGER_UNAVAILABLE when the peers stay unreachable', async () => {
+    const h = await harness();
+    h.chaincode.faults.push(
+      { stage: 'endorse', kind: 'unavailable' },
+      { stage: 'endorse', kind: 'unavailable' },
+      { stage: 'endorse', kind: 'unavailable' },
+    );
+    const res = await issue(h, await h.login('clerk1'));
+    expect(res.status).toBe(503);
+    expect(errorBody.parse(res.body).code).toBe('LEDGER_UNAVAILABLE');
+  });
+});
+
+describe('verify, read, history, pdf', () => {
+  async function issued(): Promise<{ h: Harness; token: string; checkCode: string }> {
+    const h = await harness();
+    const res = await issue(h, await h.login('clerk1'));
+    expect(res.status).toBe(201);
+    return { h, token: await h.login('insurer1'), checkCode: issueBody.parse(res.body).checkCode };
+  }
+
+  it('verifies authentic with the right check code (JSON body, with data)', async () => {
+    const { h, token, checkCode } = await issued();
+    const res = await request(h.app)
+      .post(`${API}/invoices/verify`)
+      .set('Authorization', `Bearer ${token}`)
+      .send({ code: '31010125', number: '0000000001', checkCode, data: invoiceData() });
+    expect(res.status).toBe(200);
+    expect(verifyBody.parse(res.body)).toEqual({ result: 'authentic', status: 'ISSUED', mismatches: [] });
+  });
+
+  it('verifies authentic with the original PDF (multipart)', async () => {
+    const { h, token, checkCode } = await issued();
+    const res = await request(h.app)
+      .post(`${API}/invoices/verify`)
+      .set('Authorization', `Bearer ${token}`)
+      .field('code', '31010125')
+      .field('number', '0000000001')
+      .field('checkCode', checkCode)
+      .field('data', JSON.stringify(invoiceData()))
+      .attach('pdf', PDF, { filename: 'x.pdf', contentType: 'application/pdf' });
+    expect(res.status).toBe(200);
+    expect(verifyBody.parse(res.body).result).toBe('authentic');
+  });
+
+  it('reports tampered data and PDF', async () => {
+    const { h, token, checkCode } = await issued();
+    const altered = Buffer.concat([PDF, Buffer.from('% changed\n')]);
+    const res = await request(h.app)
+      .post(`${API}/invoices/verify`)
+      .set('Authorization', `Bearer ${token}`)
+      .field('code', '31010125')
+      .field('number', '0000000001')
+      .field('checkCode', checkCode)
+      .field('data', JSON.stringify(invoiceData({ totalAmount: 1 })))
+      .attach('pdf', altered, { filename: 'x.pdf', contentType: 'application/pdf' });
+    expect(res.status).toBe(200);
+    const body = verifyBody.parse(res.body);
+    expect(body.result).toBe('tampered');
+    expect(body.mismatches.sort()).toEqual(['dataDigest', 'pdfDigest']);
+  });
+
+  it('answers unknown for a wrong check code or a missing invoice', async () => {
+    const { h, token, checkCode } = await issued();
+    const wrong = checkCode === 'AAAAAA' ? 'BBBBBB' : 'AAAAAA';
+    for (const body of [
+      { code: '31010125', number: '0000000001', checkCode: wrong },
+      { code: '31010125', number: '0000000099', checkCode },
+    ]) {
+      const res = await request(h.app).post(`${API}/invoices/verify`).set('Authorization', `Bearer ${token}`).send(body);
+      expect(res.status).toBe(200);
+      expect(verifyBody.parse(res.body)).toEqual({ result: 'unknown', mismatches: [] });
+    }
+  });
+
+  it('answers 400 naming checkCode for a malformed verify request', async () => {
+    const { h, token } = await issued();
+    const res = await request(h.app)
+      .post(`${API}/invoices/verify`)
+      .set('Authorization', `Bearer ${token}`)
+      .send({ code: '31010125', number: '0000000001', checkCode: 'abc' });
+    expect(res.status).toBe(400);
+    expect(errorBody.parse(res.body).message).toMatch(/^checkCode: /);
+  });
+
+  it('answers 400 for malformed JSON bodies', async () => {
+    const { h, token } = await issued();
+    const res = await request(h.app)
+      .post(`${API}/invoices/verify`)
+      .set('Authorization', `Bearer ${token}`)
+      .set('Content-Type', 'application/json')
+      .send('{"code": ');
+    expect(res.status).toBe(400);
+    expect(errorBody.parse(res.body)).toEqual({ code: 'VALIDATION', message: 'body: malformed JSON' });
+  });
+
+  it('reads the on-chain summary and the history', async () => {
+    const { h, token } = await issued();
+    const read = await request(h.app).get(`${API}/invoices/31010125/0000000001`).set('Authorization', `Bearer ${token}`);
+    expect(read.status).toBe(200);
+    expect(read.body).toMatchObject({ code: '31010125', number: '0000000001', status: 'ISSUED', issuerMsp: 'Hospital1MSP' });
+    const history = await request(h.app).get(`${API}/invoices/31010125/0000000001/history`).set('Authorization', `Bearer ${token}`);
+    expect(history.status).toBe(200);
+    expect(z.array(z.object({ txId: z.string() })).parse(history.body)).toHaveLength(1);
+  });
+
+  it('answers 404 INVOICE_NOT_FOUND for an unknown invoice and 400 for a malformed number', async () => {
+    const { h, token } = await issued();
+    const missing = await request(h.app).get(`${API}/invoices/31010125/0000000099`).set('Authorization', `Bearer ${token}`);
+    expect(missing.status).toBe(404);
+    expect(errorBody.parse(missing.body).code).toBe('INVOICE_NOT_FOUND');
+    const noHistory = await request(h.app).get(`${API}/invoices/31010125/0000000099/history`).set('Authorization', `Bearer ${token}`);
+    expect(noHistory.status).toBe(404);
+    const malformed = await request(h.app).get(`${API}/invoices/31010125/12`).set('Authorization', `Bearer ${token}`);
+    expect(malformed.status).toBe(400);
+    expect(errorBody.parse(malformed.body).message).toMatch(/^number: /);
+  });
+
+  it('returns the original PDF for the right check code', async () => {
+    const { h, token, checkCode } = await issued();
+    const res = await request(h.app)
+      .get(`${API}/invoices/31010125/0000000001/pdf`)
+      .query({ checkCode })
+      .set('Authorization', `Bearer ${token}`)
+      .buffer(true)
+      .parse((response, callback) => {
+        const chunks: Buffer[] = [];
+        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        response.on('end', () => callback(null, Buffer.concat(chunks)));
+      });
+    expect(res.status).toBe(200);
+    expect(res.headers['content-type']).toBe('application/pdf');
+    expect(Buffer.isBuffer(res.body) && res.body.equals(PDF)).toBe(true);
+  });
+
+  it('answers 404 for a wrong check code on the PDF route, like a missing invoice', async () => {
+    const { h, token, checkCode } = await issued();
+    const wrong = checkCode === 'AAAAAA' ? 'BBBBBB' : 'AAAAAA';
+    const res = await request(h.app).get(`${API}/invoices/31010125/0000000001/pdf`).query({ checkCode: wrong }).set('Authorization', `Bearer ${token}`);
+    expect(res.status).toBe(404);
+    expect(errorBody.parse(res.body).code).toBe('INVOICE_NOT_FOUND');
+    const missing = await request(h.app).get(`${API}/invoices/31010125/0000000002/pdf`).query({ checkCode }).set('Authorization', `Bearer ${token}`);
+    expect(errorBody.parse(missing.body)).toEqual(errorBody.parse(res.body));
+  });
+
+  it('answers 400 naming checkCode when it is missing on the PDF route', async () => {
+    const { h, token } = await issued();
+    const res = await request(h.app).get(`${API}/invoices/31010125/0000000001/pdf`).set('Authorization', `Bearer ${token}`);
+    expect(res.status).toBe(400);
+    expect(errorBody.parse(res.body).message).toMatch(/^checkCode: /);
+  });
+});
+
+describe('health and plumbing', () => {
+  it('reports degraded with 503 when a dependency is down', async () => {
+    const h = await harness();
+    h.offchain.health = { database: { state: 'up', detail: 'ok' }, ipfs: { state: 'down', detail: 'ECONNREFUSED 127.0.0.1:5001' } };
+    const res = await request(h.app).get(`${API}/health`);
+    expect(res.status).toBe(503);
+    expect(res.body).toEqual({
+      status: 'degraded',
+      dependencies: { fabric: { state: 'up', detail: 'ok' }, database: { state: 'up', detail: 'ok' }, ipfs: { state: 'down', detail: 'unreachable' } },
+    });
+  });
+
+  it('reports Fabric down when the peers do not answer', async () => {
+    const h = await harness();
+    for (let i = 0; i < 20; i++) h.chaincode.faults.push({ stage: 'evaluate', kind: 'unavailable' });
+    const res = await request(h.app).get(`${API}/health`);
+    expect(res.status).toBe(503);
+    expect(res.body).toMatchObject({ dependencies: { fabric: { state: 'down' } } });
+  });
+
+  it('answers 404 NOT_FOUND as JSON for unknown routes and sets security headers and a request id', async () => {
+    const h = await harness();
+    const res = await request(h.app).get('/nope').set('X-Request-Id', 'req-123');
+    expect(res.status).toBe(404);
+    expect(errorBody.parse(res.body).code).toBe('NOT_FOUND');
+    expect(res.headers['x-request-id']).toBe('req-123');
+    expect(res.headers['x-content-type-options']).toBe('nosniff');
+    expect(res.headers['x-powered-by']).toBeUndefined();
+  });
+});

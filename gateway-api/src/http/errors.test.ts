@@ -1,0 +1,70 @@
+import multer from 'multer';
+import { z } from 'zod';
+import { AppError, ERROR_STATUS, formatPath, statusForCode, toAppError } from './errors';
+
+describe('error catalogue', () => {
+  it('maps every code to its HTTP status', () => {
+    expect(ERROR_STATUS).toEqual({
+      INVALID_ARGUMENT: 400,
+      VALIDATION: 400,
+      UNAUTHENTICATED: 401,
+      FORBIDDEN: 403,
+      INVOICE_NOT_FOUND: 404,
+      NOT_FOUND: 404,
+      INVOICE_EXISTS: 409,
+      CONFLICT: 409,
+      IDEMPOTENCY_KEY_REUSED: 422,
+      RATE_LIMITED: 429,
+      INTERNAL: 500,
+      LEDGER_UNAVAILABLE: 503,
+      STORAGE_UNAVAILABLE: 503,
+    });
+  });
+
+  it('treats unknown codes as internal', () => {
+    expect(statusForCode('INVOICE_LOCKED')).toBe(500);
+    expect(statusForCode('INVOICE_EXISTS')).toBe(409);
+  });
+
+  it('gives an AppError the status of its code', () => {
+    const err = new AppError('IDEMPOTENCY_KEY_REUSED', 'reused');
+    expect(err.status).toBe(422);
+    expect(err.code).toBe('IDEMPOTENCY_KEY_REUSED');
+  });
+});
+
+describe('toAppError', () => {
+  it('turns zod errors into VALIDATION naming the field path', () => {
+    const schema = z.object({ payment: z.object({ selfPay: z.number().int() }), items: z.array(z.object({ amount: z.number() })) });
+    const result = schema.safeParse({ payment: { selfPay: 1.5 }, items: [{ amount: 'x' }] });
+    expect(result.success).toBe(false);
+    if (result.success) return;
+    const err = toAppError(result.error);
+    expect(err.code).toBe('VALIDATION');
+    expect(err.status).toBe(400);
+    expect(err.message).toMatch(/^payment\.selfPay: .+; items\[0\]\.amount: /);
+  });
+
+  it('names the field of multer errors', () => {
+    const err = toAppError(new multer.MulterError('LIMIT_FILE_SIZE', 'pdf'));
+    expect(err).toMatchObject({ code: 'VALIDATION', status: 400, message: 'pdf: file is too large' });
+  });
+
+  it('turns body-parser errors into 400 without internals', () => {
+    const syntax = Object.assign(new SyntaxError('Unexpected token } in JSON at position 3'), { type: 'entity.parse.failed', status: 400 });
+    expect(toAppError(syntax)).toMatchObject({ code: 'VALIDATION', message: 'body: malformed JSON' });
+    const tooLarge = Object.assign(new Error('request entity too large'), { type: 'entity.too.large', status: 413 });
+    expect(toAppError(tooLarge)).toMatchObject({ code: 'VALIDATION', message: 'body: request body is too large' });
+  });
+
+  it('hides anything else behind INTERNAL', () => {
+    const err = toAppError(new Error('connection string mongodb://user:pw@host'));
+    expect(err).toMatchObject({ code: 'INTERNAL', status: 500, message: 'internal error' });
+  });
+
+  it('formats paths', () => {
+    expect(formatPath([])).toBe('body');
+    expect(formatPath(['visit', 'dischargeDate'])).toBe('visit.dischargeDate');
+    expect(formatPath(['items', 2, 'name'])).toBe('items[2].name');
+  });
+});

@@ -1,0 +1,71 @@
+import request from 'supertest';
+import { z } from 'zod';
+import { harness } from '../../test/harness';
+import { API_PREFIX, buildOpenApiDocument, OPERATIONS, toOpenApiPath } from './openapi';
+
+/** Router layers as Express 5 (router 2.x) builds them; checked at run time, not assumed. */
+const routeSchema = z.object({ path: z.string(), methods: z.record(z.string(), z.boolean()) });
+const layerSchema = z.object({
+  rawPath: z.string().optional(),
+  route: routeSchema.optional(),
+  handle: z.unknown(),
+});
+
+/** The `stack` of an Express router (a function object) or app router, if `value` is one. */
+function stackOf(value: unknown): unknown[] | undefined {
+  if ((typeof value !== 'function' && typeof value !== 'object') || value === null) return undefined;
+  const stack: unknown = Reflect.get(value, 'stack');
+  return Array.isArray(stack) ? stack : undefined;
+}
+
+function registeredRoutes(stack: unknown[], prefix = ''): string[] {
+  const found: string[] = [];
+  for (const item of stack) {
+    const layer = layerSchema.parse(item);
+    if (layer.route) {
+      for (const [method, on] of Object.entries(layer.route.methods)) {
+        if (on && method !== '_all') found.push(`${method.toUpperCase()} ${prefix}${layer.route.path}`);
+      }
+      continue;
+    }
+    const nested = stackOf(layer.handle);
+    if (nested) found.push(...registeredRoutes(nested, `${prefix}${layer.rawPath ?? ''}`));
+  }
+  return found;
+}
+
+describe('OpenAPI document', () => {
+  it('documents exactly the routes the app registers', async () => {
+    const { app } = await harness();
+    const registered = registeredRoutes(stackOf(app.router) ?? []).map((r) => r.replace(/:([A-Za-z0-9_]+)/g, '{$1}'));
+    const documented = OPERATIONS.map((op) => `${op.method.toUpperCase()} ${API_PREFIX}${toOpenApiPath(op.path)}`);
+    expect(registered.length).toBeGreaterThanOrEqual(9);
+    expect([...registered].sort()).toEqual([...documented].sort());
+  });
+
+  it('is a well-formed OpenAPI 3.0 document whose $refs all resolve', () => {
+    const doc = buildOpenApiDocument();
+    const text = JSON.stringify(doc);
+    const shape = z
+      .object({
+        openapi: z.string().startsWith('3.0'),
+        paths: z.record(z.string(), z.record(z.string(), z.object({ operationId: z.string(), responses: z.record(z.string(), z.unknown()) }))),
+        components: z.object({ schemas: z.record(z.string(), z.unknown()), securitySchemes: z.object({ bearerAuth: z.unknown() }) }),
+      })
+      .parse(doc);
+    for (const match of text.matchAll(/"\$ref":"#\/components\/schemas\/([^"]+)"/g)) {
+      expect(Object.keys(shape.components.schemas)).toContain(match[1]);
+    }
+    expect(text).not.toContain('"$id"');
+    const ids = Object.values(shape.paths).flatMap((item) => Object.values(item).map((op) => op.operationId));
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(shape.components.schemas['InvoiceData']).toBeDefined();
+  });
+
+  it('is served at /api/v1/openapi.json', async () => {
+    const { app } = await harness();
+    const res = await request(app).get(`${API_PREFIX}/openapi.json`);
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ openapi: '3.0.3' });
+  });
+});

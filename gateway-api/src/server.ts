@@ -1,0 +1,71 @@
+import type { Server } from 'node:http';
+import { UserDirectory } from './auth/users';
+import { loadConfig } from './config';
+import { FabricConnections, loadConnectionProfile } from './fabric/connection';
+import { FabricInvoiceLedger } from './fabric/invoice-ledger';
+import { buildApp } from './http/app';
+import { consoleLogger, describe } from './logger';
+import { connectStore, offchainPorts } from './offchain';
+
+const SHUTDOWN_GRACE_MS = 10_000;
+
+async function main(): Promise<void> {
+  const logger = consoleLogger;
+  const config = loadConfig();
+  const users = await UserDirectory.fromFile(config.demoUsersFile);
+  const profile = await loadConnectionProfile(config.fabricConnectionFile);
+  const fabric = await FabricConnections.open(profile);
+  const store = await connectStore(config).catch((err: unknown) => {
+    fabric.close();
+    throw err;
+  });
+
+  const app = buildApp({
+    config,
+    ledger: new FabricInvoiceLedger(fabric),
+    offchain: offchainPorts(store),
+    users,
+    logger,
+  });
+
+  const server: Server = await new Promise((resolve, reject) => {
+    const listening = app.listen(config.port, config.host, (err?: Error) => (err ? reject(err) : resolve(listening)));
+  });
+  const hostForUrl = config.host.includes(':') ? `[${config.host}]` : config.host;
+  logger.info('gateway listening', {
+    url: `http://${hostForUrl}:${config.port}/api/v1`,
+    channel: profile.channel,
+    chaincode: profile.chaincode,
+    orgs: fabric.mspIds(),
+  });
+
+  let stopping = false;
+  const shutdown = (signal: string): void => {
+    if (stopping) return;
+    stopping = true;
+    logger.info('shutting down', { signal });
+    const force = setTimeout(() => {
+      logger.error('shutdown timed out');
+      process.exit(1);
+    }, SHUTDOWN_GRACE_MS);
+    force.unref();
+    server.close(() => {
+      fabric.close();
+      store
+        .close()
+        .catch((err: unknown) => logger.error('closing the off-chain store failed', { error: describe(err) }))
+        .finally(() => {
+          logger.info('stopped');
+          process.exit(0);
+        });
+    });
+    server.closeIdleConnections();
+  };
+  process.on('SIGINT', () => shutdown('SIGINT'));
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+}
+
+main().catch((err: unknown) => {
+  consoleLogger.error('gateway failed to start', { error: describe(err) });
+  process.exit(1);
+});

@@ -1,0 +1,347 @@
+import { randomInt } from 'node:crypto';
+import { canonicalJson, hmacSm3Hex, sm3Hex } from '@hdt/offchain-store';
+import { z } from 'zod';
+import { canIssueInvoices, type User } from '../auth/roles';
+import type { HistoryEntry, InvoiceLedger, OnChainInvoice, VerifyOutcome } from '../fabric/invoice-ledger';
+import { AppError } from '../http/errors';
+import type { InvoiceData } from '../http/schemas';
+import { describe, type Logger } from '../logger';
+import type { DocumentFiles, IdempotencyStore, InvoiceRecordData, InvoiceRecords, StoredDocument } from './ports';
+
+/** Unambiguous alphabet of check codes: digits and uppercase letters without O and I. */
+export const CHECK_CODE_ALPHABET = '0123456789ABCDEFGHJKLMNPQRSTUVWXYZ';
+export const CHECK_CODE_LENGTH = 6;
+
+export function generateCheckCode(): string {
+  let code = '';
+  for (let i = 0; i < CHECK_CODE_LENGTH; i++) code += CHECK_CODE_ALPHABET[randomInt(CHECK_CODE_ALPHABET.length)];
+  return code;
+}
+
+/** The value anchored on chain for a check code. */
+export function checkCodeHash(code: string, number: string, checkCode: string): string {
+  return sm3Hex(`${code}:${number}:${checkCode}`);
+}
+
+/**
+ * Structured data as kept off chain: the posted invoice data plus the check code printed on
+ * the invoice. This is where the check code lives off chain: inside the SM4-encrypted data
+ * document (one data key per document), so the issuer can decrypt it to reprint the invoice,
+ * and crypto-shredding that key erases it together with the personal data. The data digest on
+ * chain covers it, so a verifier who supplies the data without `checkCode` gets it added from
+ * the request (see `storedData`).
+ */
+export function storedData(data: Readonly<Record<string, unknown>>, checkCode: string): Record<string, unknown> {
+  return Object.prototype.hasOwnProperty.call(data, 'checkCode') ? { ...data } : { ...data, checkCode };
+}
+
+/** SM3 of the canonical JSON of the stored structured data. */
+export function dataDigestOf(data: Readonly<Record<string, unknown>>, checkCode: string): string {
+  return sm3Hex(canonicalJson(storedData(data, checkCode)));
+}
+
+export const issueResultSchema = z.object({
+  code: z.string(),
+  number: z.string(),
+  checkCode: z.string(),
+  txId: z.string(),
+  status: z.string(),
+  pdfDigest: z.string(),
+  dataDigest: z.string(),
+});
+export type IssueResult = z.infer<typeof issueResultSchema>;
+
+export interface IssueOutcome {
+  result: IssueResult;
+  /** True when an earlier request with the same Idempotency-Key produced this result. */
+  replayed: boolean;
+}
+
+export interface VerifyInput {
+  code: string;
+  number: string;
+  checkCode: string;
+  pdf?: Uint8Array | undefined;
+  data?: Readonly<Record<string, unknown>> | undefined;
+}
+
+export interface InvoiceServiceDeps {
+  ledger: InvoiceLedger;
+  files: DocumentFiles;
+  records: InvoiceRecords;
+  idempotency: IdempotencyStore;
+  /** Key of the payer pseudonym (HMAC-SM3 of the payer's ID number). */
+  issuerSecret: Uint8Array;
+  logger: Logger;
+  newCheckCode?: () => string;
+}
+
+/** Chaincode or gateway verdicts after which the transaction certainly did not reach the ledger. */
+const DEFINITELY_NOT_WRITTEN = new Set(['INVALID_ARGUMENT', 'FORBIDDEN', 'INVOICE_EXISTS', 'CONFLICT', 'VALIDATION']);
+
+const offchainErrorShape = z.object({ code: z.string() });
+
+/** Maps an error of the off-chain store to an AppError (storage errors are never the client's fault). */
+export function fromStorageError(err: unknown, what: string): AppError {
+  if (err instanceof AppError) return err;
+  const shape = err instanceof Error ? offchainErrorShape.safeParse(err) : undefined;
+  const code = shape?.success ? shape.data.code : undefined;
+  switch (code) {
+    case 'DATABASE_UNAVAILABLE':
+    case 'BLOB_STORE_UNAVAILABLE':
+    case 'KEK_UNAVAILABLE':
+      return new AppError('STORAGE_UNAVAILABLE', `${what}: storage is unavailable, try again later`, { cause: err });
+    case 'KEY_DESTROYED':
+      return new AppError('NOT_FOUND', `${what}: the document was erased`, { cause: err });
+    default:
+      return new AppError('INTERNAL', `${what} failed`, { cause: err });
+  }
+}
+
+/** Use cases of medical e-invoices: issue, verify, read, history and PDF retrieval. */
+export class InvoiceService {
+  private readonly newCheckCode: () => string;
+
+  constructor(private readonly deps: InvoiceServiceDeps) {
+    this.newCheckCode = deps.newCheckCode ?? generateCheckCode;
+  }
+
+  /**
+   * Issues an invoice: check code, pseudonym and digests are computed here, the PDF and the
+   * structured data are stored encrypted, the summary goes on chain, then the off-chain record
+   * is saved. With an Idempotency-Key, a repeated identical request returns the first result.
+   */
+  async issueInvoice(user: User, data: InvoiceData, pdf: Uint8Array, idempotencyKey?: string): Promise<IssueOutcome> {
+    if (!canIssueInvoices(user)) {
+      throw new AppError('FORBIDDEN', 'only billing clerks of a hospital organisation issue invoices');
+    }
+    const issuingUnit = data.issuingUnit ?? user.unit;
+    if (issuingUnit === undefined) {
+      throw new AppError('VALIDATION', 'issuingUnit: required (the user has no unit)');
+    }
+    const pdfDigest = sm3Hex(pdf);
+    if (idempotencyKey === undefined) {
+      return { result: await this.issueOnce(user, data, issuingUnit, pdf, pdfDigest), replayed: false };
+    }
+
+    const { idempotency } = this.deps;
+    const scope = user.username;
+    const requestHash = sm3Hex(canonicalJson({ invoice: data, pdfDigest }));
+    const begin = await idempotency.begin(scope, idempotencyKey, requestHash).catch((err: unknown) => {
+      throw fromStorageError(err, 'idempotency check');
+    });
+    switch (begin.kind) {
+      case 'replay': {
+        const replayed = issueResultSchema.safeParse(begin.body);
+        if (!replayed.success) {
+          throw new AppError('INTERNAL', 'stored idempotent response is unreadable', { cause: replayed.error });
+        }
+        return { result: replayed.data, replayed: true };
+      }
+      case 'conflict':
+        throw new AppError('IDEMPOTENCY_KEY_REUSED', 'Idempotency-Key was already used for a different request');
+      case 'in_progress':
+        throw new AppError('CONFLICT', 'a request with this Idempotency-Key is still in progress');
+      case 'new':
+        break;
+    }
+
+    let result: IssueResult;
+    try {
+      result = await this.issueOnce(user, data, issuingUnit, pdf, pdfDigest);
+    } catch (err) {
+      await idempotency.abandon(scope, idempotencyKey).catch((abandonErr: unknown) => {
+        this.deps.logger.error('could not release idempotency key', { scope, error: describe(abandonErr) });
+      });
+      throw err;
+    }
+    try {
+      await idempotency.complete(scope, idempotencyKey, 201, result);
+    } catch (err) {
+      // The invoice is on chain; the response must still reach the clerk. The key stays pending
+      // and a retry gets 409 until it goes stale; code+number uniqueness prevents a second issue.
+      this.deps.logger.error('could not record idempotent response', {
+        scope,
+        code: result.code,
+        number: result.number,
+        error: describe(err),
+      });
+    }
+    return { result, replayed: false };
+  }
+
+  private async issueOnce(
+    user: User,
+    data: InvoiceData,
+    issuingUnit: string,
+    pdf: Uint8Array,
+    pdfDigest: string,
+  ): Promise<IssueResult> {
+    const { ledger, files, records, issuerSecret, logger } = this.deps;
+    const checkCode = this.newCheckCode();
+    const dataBytes = Buffer.from(canonicalJson(storedData(data, checkCode)), 'utf8');
+    const docBase = `invoice/${data.code}/${data.number}`;
+
+    const stored: StoredDocument[] = [];
+    let dataDoc: StoredDocument;
+    let pdfDoc: StoredDocument;
+    try {
+      dataDoc = await files.putDocument(`${docBase}/data`, dataBytes);
+      stored.push(dataDoc);
+      pdfDoc = await files.putDocument(`${docBase}/pdf`, pdf);
+      stored.push(pdfDoc);
+    } catch (err) {
+      await this.shred(stored);
+      throw fromStorageError(err, 'storing the documents');
+    }
+    if (pdfDoc.sm3 !== pdfDigest) {
+      await this.shred(stored);
+      throw new AppError('INTERNAL', 'stored PDF digest differs from the uploaded PDF');
+    }
+
+    let issued: { invoice: OnChainInvoice; txId: string };
+    try {
+      issued = await ledger.issue(user.mspId, {
+        code: data.code,
+        number: data.number,
+        checkCodeHash: checkCodeHash(data.code, data.number, checkCode),
+        type: data.type,
+        issuingUnit,
+        totalAmount: data.totalAmount,
+        payment: data.payment,
+        reimbursableAmount: data.reimbursableAmount,
+        payerPseudonym: hmacSm3Hex(issuerSecret, data.payer.idNumber),
+        dataDigest: dataDoc.sm3,
+        pdfDigest,
+        dataCid: dataDoc.cid,
+        pdfCid: pdfDoc.cid,
+      });
+    } catch (err) {
+      // Rejected before commit: the encrypted copies are orphans, make them unreadable.
+      if (err instanceof AppError && DEFINITELY_NOT_WRITTEN.has(err.code)) await this.shred(stored);
+      throw err;
+    }
+
+    const record: InvoiceRecordData = {
+      code: data.code,
+      number: data.number,
+      issuerMsp: issued.invoice.issuerMsp,
+      issuingUnit,
+      type: data.type,
+      totalAmount: data.totalAmount,
+      status: issued.invoice.status,
+      pdf: { cid: pdfDoc.cid, sm3: pdfDoc.sm3, keyId: pdfDoc.keyId, size: pdfDoc.size },
+      data: { cid: dataDoc.cid, sm3: dataDoc.sm3, keyId: dataDoc.keyId, size: dataDoc.size },
+      txId: issued.txId,
+      createdBy: user.username,
+    };
+    await this.saveRecord(record);
+    logger.info('invoice issued', { code: data.code, number: data.number, txId: issued.txId, mspId: user.mspId });
+
+    return {
+      code: data.code,
+      number: data.number,
+      checkCode,
+      txId: issued.txId,
+      status: issued.invoice.status,
+      pdfDigest,
+      dataDigest: dataDoc.sm3,
+    };
+  }
+
+  /**
+   * The invoice is on chain by now, so a failure here must not lose the check code: retry a
+   * little, then log loudly (code, number, txId and key ids, no personal data) and answer anyway.
+   */
+  private async saveRecord(record: InvoiceRecordData): Promise<void> {
+    let lastError: unknown;
+    for (let attempt = 1; attempt <= 3; attempt++) {
+      try {
+        await this.deps.records.upsert(record);
+        return;
+      } catch (err) {
+        lastError = err;
+      }
+    }
+    this.deps.logger.error('invoice on chain but its off-chain record was not saved', {
+      code: record.code,
+      number: record.number,
+      txId: record.txId,
+      pdfKeyId: record.pdf.keyId,
+      dataKeyId: record.data.keyId,
+      error: describe(lastError),
+    });
+  }
+
+  private async shred(documents: StoredDocument[]): Promise<void> {
+    for (const doc of documents) {
+      await this.deps.files.destroyDocument(doc.keyId).catch((err: unknown) => {
+        this.deps.logger.warn('could not destroy orphan document key', { keyId: doc.keyId, error: describe(err) });
+      });
+    }
+  }
+
+  /** Authentic / tampered / unknown, comparing the digests of whatever the verifier supplied. */
+  async verifyInvoice(user: User, input: VerifyInput): Promise<VerifyOutcome> {
+    let dataDigest: string | undefined;
+    if (input.data !== undefined) {
+      try {
+        dataDigest = dataDigestOf(input.data, input.checkCode);
+      } catch (err) {
+        throw new AppError('VALIDATION', 'data: cannot be represented as canonical JSON', { cause: err });
+      }
+    }
+    return this.deps.ledger.verify(user.mspId, {
+      code: input.code,
+      number: input.number,
+      checkCodeHash: checkCodeHash(input.code, input.number, input.checkCode),
+      pdfDigest: input.pdf === undefined ? undefined : sm3Hex(input.pdf),
+      dataDigest,
+    });
+  }
+
+  readInvoice(user: User, code: string, number: string): Promise<OnChainInvoice> {
+    return this.deps.ledger.read(user.mspId, code, number);
+  }
+
+  async history(user: User, code: string, number: string): Promise<HistoryEntry[]> {
+    const entries = await this.deps.ledger.history(user.mspId, code, number);
+    if (entries.length === 0) throw new AppError('INVOICE_NOT_FOUND', `invoice ${code}/${number} does not exist`);
+    return entries;
+  }
+
+  /**
+   * The original PDF for whoever knows code, number and check code. The check code is verified
+   * on chain first (a wrong one answers exactly like a missing invoice), and the decrypted bytes
+   * must have the SM3 digest anchored on chain.
+   */
+  async downloadPdf(user: User, code: string, number: string, checkCode: string): Promise<Uint8Array> {
+    const { ledger, records, files } = this.deps;
+    const verdict = await ledger.verify(user.mspId, {
+      code,
+      number,
+      checkCodeHash: checkCodeHash(code, number, checkCode),
+    });
+    if (verdict.result === 'unknown') {
+      throw new AppError('INVOICE_NOT_FOUND', 'no invoice with this code, number and check code');
+    }
+    const invoice = await ledger.read(user.mspId, code, number);
+    const record = await records.find(code, number).catch((err: unknown) => {
+      throw fromStorageError(err, 'reading the invoice record');
+    });
+    if (!record) throw new AppError('NOT_FOUND', 'the PDF of this invoice is not held by this platform');
+    if (record.pdf.cid !== invoice.pdfCid) {
+      throw new AppError('INTERNAL', 'off-chain record does not match the ledger');
+    }
+    let bytes: Uint8Array;
+    try {
+      bytes = await files.getDocument(record.pdf.keyId, record.pdf.cid, invoice.pdfDigest);
+    } catch (err) {
+      throw fromStorageError(err, 'reading the PDF');
+    }
+    if (sm3Hex(bytes) !== invoice.pdfDigest) {
+      throw new AppError('INTERNAL', 'stored PDF does not match the digest on the ledger');
+    }
+    return bytes;
+  }
+}

@@ -1,0 +1,87 @@
+import type { Express } from 'express';
+import request from 'supertest';
+import { z } from 'zod';
+import { UserDirectory } from '../src/auth/users';
+import { FabricInvoiceLedger } from '../src/fabric/invoice-ledger';
+import { buildApp } from '../src/http/app';
+import { silentLogger } from '../src/logger';
+import { FakeContracts, FakeInvoiceChaincode } from './fake-fabric';
+import { FakeOffchain } from './fake-offchain';
+
+export const PASSWORD = 'correct horse battery';
+export const JWT_SECRET = 'unit-test-jwt-secret-0123456789abcdef';
+export const ISSUER_SECRET = Buffer.alloc(32, 7);
+
+export const DEMO_USERS = [
+  { username: 'clerk1', password: PASSWORD, displayName: 'Clerk One', mspId: 'Hospital1MSP', role: 'billing_clerk', unit: 'Qingpu District Central Hospital' },
+  { username: 'clerk2', password: PASSWORD, displayName: 'Clerk Two', mspId: 'Hospital2MSP', role: 'billing_clerk', unit: 'Zhaoxiang Community Health Centre' },
+  { username: 'medclerk', password: PASSWORD, displayName: 'Misfiled Clerk', mspId: 'MedInsMSP', role: 'billing_clerk' },
+  { username: 'insurer1', password: PASSWORD, displayName: 'Insurer Officer', mspId: 'InsurerMSP', role: 'reimbursement_officer' },
+  { username: 'medins1', password: PASSWORD, displayName: 'MedIns Officer', mspId: 'MedInsMSP', role: 'reimbursement_officer' },
+];
+
+let directory: Promise<UserDirectory> | undefined;
+
+/** Demo users, hashed once per test file. */
+export function testUsers(): Promise<UserDirectory> {
+  directory ??= UserDirectory.fromJson(DEMO_USERS);
+  return directory;
+}
+
+export interface Harness {
+  app: Express;
+  chaincode: FakeInvoiceChaincode;
+  offchain: FakeOffchain;
+  login(username: string): Promise<string>;
+}
+
+export async function harness(options: { checkCodes?: string[]; retryDelayMs?: number } = {}): Promise<Harness> {
+  const chaincode = new FakeInvoiceChaincode();
+  const offchain = new FakeOffchain();
+  const codes = options.checkCodes === undefined ? undefined : [...options.checkCodes];
+  const app = buildApp({
+    config: { jwtSecret: JWT_SECRET, issuerSecret: ISSUER_SECRET, rateLimitPerMinute: 10_000, loginRateLimitPerMinute: 10_000 },
+    ledger: new FabricInvoiceLedger(new FakeContracts(chaincode), { attempts: 3, baseDelayMs: 0 }, async () => undefined),
+    offchain,
+    users: await testUsers(),
+    logger: silentLogger,
+    ...(codes === undefined
+      ? {}
+      : {
+          newCheckCode: () => {
+            const next = codes.shift();
+            if (next === undefined) throw new Error('no more check codes');
+            return next;
+          },
+        }),
+  });
+  return {
+    app,
+    chaincode,
+    offchain,
+    login: async (username) => {
+      const res = await request(app).post('/api/v1/auth/login').send({ username, password: PASSWORD }).expect(200);
+      return z.object({ token: z.string() }).parse(res.body).token;
+    },
+  };
+}
+
+export const PDF = Buffer.from('%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n', 'latin1');
+
+export function invoiceData(overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    code: '31010125',
+    number: '0000000001',
+    type: 'OUTPATIENT',
+    payer: { name: 'Zhang San', idNumber: '31011519800101123X' },
+    items: [
+      { name: 'Consultation', quantity: 1, unitPrice: 2500, amount: 2500 },
+      { name: 'Blood test', quantity: 2, unitPrice: 3750, amount: 7500 },
+    ],
+    totalAmount: 10000,
+    payment: { medicalInsuranceFund: 6000, personalAccount: 1000, otherFund: 0, selfPay: 3000 },
+    reimbursableAmount: 8000,
+    visit: { department: 'Internal Medicine', visitDate: '2025-03-01' },
+    ...overrides,
+  };
+}
