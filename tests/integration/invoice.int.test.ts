@@ -60,6 +60,13 @@ function gatewayFor(mspId: string): { gateway: Gateway; client: grpc.Client } {
   return { gateway, client };
 }
 
+/** The fields a caller supplies to invoice:Issue, taken from an invoice read back from the ledger. */
+function issueInput(onChain: Record<string, unknown>): Record<string, unknown> {
+  const fields = ['code', 'number', 'checkCodeHash', 'type', 'issuingUnit', 'totalAmount', 'payment', 'reimbursableAmount',
+    'payerPseudonym', 'dataDigest', 'pdfDigest', 'dataCid', 'pdfCid'];
+  return Object.fromEntries(fields.map((f) => [f, onChain[f]]));
+}
+
 /** Submits invoice:Issue directly through fabric-gateway, bypassing the REST API. */
 async function submitIssueDirectly(mspId: string, input: Record<string, unknown>): Promise<string> {
   const { gateway, client } = gatewayFor(mspId);
@@ -149,7 +156,7 @@ describe('medical e-invoice: issue and verify', () => {
     expect(await res.json()).toMatchObject({ code: 'INVOICE_EXISTS' });
 
     const onChain = JSON.parse(await peerQuery('hospital2', ['invoice:Read', id.code, id.number])) as Record<string, unknown>;
-    const direct = await submitIssueDirectly('Hospital2MSP', { ...onChain, issuingUnit: 'Another unit' });
+    const direct = await submitIssueDirectly('Hospital2MSP', { ...issueInput(onChain), issuingUnit: 'Another unit' });
     expect(direct).toMatch(/INVOICE_EXISTS/);
   });
 
@@ -159,7 +166,7 @@ describe('medical e-invoice: issue and verify', () => {
     expect(res.status).toBe(403);
 
     const onChain = JSON.parse(await peerQuery('hospital1', ['invoice:Read', id.code, id.number])) as Record<string, unknown>;
-    const direct = await submitIssueDirectly('InsurerMSP', { ...onChain, ...other });
+    const direct = await submitIssueDirectly('InsurerMSP', { ...issueInput(onChain), ...other });
     expect(direct).toMatch(/FORBIDDEN/);
     await expect(peerQuery('medins', ['invoice:Read', other.code, other.number])).rejects.toThrow(/INVOICE_NOT_FOUND/);
   });
