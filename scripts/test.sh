@@ -6,7 +6,7 @@ set -eu
 cd "$ROOT_DIR"
 
 if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  npm ci --no-audit --no-fund --loglevel=error
+  npm install --no-audit --no-fund --loglevel=error
 fi
 npm run build --silent
 npm run typecheck --silent
