@@ -13,7 +13,13 @@ module.exports = {
         '^.+\\.js$': [
           'ts-jest',
           {
-            tsconfig: { allowJs: true, module: 'commonjs', moduleResolution: 'node10', target: 'ES2022', isolatedModules: true },
+            tsconfig: {
+              allowJs: true,
+              module: 'commonjs',
+              moduleResolution: 'node10',
+              target: 'ES2022',
+              isolatedModules: true,
+            },
             diagnostics: false,
           },
         ],

@@ -60,18 +60,26 @@ start_bg() {
   echo $! > "$pidfile"
 }
 
+# stop_bg NAME...: asks each process to stop, waits up to 10 s for all, then kills what is left.
 stop_bg() {
-  local name=$1 pidfile=$RUN_DIR/$1.pid i
-  pid_alive "$pidfile" || { rm -f "$pidfile"; return 0; }
-  local pid; pid=$(cat "$pidfile")
-  kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null || true
-  for i in $(seq 1 50); do
-    kill -0 "$pid" 2>/dev/null || break
-    sleep 0.2
+  local name pidfile i pid alive pids=() names=()
+  for name in "$@"; do
+    pidfile=$RUN_DIR/$name.pid
+    if pid_alive "$pidfile"; then
+      pids+=("$(cat "$pidfile")"); names+=("$name")
+      kill -TERM -- "-${pids[-1]}" 2>/dev/null || kill -TERM "${pids[-1]}" 2>/dev/null || true
+    fi
+    rm -f "$pidfile"
   done
-  kill -KILL -- "-$pid" 2>/dev/null || true
-  rm -f "$pidfile"
-  log "stopped $name"
+  [ ${#pids[@]} -gt 0 ] || return 0
+  for i in $(seq 1 100); do
+    alive=no
+    for pid in "${pids[@]}"; do kill -0 "$pid" 2>/dev/null && alive=yes; done
+    [ $alive = yes ] || break
+    sleep 0.1
+  done
+  for pid in "${pids[@]}"; do kill -KILL -- "-$pid" 2>/dev/null || true; done
+  log "stopped ${names[*]}"
 }
 
 # wait_for NAME LOGFILE SECONDS CMD...: retries CMD until it succeeds, or fails naming the log.

@@ -3,8 +3,11 @@
 # Data stays; npm run reset removes it.
 set -eu
 . "$(dirname "$0")/lib.sh"
-for name in api ipfs ferretdb chaincode; do stop_bg "$name"; done
+stop_bg api
+stop_bg ipfs ferretdb chaincode
+nodes=()
 for pidfile in "$RUN_DIR"/peer0.*.pid "$RUN_DIR"/orderer*.pid; do
-  if [ -e "$pidfile" ]; then stop_bg "$(basename "$pidfile" .pid)"; fi
+  if [ -e "$pidfile" ]; then nodes+=("$(basename "$pidfile" .pid)"); fi
 done
+if [ ${#nodes[@]} -gt 0 ]; then stop_bg "${nodes[@]}"; fi
 log "stopped"

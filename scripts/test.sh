@@ -11,5 +11,7 @@ fi
 npm run build --silent
 npm run typecheck --silent
 npx tsc -p tests/tsconfig.json
+npm run lint --silent
+npm run format:check --silent
 npm run test:unit --silent
 bash scripts/test-integration.sh

@@ -84,10 +84,11 @@ case "${1:-}" in
     log "orderers and peers are up"
     ;;
   stop)
+    names=()
     while IFS=$'\t' read -r kind node org _; do
-      name=$node; [ "$kind" = peer ] && name=$node.$org
-      stop_bg "$name"
+      if [ "$kind" = peer ]; then names+=("$node.$org"); else names+=("$node"); fi
     done < <(nodes)
+    stop_bg "${names[@]}"
     ;;
   *) die "usage: nodes.sh start|stop" ;;
 esac

@@ -112,13 +112,19 @@ export class InMemoryLedger {
   seed(key: string, value: string, txId = 'seed'): void {
     const bytes = Buffer.from(value, 'utf8');
     this.state.set(key, bytes);
-    this.history.set(key, [...this.modifications(key), { txId, isDelete: false, value: bytes, seconds: this.clock, nanos: 0 }]);
+    this.history.set(key, [
+      ...this.modifications(key),
+      { txId, isDelete: false, value: bytes, seconds: this.clock, nanos: 0 },
+    ]);
   }
 
   /** Records a deletion as if committed by an earlier transaction. */
   seedDeletion(key: string, txId = 'delete'): void {
     this.state.delete(key);
-    this.history.set(key, [...this.modifications(key), { txId, isDelete: true, value: new Uint8Array(0), seconds: this.clock, nanos: 0 }]);
+    this.history.set(key, [
+      ...this.modifications(key),
+      { txId, isDelete: true, value: new Uint8Array(0), seconds: this.clock, nanos: 0 },
+    ]);
   }
 
   async invoke<T>(mspId: string, run: (ctx: Context) => Promise<T>, options: TxOptions = {}): Promise<T> {

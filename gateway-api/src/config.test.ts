@@ -24,13 +24,24 @@ function errorOf(env: Record<string, string | undefined>): string {
 describe('loadConfig', () => {
   it('applies the defaults for HOST, PORT and the rate limits', () => {
     const config = loadConfig(valid);
-    expect(config).toMatchObject({ host: '127.0.0.1', port: 8080, rateLimitPerMinute: 600, loginRateLimitPerMinute: 30 });
+    expect(config).toMatchObject({
+      host: '127.0.0.1',
+      port: 8080,
+      rateLimitPerMinute: 600,
+      loginRateLimitPerMinute: 30,
+    });
     expect(config.issuerSecret).toEqual(Buffer.from('cd'.repeat(32), 'hex'));
     expect(config.dataKekId).toBeUndefined();
   });
 
   it('reads explicit values', () => {
-    const config = loadConfig({ ...valid, HOST: '0.0.0.0', PORT: '9090', RATE_LIMIT_PER_MINUTE: '50', DATA_KEK_ID: 'kek-1' });
+    const config = loadConfig({
+      ...valid,
+      HOST: '0.0.0.0',
+      PORT: '9090',
+      RATE_LIMIT_PER_MINUTE: '50',
+      DATA_KEK_ID: 'kek-1',
+    });
     expect(config).toMatchObject({ host: '0.0.0.0', port: 9090, rateLimitPerMinute: 50, dataKekId: 'kek-1' });
   });
 
@@ -57,7 +68,15 @@ describe('loadConfig', () => {
 
   it('lists every missing variable at once and never echoes secret values', () => {
     const message = errorOf({ JWT_SECRET: 'tiny-secret' });
-    for (const name of ['FABRIC_CONNECTION_FILE', 'DEMO_USERS_FILE', 'MONGODB_URI', 'IPFS_API_URL', 'DATA_KEK_HEX', 'ISSUER_SECRET_HEX', 'JWT_SECRET']) {
+    for (const name of [
+      'FABRIC_CONNECTION_FILE',
+      'DEMO_USERS_FILE',
+      'MONGODB_URI',
+      'IPFS_API_URL',
+      'DATA_KEK_HEX',
+      'ISSUER_SECRET_HEX',
+      'JWT_SECRET',
+    ]) {
       expect(message).toContain(name);
     }
     expect(message).not.toContain('tiny-secret');

@@ -42,7 +42,13 @@ function intInRange(min: number, max: number, fallback: number) {
     .regex(/^\d+$/, { error: `must be an integer between ${min} and ${max}` })
     .optional()
     .transform((value) => (value === undefined || value === '' ? fallback : Number(value)))
-    .pipe(z.number().int().min(min, { error: `must be >= ${min}` }).max(max, { error: `must be <= ${max}` }));
+    .pipe(
+      z
+        .number()
+        .int()
+        .min(min, { error: `must be >= ${min}` })
+        .max(max, { error: `must be <= ${max}` }),
+    );
 }
 
 const envSchema = z.object({

@@ -24,21 +24,23 @@ import { onChainInvoiceSchema, type HistoryEntry, type OnChainInvoice } from '..
 
 const HOSPITALS = ['Hospital1MSP', 'Hospital2MSP'];
 
-const issueArgSchema = onChainInvoiceSchema.pick({
-  code: true,
-  number: true,
-  checkCodeHash: true,
-  type: true,
-  issuingUnit: true,
-  totalAmount: true,
-  payment: true,
-  reimbursableAmount: true,
-  payerPseudonym: true,
-  dataDigest: true,
-  pdfDigest: true,
-  dataCid: true,
-  pdfCid: true,
-}).strict();
+const issueArgSchema = onChainInvoiceSchema
+  .pick({
+    code: true,
+    number: true,
+    checkCodeHash: true,
+    type: true,
+    issuingUnit: true,
+    totalAmount: true,
+    payment: true,
+    reimbursableAmount: true,
+    payerPseudonym: true,
+    dataDigest: true,
+    pdfDigest: true,
+    dataCid: true,
+    pdfCid: true,
+  })
+  .strict();
 
 class ChaincodeError extends Error {}
 
@@ -212,14 +214,24 @@ class FakeContract implements Contract {
         chaincode.evaluated.push(fullName);
         if (chaincode.takeFault('evaluate')) {
           const message = '14 UNAVAILABLE: connection refused';
-          throw new GatewayError({ code: grpc.status.UNAVAILABLE, details: [], cause: serviceError(grpc.status.UNAVAILABLE, message), message });
+          throw new GatewayError({
+            code: grpc.status.UNAVAILABLE,
+            details: [],
+            cause: serviceError(grpc.status.UNAVAILABLE, message),
+            message,
+          });
         }
         try {
           return chaincode.simulate(mspId, fullName, args, txId).result;
         } catch (err) {
           const text = `chaincode response 500, ${chaincodeFailure(err)}`;
           const message = `2 UNKNOWN: evaluate call to endorser returned error: ${text}`;
-          throw new GatewayError({ code: grpc.status.UNKNOWN, details: detail(text), cause: serviceError(grpc.status.UNKNOWN, message), message });
+          throw new GatewayError({
+            code: grpc.status.UNKNOWN,
+            details: detail(text),
+            cause: serviceError(grpc.status.UNKNOWN, message),
+            message,
+          });
         }
       },
       endorse: async (): Promise<Transaction> => {

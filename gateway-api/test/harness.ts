@@ -13,11 +13,43 @@ export const JWT_SECRET = 'unit-test-jwt-secret-0123456789abcdef';
 export const ISSUER_SECRET = Buffer.alloc(32, 7);
 
 export const DEMO_USERS = [
-  { username: 'clerk1', password: PASSWORD, displayName: 'Clerk One', mspId: 'Hospital1MSP', role: 'billing_clerk', unit: 'Qingpu District Central Hospital' },
-  { username: 'clerk2', password: PASSWORD, displayName: 'Clerk Two', mspId: 'Hospital2MSP', role: 'billing_clerk', unit: 'Zhaoxiang Community Health Centre' },
-  { username: 'medclerk', password: PASSWORD, displayName: 'Misfiled Clerk', mspId: 'MedInsMSP', role: 'billing_clerk' },
-  { username: 'insurer1', password: PASSWORD, displayName: 'Insurer Officer', mspId: 'InsurerMSP', role: 'reimbursement_officer' },
-  { username: 'medins1', password: PASSWORD, displayName: 'MedIns Officer', mspId: 'MedInsMSP', role: 'reimbursement_officer' },
+  {
+    username: 'clerk1',
+    password: PASSWORD,
+    displayName: 'Clerk One',
+    mspId: 'Hospital1MSP',
+    role: 'billing_clerk',
+    unit: 'Qingpu District Central Hospital',
+  },
+  {
+    username: 'clerk2',
+    password: PASSWORD,
+    displayName: 'Clerk Two',
+    mspId: 'Hospital2MSP',
+    role: 'billing_clerk',
+    unit: 'Zhaoxiang Community Health Centre',
+  },
+  {
+    username: 'medclerk',
+    password: PASSWORD,
+    displayName: 'Misfiled Clerk',
+    mspId: 'MedInsMSP',
+    role: 'billing_clerk',
+  },
+  {
+    username: 'insurer1',
+    password: PASSWORD,
+    displayName: 'Insurer Officer',
+    mspId: 'InsurerMSP',
+    role: 'reimbursement_officer',
+  },
+  {
+    username: 'medins1',
+    password: PASSWORD,
+    displayName: 'MedIns Officer',
+    mspId: 'MedInsMSP',
+    role: 'reimbursement_officer',
+  },
 ];
 
 let directory: Promise<UserDirectory> | undefined;
@@ -40,8 +72,17 @@ export async function harness(options: { checkCodes?: string[]; retryDelayMs?: n
   const offchain = new FakeOffchain();
   const codes = options.checkCodes === undefined ? undefined : [...options.checkCodes];
   const app = buildApp({
-    config: { jwtSecret: JWT_SECRET, issuerSecret: ISSUER_SECRET, rateLimitPerMinute: 10_000, loginRateLimitPerMinute: 10_000 },
-    ledger: new FabricInvoiceLedger(new FakeContracts(chaincode), { attempts: 3, baseDelayMs: 0 }, async () => undefined),
+    config: {
+      jwtSecret: JWT_SECRET,
+      issuerSecret: ISSUER_SECRET,
+      rateLimitPerMinute: 10_000,
+      loginRateLimitPerMinute: 10_000,
+    },
+    ledger: new FabricInvoiceLedger(
+      new FakeContracts(chaincode),
+      { attempts: 3, baseDelayMs: 0 },
+      async () => undefined,
+    ),
     offchain,
     users: await testUsers(),
     logger: silentLogger,
@@ -66,7 +107,10 @@ export async function harness(options: { checkCodes?: string[]; retryDelayMs?: n
   };
 }
 
-export const PDF = Buffer.from('%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n', 'latin1');
+export const PDF = Buffer.from(
+  '%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n',
+  'latin1',
+);
 
 export function invoiceData(overrides: Record<string, unknown> = {}): Record<string, unknown> {
   return {

@@ -21,6 +21,7 @@ describe('connectOffchain', () => {
         kekHex: KEK,
         serverSelectionTimeoutMs: 300,
       }),
+      // eslint-disable-next-line @typescript-eslint/no-unsafe-assignment -- jest's asymmetric matchers are typed any
     ).rejects.toMatchObject({ code: 'DATABASE_UNAVAILABLE', message: expect.not.stringContaining('secret') });
   });
 });

@@ -136,11 +136,15 @@ export async function connectOffchain(options: ConnectOptions): Promise<Offchain
       },
       ping: async () => {
         const [database, ipfs] = await Promise.all([
-          check(async () => {
-            const db = connection.db;
-            if (db === undefined) throw new Error('not connected');
-            await db.command({ ping: 1 });
-          }, pingTimeoutMs, 'database'),
+          check(
+            async () => {
+              const db = connection.db;
+              if (db === undefined) throw new Error('not connected');
+              await db.command({ ping: 1 });
+            },
+            pingTimeoutMs,
+            'database',
+          ),
           check(() => blobs.ping(), pingTimeoutMs, 'IPFS'),
         ]);
         return { database: database.state, ipfs: ipfs.state, detail: { database: database.detail, ipfs: ipfs.detail } };

@@ -8,7 +8,13 @@ describe('error catalogue', () => {
 
   it('lists the codes other packages rely on', () => {
     expect(OFFCHAIN_ERROR_CODES).toEqual(
-      expect.arrayContaining(['INVALID_ARGUMENT', 'TAMPERED_CIPHERTEXT', 'KEY_DESTROYED', 'KEY_NOT_FOUND', 'DIGEST_MISMATCH']),
+      expect.arrayContaining([
+        'INVALID_ARGUMENT',
+        'TAMPERED_CIPHERTEXT',
+        'KEY_DESTROYED',
+        'KEY_NOT_FOUND',
+        'DIGEST_MISMATCH',
+      ]),
     );
   });
 

@@ -12,7 +12,7 @@ export function parseText(value: unknown, field: string, maxLength = 256): strin
   if (typeof value !== 'string') throw invalid(field, 'must be a string');
   if (value.length === 0) throw invalid(field, 'must not be empty');
   if (value.length > maxLength) throw invalid(field, `must be at most ${maxLength} characters`);
-  // eslint-disable-next-line no-control-regex
+  // eslint-disable-next-line no-control-regex -- matching control characters is the point
   if (/[\u0000-\u001f\u007f]/.test(value)) throw invalid(field, 'must not contain control characters');
   return value;
 }

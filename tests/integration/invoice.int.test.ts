@@ -8,7 +8,17 @@ import { createPrivateKey } from 'node:crypto';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { API_URL, connectionFile, IPFS_API_URL, invoiceData, login, newInvoiceId, ROOT_DIR, run, samplePdf } from './stack';
+import {
+  API_URL,
+  connectionFile,
+  IPFS_API_URL,
+  invoiceData,
+  login,
+  newInvoiceId,
+  ROOT_DIR,
+  run,
+  samplePdf,
+} from './stack';
 
 jest.setTimeout(120_000);
 
@@ -20,7 +30,12 @@ interface IssueResult {
   status: string;
 }
 
-async function issue(token: string, data: Record<string, unknown>, pdf: Buffer, idempotencyKey?: string): Promise<Response> {
+async function issue(
+  token: string,
+  data: Record<string, unknown>,
+  pdf: Buffer,
+  idempotencyKey?: string,
+): Promise<Response> {
   const form = new FormData();
   form.set('invoice', JSON.stringify(data));
   form.set('pdf', new Blob([new Uint8Array(pdf)], { type: 'application/pdf' }), 'invoice.pdf');
@@ -29,11 +44,19 @@ async function issue(token: string, data: Record<string, unknown>, pdf: Buffer, 
   return fetch(`${API_URL}/invoices`, { method: 'POST', headers, body: form });
 }
 
-async function verify(token: string, fields: Record<string, string>, pdf?: Buffer): Promise<{ result: string; status?: string }> {
+async function verify(
+  token: string,
+  fields: Record<string, string>,
+  pdf?: Buffer,
+): Promise<{ result: string; status?: string }> {
   const form = new FormData();
   for (const [k, v] of Object.entries(fields)) form.set(k, v);
   if (pdf) form.set('pdf', new Blob([new Uint8Array(pdf)], { type: 'application/pdf' }), 'invoice.pdf');
-  const res = await fetch(`${API_URL}/invoices/verify`, { method: 'POST', headers: { authorization: `Bearer ${token}` }, body: form });
+  const res = await fetch(`${API_URL}/invoices/verify`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}` },
+    body: form,
+  });
   expect(res.status).toBe(200);
   return (await res.json()) as { result: string; status?: string };
 }
@@ -62,8 +85,21 @@ function gatewayFor(mspId: string): { gateway: Gateway; client: grpc.Client } {
 
 /** The fields a caller supplies to invoice:Issue, taken from an invoice read back from the ledger. */
 function issueInput(onChain: Record<string, unknown>): Record<string, unknown> {
-  const fields = ['code', 'number', 'checkCodeHash', 'type', 'issuingUnit', 'totalAmount', 'payment', 'reimbursableAmount',
-    'payerPseudonym', 'dataDigest', 'pdfDigest', 'dataCid', 'pdfCid'];
+  const fields = [
+    'code',
+    'number',
+    'checkCodeHash',
+    'type',
+    'issuingUnit',
+    'totalAmount',
+    'payment',
+    'reimbursableAmount',
+    'payerPseudonym',
+    'dataDigest',
+    'pdfDigest',
+    'dataCid',
+    'pdfCid',
+  ];
   return Object.fromEntries(fields.map((f) => [f, onChain[f]]));
 }
 
@@ -120,7 +156,9 @@ describe('medical e-invoice: issue and verify', () => {
     const res = await issue(clerk, data, pdf, `it-${id.code}-${id.number}`);
     expect(res.status).toBe(201);
     expect(await res.json()).toEqual(issued);
-    const history = await fetch(`${API_URL}/invoices/${id.code}/${id.number}/history`, { headers: { authorization: `Bearer ${clerk}` } });
+    const history = await fetch(`${API_URL}/invoices/${id.code}/${id.number}/history`, {
+      headers: { authorization: `Bearer ${clerk}` },
+    });
     expect(history.status).toBe(200);
     const entries = (await history.json()) as unknown[];
     expect(entries).toHaveLength(1);
@@ -155,7 +193,10 @@ describe('medical e-invoice: issue and verify', () => {
     expect(res.status).toBe(409);
     expect(await res.json()).toMatchObject({ code: 'INVOICE_EXISTS' });
 
-    const onChain = JSON.parse(await peerQuery('hospital2', ['invoice:Read', id.code, id.number])) as Record<string, unknown>;
+    const onChain = JSON.parse(await peerQuery('hospital2', ['invoice:Read', id.code, id.number])) as Record<
+      string,
+      unknown
+    >;
     const direct = await submitIssueDirectly('Hospital2MSP', { ...issueInput(onChain), issuingUnit: 'Another unit' });
     expect(direct).toMatch(/INVOICE_EXISTS/);
   });
@@ -165,21 +206,36 @@ describe('medical e-invoice: issue and verify', () => {
     const res = await issue(insurer, invoiceData(other), pdf);
     expect(res.status).toBe(403);
 
-    const onChain = JSON.parse(await peerQuery('hospital1', ['invoice:Read', id.code, id.number])) as Record<string, unknown>;
+    const onChain = JSON.parse(await peerQuery('hospital1', ['invoice:Read', id.code, id.number])) as Record<
+      string,
+      unknown
+    >;
     const direct = await submitIssueDirectly('InsurerMSP', { ...issueInput(onChain), ...other });
     expect(direct).toMatch(/FORBIDDEN/);
     await expect(peerQuery('medins', ['invoice:Read', other.code, other.number])).rejects.toThrow(/INVOICE_NOT_FOUND/);
   });
 
   test("the invoice is on the ledger: Fabric's own peer CLI reads it from another org's peer", async () => {
-    const onChain = JSON.parse(await peerQuery('medins', ['invoice:Read', id.code, id.number])) as Record<string, unknown>;
-    expect(onChain).toMatchObject({ code: id.code, number: id.number, issuerMsp: 'Hospital1MSP', status: 'ISSUED', totalAmount: 12830 });
+    const onChain = JSON.parse(await peerQuery('medins', ['invoice:Read', id.code, id.number])) as Record<
+      string,
+      unknown
+    >;
+    expect(onChain).toMatchObject({
+      code: id.code,
+      number: id.number,
+      issuerMsp: 'Hospital1MSP',
+      status: 'ISSUED',
+      totalAmount: 12830,
+    });
     expect(JSON.stringify(onChain)).not.toContain('310101199001011234');
     expect(JSON.stringify(onChain)).not.toContain('张三');
   });
 
   test('IPFS holds ciphertext only, and the SM3 digest on chain equals openssl dgst -sm3 of the PDF', async () => {
-    const onChain = JSON.parse(await peerQuery('insurer', ['invoice:Read', id.code, id.number])) as { pdfCid: string; pdfDigest: string };
+    const onChain = JSON.parse(await peerQuery('insurer', ['invoice:Read', id.code, id.number])) as {
+      pdfCid: string;
+      pdfDigest: string;
+    };
     const res = await fetch(`${IPFS_API_URL}/api/v0/cat?arg=${encodeURIComponent(onChain.pdfCid)}`, { method: 'POST' });
     expect(res.status).toBe(200);
     const stored = Buffer.from(await res.arrayBuffer());

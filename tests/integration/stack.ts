@@ -22,16 +22,25 @@ export interface OrgConnection {
 
 export function connectionFile(): { channel: string; chaincode: string; orgs: Record<string, OrgConnection> } {
   const parsed: unknown = JSON.parse(readFileSync(CONNECTION_FILE, 'utf8'));
-  if (typeof parsed !== 'object' || parsed === null || !('orgs' in parsed) || !('channel' in parsed) || !('chaincode' in parsed)) {
+  if (
+    typeof parsed !== 'object' ||
+    parsed === null ||
+    !('orgs' in parsed) ||
+    !('channel' in parsed) ||
+    !('chaincode' in parsed)
+  ) {
     throw new Error(`${CONNECTION_FILE} is not a connection file`);
   }
   return parsed as { channel: string; chaincode: string; orgs: Record<string, OrgConnection> };
 }
 
 export const DEMO_PASSWORDS: Record<string, string> = Object.fromEntries(
-  (JSON.parse(readFileSync(path.join(ROOT_DIR, 'network', 'demo-users.json'), 'utf8')) as Array<{ username: string; password: string }>).map(
-    (u) => [u.username, u.password],
-  ),
+  (
+    JSON.parse(readFileSync(path.join(ROOT_DIR, 'network', 'demo-users.json'), 'utf8')) as Array<{
+      username: string;
+      password: string;
+    }>
+  ).map((u) => [u.username, u.password]),
 );
 
 export async function login(username: string): Promise<string> {

@@ -1,4 +1,13 @@
-import { CHECK_CODE_HASH, CODE, DATA_DIGEST, NUMBER, PDF_DIGEST, issueInput, issueInputJson, sm3 } from '../../test/fixtures';
+import {
+  CHECK_CODE_HASH,
+  CODE,
+  DATA_DIGEST,
+  NUMBER,
+  PDF_DIGEST,
+  issueInput,
+  issueInputJson,
+  sm3,
+} from '../../test/fixtures';
 import { InMemoryLedger } from '../../test/in-memory-ledger';
 import { contracts } from '../index';
 import { canonicalJson } from '../ledger/serialise';
@@ -11,12 +20,28 @@ function parse(json: string): unknown {
   return JSON.parse(json);
 }
 
-async function issue(ledger: InMemoryLedger, mspId = 'Hospital1MSP', input = issueInputJson(), txId?: string): Promise<string> {
+async function issue(
+  ledger: InMemoryLedger,
+  mspId = 'Hospital1MSP',
+  input = issueInputJson(),
+  txId?: string,
+): Promise<string> {
   return ledger.invoke(mspId, (ctx) => contract.Issue(ctx, input), txId === undefined ? {} : { txId });
 }
 
-async function verify(ledger: InMemoryLedger, checkCodeHash: string, pdfDigest = '', dataDigest = '', code = CODE, number = NUMBER): Promise<unknown> {
-  return parse(await ledger.invoke('InsurerMSP', (ctx) => contract.Verify(ctx, code, number, checkCodeHash, pdfDigest, dataDigest)));
+async function verify(
+  ledger: InMemoryLedger,
+  checkCodeHash: string,
+  pdfDigest = '',
+  dataDigest = '',
+  code = CODE,
+  number = NUMBER,
+): Promise<unknown> {
+  return parse(
+    await ledger.invoke('InsurerMSP', (ctx) =>
+      contract.Verify(ctx, code, number, checkCodeHash, pdfDigest, dataDigest),
+    ),
+  );
 }
 
 describe('chaincode entry point', () => {
@@ -63,9 +88,15 @@ describe('Issue', () => {
   it('refuses a second invoice with the same code and number, from any hospital', async () => {
     const ledger = new InMemoryLedger();
     await issue(ledger);
-    const other = issueInputJson({ totalAmount: 1, reimbursableAmount: 0, payment: { medicalInsuranceFund: 0, personalAccount: 0, otherFund: 0, selfPay: 1 } });
+    const other = issueInputJson({
+      totalAmount: 1,
+      reimbursableAmount: 0,
+      payment: { medicalInsuranceFund: 0, personalAccount: 0, otherFund: 0, selfPay: 1 },
+    });
     for (const mspId of ['Hospital1MSP', 'Hospital2MSP']) {
-      await expect(issue(ledger, mspId, other)).rejects.toThrow(`INVOICE_EXISTS: invoice ${CODE}/${NUMBER} was already issued`);
+      await expect(issue(ledger, mspId, other)).rejects.toThrow(
+        `INVOICE_EXISTS: invoice ${CODE}/${NUMBER} was already issued`,
+      );
       expect(ledger.lastTransaction?.writes.size).toBe(0);
       expect(ledger.lastTransaction?.event).toBeUndefined();
     }
@@ -79,14 +110,17 @@ describe('Issue', () => {
     expect(ledger.keys()).toHaveLength(2);
   });
 
-  it.each(['InsurerMSP', 'MedInsMSP', 'HealthCommMSP', 'Org1MSP'])('refuses %s with FORBIDDEN and writes nothing', async (mspId) => {
-    const ledger = new InMemoryLedger();
-    await expect(issue(ledger, mspId)).rejects.toThrow(/^FORBIDDEN: organisation "\w+" may not issue invoices/);
-    expect(ledger.lastTransaction?.writes.size).toBe(0);
-    expect(ledger.lastTransaction?.event).toBeUndefined();
-    expect(ledger.keys()).toEqual([]);
-    expect(ledger.events).toEqual([]);
-  });
+  it.each(['InsurerMSP', 'MedInsMSP', 'HealthCommMSP', 'Org1MSP'])(
+    'refuses %s with FORBIDDEN and writes nothing',
+    async (mspId) => {
+      const ledger = new InMemoryLedger();
+      await expect(issue(ledger, mspId)).rejects.toThrow(/^FORBIDDEN: organisation "\w+" may not issue invoices/);
+      expect(ledger.lastTransaction?.writes.size).toBe(0);
+      expect(ledger.lastTransaction?.event).toBeUndefined();
+      expect(ledger.keys()).toEqual([]);
+      expect(ledger.events).toEqual([]);
+    },
+  );
 
   it('refuses invalid input naming the field, and writes nothing', async () => {
     const ledger = new InMemoryLedger();
@@ -137,8 +171,16 @@ describe('Verify', () => {
   });
 
   it('answers authentic when the check code and the supplied digests match', async () => {
-    await expect(verify(ledger, CHECK_CODE_HASH, PDF_DIGEST, DATA_DIGEST)).resolves.toEqual({ result: 'authentic', status: 'ISSUED', mismatches: [] });
-    await expect(verify(ledger, CHECK_CODE_HASH)).resolves.toEqual({ result: 'authentic', status: 'ISSUED', mismatches: [] });
+    await expect(verify(ledger, CHECK_CODE_HASH, PDF_DIGEST, DATA_DIGEST)).resolves.toEqual({
+      result: 'authentic',
+      status: 'ISSUED',
+      mismatches: [],
+    });
+    await expect(verify(ledger, CHECK_CODE_HASH)).resolves.toEqual({
+      result: 'authentic',
+      status: 'ISSUED',
+      mismatches: [],
+    });
   });
 
   it('answers tampered when the PDF differs', async () => {
@@ -165,8 +207,12 @@ describe('Verify', () => {
   });
 
   it('answers unknown, the same as for a missing invoice, when the check code hash is wrong', async () => {
-    const wrong = await ledger.invoke('InsurerMSP', (ctx) => contract.Verify(ctx, CODE, NUMBER, OTHER, PDF_DIGEST, DATA_DIGEST));
-    const missing = await ledger.invoke('InsurerMSP', (ctx) => contract.Verify(ctx, CODE, '0000000099', OTHER, PDF_DIGEST, DATA_DIGEST));
+    const wrong = await ledger.invoke('InsurerMSP', (ctx) =>
+      contract.Verify(ctx, CODE, NUMBER, OTHER, PDF_DIGEST, DATA_DIGEST),
+    );
+    const missing = await ledger.invoke('InsurerMSP', (ctx) =>
+      contract.Verify(ctx, CODE, '0000000099', OTHER, PDF_DIGEST, DATA_DIGEST),
+    );
     expect(wrong).toBe('{"mismatches":[],"result":"unknown"}');
     expect(wrong).toBe(missing);
   });
@@ -178,9 +224,15 @@ describe('Verify', () => {
   });
 
   it('validates its arguments', async () => {
-    await expect(verify(ledger, 'abc')).rejects.toThrow('INVALID_ARGUMENT: checkCodeHash must be 64 lowercase hexadecimal characters');
-    await expect(verify(ledger, CHECK_CODE_HASH, 'xyz')).rejects.toThrow('INVALID_ARGUMENT: pdfDigest must be empty or 64 lowercase');
-    await expect(verify(ledger, CHECK_CODE_HASH, '', '', CODE, 'abc')).rejects.toThrow('INVALID_ARGUMENT: number must be exactly 10 digits');
+    await expect(verify(ledger, 'abc')).rejects.toThrow(
+      'INVALID_ARGUMENT: checkCodeHash must be 64 lowercase hexadecimal characters',
+    );
+    await expect(verify(ledger, CHECK_CODE_HASH, 'xyz')).rejects.toThrow(
+      'INVALID_ARGUMENT: pdfDigest must be empty or 64 lowercase',
+    );
+    await expect(verify(ledger, CHECK_CODE_HASH, '', '', CODE, 'abc')).rejects.toThrow(
+      'INVALID_ARGUMENT: number must be exactly 10 digits',
+    );
   });
 });
 
@@ -195,7 +247,14 @@ describe('History', () => {
 
     const history = parse(await ledger.invoke('MedInsMSP', (ctx) => contract.History(ctx, CODE, NUMBER)));
     expect(history).toEqual([
-      { txId: 'tx-first', timestamp: expect.stringMatching(/^2026-01-05T08:31:00\.123Z$/), isDelete: false, value: parse(issued) },
+      {
+        txId: 'tx-first',
+        // eslint-disable-next-line @typescript-eslint/no-unsafe-assignment -- jest's asymmetric matchers are typed any
+        timestamp: expect.stringMatching(/^2026-01-05T08:31:00\.123Z$/),
+        isDelete: false,
+        value: parse(issued),
+      },
+      // eslint-disable-next-line @typescript-eslint/no-unsafe-assignment -- jest's asymmetric matchers are typed any
       { txId: 'tx-second', timestamp: expect.stringMatching(/^\d{4}-.*Z$/), isDelete: false, value: parse(updated) },
     ]);
   });
@@ -211,14 +270,20 @@ describe('History', () => {
 
   it('reports an invoice without history with INVOICE_NOT_FOUND', async () => {
     const ledger = new InMemoryLedger();
-    await expect(ledger.invoke('InsurerMSP', (ctx) => contract.History(ctx, CODE, NUMBER))).rejects.toThrow(/^INVOICE_NOT_FOUND: /);
+    await expect(ledger.invoke('InsurerMSP', (ctx) => contract.History(ctx, CODE, NUMBER))).rejects.toThrow(
+      /^INVOICE_NOT_FOUND: /,
+    );
   });
 });
 
 describe('deterministic results', () => {
   it('gives identical bytes for the same invoice whatever the key order of the input', async () => {
     const input = issueInput();
-    const reversed = Object.fromEntries(Object.entries(input).reverse().map(([k, v]) => [k, k === 'payment' ? Object.fromEntries(Object.entries(v as object).reverse()) : v]));
+    const reversed = Object.fromEntries(
+      Object.entries(input)
+        .reverse()
+        .map(([k, v]) => [k, k === 'payment' ? Object.fromEntries(Object.entries(v as object).reverse()) : v]),
+    );
     expect(JSON.stringify(reversed)).not.toBe(JSON.stringify(input));
 
     const a = new InMemoryLedger();

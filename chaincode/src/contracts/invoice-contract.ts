@@ -63,7 +63,14 @@ export class InvoiceContract extends Contract {
    */
   @Transaction(false)
   @Returns('string')
-  async Verify(ctx: Context, code: string, number: string, checkCodeHash: string, pdfDigest: string, dataDigest: string): Promise<string> {
+  async Verify(
+    ctx: Context,
+    code: string,
+    number: string,
+    checkCodeHash: string,
+    pdfDigest: string,
+    dataDigest: string,
+  ): Promise<string> {
     const id = parseInvoiceId(code, number);
     const request = parseVerificationRequest(checkCodeHash, pdfDigest, dataDigest);
     authoriseMember(ctx.clientIdentity.getMSPID());

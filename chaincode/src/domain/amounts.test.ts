@@ -39,7 +39,9 @@ describe('sumFen', () => {
   });
 
   it('refuses a sum beyond the safe-integer range', () => {
-    expect(() => sumFen([Number.MAX_SAFE_INTEGER, 1], 'payment')).toThrow(/^INVALID_ARGUMENT: payment parts add up to more than/);
+    expect(() => sumFen([Number.MAX_SAFE_INTEGER, 1], 'payment')).toThrow(
+      /^INVALID_ARGUMENT: payment parts add up to more than/,
+    );
   });
 });
 
@@ -53,11 +55,15 @@ describe('payment split', () => {
     expect(() => checkPaymentSplit(100, split(40, 30, 20, 9))).toThrow(
       'INVALID_ARGUMENT: payment parts add up to 99 fen but totalAmount is 100 fen',
     );
-    expect(() => checkPaymentSplit(100, split(40, 30, 20, 11))).toThrow(/^INVALID_ARGUMENT: payment parts add up to 101 fen/);
+    expect(() => checkPaymentSplit(100, split(40, 30, 20, 11))).toThrow(
+      /^INVALID_ARGUMENT: payment parts add up to 101 fen/,
+    );
   });
 
   it('refuses parts whose sum overflows', () => {
-    expect(() => checkPaymentSplit(100, split(Number.MAX_SAFE_INTEGER, 1, 0, 0))).toThrow(/^INVALID_ARGUMENT: payment /);
+    expect(() => checkPaymentSplit(100, split(Number.MAX_SAFE_INTEGER, 1, 0, 0))).toThrow(
+      /^INVALID_ARGUMENT: payment /,
+    );
   });
 });
 
@@ -65,6 +71,8 @@ describe('reimbursable amount', () => {
   it('lies within 0..totalAmount', () => {
     expect(() => checkReimbursable(100, 0)).not.toThrow();
     expect(() => checkReimbursable(100, 100)).not.toThrow();
-    expect(() => checkReimbursable(100, 101)).toThrow('INVALID_ARGUMENT: reimbursableAmount (101 fen) must not exceed totalAmount (100 fen)');
+    expect(() => checkReimbursable(100, 101)).toThrow(
+      'INVALID_ARGUMENT: reimbursableAmount (101 fen) must not exceed totalAmount (100 fen)',
+    );
   });
 });

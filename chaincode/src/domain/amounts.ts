@@ -18,7 +18,12 @@ export interface PaymentSplit {
   readonly selfPay: Fen;
 }
 
-export const PAYMENT_PARTS = ['medicalInsuranceFund', 'personalAccount', 'otherFund', 'selfPay'] as const satisfies readonly (keyof PaymentSplit)[];
+export const PAYMENT_PARTS = [
+  'medicalInsuranceFund',
+  'personalAccount',
+  'otherFund',
+  'selfPay',
+] as const satisfies readonly (keyof PaymentSplit)[];
 
 /** An integer amount in fen, `>= min`, within the safe-integer range. */
 export function parseFen(value: unknown, path: string, min: 0 | 1): Fen {

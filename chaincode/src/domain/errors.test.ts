@@ -1,8 +1,22 @@
-import { ChaincodeError, ERROR_CODES, ErrorCode, chaincodeError, errorCodeOf, invalidArgument, isErrorCode } from './errors';
+import {
+  ChaincodeError,
+  ERROR_CODES,
+  ErrorCode,
+  chaincodeError,
+  errorCodeOf,
+  invalidArgument,
+  isErrorCode,
+} from './errors';
 
 describe('error catalogue', () => {
   it('lists the stable codes shared with the gateway', () => {
-    expect([...ERROR_CODES].sort()).toEqual(['FORBIDDEN', 'INTERNAL', 'INVALID_ARGUMENT', 'INVOICE_EXISTS', 'INVOICE_NOT_FOUND']);
+    expect([...ERROR_CODES].sort()).toEqual([
+      'FORBIDDEN',
+      'INTERNAL',
+      'INVALID_ARGUMENT',
+      'INVOICE_EXISTS',
+      'INVOICE_NOT_FOUND',
+    ]);
   });
 
   it('uses each code as its own value', () => {

@@ -78,8 +78,8 @@ export function expectOneOf<T extends string>(value: unknown, path: string, allo
   return match;
 }
 
-// C0 and C1 control characters, plus line and paragraph separators.
-const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/u;
+// C0 and C1 control characters (U+0000..U+001F, U+007F..U+009F), plus line and paragraph separators.
+const CONTROL_CHARACTERS = /[\p{Cc}\u2028\u2029]/u;
 
 /**
  * Human-readable text: `min..max` characters (Unicode code points), no control

@@ -63,11 +63,17 @@ describe('parseIssueInput: valid input', () => {
   it('accepts boundary amounts and units', () => {
     expect(parseIssueInput(issueInput({ reimbursableAmount: 0 })).reimbursableAmount).toBe(0);
     expect(parseIssueInput(issueInput({ reimbursableAmount: 12_345 })).reimbursableAmount).toBe(12_345);
-    const single = issueInput({ totalAmount: 1, reimbursableAmount: 1, payment: { medicalInsuranceFund: 0, personalAccount: 0, otherFund: 0, selfPay: 1 } });
+    const single = issueInput({
+      totalAmount: 1,
+      reimbursableAmount: 1,
+      payment: { medicalInsuranceFund: 0, personalAccount: 0, otherFund: 0, selfPay: 1 },
+    });
     expect(parseIssueInput(single).totalAmount).toBe(1);
     const unit = '青'.repeat(128);
     expect(parseIssueInput(issueInput({ issuingUnit: unit })).issuingUnit).toBe(unit);
-    expect(parseIssueInput(issueInput({ issuingUnit: '上海市青浦区中心医院' })).issuingUnit).toBe('上海市青浦区中心医院');
+    expect(parseIssueInput(issueInput({ issuingUnit: '上海市青浦区中心医院' })).issuingUnit).toBe(
+      '上海市青浦区中心医院',
+    );
   });
 
   it('accepts CIDv1 in base36 and base58btc', () => {
@@ -94,7 +100,9 @@ describe('parseIssueInput: the argument as a whole', () => {
 
   it('rejects an oversized argument', () => {
     const text = issueInputJson({ padding: 'x'.repeat(MAX_ISSUE_INPUT_LENGTH) });
-    expect(() => parseIssueInputJson(text)).toThrow(`INVALID_ARGUMENT: input must not exceed ${MAX_ISSUE_INPUT_LENGTH} characters`);
+    expect(() => parseIssueInputJson(text)).toThrow(
+      `INVALID_ARGUMENT: input must not exceed ${MAX_ISSUE_INPUT_LENGTH} characters`,
+    );
   });
 });
 
@@ -112,12 +120,16 @@ describe('parseIssueInput: missing and unknown fields', () => {
   it.each(['issuerMsp', 'issuedAt', 'status', 'currency', 'lastTxId', 'updatedAt', 'payerName'])(
     'refuses the caller-supplied field %s',
     (field) => {
-      expect(() => parseIssueInput(issueInput({ [field]: 'x' }))).toThrow(`INVALID_ARGUMENT: ${field} is not an accepted field`);
+      expect(() => parseIssueInput(issueInput({ [field]: 'x' }))).toThrow(
+        `INVALID_ARGUMENT: ${field} is not an accepted field`,
+      );
     },
   );
 
   it('refuses unknown payment parts', () => {
-    expect(() => parseIssueInput(withPayment({ cash: 1 }))).toThrow('INVALID_ARGUMENT: payment.cash is not an accepted field');
+    expect(() => parseIssueInput(withPayment({ cash: 1 }))).toThrow(
+      'INVALID_ARGUMENT: payment.cash is not an accepted field',
+    );
   });
 
   it('refuses a __proto__ member', () => {
@@ -160,14 +172,19 @@ describe('parseIssueInput: invalid fields', () => {
     expect(() => parseIssueInput(issueInput({ [field]: value }))).toThrow(`INVALID_ARGUMENT: ${field} ${problem}`);
   });
 
-  it.each(['checkCodeHash', 'payerPseudonym', 'dataDigest', 'pdfDigest'])('requires %s to be 64 lowercase hex', (field) => {
-    const expected = `INVALID_ARGUMENT: ${field} must be 64 lowercase hexadecimal characters`;
-    expect(() => parseIssueInput(issueInput({ [field]: CHECK_CODE_HASH.toUpperCase() }))).toThrow(expected);
-    expect(() => parseIssueInput(issueInput({ [field]: CHECK_CODE_HASH.slice(1) }))).toThrow(expected);
-    expect(() => parseIssueInput(issueInput({ [field]: `${CHECK_CODE_HASH}0` }))).toThrow(expected);
-    expect(() => parseIssueInput(issueInput({ [field]: 'g'.repeat(64) }))).toThrow(expected);
-    expect(() => parseIssueInput(issueInput({ [field]: 1 }))).toThrow(`INVALID_ARGUMENT: ${field} must be a string, got a number`);
-  });
+  it.each(['checkCodeHash', 'payerPseudonym', 'dataDigest', 'pdfDigest'])(
+    'requires %s to be 64 lowercase hex',
+    (field) => {
+      const expected = `INVALID_ARGUMENT: ${field} must be 64 lowercase hexadecimal characters`;
+      expect(() => parseIssueInput(issueInput({ [field]: CHECK_CODE_HASH.toUpperCase() }))).toThrow(expected);
+      expect(() => parseIssueInput(issueInput({ [field]: CHECK_CODE_HASH.slice(1) }))).toThrow(expected);
+      expect(() => parseIssueInput(issueInput({ [field]: `${CHECK_CODE_HASH}0` }))).toThrow(expected);
+      expect(() => parseIssueInput(issueInput({ [field]: 'g'.repeat(64) }))).toThrow(expected);
+      expect(() => parseIssueInput(issueInput({ [field]: 1 }))).toThrow(
+        `INVALID_ARGUMENT: ${field} must be a string, got a number`,
+      );
+    },
+  );
 
   it.each([
     ['medicalInsuranceFund', -1, 'must not be negative'],
@@ -176,7 +193,9 @@ describe('parseIssueInput: invalid fields', () => {
     ['selfPay', -2_000, 'must not be negative'],
     ['selfPay', 2 ** 60, `must not exceed ${Number.MAX_SAFE_INTEGER} fen`],
   ])('rejects payment.%s = %p', (part, value, problem) => {
-    expect(() => parseIssueInput(withPayment({ [part]: value }))).toThrow(`INVALID_ARGUMENT: payment.${part} ${problem}`);
+    expect(() => parseIssueInput(withPayment({ [part]: value }))).toThrow(
+      `INVALID_ARGUMENT: payment.${part} ${problem}`,
+    );
   });
 
   it('rejects a payment split that does not add up to the total', () => {
@@ -230,7 +249,11 @@ describe('parseStoredInvoice', () => {
   it.each([
     ['status', 'LOST', 'INVALID_ARGUMENT: status must be one of ISSUED'],
     ['currency', 'USD', 'INVALID_ARGUMENT: currency must be one of CNY'],
-    ['issuedAt', '2026-01-05T08:30:00Z', 'INVALID_ARGUMENT: issuedAt must be an ISO-8601 UTC timestamp with milliseconds'],
+    [
+      'issuedAt',
+      '2026-01-05T08:30:00Z',
+      'INVALID_ARGUMENT: issuedAt must be an ISO-8601 UTC timestamp with milliseconds',
+    ],
     ['updatedAt', '2026-02-30T08:30:00.000Z', 'INVALID_ARGUMENT: updatedAt must be a valid calendar date and time'],
     ['issuerMsp', '', 'INVALID_ARGUMENT: issuerMsp must be 1..128 characters long, got 0'],
     ['lastTxId', 7, 'INVALID_ARGUMENT: lastTxId must be a string'],

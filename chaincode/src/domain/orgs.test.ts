@@ -31,6 +31,8 @@ describe('organisation table', () => {
     for (const org of ORGS) {
       expect(authoriseMember(org.mspId)).toBe(org.mspId);
     }
-    expect(() => authoriseMember('Org1MSP')).toThrow(/^FORBIDDEN: organisation "Org1MSP" is not a member of the consortium$/);
+    expect(() => authoriseMember('Org1MSP')).toThrow(
+      /^FORBIDDEN: organisation "Org1MSP" is not a member of the consortium$/,
+    );
   });
 });

@@ -44,7 +44,10 @@ export function isConsortiumMsp(mspId: string): boolean {
 export function authoriseIssuer(mspId: string): MspId {
   const org = findOrg(mspId);
   if (org === undefined || org.kind !== 'hospital') {
-    throw chaincodeError(ErrorCode.FORBIDDEN, `organisation ${describe(mspId)} may not issue invoices; only hospital organisations may`);
+    throw chaincodeError(
+      ErrorCode.FORBIDDEN,
+      `organisation ${describe(mspId)} may not issue invoices; only hospital organisations may`,
+    );
   }
   return org.mspId;
 }

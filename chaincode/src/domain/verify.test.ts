@@ -12,19 +12,29 @@ const OTHER = sm3('something else');
 describe('parseVerificationRequest', () => {
   it('treats empty digests as not supplied', () => {
     expect(parseVerificationRequest(CHECK_CODE_HASH, '', '')).toEqual({ checkCodeHash: CHECK_CODE_HASH });
-    expect(parseVerificationRequest(CHECK_CODE_HASH, PDF_DIGEST, '')).toEqual({ checkCodeHash: CHECK_CODE_HASH, pdfDigest: PDF_DIGEST });
-    expect(parseVerificationRequest(CHECK_CODE_HASH, '', DATA_DIGEST)).toEqual({ checkCodeHash: CHECK_CODE_HASH, dataDigest: DATA_DIGEST });
+    expect(parseVerificationRequest(CHECK_CODE_HASH, PDF_DIGEST, '')).toEqual({
+      checkCodeHash: CHECK_CODE_HASH,
+      pdfDigest: PDF_DIGEST,
+    });
+    expect(parseVerificationRequest(CHECK_CODE_HASH, '', DATA_DIGEST)).toEqual({
+      checkCodeHash: CHECK_CODE_HASH,
+      dataDigest: DATA_DIGEST,
+    });
   });
 
   it('names the malformed argument', () => {
-    expect(() => parseVerificationRequest('', '', '')).toThrow('INVALID_ARGUMENT: checkCodeHash must be 64 lowercase hexadecimal characters');
+    expect(() => parseVerificationRequest('', '', '')).toThrow(
+      'INVALID_ARGUMENT: checkCodeHash must be 64 lowercase hexadecimal characters',
+    );
     expect(() => parseVerificationRequest(CHECK_CODE_HASH, 'abc', '')).toThrow(
       'INVALID_ARGUMENT: pdfDigest must be empty or 64 lowercase hexadecimal characters',
     );
     expect(() => parseVerificationRequest(CHECK_CODE_HASH, '', DATA_DIGEST.toUpperCase())).toThrow(
       'INVALID_ARGUMENT: dataDigest must be empty or 64 lowercase hexadecimal characters',
     );
-    expect(() => parseVerificationRequest(CHECK_CODE_HASH, undefined, '')).toThrow('INVALID_ARGUMENT: pdfDigest must be a string');
+    expect(() => parseVerificationRequest(CHECK_CODE_HASH, undefined, '')).toThrow(
+      'INVALID_ARGUMENT: pdfDigest must be a string',
+    );
   });
 });
 
@@ -37,17 +47,29 @@ describe('verifyInvoice', () => {
   });
 
   it('is authentic when every supplied digest matches', () => {
-    expect(verify(CHECK_CODE_HASH, PDF_DIGEST, DATA_DIGEST)).toEqual({ result: 'authentic', status: 'ISSUED', mismatches: [] });
+    expect(verify(CHECK_CODE_HASH, PDF_DIGEST, DATA_DIGEST)).toEqual({
+      result: 'authentic',
+      status: 'ISSUED',
+      mismatches: [],
+    });
     expect(verify(CHECK_CODE_HASH, PDF_DIGEST)).toEqual({ result: 'authentic', status: 'ISSUED', mismatches: [] });
     expect(verify(CHECK_CODE_HASH, '', DATA_DIGEST)).toEqual({ result: 'authentic', status: 'ISSUED', mismatches: [] });
   });
 
   it('is tampered when the PDF differs', () => {
-    expect(verify(CHECK_CODE_HASH, OTHER, DATA_DIGEST)).toEqual({ result: 'tampered', status: 'ISSUED', mismatches: ['pdfDigest'] });
+    expect(verify(CHECK_CODE_HASH, OTHER, DATA_DIGEST)).toEqual({
+      result: 'tampered',
+      status: 'ISSUED',
+      mismatches: ['pdfDigest'],
+    });
   });
 
   it('is tampered when the structured data differs', () => {
-    expect(verify(CHECK_CODE_HASH, '', OTHER)).toEqual({ result: 'tampered', status: 'ISSUED', mismatches: ['dataDigest'] });
+    expect(verify(CHECK_CODE_HASH, '', OTHER)).toEqual({
+      result: 'tampered',
+      status: 'ISSUED',
+      mismatches: ['dataDigest'],
+    });
   });
 
   it('lists both mismatches in a fixed order', () => {

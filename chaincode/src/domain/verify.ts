@@ -42,7 +42,11 @@ function parseOptionalDigest(value: unknown, path: VerifiableDigest): string | u
   return text;
 }
 
-export function parseVerificationRequest(checkCodeHash: unknown, pdfDigest: unknown, dataDigest: unknown): VerificationRequest {
+export function parseVerificationRequest(
+  checkCodeHash: unknown,
+  pdfDigest: unknown,
+  dataDigest: unknown,
+): VerificationRequest {
   const request: { checkCodeHash: string; pdfDigest?: string; dataDigest?: string } = {
     checkCodeHash: expectHex64(checkCodeHash, 'checkCodeHash'),
   };

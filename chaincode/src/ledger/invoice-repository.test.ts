@@ -53,7 +53,9 @@ describe('InvoiceRepository', () => {
   it('refuses a value stored under another invoice key', async () => {
     const { ledger, key, repository } = setup();
     ledger.seed(key, canonicalJson({ ...sampleInvoice('tx-1'), number: '0000000002' }));
-    await expect(repository().get(ID)).rejects.toThrow(`INTERNAL: invoice ${CODE}/${NUMBER} state holds invoice ${CODE}/0000000002`);
+    await expect(repository().get(ID)).rejects.toThrow(
+      `INTERNAL: invoice ${CODE}/${NUMBER} state holds invoice ${CODE}/0000000002`,
+    );
   });
 
   it('returns history oldest first, with deletions as null values', async () => {
@@ -81,6 +83,8 @@ describe('InvoiceRepository', () => {
   it('checks history values too', async () => {
     const { ledger, key, repository } = setup();
     ledger.seed(key, '{"code":"x"}', 'tx-bad');
-    await expect(repository().history(ID)).rejects.toThrow(/^INTERNAL: invoice \d+\/\d+ history entry tx-bad is malformed: /);
+    await expect(repository().history(ID)).rejects.toThrow(
+      /^INTERNAL: invoice \d+\/\d+ history entry tx-bad is malformed: /,
+    );
   });
 });

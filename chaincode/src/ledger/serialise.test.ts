@@ -47,8 +47,12 @@ describe('canonicalJson', () => {
   });
 
   it('names the path of the offending member', () => {
-    expect(() => canonicalJson({ payment: { selfPay: Number.NaN } })).toThrow('INTERNAL: cannot serialise payment.selfPay: non-finite number NaN');
-    expect(() => canonicalJson({ list: [1, undefined] })).toThrow('INTERNAL: cannot serialise list[1]: unsupported type undefined');
+    expect(() => canonicalJson({ payment: { selfPay: Number.NaN } })).toThrow(
+      'INTERNAL: cannot serialise payment.selfPay: non-finite number NaN',
+    );
+    expect(() => canonicalJson({ list: [1, undefined] })).toThrow(
+      'INTERNAL: cannot serialise list[1]: unsupported type undefined',
+    );
   });
 
   it('rejects circular structures but allows shared ones', () => {
@@ -71,6 +75,8 @@ describe('decodeState', () => {
   });
 
   it('reports unreadable bytes as INTERNAL', () => {
-    expect(() => decodeState(Buffer.from('{oops', 'utf8'), 'invoice 1/2 state')).toThrow('INTERNAL: invoice 1/2 state is not valid JSON');
+    expect(() => decodeState(Buffer.from('{oops', 'utf8'), 'invoice 1/2 state')).toThrow(
+      'INTERNAL: invoice 1/2 state is not valid JSON',
+    );
   });
 });

@@ -29,6 +29,8 @@ describe('timestampToIso', () => {
   });
 
   it('rejects unreadable nanos', () => {
-    expect(() => timestampToIso({ seconds: 0, nanos: '5' })).toThrow('INTERNAL: transaction timestamp has unreadable nanos');
+    expect(() => timestampToIso({ seconds: 0, nanos: '5' })).toThrow(
+      'INTERNAL: transaction timestamp has unreadable nanos',
+    );
   });
 });

@@ -3,7 +3,10 @@ import { currentTransaction, emitEvent } from './transaction';
 
 describe('currentTransaction', () => {
   it('reads the id and the timestamp of the transaction', () => {
-    const stub = { getTxID: () => 'abc', getTxTimestamp: () => ({ seconds: new FakeLong(1_767_601_800), nanos: 42_000_000 }) };
+    const stub = {
+      getTxID: () => 'abc',
+      getTxTimestamp: () => ({ seconds: new FakeLong(1_767_601_800), nanos: 42_000_000 }),
+    };
     expect(currentTransaction(stub)).toEqual({ txId: 'abc', timestamp: '2026-01-05T08:30:00.042Z' });
   });
 
@@ -16,7 +19,11 @@ describe('currentTransaction', () => {
 describe('emitEvent', () => {
   it('sets the event with a canonical JSON payload', () => {
     const events: [string, string][] = [];
-    emitEvent({ setEvent: (name, payload) => events.push([name, Buffer.from(payload).toString('utf8')]) }, 'InvoiceIssued', { txId: 't', code: 'c' });
+    emitEvent(
+      { setEvent: (name, payload) => events.push([name, Buffer.from(payload).toString('utf8')]) },
+      'InvoiceIssued',
+      { txId: 't', code: 'c' },
+    );
     expect(events).toEqual([['InvoiceIssued', '{"code":"c","txId":"t"}']]);
   });
 });

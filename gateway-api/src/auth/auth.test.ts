@@ -34,7 +34,10 @@ describe('tokens', () => {
     expect(expiresAt).toBe('2025-03-01T08:00:00.000Z');
     const header: unknown = JSON.parse(Buffer.from(token.split('.')[0] ?? '', 'base64url').toString('utf8'));
     expect(header).toMatchObject({ alg: 'HS256' });
-    expect(verifyToken(issueToken(user, JWT_SECRET).token, JWT_SECRET)).toMatchObject({ sub: 'clerk1', role: 'billing_clerk' });
+    expect(verifyToken(issueToken(user, JWT_SECRET).token, JWT_SECRET)).toMatchObject({
+      sub: 'clerk1',
+      role: 'billing_clerk',
+    });
   });
 
   it('rejects expired tokens, other secrets and other algorithms', () => {
@@ -53,8 +56,12 @@ describe('tokens', () => {
 
 describe('roles', () => {
   it('lets only hospital billing clerks issue', () => {
-    expect(canIssueInvoices({ username: 'a', displayName: 'a', mspId: 'Hospital2MSP', role: 'billing_clerk' })).toBe(true);
-    expect(canIssueInvoices({ username: 'a', displayName: 'a', mspId: 'MedInsMSP', role: 'billing_clerk' })).toBe(false);
+    expect(canIssueInvoices({ username: 'a', displayName: 'a', mspId: 'Hospital2MSP', role: 'billing_clerk' })).toBe(
+      true,
+    );
+    expect(canIssueInvoices({ username: 'a', displayName: 'a', mspId: 'MedInsMSP', role: 'billing_clerk' })).toBe(
+      false,
+    );
     expect(canIssueInvoices({ username: 'a', displayName: 'a', mspId: 'Hospital1MSP', role: 'admin' })).toBe(false);
   });
 });

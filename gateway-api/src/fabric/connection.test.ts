@@ -13,7 +13,10 @@ const org = {
 
 describe('parseConnectionProfile', () => {
   it('accepts the documented shape and resolves relative paths against the profile directory', () => {
-    const profile = parseConnectionProfile({ channel: 'healthchannel', chaincode: 'hdt', orgs: { Hospital1MSP: org } }, base);
+    const profile = parseConnectionProfile(
+      { channel: 'healthchannel', chaincode: 'hdt', orgs: { Hospital1MSP: org } },
+      base,
+    );
     expect(profile.channel).toBe('healthchannel');
     expect(profile.orgs['Hospital1MSP']?.certPath).toBe(path.join(base, 'hospital1/user/cert.pem'));
     expect(profile.orgs['Hospital1MSP']?.peerEndpoint).toBe('localhost:7051');
@@ -21,15 +24,23 @@ describe('parseConnectionProfile', () => {
 
   it('keeps absolute paths', () => {
     const absolute = path.resolve('/etc/hdt/key.pem');
-    const profile = parseConnectionProfile({ channel: 'c', chaincode: 'hdt', orgs: { Hospital1MSP: { ...org, keyPath: absolute } } }, base);
+    const profile = parseConnectionProfile(
+      { channel: 'c', chaincode: 'hdt', orgs: { Hospital1MSP: { ...org, keyPath: absolute } } },
+      base,
+    );
     expect(profile.orgs['Hospital1MSP']?.keyPath).toBe(absolute);
   });
 
   it('names the offending field', () => {
-    expect(() => parseConnectionProfile({ channel: 'c', chaincode: 'hdt', orgs: { Hospital1MSP: { ...org, peerEndpoint: 'nope' } } }, base)).toThrow(
-      /orgs\.Hospital1MSP\.peerEndpoint: must be host:port/,
-    );
+    expect(() =>
+      parseConnectionProfile(
+        { channel: 'c', chaincode: 'hdt', orgs: { Hospital1MSP: { ...org, peerEndpoint: 'nope' } } },
+        base,
+      ),
+    ).toThrow(/orgs\.Hospital1MSP\.peerEndpoint: must be host:port/);
     expect(() => parseConnectionProfile({ chaincode: 'hdt', orgs: { Hospital1MSP: org } }, base)).toThrow(/channel/);
-    expect(() => parseConnectionProfile({ channel: 'c', chaincode: 'hdt', orgs: {} }, base)).toThrow(/at least one org/);
+    expect(() => parseConnectionProfile({ channel: 'c', chaincode: 'hdt', orgs: {} }, base)).toThrow(
+      /at least one org/,
+    );
   });
 });

@@ -11,7 +11,13 @@ function endorseError(chaincodeMessage: string): EndorseError {
   const message = '10 ABORTED: failed to endorse transaction, see attached details for more info';
   return new EndorseError({
     code: grpc.status.ABORTED,
-    details: [{ address: 'peer0.hospital1:7051', mspId: 'Hospital1MSP', message: `chaincode response 500, ${chaincodeMessage}` }],
+    details: [
+      {
+        address: 'peer0.hospital1:7051',
+        mspId: 'Hospital1MSP',
+        message: `chaincode response 500, ${chaincodeMessage}`,
+      },
+    ],
     cause: cause(grpc.status.ABORTED, message),
     transactionId: 'tx1',
     message,
@@ -20,7 +26,12 @@ function endorseError(chaincodeMessage: string): EndorseError {
 
 function evaluateError(chaincodeMessage: string): GatewayError {
   const message = `2 UNKNOWN: evaluate call to endorser returned error: chaincode response 500, ${chaincodeMessage}`;
-  return new GatewayError({ code: grpc.status.UNKNOWN, details: [], cause: cause(grpc.status.UNKNOWN, message), message });
+  return new GatewayError({
+    code: grpc.status.UNKNOWN,
+    details: [],
+    cause: cause(grpc.status.UNKNOWN, message),
+    message,
+  });
 }
 
 describe('extractChaincodeMessage', () => {
@@ -92,7 +103,11 @@ describe('fromLedgerError', () => {
   it('maps commit failures', () => {
     const mvcc = new CommitError({ code: StatusCode.MVCC_READ_CONFLICT, transactionId: 'tx', message: 'mvcc' });
     expect(fromLedgerError(mvcc)).toMatchObject({ code: 'CONFLICT', status: 409 });
-    const policy = new CommitError({ code: StatusCode.ENDORSEMENT_POLICY_FAILURE, transactionId: 'tx', message: 'policy' });
+    const policy = new CommitError({
+      code: StatusCode.ENDORSEMENT_POLICY_FAILURE,
+      transactionId: 'tx',
+      message: 'policy',
+    });
     expect(fromLedgerError(policy).code).toBe('INTERNAL');
   });
 
@@ -103,9 +118,18 @@ describe('fromLedgerError', () => {
 
 describe('isRetryable', () => {
   it('retries MVCC conflicts and unavailable endpoints only', () => {
-    expect(isRetryable(new CommitError({ code: StatusCode.MVCC_READ_CONFLICT, transactionId: 't', message: 'm' }))).toBe(true);
-    expect(isRetryable(new CommitError({ code: StatusCode.ENDORSEMENT_POLICY_FAILURE, transactionId: 't', message: 'm' }))).toBe(false);
-    const unavailable = new GatewayError({ code: grpc.status.UNAVAILABLE, details: [], cause: cause(grpc.status.UNAVAILABLE, 'u'), message: 'u' });
+    expect(
+      isRetryable(new CommitError({ code: StatusCode.MVCC_READ_CONFLICT, transactionId: 't', message: 'm' })),
+    ).toBe(true);
+    expect(
+      isRetryable(new CommitError({ code: StatusCode.ENDORSEMENT_POLICY_FAILURE, transactionId: 't', message: 'm' })),
+    ).toBe(false);
+    const unavailable = new GatewayError({
+      code: grpc.status.UNAVAILABLE,
+      details: [],
+      cause: cause(grpc.status.UNAVAILABLE, 'u'),
+      message: 'u',
+    });
     expect(isRetryable(unavailable)).toBe(true);
     expect(isRetryable(endorseError('INVOICE_EXISTS: x'))).toBe(false);
     expect(isRetryable(new Error('x'))).toBe(false);

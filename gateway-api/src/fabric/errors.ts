@@ -48,6 +48,11 @@ export function extractChaincodeMessage(text: string): ChaincodeMessage | undefi
   return { code: coded[1], text: (coded[2] ?? '').trim() };
 }
 
+/** The gRPC status of a gateway error (fabric-gateway types `GatewayError.code` as a plain number). */
+function grpcStatusOf(err: GatewayError): GrpcStatus {
+  return err.code;
+}
+
 function gatewayTexts(err: GatewayError): string[] {
   // Details carry the endorsing peers' messages; the error message repeats them for evaluate.
   return [...err.details.map((d) => d.message), err.message];
@@ -57,7 +62,7 @@ function gatewayTexts(err: GatewayError): string[] {
 export function isRetryable(err: unknown): boolean {
   if (err instanceof CommitError) return err.code === StatusCode.MVCC_READ_CONFLICT;
   if (err instanceof GatewayError) {
-    if (err.code !== GrpcStatus.UNAVAILABLE) return false;
+    if (grpcStatusOf(err) !== GrpcStatus.UNAVAILABLE) return false;
     // An unavailable endpoint is retryable, a chaincode rejection never is.
     return gatewayTexts(err).every((t) => chaincodeCodeIn(t) === undefined);
   }

@@ -27,9 +27,13 @@ function input(overrides: Partial<IssueInput> = {}): IssueInput {
 function setup(): { chaincode: FakeInvoiceChaincode; ledger: FabricInvoiceLedger; waits: number[] } {
   const chaincode = new FakeInvoiceChaincode();
   const waits: number[] = [];
-  const ledger = new FabricInvoiceLedger(new FakeContracts(chaincode), { attempts: 3, baseDelayMs: 100 }, async (ms) => {
-    waits.push(ms);
-  });
+  const ledger = new FabricInvoiceLedger(
+    new FakeContracts(chaincode),
+    { attempts: 3, baseDelayMs: 100 },
+    async (ms) => {
+      waits.push(ms);
+    },
+  );
   return { chaincode, ledger, waits };
 }
 
@@ -48,8 +52,14 @@ describe('FabricInvoiceLedger', () => {
     await ledger.issue('Hospital1MSP', input());
     expect(waits).toEqual([100]);
 
-    chaincode.faults.push({ stage: 'commit', kind: 'mvcc' }, { stage: 'commit', kind: 'mvcc' }, { stage: 'commit', kind: 'mvcc' });
-    await expect(ledger.issue('Hospital1MSP', input({ number: '0000000002' }))).rejects.toMatchObject({ code: 'CONFLICT' });
+    chaincode.faults.push(
+      { stage: 'commit', kind: 'mvcc' },
+      { stage: 'commit', kind: 'mvcc' },
+      { stage: 'commit', kind: 'mvcc' },
+    );
+    await expect(ledger.issue('Hospital1MSP', input({ number: '0000000002' }))).rejects.toMatchObject({
+      code: 'CONFLICT',
+    });
     expect(waits).toEqual([100, 100, 200]);
   });
 
@@ -59,7 +69,9 @@ describe('FabricInvoiceLedger', () => {
     await expect(ledger.issue('Hospital2MSP', input({ checkCodeHash: hex('other') }))).rejects.toMatchObject({
       code: 'INVOICE_EXISTS',
     });
-    await expect(ledger.issue('InsurerMSP', input({ number: '0000000003' }))).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    await expect(ledger.issue('InsurerMSP', input({ number: '0000000003' }))).rejects.toMatchObject({
+      code: 'FORBIDDEN',
+    });
     expect(waits).toEqual([]);
   });
 
@@ -75,8 +87,14 @@ describe('FabricInvoiceLedger', () => {
     const { chaincode, ledger } = setup();
     chaincode.faults.push({ stage: 'endorse', kind: 'unavailable' });
     await ledger.issue('Hospital1MSP', input());
-    chaincode.faults.push({ stage: 'evaluate', kind: 'unavailable' }, { stage: 'evaluate', kind: 'unavailable' }, { stage: 'evaluate', kind: 'unavailable' });
-    await expect(ledger.read('Hospital1MSP', '31010125', '0000000001')).rejects.toMatchObject({ code: 'LEDGER_UNAVAILABLE' });
+    chaincode.faults.push(
+      { stage: 'evaluate', kind: 'unavailable' },
+      { stage: 'evaluate', kind: 'unavailable' },
+      { stage: 'evaluate', kind: 'unavailable' },
+    );
+    await expect(ledger.read('Hospital1MSP', '31010125', '0000000001')).rejects.toMatchObject({
+      code: 'LEDGER_UNAVAILABLE',
+    });
   });
 
   it('verifies with empty strings for digests not supplied', async () => {
@@ -89,7 +107,10 @@ describe('FabricInvoiceLedger', () => {
       status: 'ISSUED',
       mismatches: ['pdfDigest'],
     });
-    expect(await ledger.verify('InsurerMSP', { ...query, checkCodeHash: hex('wrong') })).toEqual({ result: 'unknown', mismatches: [] });
+    expect(await ledger.verify('InsurerMSP', { ...query, checkCodeHash: hex('wrong') })).toEqual({
+      result: 'unknown',
+      mismatches: [],
+    });
   });
 
   it('reads the history in ledger order', async () => {

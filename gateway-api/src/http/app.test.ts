@@ -26,16 +26,25 @@ const sm3 = (data: Uint8Array | string) => createHash('sm3').update(data).digest
 function issue(h: Harness, token: string, data: Record<string, unknown> = invoiceData(), key?: string) {
   const req = request(h.app).post(`${API}/invoices`).set('Authorization', `Bearer ${token}`);
   if (key !== undefined) req.set('Idempotency-Key', key);
-  return req.field('invoice', JSON.stringify(data)).attach('pdf', PDF, { filename: 'invoice.pdf', contentType: 'application/pdf' });
+  return req
+    .field('invoice', JSON.stringify(data))
+    .attach('pdf', PDF, { filename: 'invoice.pdf', contentType: 'application/pdf' });
 }
 
 describe('auth', () => {
   it('logs in with the right password and returns a bearer token and the user', async () => {
     const h = await harness();
-    const res = await request(h.app).post(`${API}/auth/login`).send({ username: 'clerk1', password: 'correct horse battery' });
+    const res = await request(h.app)
+      .post(`${API}/auth/login`)
+      .send({ username: 'clerk1', password: 'correct horse battery' });
     expect(res.status).toBe(200);
     const body = z
-      .object({ token: z.string(), tokenType: z.literal('Bearer'), expiresAt: z.string(), user: z.object({ username: z.string(), mspId: z.string(), role: z.string() }) })
+      .object({
+        token: z.string(),
+        tokenType: z.literal('Bearer'),
+        expiresAt: z.string(),
+        user: z.object({ username: z.string(), mspId: z.string(), role: z.string() }),
+      })
       .parse(res.body);
     expect(body.user).toMatchObject({ username: 'clerk1', mspId: 'Hospital1MSP', role: 'billing_clerk' });
     expect(Date.parse(body.expiresAt) - Date.now()).toBeGreaterThan(7.9 * 3600 * 1000);
@@ -69,13 +78,17 @@ describe('auth', () => {
     expect(none.status).toBe(401);
     expect(errorBody.parse(none.body).code).toBe('UNAUTHENTICATED');
 
-    const bad = await request(h.app).get(`${API}/invoices/31010125/0000000001`).set('Authorization', 'Bearer abc.def.ghi');
+    const bad = await request(h.app)
+      .get(`${API}/invoices/31010125/0000000001`)
+      .set('Authorization', 'Bearer abc.def.ghi');
     expect(bad.status).toBe(401);
 
     const token = await h.login('insurer1');
     const [header, payload] = token.split('.');
     const forged = `${header}.${payload}.${Buffer.from('forged').toString('base64url')}`;
-    const res = await request(h.app).get(`${API}/invoices/31010125/0000000001`).set('Authorization', `Bearer ${forged}`);
+    const res = await request(h.app)
+      .get(`${API}/invoices/31010125/0000000001`)
+      .set('Authorization', `Bearer ${forged}`);
     expect(res.status).toBe(401);
   });
 
@@ -133,9 +146,23 @@ describe('POST /invoices', () => {
 
   it.each([
     ['number', invoiceData({ number: '123' })],
-    ['payment.selfPay', invoiceData({ payment: { medicalInsuranceFund: 6000, personalAccount: 1000, otherFund: 0, selfPay: 30.5 } })],
-    ['payment', invoiceData({ payment: { medicalInsuranceFund: 6000, personalAccount: 1000, otherFund: 0, selfPay: 1 } })],
-    ['items[1].amount', invoiceData({ items: [{ name: 'A', quantity: 1, unitPrice: 1, amount: 10000 }, { name: 'B', quantity: 1, unitPrice: 1, amount: -1 }] })],
+    [
+      'payment.selfPay',
+      invoiceData({ payment: { medicalInsuranceFund: 6000, personalAccount: 1000, otherFund: 0, selfPay: 30.5 } }),
+    ],
+    [
+      'payment',
+      invoiceData({ payment: { medicalInsuranceFund: 6000, personalAccount: 1000, otherFund: 0, selfPay: 1 } }),
+    ],
+    [
+      'items[1].amount',
+      invoiceData({
+        items: [
+          { name: 'A', quantity: 1, unitPrice: 1, amount: 10000 },
+          { name: 'B', quantity: 1, unitPrice: 1, amount: -1 },
+        ],
+      }),
+    ],
     ['reimbursableAmount', invoiceData({ reimbursableAmount: 10001 })],
     ['payer.idNumber', invoiceData({ payer: { name: 'Zhang San' } })],
     ['type', invoiceData({ type: 'DENTAL' })],
@@ -328,7 +355,10 @@ describe('verify, read, history, pdf', () => {
       { code: '31010125', number: '0000000001', checkCode: wrong },
       { code: '31010125', number: '0000000099', checkCode },
     ]) {
-      const res = await request(h.app).post(`${API}/invoices/verify`).set('Authorization', `Bearer ${token}`).send(body);
+      const res = await request(h.app)
+        .post(`${API}/invoices/verify`)
+        .set('Authorization', `Bearer ${token}`)
+        .send(body);
       expect(res.status).toBe(200);
       expect(verifyBody.parse(res.body)).toEqual({ result: 'unknown', mismatches: [] });
     }
@@ -357,20 +387,33 @@ describe('verify, read, history, pdf', () => {
 
   it('reads the on-chain summary and the history', async () => {
     const { h, token } = await issued();
-    const read = await request(h.app).get(`${API}/invoices/31010125/0000000001`).set('Authorization', `Bearer ${token}`);
+    const read = await request(h.app)
+      .get(`${API}/invoices/31010125/0000000001`)
+      .set('Authorization', `Bearer ${token}`);
     expect(read.status).toBe(200);
-    expect(read.body).toMatchObject({ code: '31010125', number: '0000000001', status: 'ISSUED', issuerMsp: 'Hospital1MSP' });
-    const history = await request(h.app).get(`${API}/invoices/31010125/0000000001/history`).set('Authorization', `Bearer ${token}`);
+    expect(read.body).toMatchObject({
+      code: '31010125',
+      number: '0000000001',
+      status: 'ISSUED',
+      issuerMsp: 'Hospital1MSP',
+    });
+    const history = await request(h.app)
+      .get(`${API}/invoices/31010125/0000000001/history`)
+      .set('Authorization', `Bearer ${token}`);
     expect(history.status).toBe(200);
     expect(z.array(z.object({ txId: z.string() })).parse(history.body)).toHaveLength(1);
   });
 
   it('answers 404 INVOICE_NOT_FOUND for an unknown invoice and 400 for a malformed number', async () => {
     const { h, token } = await issued();
-    const missing = await request(h.app).get(`${API}/invoices/31010125/0000000099`).set('Authorization', `Bearer ${token}`);
+    const missing = await request(h.app)
+      .get(`${API}/invoices/31010125/0000000099`)
+      .set('Authorization', `Bearer ${token}`);
     expect(missing.status).toBe(404);
     expect(errorBody.parse(missing.body).code).toBe('INVOICE_NOT_FOUND');
-    const noHistory = await request(h.app).get(`${API}/invoices/31010125/0000000099/history`).set('Authorization', `Bearer ${token}`);
+    const noHistory = await request(h.app)
+      .get(`${API}/invoices/31010125/0000000099/history`)
+      .set('Authorization', `Bearer ${token}`);
     expect(noHistory.status).toBe(404);
     const malformed = await request(h.app).get(`${API}/invoices/31010125/12`).set('Authorization', `Bearer ${token}`);
     expect(malformed.status).toBe(400);
@@ -397,16 +440,24 @@ describe('verify, read, history, pdf', () => {
   it('answers 404 for a wrong check code on the PDF route, like a missing invoice', async () => {
     const { h, token, checkCode } = await issued();
     const wrong = checkCode === 'AAAAAA' ? 'BBBBBB' : 'AAAAAA';
-    const res = await request(h.app).get(`${API}/invoices/31010125/0000000001/pdf`).query({ checkCode: wrong }).set('Authorization', `Bearer ${token}`);
+    const res = await request(h.app)
+      .get(`${API}/invoices/31010125/0000000001/pdf`)
+      .query({ checkCode: wrong })
+      .set('Authorization', `Bearer ${token}`);
     expect(res.status).toBe(404);
     expect(errorBody.parse(res.body).code).toBe('INVOICE_NOT_FOUND');
-    const missing = await request(h.app).get(`${API}/invoices/31010125/0000000002/pdf`).query({ checkCode }).set('Authorization', `Bearer ${token}`);
+    const missing = await request(h.app)
+      .get(`${API}/invoices/31010125/0000000002/pdf`)
+      .query({ checkCode })
+      .set('Authorization', `Bearer ${token}`);
     expect(errorBody.parse(missing.body)).toEqual(errorBody.parse(res.body));
   });
 
   it('answers 400 naming checkCode when it is missing on the PDF route', async () => {
     const { h, token } = await issued();
-    const res = await request(h.app).get(`${API}/invoices/31010125/0000000001/pdf`).set('Authorization', `Bearer ${token}`);
+    const res = await request(h.app)
+      .get(`${API}/invoices/31010125/0000000001/pdf`)
+      .set('Authorization', `Bearer ${token}`);
     expect(res.status).toBe(400);
     expect(errorBody.parse(res.body).message).toMatch(/^checkCode: /);
   });
@@ -415,12 +466,19 @@ describe('verify, read, history, pdf', () => {
 describe('health and plumbing', () => {
   it('reports degraded with 503 when a dependency is down', async () => {
     const h = await harness();
-    h.offchain.health = { database: { state: 'up', detail: 'ok' }, ipfs: { state: 'down', detail: 'ECONNREFUSED 127.0.0.1:5001' } };
+    h.offchain.health = {
+      database: { state: 'up', detail: 'ok' },
+      ipfs: { state: 'down', detail: 'ECONNREFUSED 127.0.0.1:5001' },
+    };
     const res = await request(h.app).get(`${API}/health`);
     expect(res.status).toBe(503);
     expect(res.body).toEqual({
       status: 'degraded',
-      dependencies: { fabric: { state: 'up', detail: 'ok' }, database: { state: 'up', detail: 'ok' }, ipfs: { state: 'down', detail: 'unreachable' } },
+      dependencies: {
+        fabric: { state: 'up', detail: 'ok' },
+        database: { state: 'up', detail: 'ok' },
+        ipfs: { state: 'down', detail: 'unreachable' },
+      },
     });
   });
 

@@ -35,7 +35,10 @@ describe('error catalogue', () => {
 
 describe('toAppError', () => {
   it('turns zod errors into VALIDATION naming the field path', () => {
-    const schema = z.object({ payment: z.object({ selfPay: z.number().int() }), items: z.array(z.object({ amount: z.number() })) });
+    const schema = z.object({
+      payment: z.object({ selfPay: z.number().int() }),
+      items: z.array(z.object({ amount: z.number() })),
+    });
     const result = schema.safeParse({ payment: { selfPay: 1.5 }, items: [{ amount: 'x' }] });
     expect(result.success).toBe(false);
     if (result.success) return;
@@ -51,7 +54,10 @@ describe('toAppError', () => {
   });
 
   it('turns body-parser errors into 400 without internals', () => {
-    const syntax = Object.assign(new SyntaxError('Unexpected token } in JSON at position 3'), { type: 'entity.parse.failed', status: 400 });
+    const syntax = Object.assign(new SyntaxError('Unexpected token } in JSON at position 3'), {
+      type: 'entity.parse.failed',
+      status: 400,
+    });
     expect(toAppError(syntax)).toMatchObject({ code: 'VALIDATION', message: 'body: malformed JSON' });
     const tooLarge = Object.assign(new Error('request entity too large'), { type: 'entity.too.large', status: 413 });
     expect(toAppError(tooLarge)).toMatchObject({ code: 'VALIDATION', message: 'body: request body is too large' });

@@ -49,8 +49,14 @@ describe('OpenAPI document', () => {
     const shape = z
       .object({
         openapi: z.string().startsWith('3.0'),
-        paths: z.record(z.string(), z.record(z.string(), z.object({ operationId: z.string(), responses: z.record(z.string(), z.unknown()) }))),
-        components: z.object({ schemas: z.record(z.string(), z.unknown()), securitySchemes: z.object({ bearerAuth: z.unknown() }) }),
+        paths: z.record(
+          z.string(),
+          z.record(z.string(), z.object({ operationId: z.string(), responses: z.record(z.string(), z.unknown()) })),
+        ),
+        components: z.object({
+          schemas: z.record(z.string(), z.unknown()),
+          securitySchemes: z.object({ bearerAuth: z.unknown() }),
+        }),
       })
       .parse(doc);
     for (const match of text.matchAll(/"\$ref":"#\/components\/schemas\/([^"]+)"/g)) {

@@ -333,7 +333,10 @@ export function buildOpenApiDocument(): JsonObject {
   for (const op of OPERATIONS) {
     const key = `${API_PREFIX}${toOpenApiPath(op.path)}`;
     const existing = paths[key];
-    const item: JsonObject = existing !== undefined && existing !== null && typeof existing === 'object' && !Array.isArray(existing) ? existing : {};
+    const item: JsonObject =
+      existing !== undefined && existing !== null && typeof existing === 'object' && !Array.isArray(existing)
+        ? existing
+        : {};
     item[op.method] = op.operation;
     paths[key] = item;
   }

@@ -1,11 +1,6 @@
 import { z } from 'zod';
 import { MSP_IDS, ROLES } from '../auth/roles';
-import {
-  historyEntrySchema,
-  INVOICE_TYPES,
-  onChainInvoiceSchema,
-  verifyOutcomeSchema,
-} from '../fabric/invoice-ledger';
+import { historyEntrySchema, INVOICE_TYPES, onChainInvoiceSchema, verifyOutcomeSchema } from '../fabric/invoice-ledger';
 
 /*
  * Request and response schemas of the API. Requests are parsed with these (errors name the field);
@@ -40,37 +35,36 @@ const text = (max: number) =>
     .regex(/\S/, { error: 'must not be blank' });
 const isoDate = z.iso.date({ error: typeError('a date YYYY-MM-DD') });
 
-export const paymentInputSchema = z
-  .strictObject({
-    medicalInsuranceFund: fen.describe('Paid by the medical-insurance pooled fund (统筹), fen'),
-    personalAccount: fen.describe('Paid from the personal medical-insurance account (个人账户), fen'),
-    otherFund: fen.describe('Paid by other funds, fen'),
-    selfPay: fen.describe('Paid by the patient (自付/自费), fen'),
-  });
+export const paymentInputSchema = z.strictObject({
+  medicalInsuranceFund: fen.describe('Paid by the medical-insurance pooled fund (统筹), fen'),
+  personalAccount: fen.describe('Paid from the personal medical-insurance account (个人账户), fen'),
+  otherFund: fen.describe('Paid by other funds, fen'),
+  selfPay: fen.describe('Paid by the patient (自付/自费), fen'),
+});
 
-export const invoiceItemSchema = z
-  .strictObject({
-    name: text(128),
-    quantity: z.number({ error: typeError('a number') }).positive({ error: 'must be greater than 0' }).max(1_000_000),
-    unitPrice: fen.describe('fen'),
-    amount: fen.describe('fen'),
-  });
+export const invoiceItemSchema = z.strictObject({
+  name: text(128),
+  quantity: z
+    .number({ error: typeError('a number') })
+    .positive({ error: 'must be greater than 0' })
+    .max(1_000_000),
+  unitPrice: fen.describe('fen'),
+  amount: fen.describe('fen'),
+});
 
-export const payerSchema = z
-  .strictObject({
-    name: text(64),
-    idNumber: str()
-      .regex(/^[0-9A-Z]{6,32}$/, { error: 'must be 6-32 digits or uppercase letters' })
-      .describe('Resident ID or other document number; only its HMAC-SM3 pseudonym goes on chain'),
-  });
+export const payerSchema = z.strictObject({
+  name: text(64),
+  idNumber: str()
+    .regex(/^[0-9A-Z]{6,32}$/, { error: 'must be 6-32 digits or uppercase letters' })
+    .describe('Resident ID or other document number; only its HMAC-SM3 pseudonym goes on chain'),
+});
 
-export const visitSchema = z
-  .strictObject({
-    department: text(64),
-    visitDate: isoDate,
-    dischargeDate: isoDate.optional().describe('Inpatient invoices: day of discharge'),
-    medicalRecordNumber: text(32).optional(),
-  });
+export const visitSchema = z.strictObject({
+  department: text(64),
+  visitDate: isoDate,
+  dischargeDate: isoDate.optional().describe('Inpatient invoices: day of discharge'),
+  medicalRecordNumber: text(32).optional(),
+});
 
 /** Structured data of an invoice, as posted in the `invoice` part of POST /invoices. */
 export const invoiceDataSchema = z
@@ -90,11 +84,19 @@ export const invoiceDataSchema = z
     const p = data.payment;
     const paid = p.medicalInsuranceFund + p.personalAccount + p.otherFund + p.selfPay;
     if (paid !== data.totalAmount) {
-      ctx.addIssue({ code: 'custom', path: ['payment'], message: `parts sum to ${paid}, not totalAmount ${data.totalAmount}` });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['payment'],
+        message: `parts sum to ${paid}, not totalAmount ${data.totalAmount}`,
+      });
     }
     const itemsTotal = data.items.reduce((sum, item) => sum + item.amount, 0);
     if (itemsTotal !== data.totalAmount) {
-      ctx.addIssue({ code: 'custom', path: ['items'], message: `amounts sum to ${itemsTotal}, not totalAmount ${data.totalAmount}` });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['items'],
+        message: `amounts sum to ${itemsTotal}, not totalAmount ${data.totalAmount}`,
+      });
     }
     if (data.reimbursableAmount > data.totalAmount) {
       ctx.addIssue({ code: 'custom', path: ['reimbursableAmount'], message: 'must not exceed totalAmount' });
@@ -105,73 +107,76 @@ export const invoiceDataSchema = z
   });
 export type InvoiceData = z.infer<typeof invoiceDataSchema>;
 
-export const idempotencyKeySchema = str()
-  .regex(/^[A-Za-z0-9._:-]{8,128}$/, { error: 'must be 8-128 letters, digits, ".", "_", ":" or "-"' });
+export const idempotencyKeySchema = str().regex(/^[A-Za-z0-9._:-]{8,128}$/, {
+  error: 'must be 8-128 letters, digits, ".", "_", ":" or "-"',
+});
 
 export const invoiceParamsSchema = z.object({ code: invoiceCodeSchema, number: invoiceNumberSchema });
 
 export const pdfQuerySchema = z.object({ checkCode: checkCodeSchema });
 
 /** Body of POST /invoices/verify (JSON, or the text fields of a multipart form). */
-export const verifyBodySchema = z
-  .strictObject({
-    code: invoiceCodeSchema,
-    number: invoiceNumberSchema,
-    checkCode: checkCodeSchema,
-    data: z
-      .record(z.string(), z.unknown(), { error: 'must be a JSON object' })
-      .optional()
-      .describe('Structured data to compare with the on-chain digest: the invoice JSON as issued (the check code is added when absent)'),
-  });
+export const verifyBodySchema = z.strictObject({
+  code: invoiceCodeSchema,
+  number: invoiceNumberSchema,
+  checkCode: checkCodeSchema,
+  data: z
+    .record(z.string(), z.unknown(), { error: 'must be a JSON object' })
+    .optional()
+    .describe(
+      'Structured data to compare with the on-chain digest: the invoice JSON as issued (the check code is added when absent)',
+    ),
+});
 
-export const loginBodySchema = z
-  .strictObject({
-    username: str().min(1, { error: 'is required' }).max(64),
-    password: str().min(1, { error: 'is required' }).max(256),
-  });
+export const loginBodySchema = z.strictObject({
+  username: str().min(1, { error: 'is required' }).max(64),
+  password: str().min(1, { error: 'is required' }).max(256),
+});
 
 // ---- responses ----
 
-export const userSchema = z
-  .object({
-    username: z.string(),
-    displayName: z.string(),
-    mspId: z.enum(MSP_IDS),
-    role: z.enum(ROLES),
-    unit: z.string().optional(),
-  });
+export const userSchema = z.object({
+  username: z.string(),
+  displayName: z.string(),
+  mspId: z.enum(MSP_IDS),
+  role: z.enum(ROLES),
+  unit: z.string().optional(),
+});
 
-export const loginResponseSchema = z
-  .object({ token: z.string(), tokenType: z.literal('Bearer'), expiresAt: z.string(), user: userSchema });
+export const loginResponseSchema = z.object({
+  token: z.string(),
+  tokenType: z.literal('Bearer'),
+  expiresAt: z.string(),
+  user: userSchema,
+});
 
-export const issueResponseSchema = z
-  .object({
-    code: invoiceCodeSchema,
-    number: invoiceNumberSchema,
-    checkCode: checkCodeSchema.describe('Shown once; print it on the invoice'),
-    txId: z.string(),
-    status: z.string(),
-    pdfDigest: z.string().describe('SM3 of the PDF, hex'),
-    dataDigest: z.string().describe('SM3 of the canonical JSON of the structured data, hex'),
-  });
+export const issueResponseSchema = z.object({
+  code: invoiceCodeSchema,
+  number: invoiceNumberSchema,
+  checkCode: checkCodeSchema.describe('Shown once; print it on the invoice'),
+  txId: z.string(),
+  status: z.string(),
+  pdfDigest: z.string().describe('SM3 of the PDF, hex'),
+  dataDigest: z.string().describe('SM3 of the canonical JSON of the structured data, hex'),
+});
 export type IssueResponse = z.infer<typeof issueResponseSchema>;
 
 export const invoiceResponseSchema = onChainInvoiceSchema;
 export const historyResponseSchema = z.array(historyEntrySchema);
 export const verifyResponseSchema = verifyOutcomeSchema;
 
-export const dependencyStateSchema = z
-  .object({ state: z.enum(['up', 'down']), detail: z.string().optional() });
-export const healthResponseSchema = z
-  .object({
-    status: z.enum(['ok', 'degraded']),
-    dependencies: z.object({
-      fabric: dependencyStateSchema,
-      database: dependencyStateSchema,
-      ipfs: dependencyStateSchema,
-    }),
-  });
+export const dependencyStateSchema = z.object({ state: z.enum(['up', 'down']), detail: z.string().optional() });
+export const healthResponseSchema = z.object({
+  status: z.enum(['ok', 'degraded']),
+  dependencies: z.object({
+    fabric: dependencyStateSchema,
+    database: dependencyStateSchema,
+    ipfs: dependencyStateSchema,
+  }),
+});
 export type HealthResponse = z.infer<typeof healthResponseSchema>;
 
-export const errorResponseSchema = z
-  .object({ code: z.string().describe('Stable error code, e.g. VALIDATION, INVOICE_EXISTS'), message: z.string() });
+export const errorResponseSchema = z.object({
+  code: z.string().describe('Stable error code, e.g. VALIDATION, INVOICE_EXISTS'),
+  message: z.string(),
+});

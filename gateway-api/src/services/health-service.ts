@@ -48,7 +48,10 @@ export class HealthService {
       ),
       withTimeout(this.offchain.ping(), this.timeoutMs).catch((err: unknown) => {
         this.logger.warn('health: off-chain store check failed', { error: describe(err) });
-        return { database: { state: 'down' as const, detail: 'unknown' }, ipfs: { state: 'down' as const, detail: 'unknown' } };
+        return {
+          database: { state: 'down' as const, detail: 'unknown' },
+          ipfs: { state: 'down' as const, detail: 'unknown' },
+        };
       }),
     ]);
     const database = store.database.state === 'up' ? UP : DOWN;

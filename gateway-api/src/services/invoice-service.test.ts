@@ -9,8 +9,19 @@ import type { Logger } from '../logger';
 import { CHECK_CODE_ALPHABET, dataDigestOf, generateCheckCode, InvoiceService } from './invoice-service';
 
 const sm3 = (data: Uint8Array | string) => createHash('sm3').update(data).digest('hex');
-const clerk: User = { username: 'clerk1', displayName: 'Clerk', mspId: 'Hospital1MSP', role: 'billing_clerk', unit: 'Qingpu District Central Hospital' };
-const officer: User = { username: 'officer', displayName: 'Officer', mspId: 'MedInsMSP', role: 'reimbursement_officer' };
+const clerk: User = {
+  username: 'clerk1',
+  displayName: 'Clerk',
+  mspId: 'Hospital1MSP',
+  role: 'billing_clerk',
+  unit: 'Qingpu District Central Hospital',
+};
+const officer: User = {
+  username: 'officer',
+  displayName: 'Officer',
+  mspId: 'MedInsMSP',
+  role: 'reimbursement_officer',
+};
 
 function setup() {
   const chaincode = new FakeInvoiceChaincode();
@@ -18,7 +29,11 @@ function setup() {
   const logged: string[] = [];
   const logger: Logger = { info: () => undefined, warn: (m) => logged.push(m), error: (m) => logged.push(m) };
   const service = new InvoiceService({
-    ledger: new FabricInvoiceLedger(new FakeContracts(chaincode), { attempts: 2, baseDelayMs: 0 }, async () => undefined),
+    ledger: new FabricInvoiceLedger(
+      new FakeContracts(chaincode),
+      { attempts: 2, baseDelayMs: 0 },
+      async () => undefined,
+    ),
     files: offchain.files,
     records: offchain.records,
     idempotency: offchain.idempotency,
@@ -112,9 +127,13 @@ describe('InvoiceService.downloadPdf', () => {
     const record = offchain.records.rows.get('31010125/0000000001');
     if (!record) throw new Error('no record');
     await offchain.files.destroyDocument(record.pdf.keyId);
-    await expect(service.downloadPdf(officer, '31010125', '0000000001', result.checkCode)).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await expect(service.downloadPdf(officer, '31010125', '0000000001', result.checkCode)).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+    });
     offchain.records.rows.clear();
-    await expect(service.downloadPdf(officer, '31010125', '0000000001', result.checkCode)).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await expect(service.downloadPdf(officer, '31010125', '0000000001', result.checkCode)).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+    });
   });
 
   it('refuses to serve a stored PDF that does not match the ledger', async () => {
@@ -124,6 +143,8 @@ describe('InvoiceService.downloadPdf', () => {
     const doc = record ? offchain.files.docs.get(record.pdf.cid) : undefined;
     if (!doc) throw new Error('no doc');
     doc.bytes = Buffer.from('%PDF-1.7 forged');
-    await expect(service.downloadPdf(officer, '31010125', '0000000001', result.checkCode)).rejects.toMatchObject({ code: 'INTERNAL' });
+    await expect(service.downloadPdf(officer, '31010125', '0000000001', result.checkCode)).rejects.toMatchObject({
+      code: 'INTERNAL',
+    });
   });
 });

@@ -177,7 +177,7 @@ export class InvoiceService {
     pdf: Uint8Array,
     pdfDigest: string,
   ): Promise<IssueResult> {
-    const { ledger, files, records, issuerSecret, logger } = this.deps;
+    const { ledger, files, issuerSecret, logger } = this.deps;
     const checkCode = this.newCheckCode();
     const dataBytes = Buffer.from(canonicalJson(storedData(data, checkCode)), 'utf8');
     const docBase = `invoice/${data.code}/${data.number}`;

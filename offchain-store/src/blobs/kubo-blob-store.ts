@@ -4,7 +4,10 @@ import type { BlobStore } from './blob-store';
 
 /** The part of the kubo-rpc-client API this store uses (lets tests supply a stand-in). */
 export interface KuboClientLike {
-  add(data: Uint8Array, options: { cidVersion: 1; pin: true; signal?: AbortSignal }): Promise<{ cid: { toString(): string } }>;
+  add(
+    data: Uint8Array,
+    options: { cidVersion: 1; pin: true; signal?: AbortSignal },
+  ): Promise<{ cid: { toString(): string } }>;
   cat(cid: string, options: { signal?: AbortSignal }): AsyncIterable<Uint8Array>;
   version(options: { signal?: AbortSignal }): Promise<unknown>;
 }
@@ -29,12 +32,18 @@ const CID_TEXT = /^[A-Za-z0-9]{8,256}$/;
 export async function createKuboClient(apiUrl: string): Promise<KuboClientLike> {
   const url = parseText(apiUrl, 'ipfsApiUrl', 2048);
   const kubo = await import('kubo-rpc-client').catch((error: unknown) => {
-    throw new OffchainError('BLOB_STORE_UNAVAILABLE', `cannot load kubo-rpc-client: ${describeError(error)}`, { cause: error });
+    throw new OffchainError('BLOB_STORE_UNAVAILABLE', `cannot load kubo-rpc-client: ${describeError(error)}`, {
+      cause: error,
+    });
   });
   try {
     return kubo.create({ url });
   } catch (error) {
-    throw new OffchainError('INVALID_ARGUMENT', `ipfsApiUrl is not a usable Kubo RPC address: ${describeError(error)}`, { cause: error });
+    throw new OffchainError(
+      'INVALID_ARGUMENT',
+      `ipfsApiUrl is not a usable Kubo RPC address: ${describeError(error)}`,
+      { cause: error },
+    );
   }
 }
 
@@ -101,7 +110,8 @@ export class KuboBlobStore implements BlobStore {
 
 function parseCid(value: unknown): string {
   const text = parseText(value, 'cid');
-  if (!CID_TEXT.test(text)) throw new OffchainError('INVALID_ARGUMENT', 'cid must be a bare CID (letters and digits only)');
+  if (!CID_TEXT.test(text))
+    throw new OffchainError('INVALID_ARGUMENT', 'cid must be a bare CID (letters and digits only)');
   return text;
 }
 

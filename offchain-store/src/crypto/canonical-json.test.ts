@@ -51,7 +51,7 @@ describe('canonicalJson', () => {
     expect(codeOf(() => canonicalJson({ when: new Date(0) }))).toBe('INVALID_ARGUMENT');
     expect(codeOf(() => canonicalJson(Buffer.from('x')))).toBe('INVALID_ARGUMENT');
     expect(codeOf(() => canonicalJson(new Map()))).toBe('INVALID_ARGUMENT');
-    // eslint-disable-next-line no-sparse-arrays
+    // eslint-disable-next-line no-sparse-arrays -- the sparse array is the input under test
     expect(codeOf(() => canonicalJson([1, , 3]))).toBe('INVALID_ARGUMENT');
     expect(codeOf(() => canonicalJson({ [Symbol('k')]: 1 }))).toBe('INVALID_ARGUMENT');
     const cycle: Record<string, unknown> = {};

@@ -70,7 +70,10 @@ export function parseEnvelope(sealed: Uint8Array): EnvelopeParts {
 
 function checkShape(bytes: Buffer): void {
   if (bytes.length < ENVELOPE_MIN_BYTES) {
-    throw new OffchainError('TAMPERED_CIPHERTEXT', `envelope is ${bytes.length} bytes, shorter than ${ENVELOPE_MIN_BYTES}`);
+    throw new OffchainError(
+      'TAMPERED_CIPHERTEXT',
+      `envelope is ${bytes.length} bytes, shorter than ${ENVELOPE_MIN_BYTES}`,
+    );
   }
   if ((bytes.length - ENVELOPE_HEADER_BYTES - ENVELOPE_TAG_BYTES) % ENVELOPE_BLOCK_BYTES !== 0) {
     throw new OffchainError('TAMPERED_CIPHERTEXT', 'envelope ciphertext is not a whole number of SM4 blocks');

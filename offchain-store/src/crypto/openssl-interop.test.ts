@@ -22,7 +22,13 @@ function lastHex(output: Buffer): string {
 
 describe('interop with the OpenSSL command line', () => {
   it('sm3Hex equals `openssl dgst -sm3`', () => {
-    for (const input of [Buffer.from('abc'), Buffer.alloc(0), randomBytes(1), randomBytes(100_003), Buffer.from('门诊票据 校验码', 'utf8')]) {
+    for (const input of [
+      Buffer.from('abc'),
+      Buffer.alloc(0),
+      randomBytes(1),
+      randomBytes(100_003),
+      Buffer.from('门诊票据 校验码', 'utf8'),
+    ]) {
       expect(sm3Hex(input)).toBe(lastHex(openssl(['dgst', '-sm3'], input)));
     }
     expect(lastHex(openssl(['dgst', '-sm3'], Buffer.from('abc')))).toBe(
@@ -35,8 +41,15 @@ describe('interop with the OpenSSL command line', () => {
       const key = randomBytes(keyLength);
       const data = randomBytes(1 + keyLength * 3);
       const expected = hmacSm3Hex(key, data);
-      expect(openssl(['mac', '-digest', 'sm3', '-macopt', `hexkey:${key.toString('hex')}`, 'HMAC'], data).toString().trim().toLowerCase()).toBe(expected);
-      expect(lastHex(openssl(['dgst', '-sm3', '-mac', 'HMAC', '-macopt', `hexkey:${key.toString('hex')}`], data))).toBe(expected);
+      expect(
+        openssl(['mac', '-digest', 'sm3', '-macopt', `hexkey:${key.toString('hex')}`, 'HMAC'], data)
+          .toString()
+          .trim()
+          .toLowerCase(),
+      ).toBe(expected);
+      expect(lastHex(openssl(['dgst', '-sm3', '-mac', 'HMAC', '-macopt', `hexkey:${key.toString('hex')}`], data))).toBe(
+        expected,
+      );
     }
   });
 
@@ -62,9 +75,15 @@ describe('interop with the OpenSSL command line', () => {
     const key = randomBytes(32);
     const iv = randomBytes(16);
     const plain = Buffer.from('structured invoice data {"items":[]}', 'utf8');
-    const ciphertext = openssl(['enc', '-sm4-cbc', '-K', key.subarray(0, 16).toString('hex'), '-iv', iv.toString('hex')], plain);
+    const ciphertext = openssl(
+      ['enc', '-sm4-cbc', '-K', key.subarray(0, 16).toString('hex'), '-iv', iv.toString('hex')],
+      plain,
+    );
     const authenticated = Buffer.concat([ENVELOPE_MAGIC, iv, ciphertext]);
-    const tagHex = openssl(['mac', '-digest', 'sm3', '-macopt', `hexkey:${key.subarray(16).toString('hex')}`, 'HMAC'], authenticated)
+    const tagHex = openssl(
+      ['mac', '-digest', 'sm3', '-macopt', `hexkey:${key.subarray(16).toString('hex')}`, 'HMAC'],
+      authenticated,
+    )
       .toString()
       .trim();
     const envelope = Buffer.concat([authenticated, Buffer.from(tagHex, 'hex')]);

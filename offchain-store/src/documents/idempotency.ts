@@ -65,7 +65,11 @@ export function idempotencyRecordModel(connection: Connection): IdempotencyRecor
   if (connection.modelNames().includes(IDEMPOTENCY_RECORD_MODEL)) {
     return connection.model<IdempotencyRecord>(IDEMPOTENCY_RECORD_MODEL);
   }
-  return connection.model<IdempotencyRecord>(IDEMPOTENCY_RECORD_MODEL, idempotencyRecordSchema, IDEMPOTENCY_RECORD_COLLECTION);
+  return connection.model<IdempotencyRecord>(
+    IDEMPOTENCY_RECORD_MODEL,
+    idempotencyRecordSchema,
+    IDEMPOTENCY_RECORD_COLLECTION,
+  );
 }
 
 const DEFAULT_STALE_AFTER_MS = 5 * 60 * 1000;
@@ -126,7 +130,10 @@ export class IdempotencyStore {
         )
         .exec();
       if (result.matchedCount === 0) {
-        throw new OffchainError('IDEMPOTENCY_NOT_PENDING', `no pending request for key ${filter.key} in scope ${filter.scope}`);
+        throw new OffchainError(
+          'IDEMPOTENCY_NOT_PENDING',
+          `no pending request for key ${filter.key} in scope ${filter.scope}`,
+        );
       }
     } catch (error) {
       throw toDatabaseError(error, 'completing idempotent request');

@@ -63,7 +63,11 @@ const fileRefSchema = new Schema<StoredFileRef>(
     cid: { type: String, required: true, match: CID_TEXT },
     sm3: { type: String, required: true, match: SM3_HEX },
     keyId: { type: String, required: true, match: UUID },
-    size: { type: Number, required: true, validate: { validator: isNonNegativeInteger, message: 'size must be a non-negative integer' } },
+    size: {
+      type: Number,
+      required: true,
+      validate: { validator: isNonNegativeInteger, message: 'size must be a non-negative integer' },
+    },
   },
   { _id: false, strict: 'throw' },
 );
@@ -73,7 +77,11 @@ const dataRefSchema = new Schema<StoredDataRef>(
     cid: { type: String, required: true, match: CID_TEXT },
     sm3: { type: String, required: true, match: SM3_HEX },
     keyId: { type: String, required: true, match: UUID },
-    size: { type: Number, required: false, validate: { validator: isNonNegativeInteger, message: 'size must be a non-negative integer' } },
+    size: {
+      type: Number,
+      required: false,
+      validate: { validator: isNonNegativeInteger, message: 'size must be a non-negative integer' },
+    },
   },
   { _id: false, strict: 'throw' },
 );
@@ -85,7 +93,11 @@ export const invoiceRecordSchema = new Schema<InvoiceRecord>(
     issuerMsp: { type: String, required: true, match: /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/ },
     issuingUnit: { type: String, required: true, minlength: 1, maxlength: 128 },
     type: { type: String, required: true, enum: INVOICE_TYPES },
-    totalAmount: { type: Number, required: true, validate: { validator: isPositiveInteger, message: 'totalAmount must be a positive integer (fen)' } },
+    totalAmount: {
+      type: Number,
+      required: true,
+      validate: { validator: isPositiveInteger, message: 'totalAmount must be a positive integer (fen)' },
+    },
     status: { type: String, required: true, match: /^[A-Z][A-Z_]{0,31}$/ },
     pdf: { type: fileRefSchema, required: true },
     data: { type: dataRefSchema, required: true },
@@ -99,6 +111,7 @@ invoiceRecordSchema.index({ code: 1, number: 1 }, { unique: true, name: 'code_nu
 
 /** The InvoiceRecord model on the given connection (registered once per connection). */
 export function invoiceRecordModel(connection: Connection): InvoiceRecordModel {
-  if (connection.modelNames().includes(INVOICE_RECORD_MODEL)) return connection.model<InvoiceRecord>(INVOICE_RECORD_MODEL);
+  if (connection.modelNames().includes(INVOICE_RECORD_MODEL))
+    return connection.model<InvoiceRecord>(INVOICE_RECORD_MODEL);
   return connection.model<InvoiceRecord>(INVOICE_RECORD_MODEL, invoiceRecordSchema, INVOICE_RECORD_COLLECTION);
 }

@@ -65,7 +65,9 @@ describe('SecureFileStore', () => {
     await expect(files.getDocument(stored.keyId, stored.cid, sm3Hex('other'))).rejects.toMatchObject({
       code: 'DIGEST_MISMATCH',
     });
-    await expect(files.getDocument(stored.keyId, stored.cid, 'ABC')).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
+    await expect(files.getDocument(stored.keyId, stored.cid, 'ABC')).rejects.toMatchObject({
+      code: 'INVALID_ARGUMENT',
+    });
   });
 
   it('makes a document unreadable once its key is destroyed (crypto-shredding)', async () => {
@@ -104,7 +106,9 @@ describe('SecureFileStore', () => {
   it('validates its arguments', async () => {
     const { files } = setup();
     await expect(files.putDocument('', PDF)).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
-    await expect(files.putDocument('doc', 5 as unknown as Uint8Array)).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
+    await expect(files.putDocument('doc', 5 as unknown as Uint8Array)).rejects.toMatchObject({
+      code: 'INVALID_ARGUMENT',
+    });
     await expect(files.getDocument('x', 'cid')).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
   });
 });

@@ -69,7 +69,10 @@ export class MongoKeyStore implements KeyStore {
     }
     const kekId: unknown = Reflect.get(raw, 'kekId');
     if (kekId !== this.#kekId) {
-      throw new OffchainError('KEK_UNAVAILABLE', `keyId ${id} is wrapped under a key-encryption key this store was not given`);
+      throw new OffchainError(
+        'KEK_UNAVAILABLE',
+        `keyId ${id} is wrapped under a key-encryption key this store was not given`,
+      );
     }
     let key: Buffer;
     try {

@@ -7,6 +7,8 @@ module.exports = async function globalSetup() {
     );
   }
   if (!/--experimental-vm-modules/.test(process.env.NODE_OPTIONS ?? '')) {
-    throw new Error('offchain-store integration tests need NODE_OPTIONS=--experimental-vm-modules (use npm run test:integration)');
+    throw new Error(
+      'offchain-store integration tests need NODE_OPTIONS=--experimental-vm-modules (use npm run test:integration)',
+    );
   }
 };

@@ -110,7 +110,9 @@ describe('secure documents in IPFS', () => {
 
   it('pins what it adds', async () => {
     const cid = await store.blobs.put(randomBytes(64));
-    const response = await fetch(`${kuboHttpBase(env.ipfsApiUrl)}/api/v0/pin/ls?arg=${cid}&type=recursive`, { method: 'POST' });
+    const response = await fetch(`${kuboHttpBase(env.ipfsApiUrl)}/api/v0/pin/ls?arg=${cid}&type=recursive`, {
+      method: 'POST',
+    });
     expect(response.status).toBe(200);
     const body: unknown = await response.json();
     expect(JSON.stringify(body)).toContain(cid);
@@ -236,7 +238,11 @@ describe('idempotency', () => {
 
     const body = { code: '31011526', number: '0000000001', $odd: { 'a.b': [1, null, 'x'] } };
     await docs.completeIdempotent(scope, key, 201, body);
-    await expect(docs.beginIdempotent(scope, key, 'hash-a')).resolves.toEqual({ kind: 'replay', statusCode: 201, body });
+    await expect(docs.beginIdempotent(scope, key, 'hash-a')).resolves.toEqual({
+      kind: 'replay',
+      statusCode: 201,
+      body,
+    });
     await expect(docs.beginIdempotent(scope, key, 'hash-b')).resolves.toEqual({ kind: 'conflict' });
     expect(await codeOf(docs.completeIdempotent(scope, key, 500, {}))).toBe('IDEMPOTENCY_NOT_PENDING');
     // Abandon does not remove a completed result.

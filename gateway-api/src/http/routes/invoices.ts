@@ -52,7 +52,8 @@ export function invoicesRouter(options: { invoices: InvoiceService; authenticate
     const data = parse(invoiceDataSchema, parseJsonField(invoiceText, 'invoice'));
     const pdf = pdfOf(req, true);
     const keyHeader = req.get('Idempotency-Key');
-    const idempotencyKey = keyHeader === undefined ? undefined : parse(idempotencyKeySchema, keyHeader, ['Idempotency-Key']);
+    const idempotencyKey =
+      keyHeader === undefined ? undefined : parse(idempotencyKeySchema, keyHeader, ['Idempotency-Key']);
 
     const outcome = await invoices.issueInvoice(user, data, pdf, idempotencyKey);
     if (outcome.replayed) res.set('Idempotent-Replayed', 'true');

@@ -1,0 +1,54 @@
+/**
+ * Lint half of the quality gate (`npm run lint`): ESLint's recommended rules everywhere, and
+ * typescript-eslint's type-checked recommended rules for the TypeScript of the three workspaces
+ * and of the integration tests. Formatting is Prettier's concern (`npm run format:check`).
+ */
+const js = require('@eslint/js');
+const { defineConfig, globalIgnores } = require('eslint/config');
+const tseslint = require('typescript-eslint');
+
+const workspaces = '{chaincode,offchain-store,gateway-api}';
+
+module.exports = defineConfig([
+  globalIgnores(['**/dist/', '**/coverage/', '**/node_modules/', '.tools/', '.state/', 'network/', 'test-network/']),
+
+  js.configs.recommended,
+
+  // Configuration files and Jest's global setup: plain CommonJS run by Node.
+  {
+    files: ['**/*.js'],
+    languageOptions: {
+      ecmaVersion: 2022,
+      sourceType: 'commonjs',
+      globals: { __dirname: 'readonly', console: 'readonly', process: 'readonly' },
+    },
+  },
+
+  {
+    files: [`${workspaces}/src/**/*.ts`, `${workspaces}/test/**/*.ts`, 'tests/**/*.ts'],
+    extends: [tseslint.configs.recommendedTypeChecked],
+    languageOptions: {
+      parserOptions: {
+        // Each file is checked with the nearest tsconfig.json (the workspace's, or tests/'s),
+        // so chaincode's experimentalDecorators applies to its contracts.
+        projectService: true,
+        tsconfigRootDir: __dirname,
+      },
+    },
+    rules: {
+      '@typescript-eslint/no-explicit-any': 'error',
+      '@typescript-eslint/no-floating-promises': 'error',
+    },
+  },
+
+  // Tests and their helpers.
+  {
+    files: ['**/*.test.ts', `${workspaces}/test/**/*.ts`, 'tests/**/*.ts'],
+    rules: {
+      // The fakes implement async ports (ledger stub, gateway contract, stores) in memory: their
+      // methods are async without awaiting anything, so that they answer with promises and their
+      // errors arrive as rejections, exactly like the real implementations.
+      '@typescript-eslint/require-await': 'off',
+    },
+  },
+]);
