@@ -18,11 +18,38 @@ orderer_args() {
   echo "-o 127.0.0.1:$port --tls --cafile $ORDERER_TLS_CA"
 }
 
+# TLS between the peers and the chaincode server: a CA of its own, a server certificate for the
+# chaincode and a client certificate the peers present (mutual TLS).
+tls_material() {
+  local tls=$CC_DIR/tls
+  [ -f "$tls/client.crt" ] && return 0
+  mkdir -p "$tls"
+  local ec=(-newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes)
+  openssl req -x509 "${ec[@]}" -keyout "$tls/ca.key" -out "$tls/ca.crt" -days 3650 \
+    -subj "/O=health data trust/CN=chaincode TLS CA" 2>/dev/null
+  openssl req "${ec[@]}" -keyout "$tls/server.key" -out "$tls/server.csr" -subj "/CN=$CHAINCODE_NAME chaincode" 2>/dev/null
+  openssl x509 -req -in "$tls/server.csr" -CA "$tls/ca.crt" -CAkey "$tls/ca.key" -CAcreateserial -days 3650 \
+    -out "$tls/server.crt" -extfile <(printf 'subjectAltName=IP:%s,DNS:localhost\nextendedKeyUsage=serverAuth\n' "${CHAINCODE_ADDRESS%:*}") 2>/dev/null
+  openssl req "${ec[@]}" -keyout "$tls/client.key" -out "$tls/client.csr" -subj "/CN=peer" 2>/dev/null
+  openssl x509 -req -in "$tls/client.csr" -CA "$tls/ca.crt" -CAkey "$tls/ca.key" -CAcreateserial -days 3650 \
+    -out "$tls/client.crt" -extfile <(printf 'extendedKeyUsage=clientAuth\n') 2>/dev/null
+  rm -f "$tls"/*.csr
+}
+
 package() {
   [ -f "$PKG" ] && return 0
-  local work=$CC_DIR/package
+  tls_material
+  local work=$CC_DIR/package tls=$CC_DIR/tls
   rm -rf "$work"; mkdir -p "$work/code"
-  printf '{"address":"%s","dial_timeout":"10s","tls_required":false}\n' "$CHAINCODE_ADDRESS" > "$work/code/connection.json"
+  # shellcheck disable=SC2016  # the JavaScript below is not shell
+  ADDRESS=$CHAINCODE_ADDRESS TLS=$tls node -e '
+    const fs = require("fs");
+    const pem = (f) => fs.readFileSync(`${process.env.TLS}/${f}`, "utf8");
+    process.stdout.write(JSON.stringify({
+      address: process.env.ADDRESS, dial_timeout: "10s",
+      tls_required: true, client_auth_required: true,
+      root_cert: pem("ca.crt"), client_cert: pem("client.crt"), client_key: pem("client.key"),
+    }, null, 2) + "\n");' > "$work/code/connection.json"
   printf '{"type":"ccaas","label":"%s_%s"}\n' "$CHAINCODE_NAME" "$CC_VERSION" > "$work/metadata.json"
   tar -C "$work/code" -czf "$work/code.tar.gz" connection.json
   tar -C "$work" -czf "$PKG" metadata.json code.tar.gz
@@ -76,7 +103,9 @@ start_server() {
   (
     cd "$ROOT_DIR/chaincode"
     start_bg chaincode "$LOG_DIR/chaincode.log" node "$ROOT_DIR/node_modules/fabric-shim/cli.js" server \
-      --chaincode-address "$CHAINCODE_ADDRESS" --chaincode-id "$pkgid"
+      --chaincode-address "$CHAINCODE_ADDRESS" --chaincode-id "$pkgid" \
+      --chaincode-tls-cert-file "$CC_DIR/tls/server.crt" --chaincode-tls-key-file "$CC_DIR/tls/server.key" \
+      --chaincode-tls-client-cacert-file "$CC_DIR/tls/ca.crt"
   )
   wait_for chaincode "$LOG_DIR/chaincode.log" 30 port_open "$CHAINCODE_ADDRESS"
   log "chaincode server $pkgid listening on $CHAINCODE_ADDRESS"

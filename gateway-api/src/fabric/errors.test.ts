@@ -135,3 +135,37 @@ describe('isRetryable', () => {
     expect(isRetryable(new Error('x'))).toBe(false);
   });
 });
+
+describe('too few endorsers', () => {
+  // What the gateway peer answers when discovery cannot meet the endorsement policy.
+  const message =
+    '9 FAILED_PRECONDITION: no combination of peers can be derived which satisfy the endorsement policy: no peer combination can satisfy the endorsement policy';
+  const err = new EndorseError({
+    code: grpc.status.FAILED_PRECONDITION,
+    details: [],
+    cause: cause(grpc.status.FAILED_PRECONDITION, message),
+    transactionId: 'tx2',
+    message,
+  });
+
+  it('is LEDGER_UNAVAILABLE (503), not an internal error', () => {
+    const mapped = fromLedgerError(err);
+    expect(mapped.code).toBe('LEDGER_UNAVAILABLE');
+    expect(ERROR_STATUS.LEDGER_UNAVAILABLE).toBe(503);
+  });
+
+  it('is retried', () => {
+    expect(isRetryable(err)).toBe(true);
+  });
+
+  it('other FAILED_PRECONDITION errors are neither', () => {
+    const other = new GatewayError({
+      code: grpc.status.FAILED_PRECONDITION,
+      details: [],
+      cause: cause(grpc.status.FAILED_PRECONDITION, '9 FAILED_PRECONDITION: channel not found'),
+      message: '9 FAILED_PRECONDITION: channel not found',
+    });
+    expect(fromLedgerError(other).code).toBe('INTERNAL');
+    expect(isRetryable(other)).toBe(false);
+  });
+});

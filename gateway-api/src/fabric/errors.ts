@@ -30,6 +30,14 @@ const UNREACHABLE_GRPC = new Set<number>([
 const CHAINCODE_MARKER = /chaincode response \d+, /;
 const CODED_MESSAGE = /^([A-Z][A-Z0-9_]*[A-Z0-9]): ?([\s\S]*)$/;
 const UNREACHABLE_TEXT = /code = (Unavailable|DeadlineExceeded|Canceled)|connection refused|no route to host/i;
+/** Discovery found too few reachable peers to satisfy the endorsement policy (peers down, or gossip still converging). */
+const NO_ENDORSEMENT_PLAN = /no (peer )?combination .*satisfy the endorsement policy/i;
+
+function lacksEndorsers(err: GatewayError): boolean {
+  return (
+    grpcStatusOf(err) === GrpcStatus.FAILED_PRECONDITION && gatewayTexts(err).some((t) => NO_ENDORSEMENT_PLAN.test(t))
+  );
+}
 
 export interface ChaincodeMessage {
   code: string;
@@ -62,6 +70,7 @@ function gatewayTexts(err: GatewayError): string[] {
 export function isRetryable(err: unknown): boolean {
   if (err instanceof CommitError) return err.code === StatusCode.MVCC_READ_CONFLICT;
   if (err instanceof GatewayError) {
+    if (lacksEndorsers(err)) return true;
     if (grpcStatusOf(err) !== GrpcStatus.UNAVAILABLE) return false;
     // An unavailable endpoint is retryable, a chaincode rejection never is.
     return gatewayTexts(err).every((t) => chaincodeCodeIn(t) === undefined);
@@ -96,6 +105,11 @@ export function fromLedgerError(err: unknown): AppError {
     for (const detail of err.details) {
       const found = extractChaincodeMessage(detail.message);
       if (found && isChaincodeCode(found.code)) return new AppError(found.code, found.text, { cause: err });
+    }
+    if (lacksEndorsers(err)) {
+      return new AppError('LEDGER_UNAVAILABLE', 'too few organisations can endorse right now, try again later', {
+        cause: err,
+      });
     }
     if (UNREACHABLE_GRPC.has(err.code) || texts.some((t) => UNREACHABLE_TEXT.test(t))) {
       return new AppError('LEDGER_UNAVAILABLE', 'the ledger is unreachable, try again later', { cause: err });

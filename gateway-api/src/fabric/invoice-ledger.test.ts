@@ -143,4 +143,11 @@ describe('FabricInvoiceLedger', () => {
     for (let i = 0; i < 15; i++) chaincode.faults.push({ stage: 'evaluate', kind: 'unavailable' });
     await expect(ledger.ping()).rejects.toThrow(/no answer for/);
   });
+
+  it('ping fails when every peer answers but no endorsement can be gathered', async () => {
+    const { chaincode, ledger } = setup();
+    chaincode.faults.push({ stage: 'endorse', kind: 'unavailable' });
+    await expect(ledger.ping()).rejects.toBeDefined();
+    await expect(ledger.ping()).resolves.toBeUndefined();
+  });
 });

@@ -97,7 +97,10 @@ export interface InvoiceLedger {
   read(mspId: string, code: string, number: string): Promise<OnChainInvoice>;
   verify(mspId: string, query: VerifyQuery): Promise<VerifyOutcome>;
   history(mspId: string, code: string, number: string): Promise<HistoryEntry[]>;
-  /** Resolves when every configured org's peer answers a cheap query. */
+  /**
+   * Resolves when every configured org's peer answers a cheap query and the endorsement policy
+   * can be met (a read-only proposal is endorsed, never submitted).
+   */
   ping(): Promise<void>;
 }
 
@@ -202,6 +205,8 @@ export class FabricInvoiceLedger implements InvoiceLedger {
     const down = mspIds.filter((_, i) => results[i]?.status === 'rejected');
     if (mspIds.length === 0) throw new Error('no organisation configured');
     if (down.length > 0) throw new Error(`no answer for ${down.join(', ')}`);
+    const probe = [PROBE.code, PROBE.number, PROBE.checkCodeHash, '', ''];
+    await this.contract(mspIds[0]!).newProposal(TX.verify, { arguments: probe }).endorse();
   }
 
   private contract(mspId: string): Contract {
