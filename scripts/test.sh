@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# npm test: type-check, unit tests, then integration tests against the real network,
+# npm test: shellcheck, build, type-check, lint, format check, unit tests, then integration
+# tests against the real network,
 # database and IPFS.
 set -eu
 . "$(dirname "$0")/lib.sh"
@@ -7,6 +8,11 @@ cd "$ROOT_DIR"
 
 if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   npm install --no-audit --no-fund --loglevel=error
+fi
+if command -v shellcheck >/dev/null 2>&1; then
+  shellcheck -x -P SCRIPTDIR scripts/*.sh test-network/*.sh .ci/run
+else
+  log "shellcheck is not installed: shell scripts not checked"
 fi
 npm run build --silent
 npm run typecheck --silent
