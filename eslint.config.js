@@ -25,7 +25,7 @@ module.exports = defineConfig([
   },
 
   {
-    files: [`${workspaces}/src/**/*.ts`, `${workspaces}/test/**/*.ts`, 'tests/**/*.ts'],
+    files: [`${workspaces}/src/**/*.ts`, `${workspaces}/test/**/*.ts`, 'tests/**/*.ts', 'bench/**/*.ts'],
     extends: [tseslint.configs.recommendedTypeChecked],
     languageOptions: {
       parserOptions: {

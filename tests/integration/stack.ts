@@ -1,10 +1,18 @@
 import { execFile } from 'node:child_process';
 import { randomInt } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
 
-export const ROOT_DIR = path.resolve(__dirname, '..', '..');
+/** The project root: the nearest directory above this file holding network/nodes.tsv. */
+function findRoot(dir: string): string {
+  if (existsSync(path.join(dir, 'network', 'nodes.tsv'))) return dir;
+  const parent = path.dirname(dir);
+  if (parent === dir) throw new Error('project root (with network/nodes.tsv) not found');
+  return findRoot(parent);
+}
+
+export const ROOT_DIR = findRoot(__dirname);
 export const STATE_DIR = process.env.STATE_DIR ?? path.join(ROOT_DIR, '.state');
 export const API_URL = process.env.API_URL ?? `http://127.0.0.1:${process.env.PORT ?? '8080'}/api/v1`;
 export const IPFS_API_URL = process.env.IPFS_API_URL ?? 'http://127.0.0.1:5001';
