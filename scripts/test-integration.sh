@@ -19,3 +19,9 @@ export MONGODB_URI=${MONGODB_URI:-mongodb://$FERRETDB_ADDR/hdt_integration}
 export IPFS_API_URL=${IPFS_API_URL:-http://127.0.0.1:$IPFS_API_PORT}
 # kubo-rpc-client is an ES module, loaded with import() from CommonJS.
 NODE_OPTIONS="${NODE_OPTIONS:-} --experimental-vm-modules" npx jest -c jest.integration.config.js --runInBand "$@"
+
+# The start/stop commands themselves, only on a platform this run started (never stop the user's).
+if [ "$started" = yes ]; then
+  bash scripts/check-lifecycle.sh
+  started=no
+fi

@@ -1,7 +1,6 @@
 #!/usr/bin/env bash
 # npm test: shellcheck, build, type-check, lint, format check, unit tests, then integration
-# tests against the real network,
-# database and IPFS.
+# tests against the real network, database and IPFS.
 set -eu
 . "$(dirname "$0")/lib.sh"
 cd "$ROOT_DIR"
