@@ -9,4 +9,7 @@ module.exports = {
     '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json', diagnostics: { ignoreCodes: [151002] } }],
   },
   collectCoverageFrom: ['src/**/*.ts', '!src/**/*.test.ts'],
+  coverageReporters: ['text-summary'],
+  // Floors under the current unit-test coverage; integration tests cover the rest.
+  coverageThreshold: { global: { statements: 95, branches: 95, functions: 95, lines: 95 } },
 };

@@ -11,4 +11,7 @@ module.exports = {
   },
   transformIgnorePatterns: [...nobleIgnorePatterns, '/offchain-store/dist/'],
   collectCoverageFrom: ['src/**/*.ts', '!src/**/*.test.ts'],
+  coverageReporters: ['text-summary'],
+  // Floors under the current unit-test coverage; integration tests cover the rest.
+  coverageThreshold: { global: { statements: 80, branches: 75, functions: 70, lines: 80 } },
 };

@@ -5,4 +5,7 @@ module.exports = {
   testMatch: ['**/*.test.ts'],
   transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json' }] },
   collectCoverageFrom: ['src/**/*.ts', '!src/**/*.test.ts'],
+  coverageReporters: ['text-summary'],
+  // Floors under the current unit-test coverage; integration tests cover the rest.
+  coverageThreshold: { global: { statements: 70, branches: 65, functions: 55, lines: 70 } },
 };
