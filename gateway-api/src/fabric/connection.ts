@@ -69,11 +69,11 @@ export async function loadConnectionProfile(file: string): Promise<ConnectionPro
   return parseConnectionProfile(json, path.dirname(path.resolve(file)));
 }
 
-/** Deadlines of the gateway calls, in milliseconds. */
+/** Deadlines of the gateway calls, in milliseconds. Submit covers a Raft leader election (5 s) after an orderer is lost. */
 export const DEADLINES_MS = {
   evaluate: 5_000,
   endorse: 15_000,
-  submit: 5_000,
+  submit: 20_000,
   commitStatus: 60_000,
 } as const;
 
