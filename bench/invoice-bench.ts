@@ -4,12 +4,19 @@
  *
  *   npm run bench -- [--issues N] [--verifies N] [--concurrency C] [--out FILE]
  */
-import * as grpc from '@grpc/grpc-js';
-import { connect, signers } from '@hyperledger/fabric-gateway';
-import { createHash, createPrivateKey, randomBytes } from 'node:crypto';
-import { appendFileSync, readFileSync } from 'node:fs';
+import { createHash, randomBytes } from 'node:crypto';
+import { appendFileSync } from 'node:fs';
 import * as os from 'node:os';
-import { API_URL, connectionFile, invoiceData, login, newInvoiceId, samplePdf } from '../tests/integration/stack';
+import {
+  API_URL,
+  connectionFile,
+  gatewayFor,
+  invoiceData,
+  issueViaApi,
+  login,
+  newInvoiceId,
+  samplePdf,
+} from '../tests/integration/stack';
 
 function option(name: string, fallback: number): number {
   const at = process.argv.indexOf(`--${name}`);
@@ -80,16 +87,7 @@ const fakeCid = () =>
 
 async function main(): Promise<void> {
   const conn = connectionFile();
-  const org = conn.orgs.Hospital1MSP;
-  if (!org) throw new Error('no Hospital1MSP in the connection file');
-  const client = new grpc.Client(org.peerEndpoint, grpc.credentials.createSsl(readFileSync(org.tlsCaPath)), {
-    'grpc.ssl_target_name_override': org.hostOverride,
-  });
-  const gateway = connect({
-    client,
-    identity: { mspId: 'Hospital1MSP', credentials: readFileSync(org.certPath) },
-    signer: signers.newPrivateKeySigner(createPrivateKey(readFileSync(org.keyPath))),
-  });
+  const { gateway, client } = gatewayFor('Hospital1MSP');
   const contract = gateway.getNetwork(conn.channel).getContract(conn.chaincode, 'invoice');
   const clerk = await login('h1.clerk');
   const insurer = await login('insurer.officer');
@@ -118,14 +116,7 @@ async function main(): Promise<void> {
   };
   const apiIssue = async () => {
     const id = newInvoiceId();
-    const form = new FormData();
-    form.set('invoice', JSON.stringify(invoiceData(id)));
-    form.set('pdf', new Blob([new Uint8Array(pdf)], { type: 'application/pdf' }), 'invoice.pdf');
-    const res = await fetch(`${API_URL}/invoices`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${clerk}` },
-      body: form,
-    });
+    const res = await issueViaApi(clerk, invoiceData(id), pdf);
     if (res.status !== 201) throw new Error(`HTTP ${res.status} ${await res.text()}`);
     issued.push((await res.json()) as { code: string; number: string; checkCode: string });
   };

@@ -2,10 +2,7 @@
  * Invoice issue and verification end to end, against the running consortium, FerretDB and Kubo
  * started by `npm start` (or by scripts/test-integration.sh).
  */
-import * as grpc from '@grpc/grpc-js';
-import { connect, Gateway, signers } from '@hyperledger/fabric-gateway';
-import { createPrivateKey } from 'node:crypto';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import {
@@ -18,6 +15,9 @@ import {
   ROOT_DIR,
   run,
   samplePdf,
+  gatewayFor,
+  issueViaApi,
+  verifyViaApi,
 } from './stack';
 
 jest.setTimeout(120_000);
@@ -30,33 +30,12 @@ interface IssueResult {
   status: string;
 }
 
-async function issue(
-  token: string,
-  data: Record<string, unknown>,
-  pdf: Buffer,
-  idempotencyKey?: string,
-): Promise<Response> {
-  const form = new FormData();
-  form.set('invoice', JSON.stringify(data));
-  form.set('pdf', new Blob([new Uint8Array(pdf)], { type: 'application/pdf' }), 'invoice.pdf');
-  const headers: Record<string, string> = { authorization: `Bearer ${token}` };
-  if (idempotencyKey) headers['idempotency-key'] = idempotencyKey;
-  return fetch(`${API_URL}/invoices`, { method: 'POST', headers, body: form });
-}
-
 async function verify(
   token: string,
   fields: Record<string, string>,
   pdf?: Buffer,
 ): Promise<{ result: string; status?: string }> {
-  const form = new FormData();
-  for (const [k, v] of Object.entries(fields)) form.set(k, v);
-  if (pdf) form.set('pdf', new Blob([new Uint8Array(pdf)], { type: 'application/pdf' }), 'invoice.pdf');
-  const res = await fetch(`${API_URL}/invoices/verify`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${token}` },
-    body: form,
-  });
+  const res = await verifyViaApi(token, fields, pdf);
   expect(res.status).toBe(200);
   return (await res.json()) as { result: string; status?: string };
 }
@@ -66,21 +45,6 @@ async function peerQuery(org: string, args: string[]): Promise<string> {
   const script = `. test-network/env.sh; as_org_admin ${org}; peer chaincode query -C "$CHANNEL" -n "$CHAINCODE_NAME" -c '${JSON.stringify({ Args: args })}'`;
   const { stdout } = await run('bash', ['-c', script], { cwd: ROOT_DIR });
   return stdout;
-}
-
-function gatewayFor(mspId: string): { gateway: Gateway; client: grpc.Client } {
-  const conn = connectionFile();
-  const org = conn.orgs[mspId];
-  if (!org) throw new Error(`no ${mspId} in the connection file`);
-  const client = new grpc.Client(org.peerEndpoint, grpc.credentials.createSsl(readFileSync(org.tlsCaPath)), {
-    'grpc.ssl_target_name_override': org.hostOverride,
-  });
-  const gateway = connect({
-    client,
-    identity: { mspId, credentials: readFileSync(org.certPath) },
-    signer: signers.newPrivateKeySigner(createPrivateKey(readFileSync(org.keyPath))),
-  });
-  return { gateway, client };
 }
 
 /** The fields a caller supplies to invoice:Issue, taken from an invoice read back from the ledger. */
@@ -143,7 +107,7 @@ describe('medical e-invoice: issue and verify', () => {
   });
 
   test('a billing clerk issues an invoice with its PDF', async () => {
-    const res = await issue(clerk, data, pdf, `it-${id.code}-${id.number}`);
+    const res = await issueViaApi(clerk, data, pdf, `it-${id.code}-${id.number}`);
     const text = await res.text();
     expect({ status: res.status, text }).toMatchObject({ status: 201 });
     issued = JSON.parse(text) as IssueResult;
@@ -153,7 +117,7 @@ describe('medical e-invoice: issue and verify', () => {
   });
 
   test('retrying with the same Idempotency-Key returns the first result and issues nothing new', async () => {
-    const res = await issue(clerk, data, pdf, `it-${id.code}-${id.number}`);
+    const res = await issueViaApi(clerk, data, pdf, `it-${id.code}-${id.number}`);
     expect(res.status).toBe(201);
     expect(await res.json()).toEqual(issued);
     const history = await fetch(`${API_URL}/invoices/${id.code}/${id.number}/history`, {
@@ -189,7 +153,7 @@ describe('medical e-invoice: issue and verify', () => {
   });
 
   test('the same code and number again is refused, through the API and directly through fabric-gateway', async () => {
-    const res = await issue(clerk, data, pdf, `it-dup-${id.code}-${id.number}`);
+    const res = await issueViaApi(clerk, data, pdf, `it-dup-${id.code}-${id.number}`);
     expect(res.status).toBe(409);
     expect(await res.json()).toMatchObject({ code: 'INVOICE_EXISTS' });
 
@@ -203,7 +167,7 @@ describe('medical e-invoice: issue and verify', () => {
 
   test('an insurer cannot issue: refused by the API and by the chaincode', async () => {
     const other = newInvoiceId();
-    const res = await issue(insurer, invoiceData(other), pdf);
+    const res = await issueViaApi(insurer, invoiceData(other), pdf);
     expect(res.status).toBe(403);
 
     const onChain = JSON.parse(await peerQuery('hospital1', ['invoice:Read', id.code, id.number])) as Record<

@@ -4,7 +4,18 @@
  */
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { API_URL, invoiceData, login, newInvoiceId, ROOT_DIR, run, samplePdf, STATE_DIR } from './stack';
+import {
+  API_URL,
+  invoiceData,
+  issueViaApi,
+  login,
+  newInvoiceId,
+  ROOT_DIR,
+  run,
+  samplePdf,
+  STATE_DIR,
+  verifyViaApi,
+} from './stack';
 
 jest.setTimeout(180_000);
 
@@ -55,25 +66,11 @@ describe('resilience', () => {
     const insurer = await login('insurer.officer');
     const id = newInvoiceId();
     const pdf = samplePdf(`${id.code}-${id.number}`);
-    const form = new FormData();
-    form.set('invoice', JSON.stringify(invoiceData(id)));
-    form.set('pdf', new Blob([new Uint8Array(pdf)], { type: 'application/pdf' }), 'invoice.pdf');
-    const issued = await fetch(`${API_URL}/invoices`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${clerk}` },
-      body: form,
-    });
+    const issued = await issueViaApi(clerk, invoiceData(id), pdf);
     const body = (await issued.json()) as { checkCode: string };
     expect({ status: issued.status, body }).toMatchObject({ status: 201 });
 
-    const verify = new FormData();
-    for (const [k, v] of Object.entries({ ...id, checkCode: body.checkCode })) verify.set(k, v);
-    verify.set('pdf', new Blob([new Uint8Array(pdf)], { type: 'application/pdf' }), 'invoice.pdf');
-    const verified = await fetch(`${API_URL}/invoices/verify`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${insurer}` },
-      body: verify,
-    });
+    const verified = await verifyViaApi(insurer, { ...id, checkCode: body.checkCode }, pdf);
     expect(await verified.json()).toMatchObject({ result: 'authentic', status: 'ISSUED' });
   });
 });

@@ -1,5 +1,7 @@
+import * as grpc from '@grpc/grpc-js';
+import { connect, type Gateway, signers } from '@hyperledger/fabric-gateway';
 import { execFile } from 'node:child_process';
-import { randomInt } from 'node:crypto';
+import { createPrivateKey, randomInt } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
@@ -107,4 +109,47 @@ export function invoiceData(id: { code: string; number: string }): Record<string
     payment: { medicalInsuranceFund: 8000, personalAccount: 2000, otherFund: 0, selfPay: 2830 },
     reimbursableAmount: 4830,
   };
+}
+
+/** POST /invoices with the structured data and its PDF, as a billing clerk's client sends it. */
+export async function issueViaApi(
+  token: string,
+  data: Record<string, unknown>,
+  pdf: Buffer,
+  idempotencyKey?: string,
+): Promise<Response> {
+  const form = new FormData();
+  form.set('invoice', JSON.stringify(data));
+  form.set('pdf', new Blob([new Uint8Array(pdf)], { type: 'application/pdf' }), 'invoice.pdf');
+  const headers: Record<string, string> = { authorization: `Bearer ${token}` };
+  if (idempotencyKey) headers['idempotency-key'] = idempotencyKey;
+  return fetch(`${API_URL}/invoices`, { method: 'POST', headers, body: form });
+}
+
+/** POST /invoices/verify with code, number, check code and optionally the PDF. */
+export async function verifyViaApi(token: string, fields: Record<string, string>, pdf?: Buffer): Promise<Response> {
+  const form = new FormData();
+  for (const [k, v] of Object.entries(fields)) form.set(k, v);
+  if (pdf) form.set('pdf', new Blob([new Uint8Array(pdf)], { type: 'application/pdf' }), 'invoice.pdf');
+  return fetch(`${API_URL}/invoices/verify`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}` },
+    body: form,
+  });
+}
+
+/** A fabric-gateway connection with the identity the REST API uses for `mspId`. Close both when done. */
+export function gatewayFor(mspId: string): { gateway: Gateway; client: grpc.Client } {
+  const conn = connectionFile();
+  const org = conn.orgs[mspId];
+  if (!org) throw new Error(`no ${mspId} in the connection file`);
+  const client = new grpc.Client(org.peerEndpoint, grpc.credentials.createSsl(readFileSync(org.tlsCaPath)), {
+    'grpc.ssl_target_name_override': org.hostOverride,
+  });
+  const gateway = connect({
+    client,
+    identity: { mspId, credentials: readFileSync(org.certPath) },
+    signer: signers.newPrivateKeySigner(createPrivateKey(readFileSync(org.keyPath))),
+  });
+  return { gateway, client };
 }
