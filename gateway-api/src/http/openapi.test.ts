@@ -1,3 +1,5 @@
+import SwaggerParser from '@apidevtools/swagger-parser';
+import type { OpenAPI } from 'openapi-types';
 import request from 'supertest';
 import { z } from 'zod';
 import { harness } from '../../test/harness';
@@ -66,6 +68,13 @@ describe('OpenAPI document', () => {
     const ids = Object.values(shape.paths).flatMap((item) => Object.values(item).map((op) => op.operationId));
     expect(new Set(ids).size).toBe(ids.length);
     expect(shape.components.schemas['InvoiceData']).toBeDefined();
+  });
+
+  it('passes an independent OpenAPI 3 validator (schema and references)', async () => {
+    const doc = buildOpenApiDocument();
+    // The cast only hands the document to the validator, which is what checks its shape.
+    const candidate = structuredClone(doc) as unknown as OpenAPI.Document;
+    await expect(SwaggerParser.validate(candidate)).resolves.toBeDefined();
   });
 
   it('is served at /api/v1/openapi.json', async () => {
