@@ -41,6 +41,8 @@ start_orderer() {
 
 # Gossip intervals are shorter than Fabric's defaults (4-25 s) so that, after a start, discovery
 # knows every org's peer and chaincode within seconds and the endorsement policy can be met.
+# A peer whose orderer is lost retries other orderers at most 5 s apart (Fabric's default backoff
+# grows to an hour), so its ledger catches up soon after a failover.
 start_peer() {
   local org=$1 domain=$2 msp=$3 port=$4 ccport=$5 ops=$6
   local name=peer0.$org
@@ -72,6 +74,7 @@ start_peer() {
   CORE_PEER_GOSSIP_RECONNECTINTERVAL=5s \
   CORE_PEER_GOSSIP_PUBLISHSTATEINFOINTERVAL=2s \
   CORE_PEER_GOSSIP_REQUESTSTATEINFOINTERVAL=2s \
+  CORE_PEER_DELIVERYCLIENT_RECONNECTBACKOFFTHRESHOLD=5s \
     start_bg "$name" "$logfile" peer node start
 }
 

@@ -153,3 +153,26 @@ export function gatewayFor(mspId: string): { gateway: Gateway; client: grpc.Clie
   });
   return { gateway, client };
 }
+
+/**
+ * Retries `attempt` until `done` accepts its result or `seconds` pass. Peers of other orgs commit
+ * a block a moment after the submitting org's peer: reads there are eventually consistent.
+ */
+export async function eventually<T>(attempt: () => Promise<T>, done: (value: T) => boolean, seconds = 15): Promise<T> {
+  const deadline = Date.now() + seconds * 1000;
+  for (;;) {
+    let value: T | undefined;
+    let failure: Error | undefined;
+    try {
+      value = await attempt();
+      if (done(value)) return value;
+    } catch (err) {
+      failure = err instanceof Error ? err : new Error(`non-error thrown: ${JSON.stringify(err)}`);
+    }
+    if (Date.now() > deadline) {
+      if (failure !== undefined) throw failure;
+      return value as T;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}

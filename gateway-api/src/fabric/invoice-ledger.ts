@@ -111,7 +111,11 @@ export interface RetryPolicy {
   baseDelayMs: number;
 }
 
-export const DEFAULT_RETRY: RetryPolicy = { attempts: 3, baseDelayMs: 250 };
+/**
+ * Waits of 0.4, 0.8, 1.6 and 3.2 s: long enough for the orderers to elect a new Raft leader
+ * (2.5-5 s with network/configtx.yaml's options) when the leader is lost.
+ */
+export const DEFAULT_RETRY: RetryPolicy = { attempts: 5, baseDelayMs: 400 };
 
 const CONTRACT_NAME = 'invoice';
 const TX = { issue: 'Issue', read: 'Read', verify: 'Verify', history: 'History' } as const;
