@@ -166,6 +166,15 @@ describe('medical e-invoice: issue and verify', () => {
     expect(Buffer.from(await ok.arrayBuffer()).equals(pdf)).toBe(true);
   });
 
+  test('the issuing hospital recovers the check code for a reprint; another hospital cannot', async () => {
+    const path = `${API_URL}/invoices/${id.code}/${id.number}/check-code`;
+    const mine = await fetch(path, { headers: { authorization: `Bearer ${clerk}` } });
+    expect(mine.status).toBe(200);
+    expect(await mine.json()).toEqual({ code: id.code, number: id.number, checkCode: issued.checkCode });
+    const other = await fetch(path, { headers: { authorization: `Bearer ${await login('h2.clerk')}` } });
+    expect(other.status).toBe(403);
+  });
+
   test('the same code and number again is refused, through the API and directly through fabric-gateway', async () => {
     const res = await issueViaApi(clerk, data, pdf, `it-dup-${id.code}-${id.number}`);
     expect(res.status).toBe(409);

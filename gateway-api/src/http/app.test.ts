@@ -463,6 +463,43 @@ describe('verify, read, history, pdf', () => {
   });
 });
 
+describe('GET /invoices/:code/:number/check-code', () => {
+  const path = `${API}/invoices/31010125/0000000001/check-code`;
+
+  it('returns the check code to a billing clerk of the issuing organisation', async () => {
+    const h = await harness();
+    const clerk = await h.login('clerk1');
+    const res = await issue(h, clerk);
+    expect(res.status).toBe(201);
+    const recovered = await request(h.app).get(path).set('Authorization', `Bearer ${clerk}`);
+    expect(recovered.status).toBe(200);
+    expect(recovered.body).toEqual({
+      code: '31010125',
+      number: '0000000001',
+      checkCode: issueBody.parse(res.body).checkCode,
+    });
+  });
+
+  it('refuses another hospital and non-clerks (403), and answers 404 for an unknown invoice', async () => {
+    const h = await harness();
+    expect((await issue(h, await h.login('clerk1'))).status).toBe(201);
+    for (const user of ['clerk2', 'insurer1']) {
+      const res = await request(h.app)
+        .get(path)
+        .set('Authorization', `Bearer ${await h.login(user)}`);
+      expect({ user, status: res.status, code: errorBody.parse(res.body).code }).toEqual({
+        user,
+        status: 403,
+        code: 'FORBIDDEN',
+      });
+    }
+    const unknown = await request(h.app)
+      .get(`${API}/invoices/31010125/0000000999/check-code`)
+      .set('Authorization', `Bearer ${await h.login('clerk1')}`);
+    expect(unknown.status).toBe(404);
+  });
+});
+
 describe('health and plumbing', () => {
   it('reports degraded with 503 when a dependency is down', async () => {
     const h = await harness();

@@ -2,6 +2,7 @@ import { Router } from 'express';
 import { z } from 'zod';
 import { ERROR_STATUS } from './errors';
 import {
+  checkCodeResponseSchema,
   errorResponseSchema,
   healthResponseSchema,
   historyResponseSchema,
@@ -38,6 +39,7 @@ const COMPONENTS: Record<string, z.ZodType> = {
   Visit: visitSchema,
   InvoiceData: invoiceDataSchema,
   IssueResponse: issueResponseSchema,
+  CheckCode: checkCodeResponseSchema,
   Invoice: invoiceResponseSchema,
   History: historyResponseSchema,
   VerifyRequest: verifyBodySchema,
@@ -290,6 +292,21 @@ export const OPERATIONS: OperationSpec[] = [
       responses: {
         '200': { description: 'History', content: jsonContent(ref('History')) },
         ...errors(400, 401, 404, 503),
+      },
+    },
+  },
+  {
+    method: 'get',
+    path: '/invoices/:code/:number/check-code',
+    operation: {
+      operationId: 'recoverCheckCode',
+      tags: ['invoices'],
+      summary: "The invoice's check code, for a billing clerk of the issuing organisation (reprinting)",
+      security: bearer,
+      parameters: [codeParam, numberParam],
+      responses: {
+        '200': { description: 'Check code', content: jsonContent(ref('CheckCode')) },
+        ...errors(400, 401, 403, 404, 503),
       },
     },
   },

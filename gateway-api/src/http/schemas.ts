@@ -161,6 +161,13 @@ export const issueResponseSchema = z.object({
 });
 export type IssueResponse = z.infer<typeof issueResponseSchema>;
 
+export const checkCodeResponseSchema = z.object({
+  code: invoiceCodeSchema,
+  number: invoiceNumberSchema,
+  checkCode: checkCodeSchema.describe('The check code printed on the invoice, for reprinting it'),
+});
+export type CheckCodeResponse = z.infer<typeof checkCodeResponseSchema>;
+
 export const invoiceResponseSchema = onChainInvoiceSchema;
 export const historyResponseSchema = z.array(historyEntrySchema);
 export const verifyResponseSchema = verifyOutcomeSchema;

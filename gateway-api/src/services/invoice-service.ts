@@ -80,6 +80,7 @@ export interface InvoiceServiceDeps {
 const DEFINITELY_NOT_WRITTEN = new Set(['INVALID_ARGUMENT', 'FORBIDDEN', 'INVOICE_EXISTS', 'CONFLICT', 'VALIDATION']);
 
 const offchainErrorShape = z.object({ code: z.string() });
+const storedCheckCodeSchema = z.object({ checkCode: z.string().regex(/^[0-9A-Z]{6}$/) });
 
 /** Maps an error of the off-chain store to an AppError (storage errors are never the client's fault). */
 export function fromStorageError(err: unknown, what: string): AppError {
@@ -308,6 +309,50 @@ export class InvoiceService {
     const entries = await this.deps.ledger.history(user.mspId, code, number);
     if (entries.length === 0) throw new AppError('INVOICE_NOT_FOUND', `invoice ${code}/${number} does not exist`);
     return entries;
+  }
+
+  /**
+   * The check code of an invoice, for a billing clerk of the organisation that issued it (to
+   * reprint it). It is read from the invoice's encrypted structured data, whose SM3 must be the
+   * digest on chain, and must hash to the check-code hash on chain.
+   */
+  async recoverCheckCode(
+    user: User,
+    code: string,
+    number: string,
+  ): Promise<{ code: string; number: string; checkCode: string }> {
+    const { ledger, records, files } = this.deps;
+    if (!canIssueInvoices(user)) {
+      throw new AppError('FORBIDDEN', 'only billing clerks of a hospital organisation recover check codes');
+    }
+    const invoice = await ledger.read(user.mspId, code, number);
+    if (invoice.issuerMsp !== user.mspId) {
+      throw new AppError('FORBIDDEN', 'only the issuing organisation recovers the check code of an invoice');
+    }
+    const record = await records.find(code, number).catch((err: unknown) => {
+      throw fromStorageError(err, 'reading the invoice record');
+    });
+    if (!record) throw new AppError('NOT_FOUND', 'the structured data of this invoice is not held by this platform');
+    if (record.data.cid !== invoice.dataCid) {
+      throw new AppError('INTERNAL', 'off-chain record does not match the ledger');
+    }
+    let bytes: Uint8Array;
+    try {
+      bytes = await files.getDocument(record.data.keyId, record.data.cid, invoice.dataDigest);
+    } catch (err) {
+      throw fromStorageError(err, 'reading the structured data');
+    }
+    let stored: unknown;
+    try {
+      stored = JSON.parse(Buffer.from(bytes).toString('utf8'));
+    } catch (err) {
+      throw new AppError('INTERNAL', 'stored structured data is not JSON', { cause: err });
+    }
+    const parsed = storedCheckCodeSchema.safeParse(stored);
+    if (!parsed.success || checkCodeHash(code, number, parsed.data.checkCode) !== invoice.checkCodeHash) {
+      throw new AppError('INTERNAL', 'stored check code does not match the ledger');
+    }
+    return { code, number, checkCode: parsed.data.checkCode };
   }
 
   /**

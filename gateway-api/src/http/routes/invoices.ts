@@ -5,6 +5,7 @@ import type { InvoiceService } from '../../services/invoice-service';
 import { AppError } from '../errors';
 import { bodyFields, parse, parseJsonField } from '../parse';
 import {
+  checkCodeResponseSchema,
   idempotencyKeySchema,
   invoiceDataSchema,
   invoiceParamsSchema,
@@ -85,6 +86,13 @@ export function invoicesRouter(options: { invoices: InvoiceService; authenticate
   router.get('/invoices/:code/:number/history', options.authenticate, async (req, res) => {
     const { code, number } = parse(invoiceParamsSchema, req.params);
     res.json(await invoices.history(currentUser(req), code, number));
+  });
+
+  router.get('/invoices/:code/:number/check-code', options.authenticate, requireInvoiceIssuer, async (req, res) => {
+    const { code, number } = parse(invoiceParamsSchema, req.params);
+    const recovered = await invoices.recoverCheckCode(currentUser(req), code, number);
+    res.set('Cache-Control', 'no-store');
+    res.json(checkCodeResponseSchema.parse(recovered));
   });
 
   router.get('/invoices/:code/:number/pdf', options.authenticate, async (req, res) => {
