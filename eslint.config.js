@@ -41,6 +41,45 @@ module.exports = defineConfig([
     },
   },
 
+  // Chaincode must be deterministic: every endorsing peer computes the same result. Time comes from
+  // the transaction timestamp; no clock, randomness, I/O or network.
+  {
+    files: ['chaincode/src/**/*.ts'],
+    ignores: ['**/*.test.ts'],
+    rules: {
+      'no-restricted-properties': [
+        'error',
+        { object: 'Date', property: 'now', message: 'use the transaction timestamp (ctx.stub.getTxTimestamp)' },
+        { object: 'Math', property: 'random', message: 'chaincode must be deterministic' },
+        { object: 'performance', property: 'now', message: 'chaincode must be deterministic' },
+      ],
+      'no-restricted-syntax': [
+        'error',
+        { selector: "NewExpression[callee.name='Date'][arguments.length=0]", message: 'use the transaction timestamp' },
+        { selector: "CallExpression[callee.name='setTimeout']", message: 'chaincode must not wait on timers' },
+      ],
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            'crypto',
+            'node:crypto',
+            'fs',
+            'node:fs',
+            'http',
+            'node:http',
+            'https',
+            'node:https',
+            'net',
+            'node:net',
+            'child_process',
+            'node:child_process',
+          ].map((name) => ({ name, message: 'no randomness, files or network in chaincode' })),
+        },
+      ],
+    },
+  },
+
   // Tests and their helpers.
   {
     files: ['**/*.test.ts', `${workspaces}/test/**/*.ts`, 'tests/**/*.ts'],
