@@ -321,7 +321,7 @@ export class InvoiceService {
     code: string,
     number: string,
   ): Promise<{ code: string; number: string; checkCode: string }> {
-    const { ledger, records, files } = this.deps;
+    const { ledger } = this.deps;
     if (!canIssueInvoices(user)) {
       throw new AppError('FORBIDDEN', 'only billing clerks of a hospital organisation recover check codes');
     }
@@ -329,19 +329,7 @@ export class InvoiceService {
     if (invoice.issuerMsp !== user.mspId) {
       throw new AppError('FORBIDDEN', 'only the issuing organisation recovers the check code of an invoice');
     }
-    const record = await records.find(code, number).catch((err: unknown) => {
-      throw fromStorageError(err, 'reading the invoice record');
-    });
-    if (!record) throw new AppError('NOT_FOUND', 'the structured data of this invoice is not held by this platform');
-    if (record.data.cid !== invoice.dataCid) {
-      throw new AppError('INTERNAL', 'off-chain record does not match the ledger');
-    }
-    let bytes: Uint8Array;
-    try {
-      bytes = await files.getDocument(record.data.keyId, record.data.cid, invoice.dataDigest);
-    } catch (err) {
-      throw fromStorageError(err, 'reading the structured data');
-    }
+    const bytes = await this.readAnchoredDocument(invoice, 'data');
     let stored: unknown;
     try {
       stored = JSON.parse(Buffer.from(bytes).toString('utf8'));
@@ -361,7 +349,7 @@ export class InvoiceService {
    * must have the SM3 digest anchored on chain.
    */
   async downloadPdf(user: User, code: string, number: string, checkCode: string): Promise<Uint8Array> {
-    const { ledger, records, files } = this.deps;
+    const { ledger } = this.deps;
     const verdict = await ledger.verify(user.mspId, {
       code,
       number,
@@ -371,21 +359,37 @@ export class InvoiceService {
       throw new AppError('INVOICE_NOT_FOUND', 'no invoice with this code, number and check code');
     }
     const invoice = await ledger.read(user.mspId, code, number);
-    const record = await records.find(code, number).catch((err: unknown) => {
+    return this.readAnchoredDocument(invoice, 'pdf');
+  }
+
+  /**
+   * Decrypts the invoice's PDF or structured data from the off-chain copy this platform holds.
+   * The record must point at the CID on chain and the plaintext must have the SM3 on chain.
+   */
+  private async readAnchoredDocument(invoice: OnChainInvoice, which: 'pdf' | 'data'): Promise<Uint8Array> {
+    const { records, files } = this.deps;
+    const what = which === 'pdf' ? 'the PDF' : 'the structured data';
+    const anchored =
+      which === 'pdf'
+        ? { cid: invoice.pdfCid, sm3: invoice.pdfDigest }
+        : { cid: invoice.dataCid, sm3: invoice.dataDigest };
+    const record = await records.find(invoice.code, invoice.number).catch((err: unknown) => {
       throw fromStorageError(err, 'reading the invoice record');
     });
-    if (!record) throw new AppError('NOT_FOUND', 'the PDF of this invoice is not held by this platform');
-    if (record.pdf.cid !== invoice.pdfCid) {
-      throw new AppError('INTERNAL', 'off-chain record does not match the ledger');
-    }
+    if (!record) throw new AppError('NOT_FOUND', `${what} of this invoice is not held by this platform`);
+    const ref = record[which];
+    if (ref.cid !== anchored.cid) throw new AppError('INTERNAL', 'off-chain record does not match the ledger');
     let bytes: Uint8Array;
     try {
-      bytes = await files.getDocument(record.pdf.keyId, record.pdf.cid, invoice.pdfDigest);
+      bytes = await files.getDocument(ref.keyId, ref.cid, anchored.sm3);
     } catch (err) {
-      throw fromStorageError(err, 'reading the PDF');
+      throw fromStorageError(err, `reading ${what}`);
     }
-    if (sm3Hex(bytes) !== invoice.pdfDigest) {
-      throw new AppError('INTERNAL', 'stored PDF does not match the digest on the ledger');
+    if (sm3Hex(bytes) !== anchored.sm3) {
+      throw new AppError(
+        'INTERNAL',
+        `stored ${which === 'pdf' ? 'PDF' : 'data'} does not match the digest on the ledger`,
+      );
     }
     return bytes;
   }
