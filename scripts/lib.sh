@@ -21,7 +21,20 @@ IPFS_SWARM_PORT=${IPFS_SWARM_PORT:-4001}
 
 FABRIC_COMMIT=86c1172bec37e6590c6b1ae6f847833df48d65fc
 FABRIC_VERSION=3.1.5
-FERRETDB_VERSION=v1.24.2
+FABRIC_CA_COMMIT=f355456a72323ae2a4a250fdecb8744a8c041150
+FABRIC_CA_VERSION=1.5.21
+# Upstream source archives (checksums pinned in scripts/third-party.sha256).
+FABRIC_SRC_DIR=${FABRIC_SRC_DIR:-$ROOT_DIR/../shared/third_party}
+FERRETDB_VERSION=v2.7.0
+# PostgreSQL with DocumentDB, the database engine under FerretDB v2.
+PG_BIN=${PG_BIN:-/usr/lib/postgresql/15/bin}
+PG_CONFIG=$PG_BIN/pg_config
+PGVECTOR_VERSION=0.8.0
+PG_CRON_VERSION=1.6.3
+LIBBSON_VERSION=1.28.0
+DOCUMENTDB_VERSION=0.107-0
+DOCUMENTDB_COMMIT=3f80da90
+POSTGRES_PORT=${POSTGRES_PORT:-5433}
 KUBO_VERSION=v0.42.0
 
 mkdir -p "$LOG_DIR" "$RUN_DIR"
@@ -30,21 +43,44 @@ log() { printf '%s %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 die() { printf 'error: %s\n' "$*" >&2; exit 1; }
 
 # Where the Fabric release layout (bin/, config/, builders/ccaas/bin/) lives. Order:
-# FABRIC_BIN (an operator's binaries), the project's own build, peer on the PATH.
+# FABRIC_BIN (an operator's binaries), the project's own build, then peer on the PATH, which
+# is used only when it reports the pinned version.
 fabric_home() {
   if [ -n "${FABRIC_BIN:-}" ]; then
     (cd "$FABRIC_BIN/.." && pwd)
   elif [ -x "$TOOLS_DIR/fabric/bin/peer" ]; then
     printf '%s\n' "$TOOLS_DIR/fabric"
   elif command -v peer >/dev/null 2>&1; then
-    (cd "$(dirname "$(readlink -f "$(command -v peer)")")/.." && pwd)
+    local found
+    found=$(readlink -f "$(command -v peer)")
+    if has_version "$found" "$FABRIC_VERSION"; then
+      (cd "$(dirname "$found")/.." && pwd)
+    else
+      log "ignoring $found on the PATH: it is not Fabric $FABRIC_VERSION"
+      return 1
+    fi
   else
     return 1
   fi
 }
 
+# has_version BINARY WANT: BINARY's `version` output names exactly version WANT.
+has_version() {
+  "$1" version 2>/dev/null | grep -qE "^[[:space:]]*Version: v?${2//./\\.}\$"
+}
+
 # Each line of network/nodes.tsv without comments.
 nodes() { grep -v '^#' "$NETWORK_DIR/nodes.tsv"; }
+
+# session_pss_kib PID: the proportional set size, in KiB, of every process in PID's session.
+session_pss_kib() {
+  local p sum=0 kib
+  for p in $(ps -o pid= -s "$1" 2>/dev/null); do
+    kib=$(awk '/^Pss:/ {print $2}' "/proc/$p/smaps_rollup" 2>/dev/null || true)
+    sum=$((sum + ${kib:-0}))
+  done
+  echo "$sum"
+}
 
 pid_alive() { [ -f "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
 
@@ -95,5 +131,46 @@ wait_for() {
     sleep 0.3
   done
 }
+
+# Development secrets, made once per state directory; production passes its own in the
+# environment. Sets JWT_SECRET, DATA_KEK_HEX, ISSUER_SECRET_HEX and the local database's
+# passwords (FerretDB's own PostgreSQL role, and the application's role).
+load_secrets() {
+  local f=$STATE_DIR/secrets.env
+  if [ ! -f "$f" ]; then
+    (
+      umask 077
+      {
+        echo "JWT_SECRET=$(openssl rand -hex 32)"
+        echo "DATA_KEK_HEX=$(openssl rand -hex 32)"
+        echo "ISSUER_SECRET_HEX=$(openssl rand -hex 32)"
+      } > "$f"
+    )
+  fi
+  # Added to state directories made before the database had passwords.
+  grep -q '^DB_APP_PASSWORD=' "$f" || echo "DB_APP_PASSWORD=$(openssl rand -hex 24)" >> "$f"
+  # Values given in the environment win over the generated ones.
+  local name given=()
+  for name in JWT_SECRET DATA_KEK_HEX ISSUER_SECRET_HEX; do given+=("${!name:-}"); done
+  # shellcheck disable=SC1090
+  . "$f"
+  local i=0
+  for name in JWT_SECRET DATA_KEK_HEX ISSUER_SECRET_HEX; do
+    [ -z "${given[$i]}" ] || printf -v "$name" '%s' "${given[$i]}"
+    i=$((i + 1))
+  done
+}
+
+DB_APP_USER=hdt
+
+# local_mongodb_uri DATABASE: the URI of the local FerretDB for the application's role, unless
+# MONGODB_URI names an external database.
+local_mongodb_uri() {
+  if [ -n "${MONGODB_URI:-}" ]; then printf '%s\n' "$MONGODB_URI"; return 0; fi
+  load_secrets
+  printf 'mongodb://%s:%s@%s/%s?authMechanism=SCRAM-SHA-256\n' "$DB_APP_USER" "$DB_APP_PASSWORD" "$FERRETDB_ADDR" "$1"
+}
+
+port_open() { (exec 3<>"/dev/tcp/${1%:*}/${1##*:}") 2>/dev/null; }
 
 http_ok() { curl -fsS -o /dev/null --max-time 2 "$1"; }
