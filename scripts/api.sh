@@ -4,28 +4,14 @@
 set -eu
 . "$(dirname "$0")/lib.sh"
 
-# Development secrets, made once per state directory; production passes its own in the environment.
-secrets() {
-  local f=$STATE_DIR/secrets.env
-  if [ ! -f "$f" ]; then
-    umask 077
-    {
-      echo "JWT_SECRET=$(openssl rand -hex 32)"
-      echo "DATA_KEK_HEX=$(openssl rand -hex 32)"
-      echo "ISSUER_SECRET_HEX=$(openssl rand -hex 32)"
-    } > "$f"
-  fi
-  # shellcheck disable=SC1090
-  . "$f"
-}
-
 start_api() {
-  secrets
+  load_secrets
   export HOST=$API_HOST PORT=$API_PORT
   export JWT_SECRET=${JWT_SECRET} DATA_KEK_HEX=${DATA_KEK_HEX} ISSUER_SECRET_HEX=${ISSUER_SECRET_HEX}
   export FABRIC_CONNECTION_FILE=${FABRIC_CONNECTION_FILE:-$STATE_DIR/connection.json}
   export DEMO_USERS_FILE=${DEMO_USERS_FILE:-$ROOT_DIR/network/demo-users.json}
-  export MONGODB_URI=${MONGODB_URI:-mongodb://$FERRETDB_ADDR/hdt}
+  MONGODB_URI=$(local_mongodb_uri hdt)
+  export MONGODB_URI
   export IPFS_API_URL=${IPFS_API_URL:-http://127.0.0.1:$IPFS_API_PORT}
   start_bg api "$LOG_DIR/api.log" node "$ROOT_DIR/gateway-api/dist/server.js"
   wait_for api "$LOG_DIR/api.log" 60 http_ok "http://$API_HOST:$API_PORT/api/v1/health"

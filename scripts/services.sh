@@ -1,21 +1,9 @@
 #!/usr/bin/env bash
-# Off-chain services on loopback: FerretDB (MongoDB wire, SQLite backend) and a private Kubo node.
+# Off-chain services on loopback: the document database (database.sh) and a private Kubo node.
 # Skipped when MONGODB_URI / IPFS_API_URL point at external services.
 #   services.sh start | stop
 set -eu
 . "$(dirname "$0")/lib.sh"
-
-port_open() { (exec 3<>"/dev/tcp/${1%:*}/${1##*:}") 2>/dev/null; }
-
-start_ferretdb() {
-  [ -n "${MONGODB_URI:-}" ] && { log "database: external ($MONGODB_URI)"; return 0; }
-  local data=$STATE_DIR/ferretdb
-  mkdir -p "$data/sqlite" "$data/state"
-  start_bg ferretdb "$LOG_DIR/ferretdb.log" "$TOOLS_DIR/bin/ferretdb" --handler=sqlite \
-    --sqlite-url="file:$data/sqlite/" --listen-addr="$FERRETDB_ADDR" \
-    --debug-addr="${FERRETDB_DEBUG_ADDR:-127.0.0.1:8089}" --state-dir="$data/state" --telemetry=disable
-  wait_for ferretdb "$LOG_DIR/ferretdb.log" 30 port_open "$FERRETDB_ADDR"
-}
 
 ipfs_cmd() { IPFS_PATH=$STATE_DIR/ipfs IPFS_TELEMETRY=off "$TOOLS_DIR/bin/ipfs" "$@"; }
 
@@ -49,7 +37,7 @@ start_ipfs() {
 }
 
 case "${1:-}" in
-  start) start_ferretdb; start_ipfs; log "off-chain services are up" ;;
-  stop) stop_bg ipfs; stop_bg ferretdb ;;
+  start) bash "$(dirname "$0")/database.sh" start; start_ipfs; log "off-chain services are up" ;;
+  stop) stop_bg ipfs; bash "$(dirname "$0")/database.sh" stop ;;
   *) die "usage: services.sh start|stop" ;;
 esac

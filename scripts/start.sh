@@ -29,7 +29,7 @@ cat <<MSG
 The health data trust platform is running.
   REST API       http://$API_HOST:$API_PORT/api/v1   (OpenAPI: http://$API_HOST:$API_PORT/api/v1/openapi.json)
   Health         http://$API_HOST:$API_PORT/api/v1/health
-  Database       ${MONGODB_URI:-mongodb://$FERRETDB_ADDR (FerretDB)}
+  Database       ${MONGODB_URI:+external (MONGODB_URI)}${MONGODB_URI:-mongodb://$FERRETDB_ADDR (FerretDB v2; PostgreSQL 127.0.0.1:$POSTGRES_PORT; credentials in $STATE_DIR/secrets.env)}
   IPFS API       ${IPFS_API_URL:-http://127.0.0.1:$IPFS_API_PORT (Kubo, private node)}
   Fabric         channel $CHANNEL, chaincode $CHAINCODE_NAME; peers and orderers in network/nodes.tsv
   Logs           $LOG_DIR

@@ -5,6 +5,7 @@ set -eu
 . "$(dirname "$0")/lib.sh"
 stop_bg api
 stop_bg ipfs ferretdb chaincode
+bash "$(dirname "$0")/database.sh" stop
 nodes=()
 for pidfile in "$RUN_DIR"/peer0.*.pid "$RUN_DIR"/orderer*.pid; do
   if [ -e "$pidfile" ]; then nodes+=("$(basename "$pidfile" .pid)"); fi

@@ -15,7 +15,10 @@ cleanup() { if [ "$started" = yes ]; then bash scripts/stop.sh; fi; }
 trap cleanup EXIT
 
 export API_URL=http://$API_HOST:$API_PORT/api/v1
-export MONGODB_URI=${MONGODB_URI:-mongodb://$FERRETDB_ADDR/hdt_integration}
+# Tests that need the local database cluster itself (backup and restore) skip an external one.
+if [ -n "${MONGODB_URI:-}" ]; then export EXTERNAL_MONGODB=1; fi
+MONGODB_URI=$(local_mongodb_uri hdt_integration)
+export MONGODB_URI
 export IPFS_API_URL=${IPFS_API_URL:-http://127.0.0.1:$IPFS_API_PORT}
 # kubo-rpc-client is an ES module, loaded with import() from CommonJS.
 NODE_OPTIONS="${NODE_OPTIONS:-} --experimental-vm-modules" npx jest -c jest.integration.config.js --runInBand "$@"

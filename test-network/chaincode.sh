@@ -94,7 +94,6 @@ deploy() {
   log "committed $CHAINCODE_NAME sequence $CC_SEQUENCE on $CHANNEL"
 }
 
-port_open() { (exec 3<>"/dev/tcp/${1%:*}/${1##*:}") 2>/dev/null; }
 
 start_server() {
   [ -f "$PKG_ID_FILE" ] || die "the chaincode is not deployed yet (run chaincode.sh deploy)"

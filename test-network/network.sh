@@ -21,19 +21,21 @@ case "${1:-}" in
     bash "$here/nodes.sh" stop
     ;;
   status)
+    # Memory is the proportional set size (PSS) of each process's whole session, so that a
+    # server with worker processes (PostgreSQL) counts them all and shared pages count once.
     total=0
     for f in "$RUN_DIR"/*.pid; do
       [ -e "$f" ] || continue
       name=$(basename "$f" .pid)
       if pid_alive "$f"; then
-        rss=$(ps -o rss= -p "$(cat "$f")" | tr -d ' ')
-        total=$((total + rss))
-        printf '%-18s running  pid %-8s %6d MiB\n' "$name" "$(cat "$f")" $((rss / 1024))
+        kib=$(session_pss_kib "$(cat "$f")")
+        total=$((total + kib))
+        printf '%-18s running  pid %-8s %6d MiB\n' "$name" "$(cat "$f")" $((kib / 1024))
       else
         printf '%-18s stopped\n' "$name"
       fi
     done
-    printf '%-18s %24d MiB resident\n' total $((total / 1024))
+    printf '%-18s %24d MiB (PSS)\n' total $((total / 1024))
     ;;
   *) die "usage: network.sh up|down|status" ;;
 esac

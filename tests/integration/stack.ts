@@ -22,6 +22,15 @@ export const CONNECTION_FILE = process.env.FABRIC_CONNECTION_FILE ?? path.join(S
 
 export const run = promisify(execFile);
 
+/** The test database's URI (MONGODB_URI, set by scripts/test-integration.sh) with another database name. */
+export function mongodbUriFor(database: string): string {
+  const base = process.env.MONGODB_URI;
+  if (!base) throw new Error('MONGODB_URI must be set');
+  const uri = new URL(base);
+  uri.pathname = `/${database}`;
+  return uri.toString();
+}
+
 export interface OrgConnection {
   peerEndpoint: string;
   hostOverride: string;

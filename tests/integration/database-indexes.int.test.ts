@@ -1,0 +1,242 @@
+/**
+ * Every query the code makes has an index behind it. The off-chain store and the gateway's
+ * adapter run all their operations against the real database while the driver's command
+ * monitor records each filter they send; every distinct filter is then explained against
+ * collections holding thousands of documents, and a collection scan fails the test. (Blobs go
+ * to an in-memory blob store here: only the database's queries are under test.)
+ */
+import { randomBytes, randomUUID } from 'node:crypto';
+import type { CommandStartedEvent } from 'mongodb';
+import mongoose from 'mongoose';
+import {
+  createOffchainDocuments,
+  DATA_KEY_COLLECTION,
+  DATA_KEY_MODEL,
+  InMemoryBlobStore,
+  MongoKeyStore,
+  type OffchainStore,
+  SecureFileStore,
+} from '@hdt/offchain-store';
+import { offchainPorts } from '../../gateway-api/src/offchain';
+import type { InvoiceRecordData, OffchainPorts } from '../../gateway-api/src/services/ports';
+import { mongodbUriFor } from './stack';
+
+const SEED = 3000;
+const DATABASE = `hdt_indexes_${Date.now()}_${randomBytes(3).toString('hex')}`;
+
+interface Observed {
+  collection: string;
+  filter: Record<string, unknown>;
+}
+
+let store: OffchainStore;
+let ports: OffchainPorts;
+let recording = false;
+const observed: Observed[] = [];
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** The filters a command carries: find, update, delete, findAndModify, count, aggregate $match. */
+function filtersOf(event: CommandStartedEvent): Observed[] {
+  const cmd = event.command as Record<string, unknown>;
+  const found: Observed[] = [];
+  const add = (collection: unknown, filter: unknown): void => {
+    if (typeof collection === 'string' && isRecord(filter)) found.push({ collection, filter });
+  };
+  switch (event.commandName) {
+    case 'find':
+      add(cmd['find'], cmd['filter'] ?? {});
+      break;
+    case 'update':
+      for (const u of (cmd['updates'] as unknown[]) ?? []) if (isRecord(u)) add(cmd['update'], u['q']);
+      break;
+    case 'delete':
+      for (const d of (cmd['deletes'] as unknown[]) ?? []) if (isRecord(d)) add(cmd['delete'], d['q']);
+      break;
+    case 'findAndModify':
+      add(cmd['findAndModify'], cmd['query'] ?? {});
+      break;
+    case 'count':
+      add(cmd['count'], cmd['query'] ?? {});
+      break;
+    case 'aggregate': {
+      const first = ((cmd['pipeline'] as unknown[]) ?? [])[0];
+      add(cmd['aggregate'], isRecord(first) && isRecord(first['$match']) ? first['$match'] : {});
+      break;
+    }
+    default:
+  }
+  return found;
+}
+
+interface PlanNode {
+  type: string;
+  /** PostgreSQL's "Index Cond" of an index scan, when there is one. */
+  indexCond?: string;
+}
+
+/**
+ * The nodes of a query plan: PostgreSQL's JSON plan ("Node Type", what FerretDB v2 returns) or
+ * MongoDB's ("stage"), for an operator's MongoDB.
+ */
+function planNodes(plan: unknown, out: PlanNode[] = []): PlanNode[] {
+  if (Array.isArray(plan)) {
+    for (const p of plan) planNodes(p, out);
+  } else if (isRecord(plan)) {
+    const type = plan['Node Type'] ?? plan['stage'];
+    const indexCond = plan['Index Cond'];
+    if (typeof type === 'string') out.push(typeof indexCond === 'string' ? { type, indexCond } : { type });
+    for (const value of Object.values(plan)) if (typeof value === 'object') planNodes(value, out);
+  }
+  return out;
+}
+
+/**
+ * Whether the plan finds its documents through an index on the queried fields. DocumentDB
+ * reads a whole collection as a scan of the `_id_` index on `shard_key_value` alone, so an
+ * index scan counts only when its condition is on the document (or on `object_id` for `_id`).
+ */
+function usesQueryIndex(nodes: PlanNode[]): boolean {
+  if (nodes.some((n) => n.type === 'Seq Scan' || n.type === 'COLLSCAN')) return false;
+  return nodes.some(
+    (n) =>
+      /IXSCAN|IDHACK/.test(n.type) || (n.indexCond !== undefined && /document OPERATOR|object_id/.test(n.indexCond)),
+  );
+}
+
+function record(i: number, createdBy: string): InvoiceRecordData {
+  const ref = { cid: `bafy${i.toString(36).padStart(12, '0')}`, sm3: '0'.repeat(64), keyId: randomUUID(), size: 100 };
+  return {
+    code: '31019999',
+    number: String(i).padStart(10, '0'),
+    issuerMsp: 'Hospital1MSP',
+    issuingUnit: 'District hospital',
+    type: 'OUTPATIENT',
+    totalAmount: 1000 + i,
+    status: 'ISSUED',
+    pdf: ref,
+    data: ref,
+    txId: randomBytes(32).toString('hex'),
+    createdBy,
+  };
+}
+
+async function seed(): Promise<void> {
+  const db = store.connection.db;
+  if (db === undefined) throw new Error('not connected');
+  const now = new Date();
+  const invoices = Array.from({ length: SEED }, (_, i) => ({ ...record(i, 'seed'), createdAt: now }));
+  const keys = Array.from({ length: SEED }, (_, i) => ({
+    keyId: randomUUID(),
+    docId: `seed-${i}`,
+    kekId: 'kek-seed',
+    wrapped: randomBytes(64),
+    createdAt: now,
+  }));
+  const idem = Array.from({ length: SEED }, (_, i) => ({
+    scope: `seed-user-${i % 50}`,
+    key: `seed-key-${i}`,
+    requestHash: '0'.repeat(64),
+    state: 'done',
+    statusCode: 201,
+    body: '{}',
+    createdAt: now,
+    lockedAt: now,
+  }));
+  await store.documents.invoices.collection.insertMany(invoices);
+  await db.collection(DATA_KEY_COLLECTION).insertMany(keys);
+  await store.documents.idempotencyRecords.collection.insertMany(idem);
+}
+
+/** Every operation the off-chain store and the gateway adapter offer, through their real code. */
+async function exercise(): Promise<void> {
+  const stored = await ports.files.putDocument(`doc-${DATABASE}`, Buffer.from('index test document'));
+  await ports.files.getDocument(stored.keyId, stored.cid, stored.sm3);
+  const r = { ...record(SEED + 1, 'exercise'), pdf: stored, data: stored };
+  await ports.records.upsert(r);
+  await ports.records.upsert(r);
+  await ports.records.find(r.code, r.number);
+  await ports.records.find(r.code, '9999999999');
+  await ports.idempotency.begin('user-x', 'key-1', 'a'.repeat(64));
+  await ports.idempotency.begin('user-x', 'key-1', 'a'.repeat(64));
+  await ports.idempotency.begin('user-x', 'key-1', 'b'.repeat(64));
+  await ports.idempotency.complete('user-x', 'key-1', 201, { ok: true });
+  await ports.idempotency.begin('user-x', 'key-1', 'a'.repeat(64));
+  await ports.idempotency.begin('user-x', 'key-2', 'a'.repeat(64));
+  await ports.idempotency.abandon('user-x', 'key-2');
+  await ports.files.destroyDocument(stored.keyId);
+  await expect(ports.files.getDocument(stored.keyId, stored.cid)).rejects.toThrow();
+}
+
+/** The off-chain store as connectOffchain builds it, with the blobs kept in memory. */
+async function openStore(uri: string): Promise<OffchainStore> {
+  const connection = await mongoose
+    .createConnection(uri, { autoIndex: false, autoCreate: false, bufferCommands: false })
+    .asPromise();
+  const documents = createOffchainDocuments(connection);
+  const keys = MongoKeyStore.forConnection(connection, { kekId: 'kek-index-test', key: randomBytes(32) });
+  for (const model of [connection.model(DATA_KEY_MODEL), documents.invoices, documents.idempotencyRecords]) {
+    await model.createIndexes();
+  }
+  const blobs = new InMemoryBlobStore();
+  return {
+    connection,
+    documents,
+    keys,
+    blobs,
+    files: new SecureFileStore(blobs, keys),
+    close: () => connection.close(),
+    ping: () => Promise.resolve({ database: 'up', ipfs: 'up', detail: { database: 'ok', ipfs: 'ok' } }),
+  };
+}
+
+beforeAll(async () => {
+  const uri = new URL(mongodbUriFor(DATABASE));
+  uri.searchParams.set('monitorCommands', 'true');
+  store = await openStore(uri.toString());
+  ports = offchainPorts(store);
+  store.connection.getClient().on('commandStarted', (event: CommandStartedEvent) => {
+    if (recording) observed.push(...filtersOf(event));
+  });
+  await seed();
+  recording = true;
+  await exercise();
+  recording = false;
+}, 120_000);
+
+afterAll(async () => {
+  if (store === undefined) return;
+  await store.connection.db?.dropDatabase();
+  await store.close();
+});
+
+describe('indexes behind every query', () => {
+  it('saw the queries of every collection the code reads', () => {
+    const collections = new Set(observed.map((o) => o.collection));
+    expect([...collections].sort()).toEqual(['data_keys', 'idempotency_records', 'invoice_records']);
+  });
+
+  it('explains each distinct query as an index scan, never a collection scan', async () => {
+    const db = store.connection.db;
+    if (db === undefined) throw new Error('not connected');
+    const distinct = new Map<string, Observed>();
+    for (const o of observed) {
+      const shape = `${o.collection} ${JSON.stringify(Object.keys(o.filter).sort())}`;
+      if (!distinct.has(shape)) distinct.set(shape, o);
+    }
+    expect(distinct.size).toBeGreaterThanOrEqual(5);
+    const scans: Record<string, PlanNode[]> = {};
+    for (const [shape, o] of distinct) {
+      const explained = await db.command({
+        explain: { find: o.collection, filter: o.filter },
+        verbosity: 'queryPlanner',
+      });
+      scans[shape] = planNodes(explained['queryPlanner']);
+    }
+    for (const [shape, nodes] of Object.entries(scans)) {
+      expect({ shape, indexed: usesQueryIndex(nodes) }).toEqual({ shape, indexed: true });
+    }
+  });
+});
