@@ -23,8 +23,17 @@ FABRIC_COMMIT=86c1172bec37e6590c6b1ae6f847833df48d65fc
 FABRIC_VERSION=3.1.5
 FABRIC_CA_COMMIT=f355456a72323ae2a4a250fdecb8744a8c041150
 FABRIC_CA_VERSION=1.5.21
-# Upstream source archives (checksums pinned in scripts/third-party.sha256).
-FABRIC_SRC_DIR=${FABRIC_SRC_DIR:-$ROOT_DIR/../shared/third_party}
+# Upstream source archives (checksums pinned in scripts/third-party.sha256): FABRIC_SRC_DIR, or
+# else shared/third_party beside the project or beside one of the directories above it.
+default_src_dir() {
+  local dir=$ROOT_DIR
+  while [ "$dir" != / ]; do
+    dir=$(dirname "$dir")
+    if [ -d "$dir/shared/third_party" ]; then (cd "$dir/shared/third_party" && pwd); return 0; fi
+  done
+  (cd "$ROOT_DIR/.." && printf '%s/shared/third_party\n' "$(pwd)")
+}
+FABRIC_SRC_DIR=${FABRIC_SRC_DIR:-$(default_src_dir)}
 FERRETDB_VERSION=v2.7.0
 # PostgreSQL with DocumentDB, the database engine under FerretDB v2.
 PG_BIN=${PG_BIN:-/usr/lib/postgresql/15/bin}
