@@ -6,7 +6,6 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { appendFileSync } from 'node:fs';
-import * as os from 'node:os';
 import {
   API_URL,
   connectionFile,
@@ -17,66 +16,12 @@ import {
   newInvoiceId,
   samplePdf,
 } from '../tests/integration/stack';
+import { measure, option, outFile, type Row, runHeading, table } from './measure';
 
-function option(name: string, fallback: number): number {
-  const at = process.argv.indexOf(`--${name}`);
-  const value = at >= 0 ? Number(process.argv[at + 1]) : fallback;
-  if (!Number.isInteger(value) || value <= 0) throw new Error(`--${name} must be a positive integer`);
-  return value;
-}
 const ISSUES = option('issues', 40);
 const VERIFIES = option('verifies', 200);
 const CONCURRENCY = option('concurrency', 8);
-const outAt = process.argv.indexOf('--out');
-const OUT = outAt >= 0 ? process.argv[outAt + 1] : undefined;
-
-interface Row {
-  what: string;
-  n: number;
-  concurrency: number;
-  p50: number;
-  p95: number;
-  max: number;
-  perSecond: number;
-  failures: number;
-}
-
-/** Runs `task` n times with `concurrency` workers; latencies in ms. */
-async function measure(what: string, n: number, concurrency: number, task: (i: number) => Promise<void>): Promise<Row> {
-  const latencies: number[] = [];
-  let next = 0;
-  let failures = 0;
-  const started = performance.now();
-  const worker = async (): Promise<void> => {
-    while (next < n) {
-      const i = next++;
-      const t0 = performance.now();
-      try {
-        await task(i);
-        latencies.push(performance.now() - t0);
-      } catch (err) {
-        failures++;
-        if (failures <= 3) console.error(`${what}: ${(err as Error).message}`);
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: concurrency }, worker));
-  const seconds = (performance.now() - started) / 1000;
-  latencies.sort((a, b) => a - b);
-  const pick = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? NaN;
-  const row = {
-    what,
-    n,
-    concurrency,
-    p50: pick(0.5),
-    p95: pick(0.95),
-    max: pick(1),
-    perSecond: latencies.length / seconds,
-    failures,
-  };
-  console.error(`${what}: p50 ${row.p50.toFixed(1)} ms, ${row.perSecond.toFixed(1)}/s, ${failures} failed`);
-  return row;
-}
+const OUT = outFile();
 
 const sm3 = (data: Uint8Array | string) => createHash('sm3').update(data).digest('hex');
 const fakeCid = () =>
@@ -159,16 +104,9 @@ async function main(): Promise<void> {
   gateway.close();
   client.close();
 
-  const table = [
-    '| operation | n | concurrency | p50 ms | p95 ms | max ms | per second | failed |',
-    '|---|---|---|---|---|---|---|---|',
-    ...rows.map(
-      (r) =>
-        `| ${r.what} | ${r.n} | ${r.concurrency} | ${r.p50.toFixed(1)} | ${r.p95.toFixed(1)} | ${r.max.toFixed(1)} | ${r.perSecond.toFixed(1)} | ${r.failures} |`,
-    ),
-  ].join('\n');
-  const header = `## ${new Date().toISOString().slice(0, 16)}Z — ${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}\n\nCommand: \`npm run bench -- --issues ${ISSUES} --verifies ${VERIFIES} --concurrency ${CONCURRENCY}\`\n`;
-  const report = `${header}\n${table}\n`;
+  const report = `${runHeading(
+    `npm run bench -- --issues ${ISSUES} --verifies ${VERIFIES} --concurrency ${CONCURRENCY}`,
+  )}\n${table(rows)}\n`;
   console.log(report);
   if (OUT) appendFileSync(OUT, `\n${report}`);
   if (rows.some((r) => r.failures > 0)) process.exitCode = 1;

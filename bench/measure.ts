@@ -1,0 +1,90 @@
+/** Latency and throughput measurement shared by the benchmarks. */
+import * as os from 'node:os';
+
+export interface Row {
+  what: string;
+  n: number;
+  concurrency: number;
+  p50: number;
+  p95: number;
+  p99: number;
+  max: number;
+  perSecond: number;
+  failures: number;
+}
+
+/** A positive integer command-line option `--name N`, or the fallback. */
+export function option(name: string, fallback: number): number {
+  const at = process.argv.indexOf(`--${name}`);
+  const value = at >= 0 ? Number(process.argv[at + 1]) : fallback;
+  if (!Number.isInteger(value) || value <= 0) throw new Error(`--${name} must be a positive integer`);
+  return value;
+}
+
+/** The file named by `--out`, if any. */
+export function outFile(): string | undefined {
+  const at = process.argv.indexOf('--out');
+  return at >= 0 ? process.argv[at + 1] : undefined;
+}
+
+/** Runs `task` n times with `concurrency` workers; latencies in ms. */
+export async function measure(
+  what: string,
+  n: number,
+  concurrency: number,
+  task: (i: number) => Promise<void>,
+): Promise<Row> {
+  const latencies: number[] = [];
+  let next = 0;
+  let failures = 0;
+  const started = performance.now();
+  const worker = async (): Promise<void> => {
+    while (next < n) {
+      const i = next++;
+      const t0 = performance.now();
+      try {
+        await task(i);
+        latencies.push(performance.now() - t0);
+      } catch (err) {
+        failures++;
+        if (failures <= 3) console.error(`${what}: ${(err as Error).message}`);
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, worker));
+  const seconds = (performance.now() - started) / 1000;
+  latencies.sort((a, b) => a - b);
+  const pick = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? NaN;
+  const row = {
+    what,
+    n,
+    concurrency,
+    p50: pick(0.5),
+    p95: pick(0.95),
+    p99: pick(0.99),
+    max: pick(1),
+    perSecond: latencies.length / seconds,
+    failures,
+  };
+  console.error(
+    `${what}: p50 ${row.p50.toFixed(1)} ms, p99 ${row.p99.toFixed(1)} ms, ${row.perSecond.toFixed(1)}/s, ${failures} failed`,
+  );
+  return row;
+}
+
+export function table(rows: Row[]): string {
+  return [
+    '| operation | n | concurrency | p50 ms | p95 ms | p99 ms | max ms | per second | failed |',
+    '|---|---|---|---|---|---|---|---|---|',
+    ...rows.map(
+      (r) =>
+        `| ${r.what} | ${r.n} | ${r.concurrency} | ${r.p50.toFixed(1)} | ${r.p95.toFixed(1)} | ${r.p99.toFixed(1)} | ${r.max.toFixed(1)} | ${r.perSecond.toFixed(1)} | ${r.failures} |`,
+    ),
+  ].join('\n');
+}
+
+/** The heading of one run in bench/RESULTS.md: time, machine, and the command that made it. */
+export function runHeading(command: string): string {
+  const when = new Date().toISOString().slice(0, 16);
+  return `## ${when}Z — ${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}\n\nCommand: \`${command}\`\n`;
+}
