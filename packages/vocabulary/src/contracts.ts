@@ -1,0 +1,49 @@
+/**
+ * The contracts' names and transactions, with the argument and result types each transaction
+ * has. The chaincode registers these names; the gateway's ledger clients call them. A
+ * transaction is either submitted (ordered, changes the ledger) or evaluated (a query).
+ */
+import type { Invoice, InvoiceHistoryEntry, IssueInvoiceInput, VerificationResult } from './invoice';
+
+export type TransactionKind = 'submit' | 'evaluate';
+
+export interface TransactionSpec<Args extends readonly string[], Result> {
+  readonly kind: TransactionKind;
+  /** Names of the string arguments, in order (documentation and error messages). */
+  readonly args: Args;
+  /** Phantom: the parsed result type. */
+  readonly result?: Result;
+}
+
+function tx<const Args extends readonly string[], Result>(
+  kind: TransactionKind,
+  args: Args,
+): TransactionSpec<Args, Result> {
+  return { kind, args };
+}
+
+export const INVOICE_CONTRACT = {
+  name: 'invoice',
+  transactions: {
+    /** `input`: canonical JSON of IssueInvoiceInput. */
+    Issue: tx<['input'], Invoice>('submit', ['input']),
+    Read: tx<['code', 'number'], Invoice>('evaluate', ['code', 'number']),
+    /** `pdfDigest` and `dataDigest` are "" when the verifier has none. */
+    Verify: tx<['code', 'number', 'checkCodeHash', 'pdfDigest', 'dataDigest'], VerificationResult>('evaluate', [
+      'code',
+      'number',
+      'checkCodeHash',
+      'pdfDigest',
+      'dataDigest',
+    ]),
+    History: tx<['code', 'number'], InvoiceHistoryEntry[]>('evaluate', ['code', 'number']),
+  },
+} as const;
+
+/** The argument object `Issue` takes before it is encoded. */
+export type IssueArgument = IssueInvoiceInput;
+
+export type InvoiceTransaction = keyof typeof INVOICE_CONTRACT.transactions;
+
+/** The result type of a transaction of a contract. */
+export type ResultOf<S> = S extends TransactionSpec<readonly string[], infer R> ? R : never;

@@ -1,0 +1,46 @@
+import {
+  CHAINCODE_ERROR_CODES,
+  ERROR_CATALOGUE,
+  ERROR_CODES,
+  errorCodeOf,
+  isChaincodeErrorCode,
+  statusOf,
+} from './errors';
+
+describe('error catalogue', () => {
+  it('gives every code an error status and a meaning', () => {
+    for (const code of ERROR_CODES) {
+      const spec = ERROR_CATALOGUE[code];
+      expect(spec.status).toBeGreaterThanOrEqual(400);
+      expect(spec.status).toBeLessThan(600);
+      expect(spec.meaning.length).toBeGreaterThan(10);
+    }
+  });
+
+  it('lists the chaincode codes as the ones the contracts raise', () => {
+    expect([...CHAINCODE_ERROR_CODES].sort()).toEqual([
+      'FORBIDDEN',
+      'INTERNAL',
+      'INVALID_ARGUMENT',
+      'INVOICE_EXISTS',
+      'INVOICE_NOT_FOUND',
+    ]);
+    expect(isChaincodeErrorCode('INVOICE_EXISTS')).toBe(true);
+    expect(isChaincodeErrorCode('VALIDATION')).toBe(false);
+    expect(isChaincodeErrorCode('NO_SUCH_CODE')).toBe(false);
+  });
+
+  it('maps codes to statuses, unknown codes to 500', () => {
+    expect(statusOf('INVOICE_EXISTS')).toBe(409);
+    expect(statusOf('INVOICE_NOT_FOUND')).toBe(404);
+    expect(statusOf('LEDGER_UNAVAILABLE')).toBe(503);
+    expect(statusOf('SOMETHING_ELSE')).toBe(500);
+  });
+
+  it('reads the code at the start of a message', () => {
+    expect(errorCodeOf('INVOICE_EXISTS: invoice 31012026/0000000001 was already issued')).toBe('INVOICE_EXISTS');
+    expect(errorCodeOf('NOT_A_CODE: text')).toBeUndefined();
+    expect(errorCodeOf('no code here')).toBeUndefined();
+    expect(errorCodeOf(': empty')).toBeUndefined();
+  });
+});

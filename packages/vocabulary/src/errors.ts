@@ -1,0 +1,80 @@
+/**
+ * The one catalogue of error codes: those the chaincode puts at the start of its messages
+ * (`INVOICE_EXISTS: ...`, the only part of a chaincode error that reaches a client) and those
+ * the gateway raises itself, each with the HTTP status the API answers with. A code without a
+ * status, or with a status that is not an error status, does not compile.
+ */
+export type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 413 | 422 | 429 | 500 | 503;
+
+export interface ErrorSpec {
+  readonly status: ErrorStatus;
+  /** `chaincode`: raised by a contract and passed through the gateway unchanged. */
+  readonly raisedBy: 'chaincode' | 'gateway';
+  readonly meaning: string;
+}
+
+export const ERROR_CATALOGUE = {
+  INVALID_ARGUMENT: {
+    status: 400,
+    raisedBy: 'chaincode',
+    meaning: 'an argument is missing, malformed or breaks an amount rule',
+  },
+  FORBIDDEN: { status: 403, raisedBy: 'chaincode', meaning: 'the caller may not perform this operation' },
+  INVOICE_EXISTS: {
+    status: 409,
+    raisedBy: 'chaincode',
+    meaning: 'an invoice with this code and number was already issued',
+  },
+  INVOICE_NOT_FOUND: { status: 404, raisedBy: 'chaincode', meaning: 'no invoice with this code and number exists' },
+  INTERNAL: { status: 500, raisedBy: 'chaincode', meaning: 'an unexpected failure; never caused by the caller' },
+  VALIDATION: { status: 400, raisedBy: 'gateway', meaning: 'the request does not match its schema' },
+  UNAUTHENTICATED: { status: 401, raisedBy: 'gateway', meaning: 'no valid credentials or token' },
+  NOT_FOUND: { status: 404, raisedBy: 'gateway', meaning: 'no such resource' },
+  CONFLICT: { status: 409, raisedBy: 'gateway', meaning: 'the request conflicts with the current state' },
+  IDEMPOTENCY_KEY_REUSED: {
+    status: 422,
+    raisedBy: 'gateway',
+    meaning: 'the Idempotency-Key was used before with another request',
+  },
+  RATE_LIMITED: { status: 429, raisedBy: 'gateway', meaning: 'too many requests' },
+  LEDGER_UNAVAILABLE: { status: 503, raisedBy: 'gateway', meaning: 'the ledger cannot be reached or cannot endorse' },
+  STORAGE_UNAVAILABLE: {
+    status: 503,
+    raisedBy: 'gateway',
+    meaning: 'the off-chain database or IPFS cannot be reached',
+  },
+} as const satisfies Record<string, ErrorSpec>;
+
+export type ErrorCode = keyof typeof ERROR_CATALOGUE;
+
+/** Codes a chaincode may raise. */
+export type ChaincodeErrorCode = {
+  [C in ErrorCode]: (typeof ERROR_CATALOGUE)[C]['raisedBy'] extends 'chaincode' ? C : never;
+}[ErrorCode];
+
+export const ERROR_CODES: readonly ErrorCode[] = Object.freeze(Object.keys(ERROR_CATALOGUE) as ErrorCode[]);
+
+export const CHAINCODE_ERROR_CODES: readonly ChaincodeErrorCode[] = Object.freeze(
+  ERROR_CODES.filter((code): code is ChaincodeErrorCode => ERROR_CATALOGUE[code].raisedBy === 'chaincode'),
+);
+
+export function isErrorCode(value: string): value is ErrorCode {
+  return Object.prototype.hasOwnProperty.call(ERROR_CATALOGUE, value);
+}
+
+export function isChaincodeErrorCode(value: string): value is ChaincodeErrorCode {
+  return isErrorCode(value) && ERROR_CATALOGUE[value].raisedBy === 'chaincode';
+}
+
+/** The HTTP status of a code; an unknown code is an internal error. */
+export function statusOf(code: string): ErrorStatus {
+  return isErrorCode(code) ? ERROR_CATALOGUE[code].status : ERROR_CATALOGUE.INTERNAL.status;
+}
+
+/** The code at the start of a `CODE: detail` message, if it is a catalogued code. */
+export function errorCodeOf(message: string): ErrorCode | undefined {
+  const separator = message.indexOf(': ');
+  if (separator <= 0) return undefined;
+  const candidate = message.slice(0, separator);
+  return isErrorCode(candidate) ? candidate : undefined;
+}

@@ -1,0 +1,7 @@
+export * from './orgs';
+export * from './roles';
+export * from './fields';
+export * from './invoice';
+export * from './errors';
+export * from './contracts';
+export { canonicalJson, CanonicalJsonError } from './canonical-json';
