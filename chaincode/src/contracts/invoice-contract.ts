@@ -3,9 +3,10 @@
  * Each transaction: parse arguments -> authorise the caller -> domain rule ->
  * ledger write -> event. Rules live in ../domain, ledger access in ../ledger.
  */
+import { INVOICE_CONTRACT, INVOICE_ISSUED_EVENT } from '@hdt/vocabulary';
 import { Context, Contract, Returns, Transaction } from 'fabric-contract-api';
 import { ErrorCode, chaincodeError } from '../domain/errors';
-import { INVOICE_ISSUED_EVENT, invoiceIssuedEvent } from '../domain/events';
+import { invoiceIssuedEvent } from '../domain/events';
 import { type InvoiceId, buildIssuedInvoice, parseInvoiceId, parseIssueInputJson } from '../domain/invoice';
 import { authoriseIssuer, authoriseMember } from '../domain/orgs';
 import { parseVerificationRequest, verifyInvoice } from '../domain/verify';
@@ -13,7 +14,7 @@ import { InvoiceRepository } from '../ledger/invoice-repository';
 import { canonicalJson } from '../ledger/serialise';
 import { currentTransaction, emitEvent } from '../ledger/transaction';
 
-export const INVOICE_CONTRACT_NAME = 'invoice';
+export const INVOICE_CONTRACT_NAME = INVOICE_CONTRACT.name;
 
 function notFound(id: InvoiceId): Error {
   return chaincodeError(ErrorCode.INVOICE_NOT_FOUND, `invoice ${id.code}/${id.number} does not exist`);

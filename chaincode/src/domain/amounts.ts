@@ -2,28 +2,11 @@
  * Amount rules. Every amount is an integer number of fen (1 CNY = 100 fen),
  * never a float, never outside the safe-integer range.
  */
+import { PAYMENT_PARTS, type Fen, type PaymentSplit } from '@hdt/vocabulary';
 import { invalidArgument } from './errors';
 import { describeType } from './fields';
 
-export type Fen = number;
-
-export interface PaymentSplit {
-  /** 统筹: paid by the medical-insurance pooled fund. */
-  readonly medicalInsuranceFund: Fen;
-  /** 个人账户: paid from the insured person's personal account. */
-  readonly personalAccount: Fen;
-  /** Other funds (civil assistance, supplementary schemes ...). */
-  readonly otherFund: Fen;
-  /** 自付/自费: paid by the patient. */
-  readonly selfPay: Fen;
-}
-
-export const PAYMENT_PARTS = [
-  'medicalInsuranceFund',
-  'personalAccount',
-  'otherFund',
-  'selfPay',
-] as const satisfies readonly (keyof PaymentSplit)[];
+export type { Fen, PaymentSplit } from '@hdt/vocabulary';
 
 /** An integer amount in fen, `>= min`, within the safe-integer range. */
 export function parseFen(value: unknown, path: string, min: 0 | 1): Fen {

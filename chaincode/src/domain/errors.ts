@@ -1,28 +1,16 @@
 /**
- * Catalogue of chaincode error codes.
- *
- * Only `error.message` of a chaincode error reaches the client, so every message
- * starts with one of these stable codes followed by ': ' and a text naming the
- * field or the object concerned. The gateway maps the code to an HTTP status.
+ * Chaincode errors. Only `error.message` of a chaincode error reaches the client, so every
+ * message starts with a stable code from the vocabulary's catalogue followed by ': ' and a text
+ * naming the field or the object concerned; the gateway maps the code to an HTTP status.
  */
-export const ErrorCode = {
-  /** An argument is missing, malformed or breaks an amount rule. */
-  INVALID_ARGUMENT: 'INVALID_ARGUMENT',
-  /** The calling organisation may not perform this transaction. */
-  FORBIDDEN: 'FORBIDDEN',
-  /** An invoice with this code and number was already issued. */
-  INVOICE_EXISTS: 'INVOICE_EXISTS',
-  /** No invoice with this code and number exists. */
-  INVOICE_NOT_FOUND: 'INVOICE_NOT_FOUND',
-  /** The ledger holds data the chaincode cannot read (never caused by the caller). */
-  INTERNAL: 'INTERNAL',
-} as const;
+import { CHAINCODE_ERROR_CODES, type ChaincodeErrorCode } from '@hdt/vocabulary';
 
-export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+export type ErrorCode = ChaincodeErrorCode;
 
-export const ERROR_CODES: readonly ErrorCode[] = Object.freeze(Object.values(ErrorCode));
-
-const CODE_SET: ReadonlySet<string> = new Set(ERROR_CODES);
+/** `ErrorCode.INVOICE_EXISTS === 'INVOICE_EXISTS'`, for each code the catalogue lets a chaincode raise. */
+export const ErrorCode = Object.freeze(
+  Object.fromEntries(CHAINCODE_ERROR_CODES.map((code) => [code, code])) as { readonly [C in ErrorCode]: C },
+);
 
 /** An error whose message is `CODE: detail`. */
 export class ChaincodeError extends Error {
@@ -44,18 +32,4 @@ export function chaincodeError(code: ErrorCode, detail: string): ChaincodeError 
 /** `INVALID_ARGUMENT: <field> <problem>`, e.g. `INVALID_ARGUMENT: payment.selfPay must be ...`. */
 export function invalidArgument(field: string, problem: string): ChaincodeError {
   return new ChaincodeError(ErrorCode.INVALID_ARGUMENT, `${field} ${problem}`);
-}
-
-export function isErrorCode(value: string): value is ErrorCode {
-  return CODE_SET.has(value);
-}
-
-/** The code at the start of an error message, or undefined when it carries none. */
-export function errorCodeOf(message: string): ErrorCode | undefined {
-  const separator = message.indexOf(': ');
-  if (separator <= 0) {
-    return undefined;
-  }
-  const candidate = message.slice(0, separator);
-  return isErrorCode(candidate) ? candidate : undefined;
 }

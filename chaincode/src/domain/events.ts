@@ -1,14 +1,7 @@
-/** Chaincode events: names and payloads. */
-import type { Invoice } from './invoice';
+/** Chaincode events: names (from the vocabulary) and payloads. */
+import type { Invoice, InvoiceIssuedEvent } from '@hdt/vocabulary';
 
-export const INVOICE_ISSUED_EVENT = 'InvoiceIssued';
-
-export interface InvoiceIssuedEvent {
-  readonly code: string;
-  readonly number: string;
-  readonly issuerMsp: string;
-  readonly txId: string;
-}
+export type { InvoiceIssuedEvent } from '@hdt/vocabulary';
 
 export function invoiceIssuedEvent(invoice: Invoice): InvoiceIssuedEvent {
   return { code: invoice.code, number: invoice.number, issuerMsp: invoice.issuerMsp, txId: invoice.lastTxId };

@@ -2,6 +2,7 @@
  * Small parsing primitives: each turns an `unknown` into a typed value or throws
  * `INVALID_ARGUMENT: <path> ...` naming the exact field path.
  */
+import { CID, HEX64, ISO_TIMESTAMP } from '@hdt/vocabulary';
 import { invalidArgument } from './errors';
 
 export type UnknownRecord = Readonly<Record<string, unknown>>;
@@ -100,23 +101,13 @@ export function expectText(value: unknown, path: string, min: number, max: numbe
   return text;
 }
 
-/** Lowercase hexadecimal SM3 digest or HMAC (32 bytes). */
-export const HEX64 = /^[0-9a-f]{64}$/;
-
 export function expectHex64(value: unknown, path: string): string {
   return expectPattern(value, path, HEX64, '64 lowercase hexadecimal characters');
 }
 
-// CIDv0 (base58btc, "Qm...") or CIDv1 in the usual multibase encodings:
-// base32 lower ("b..."), base36 ("k..."), base58btc ("z...").
-const CID = /^(?:Qm[1-9A-HJ-NP-Za-km-z]{44}|b[a-z2-7]{50,120}|k[0-9a-z]{45,120}|z[1-9A-HJ-NP-Za-km-z]{45,120})$/;
-
 export function expectCid(value: unknown, path: string): string {
   return expectPattern(value, path, CID, 'an IPFS CID (CIDv0 "Qm..." or CIDv1 in base32, base36 or base58btc)');
 }
-
-/** ISO-8601 UTC with milliseconds, as produced by `Date.prototype.toISOString`. */
-export const ISO_TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 
 export function expectIsoTimestamp(value: unknown, path: string): string {
   const text = expectPattern(value, path, ISO_TIMESTAMP, 'an ISO-8601 UTC timestamp with milliseconds');

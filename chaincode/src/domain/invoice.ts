@@ -2,7 +2,20 @@
  * The medical e-invoice (医疗收费电子票据) as held on the ledger: a summary with
  * digests and content addresses, never personal data in clear.
  */
-import { type Fen, type PaymentSplit, PAYMENT_PARTS, checkPaymentSplit, checkReimbursable, parseFen } from './amounts';
+import {
+  CURRENCIES,
+  INVOICE_CODE,
+  INVOICE_NUMBER,
+  INVOICE_STATUSES,
+  INVOICE_TYPES,
+  PAYMENT_PARTS,
+  type Invoice,
+  type InvoiceId,
+  type IssueInvoiceInput,
+  type Fen,
+  type PaymentSplit,
+} from '@hdt/vocabulary';
+import { checkPaymentSplit, checkReimbursable, parseFen } from './amounts';
 import { invalidArgument } from './errors';
 import {
   type UnknownRecord,
@@ -19,50 +32,7 @@ import {
   requiredField,
 } from './fields';
 
-export const INVOICE_TYPES = ['OUTPATIENT', 'INPATIENT', 'INTERNET', 'REGISTRATION', 'CHECKUP'] as const;
-export type InvoiceType = (typeof INVOICE_TYPES)[number];
-
-/** Statuses known to this version; later lifecycle steps add LOCKED, REIMBURSED, ... */
-export const INVOICE_STATUSES = ['ISSUED'] as const;
-export type InvoiceStatus = (typeof INVOICE_STATUSES)[number];
-
-export const CURRENCIES = ['CNY'] as const;
-export type Currency = (typeof CURRENCIES)[number];
-
-/** 票据代码 (8 digits) + 票据号码 (10 digits): the identity of an invoice. */
-export interface InvoiceId {
-  readonly code: string;
-  readonly number: string;
-}
-
-/** What the issuing hospital supplies to `Issue`. */
-export interface IssueInvoiceInput extends InvoiceId {
-  /** SM3 over UTF-8 `${code}:${number}:${checkCode}`. */
-  readonly checkCodeHash: string;
-  readonly type: InvoiceType;
-  readonly issuingUnit: string;
-  readonly totalAmount: Fen;
-  readonly payment: PaymentSplit;
-  readonly reimbursableAmount: Fen;
-  /** HMAC-SM3 of the payer's ID number under the issuer's secret. */
-  readonly payerPseudonym: string;
-  /** SM3 of the canonical JSON of the off-chain structured data. */
-  readonly dataDigest: string;
-  /** SM3 of the original PDF bytes. */
-  readonly pdfDigest: string;
-  readonly dataCid: string;
-  readonly pdfCid: string;
-}
-
-/** The invoice as stored under the composite key `invoice` [code, number]. */
-export interface Invoice extends IssueInvoiceInput {
-  readonly issuerMsp: string;
-  readonly issuedAt: string;
-  readonly currency: Currency;
-  readonly status: InvoiceStatus;
-  readonly lastTxId: string;
-  readonly updatedAt: string;
-}
+export type { Currency, Invoice, InvoiceId, InvoiceStatus, InvoiceType, IssueInvoiceInput } from '@hdt/vocabulary';
 
 /** Facts of the issuing transaction, supplied by the contract from the transaction itself. */
 export interface IssueContext {
@@ -101,8 +71,6 @@ export const INVOICE_FIELDS = [
 /** Upper bound on the `Issue` argument, far above any legitimate invoice summary. */
 export const MAX_ISSUE_INPUT_LENGTH = 16 * 1024;
 
-const INVOICE_CODE = /^\d{8}$/;
-const INVOICE_NUMBER = /^\d{10}$/;
 const ISSUING_UNIT_MAX = 128;
 
 export function parseInvoiceCode(value: unknown, path = 'code'): string {

@@ -3,16 +3,17 @@
  * digests of the PDF and of the structured data, say whether the invoice is
  * authentic, tampered with, or unknown.
  */
-import { HEX64, expectHex64, expectString } from './fields';
+import {
+  HEX64,
+  VERIFIABLE_DIGESTS,
+  type Invoice,
+  type VerifiableDigest,
+  type VerificationResult,
+} from '@hdt/vocabulary';
+import { expectHex64, expectString } from './fields';
 import { invalidArgument } from './errors';
-import type { Invoice, InvoiceStatus } from './invoice';
 
-export const VERIFICATION_RESULTS = ['authentic', 'tampered', 'unknown'] as const;
-export type VerificationResultKind = (typeof VERIFICATION_RESULTS)[number];
-
-/** Digest fields a verifier may supply, in the order mismatches are reported. */
-export const VERIFIABLE_DIGESTS = ['pdfDigest', 'dataDigest'] as const;
-export type VerifiableDigest = (typeof VERIFIABLE_DIGESTS)[number];
+export type { VerifiableDigest, VerificationResult, VerificationResultKind } from '@hdt/vocabulary';
 
 export interface VerificationRequest {
   readonly checkCodeHash: string;
@@ -21,14 +22,6 @@ export interface VerificationRequest {
   /** Absent when the verifier has no structured data. */
   readonly dataDigest?: string;
 }
-
-export type VerificationResult =
-  | { readonly result: 'unknown'; readonly mismatches: readonly VerifiableDigest[] }
-  | {
-      readonly result: 'authentic' | 'tampered';
-      readonly status: InvoiceStatus;
-      readonly mismatches: readonly VerifiableDigest[];
-    };
 
 /** An optional digest argument: "" means not supplied. */
 function parseOptionalDigest(value: unknown, path: VerifiableDigest): string | undefined {

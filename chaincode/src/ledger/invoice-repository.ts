@@ -1,4 +1,5 @@
 /** Typed access to invoices on the ledger. */
+import type { InvoiceHistoryEntry } from '@hdt/vocabulary';
 import { ChaincodeError, ErrorCode, chaincodeError } from '../domain/errors';
 import { type Invoice, type InvoiceId, parseStoredInvoice } from '../domain/invoice';
 import { invoiceKey } from './keys';
@@ -6,14 +7,7 @@ import { decodeState, encodeState } from './serialise';
 import type { LedgerStub } from './stub';
 import { timestampToIso } from './timestamp';
 
-export interface InvoiceHistoryEntry {
-  readonly txId: string;
-  /** Timestamp of the transaction that wrote this version, ISO-8601 UTC with ms. */
-  readonly timestamp: string;
-  readonly isDelete: boolean;
-  /** The invoice as written, or null for a deletion. */
-  readonly value: Invoice | null;
-}
+export type { InvoiceHistoryEntry } from '@hdt/vocabulary';
 
 function label(id: InvoiceId): string {
   return `invoice ${id.code}/${id.number}`;

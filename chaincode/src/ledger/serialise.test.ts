@@ -48,10 +48,10 @@ describe('canonicalJson', () => {
 
   it('names the path of the offending member', () => {
     expect(() => canonicalJson({ payment: { selfPay: Number.NaN } })).toThrow(
-      'INTERNAL: cannot serialise payment.selfPay: non-finite number NaN',
+      'INTERNAL: cannot serialise $.payment.selfPay must be a finite number',
     );
     expect(() => canonicalJson({ list: [1, undefined] })).toThrow(
-      'INTERNAL: cannot serialise list[1]: unsupported type undefined',
+      'INTERNAL: cannot serialise $.list[1] is undefined, which JSON cannot represent',
     );
   });
 
@@ -60,7 +60,7 @@ describe('canonicalJson', () => {
     expect(canonicalJson({ a: shared, b: shared })).toBe('{"a":{"x":1},"b":{"x":1}}');
     const loop: Record<string, unknown> = {};
     loop['self'] = loop;
-    expect(() => canonicalJson(loop)).toThrow('INTERNAL: cannot serialise self: circular reference');
+    expect(() => canonicalJson(loop)).toThrow('INTERNAL: cannot serialise $.self is a circular reference');
   });
 });
 

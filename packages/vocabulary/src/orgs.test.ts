@@ -14,9 +14,13 @@ describe('organisations and roles', () => {
   it('lets only hospitals issue invoices', () => {
     expect(mayIssueInvoices('Hospital2MSP')).toBe(true);
     expect(mayIssueInvoices('InsurerMSP')).toBe(false);
-    expect(mayIssueInvoices('EvilMSP')).toBe(false);
+    for (const mspId of ['MedInsMSP', 'HealthCommMSP', 'OrdererMSP', '', 'hospital1msp', 'EvilMSP']) {
+      expect(mayIssueInvoices(mspId)).toBe(false);
+    }
     expect(findOrg('MedInsMSP')?.kind).toBe('medical-insurance-bureau');
     expect(isMspId('EvilMSP')).toBe(false);
+    expect(isMspId('InsurerMSP')).toBe(true);
+    expect(new Set(MSP_IDS).size).toBe(MSP_IDS.length);
   });
 
   it('knows the roles', () => {
