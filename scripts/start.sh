@@ -10,7 +10,7 @@ node_major=$(node -p 'process.versions.node.split(".")[0]')
 
 if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   log "installing npm packages"
-  npm install --no-audit --no-fund --loglevel=error
+  npm ci --no-audit --no-fund --loglevel=error
 fi
 bash scripts/install-tools.sh
 log "building the TypeScript packages"
