@@ -2,7 +2,7 @@
  * Database benchmark against the running platform (`npm start`): API issue throughput and
  * record lookups, measured before and after loading many records into the API's own
  * database, so that growth shows. Lookups use the same queries as the code: an invoice record
- * by (code, number), a data key by keyId, an idempotency record by (scope, key).
+ * by its key code/number (_id), a data key by keyId, an idempotency record by (scope, key).
  *
  *   npm run bench:database -- [--records N] [--issues N] [--concurrency C] [--lookups N] [--out FILE]
  *
@@ -11,7 +11,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { appendFileSync } from 'node:fs';
 import mongoose from 'mongoose';
-import { createOffchainDocuments, dataKeyModel } from '@hdt/offchain-store';
+import { createOffchainDocuments, dataKeyModel, INVOICE_RECORD_COLLECTION, invoiceRecordId } from '@hdt/offchain-store';
 import { invoiceData, issueViaApi, login, newInvoiceId, samplePdf } from '../tests/integration/stack';
 import { measure, option, outFile, type Row, runHeading, table } from './measure';
 
@@ -46,16 +46,22 @@ async function main(): Promise<void> {
     const id = newInvoiceId();
     const res = await issueViaApi(clerk, invoiceData(id), pdf, `bench-${randomUUID()}`);
     if (res.status !== 201) throw new Error(`HTTP ${res.status} ${await res.text()}`);
-    const record = await documents.invoices.findOne({ code: id.code, number: id.number }).lean().exec();
+    const record = await documents.invoices
+      .findOne({ _id: invoiceRecordId(id.code, id.number) })
+      .lean()
+      .exec();
     if (record === null) throw new Error(`no record for ${id.code}/${id.number}`);
     samples.push({ ...id, keyId: record.pdf.keyId, scope: '', key: '' });
   };
   const pick = (i: number): Sample => samples[(i * 7919) % samples.length]!;
   const lookups = async (label: string): Promise<void> => {
     rows.push(
-      await measure(`invoice record by (code, number), ${label}`, LOOKUPS, 1, async (i) => {
+      await measure(`invoice record by code/number (_id), ${label}`, LOOKUPS, 1, async (i) => {
         const s = pick(i);
-        const found = await documents.invoices.findOne({ code: s.code, number: s.number }).lean().exec();
+        const found = await documents.invoices
+          .findOne({ _id: invoiceRecordId(s.code, s.number) })
+          .lean()
+          .exec();
         if (found === null) throw new Error(`missing ${s.code}/${s.number}`);
       }),
     );
@@ -136,6 +142,7 @@ async function load(
         size: 102_400,
       };
       invoices.push({
+        _id: invoiceRecordId(code, number),
         code,
         number,
         issuerMsp: 'Hospital1MSP',
@@ -164,7 +171,9 @@ async function load(
       });
       if (i % 100 === 0) samples.push({ code, number, keyId, scope, key });
     }
-    await documents.invoices.collection.insertMany(invoices, { ordered: false });
+    await documents.invoices.db
+      .collection<{ _id: string }>(INVOICE_RECORD_COLLECTION)
+      .insertMany(invoices, { ordered: false });
     await dataKeys.collection.insertMany(keys, { ordered: false });
     await documents.idempotencyRecords.collection.insertMany(idempotency, { ordered: false });
   }

@@ -81,10 +81,19 @@ has_version() {
 # Each line of network/nodes.tsv without comments.
 nodes() { grep -v '^#' "$NETWORK_DIR/nodes.tsv"; }
 
-# session_pss_kib PID: the proportional set size, in KiB, of every process in PID's session.
-session_pss_kib() {
+# tree_pss_kib PID: the proportional set size, in KiB, of PID and all its descendants (a
+# server's worker processes count; pages they share count once).
+tree_pss_kib() {
   local p sum=0 kib
-  for p in $(ps -o pid= -s "$1" 2>/dev/null); do
+  for p in $(ps -e -o pid=,ppid= | awk -v root="$1" '
+      { parent[$1] = $2 }
+      END {
+        keep[root] = 1
+        do { added = 0
+          for (p in parent) if (!(p in keep) && (parent[p] in keep)) { keep[p] = 1; added = 1 }
+        } while (added)
+        for (p in keep) print p
+      }'); do
     kib=$(awk '/^Pss:/ {print $2}' "/proc/$p/smaps_rollup" 2>/dev/null || true)
     sum=$((sum + ${kib:-0}))
   done

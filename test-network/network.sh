@@ -21,14 +21,14 @@ case "${1:-}" in
     bash "$here/nodes.sh" stop
     ;;
   status)
-    # Memory is the proportional set size (PSS) of each process's whole session, so that a
+    # Memory is the proportional set size (PSS) of each process and its descendants, so that a
     # server with worker processes (PostgreSQL) counts them all and shared pages count once.
     total=0
     for f in "$RUN_DIR"/*.pid; do
       [ -e "$f" ] || continue
       name=$(basename "$f" .pid)
       if pid_alive "$f"; then
-        kib=$(session_pss_kib "$(cat "$f")")
+        kib=$(tree_pss_kib "$(cat "$f")")
         total=$((total + kib))
         printf '%-18s running  pid %-8s %6d MiB\n' "$name" "$(cat "$f")" $((kib / 1024))
       else

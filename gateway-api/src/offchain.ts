@@ -1,4 +1,4 @@
-import { connectOffchain, type OffchainStore } from '@hdt/offchain-store';
+import { connectOffchain, invoiceRecordId, type OffchainStore } from '@hdt/offchain-store';
 import { z } from 'zod';
 import type { Config } from './config';
 import { INVOICE_TYPES } from './fabric/invoice-ledger';
@@ -39,7 +39,7 @@ class MongoInvoiceRecords implements InvoiceRecords {
     const { code, number, ...rest } = record;
     await this.model
       .updateOne(
-        { code, number },
+        { _id: invoiceRecordId(code, number) },
         { $set: rest, $setOnInsert: { code, number, createdAt: new Date() } },
         { upsert: true, runValidators: true },
       )
@@ -47,7 +47,7 @@ class MongoInvoiceRecords implements InvoiceRecords {
   }
 
   async find(code: string, number: string): Promise<InvoiceRecordData | undefined> {
-    const raw: unknown = await this.model.findOne({ code, number }).lean().exec();
+    const raw: unknown = await this.model.findOne({ _id: invoiceRecordId(code, number) }).lean().exec();
     if (raw === null || raw === undefined) return undefined;
     const parsed = invoiceRecordSchema.safeParse(raw);
     if (!parsed.success) throw new Error(`invoice record ${code}/${number} has an unexpected shape`);

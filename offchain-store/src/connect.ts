@@ -86,7 +86,7 @@ async function withTimeout<T>(work: Promise<T>, ms: number, what: string): Promi
 
 /**
  * Connects to the document database (a dedicated mongoose connection), ensures the indexes
- * (unique (code, number), (scope, key), keyId), and builds the key store, the Kubo blob store
+ * (unique (scope, key) and keyId; invoice records are keyed by _id), and builds the key store, the Kubo blob store
  * and the secure file store. Fails with DATABASE_UNAVAILABLE if the database cannot be reached;
  * IPFS is not contacted here (see ping()).
  */

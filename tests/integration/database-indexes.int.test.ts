@@ -13,6 +13,8 @@ import {
   DATA_KEY_COLLECTION,
   DATA_KEY_MODEL,
   InMemoryBlobStore,
+  INVOICE_RECORD_COLLECTION,
+  invoiceRecordId,
   MongoKeyStore,
   type OffchainStore,
   SecureFileStore,
@@ -127,7 +129,10 @@ async function seed(): Promise<void> {
   const db = store.connection.db;
   if (db === undefined) throw new Error('not connected');
   const now = new Date();
-  const invoices = Array.from({ length: SEED }, (_, i) => ({ ...record(i, 'seed'), createdAt: now }));
+  const invoices = Array.from({ length: SEED }, (_, i) => {
+    const r = record(i, 'seed');
+    return { ...r, _id: invoiceRecordId(r.code, r.number), createdAt: now };
+  });
   const keys = Array.from({ length: SEED }, (_, i) => ({
     keyId: randomUUID(),
     docId: `seed-${i}`,
@@ -145,7 +150,7 @@ async function seed(): Promise<void> {
     createdAt: now,
     lockedAt: now,
   }));
-  await store.documents.invoices.collection.insertMany(invoices);
+  await db.collection<{ _id: string }>(INVOICE_RECORD_COLLECTION).insertMany(invoices);
   await db.collection(DATA_KEY_COLLECTION).insertMany(keys);
   await store.documents.idempotencyRecords.collection.insertMany(idem);
 }

@@ -22,6 +22,7 @@ export {
   INVOICE_RECORD_COLLECTION,
   INVOICE_RECORD_MODEL,
   INVOICE_TYPES,
+  invoiceRecordId,
   invoiceRecordModel,
   invoiceRecordSchema,
 } from './invoice-record';

@@ -28,6 +28,8 @@ export interface StoredDataRef {
  * (payer, items, visit) lives only encrypted in the blob store.
  */
 export interface InvoiceRecord {
+  /** `code/number` (see invoiceRecordId): lookups go through the primary key. */
+  _id: string;
   code: string;
   number: string;
   issuerMsp: string;
@@ -86,8 +88,18 @@ const dataRefSchema = new Schema<StoredDataRef>(
   { _id: false, strict: 'throw' },
 );
 
+/**
+ * The record's `_id`: `code/number`. Lookups by it use the collection's primary key; a compound
+ * (code, number) index would scan every entry of the code's few values (a hospital issues
+ * millions of numbers under a handful of codes).
+ */
+export function invoiceRecordId(code: string, number: string): string {
+  return `${code}/${number}`;
+}
+
 export const invoiceRecordSchema = new Schema<InvoiceRecord>(
   {
+    _id: { type: String },
     code: { type: String, required: true, match: /^\d{8}$/ },
     number: { type: String, required: true, match: /^\d{10}$/ },
     issuerMsp: { type: String, required: true, match: /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/ },
@@ -107,7 +119,9 @@ export const invoiceRecordSchema = new Schema<InvoiceRecord>(
   },
   { collection: INVOICE_RECORD_COLLECTION, versionKey: false, strict: 'throw' },
 );
-invoiceRecordSchema.index({ code: 1, number: 1 }, { unique: true, name: 'code_number_unique' });
+invoiceRecordSchema.pre('validate', function deriveId() {
+  this._id = invoiceRecordId(this.code, this.number);
+});
 
 /** The InvoiceRecord model on the given connection (registered once per connection). */
 export function invoiceRecordModel(connection: Connection): InvoiceRecordModel {

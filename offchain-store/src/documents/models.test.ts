@@ -1,7 +1,7 @@
 import mongoose from 'mongoose';
 import { createOffchainDocuments } from '.';
 import { idempotencyRecordModel } from './idempotency';
-import { invoiceRecordModel } from './invoice-record';
+import { invoiceRecordId, invoiceRecordModel } from './invoice-record';
 import type { InvoiceRecord } from './invoice-record';
 
 // Schema rules only; reads and writes against a real server are in test/integration.
@@ -48,10 +48,12 @@ function invalidPaths(doc: Record<string, unknown>): string[] {
 }
 
 describe('InvoiceRecord model', () => {
-  it('accepts a valid record and has the unique (code, number) index', () => {
+  it('accepts a valid record, keyed by code/number', async () => {
     expect(invalidPaths({ ...validInvoice() })).toEqual([]);
-    const indexes = invoiceRecordModel(connection).schema.indexes();
-    expect(indexes).toContainEqual([{ code: 1, number: 1 }, expect.objectContaining({ unique: true })]);
+    const doc = new (invoiceRecordModel(connection))(validInvoice());
+    await doc.validate();
+    expect(doc._id).toBe(invoiceRecordId(validInvoice().code, validInvoice().number));
+    expect(doc._id).toBe(`${validInvoice().code}/${validInvoice().number}`);
     expect(invoiceRecordModel(connection).collection.collectionName).toBe('invoice_records');
   });
 

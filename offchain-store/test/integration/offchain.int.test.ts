@@ -6,6 +6,7 @@ import {
   createOffchainDocuments,
   DATA_KEY_COLLECTION,
   ENVELOPE_MIN_BYTES,
+  invoiceRecordId,
   OffchainError,
   sm3Hex,
 } from '../../src';
@@ -214,7 +215,7 @@ describe('invoice records', () => {
       createdAt: new Date(),
     };
     await store.documents.invoices.create(record);
-    const found = await store.documents.invoices.findOne({ code: record.code, number: record.number }).lean().exec();
+    const found = await store.documents.invoices.findOne({ _id: invoiceRecordId(record.code, record.number) }).lean().exec();
     expect(found?.pdf).toEqual(pdf);
     let duplicate: unknown;
     try {
