@@ -200,7 +200,7 @@ describe('invoice records', () => {
   it('saves a record and refuses a second one with the same code and number', async () => {
     const pdf = await store.files.putDocument(`${RUN}:inv-pdf`, PDF);
     const data = await store.files.putDocument(`${RUN}:inv-data`, '{"items":[]}');
-    const record: InvoiceRecord = {
+    const record: Omit<InvoiceRecord, '_id'> = {
       code: randomDigits(8),
       number: randomDigits(10),
       issuerMsp: 'Hospital1MSP',
