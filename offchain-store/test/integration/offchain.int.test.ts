@@ -215,7 +215,10 @@ describe('invoice records', () => {
       createdAt: new Date(),
     };
     await store.documents.invoices.create(record);
-    const found = await store.documents.invoices.findOne({ _id: invoiceRecordId(record.code, record.number) }).lean().exec();
+    const found = await store.documents.invoices
+      .findOne({ _id: invoiceRecordId(record.code, record.number) })
+      .lean()
+      .exec();
     expect(found?.pdf).toEqual(pdf);
     let duplicate: unknown;
     try {
