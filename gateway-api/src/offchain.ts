@@ -47,7 +47,10 @@ class MongoInvoiceRecords implements InvoiceRecords {
   }
 
   async find(code: string, number: string): Promise<InvoiceRecordData | undefined> {
-    const raw: unknown = await this.model.findOne({ _id: invoiceRecordId(code, number) }).lean().exec();
+    const raw: unknown = await this.model
+      .findOne({ _id: invoiceRecordId(code, number) })
+      .lean()
+      .exec();
     if (raw === null || raw === undefined) return undefined;
     const parsed = invoiceRecordSchema.safeParse(raw);
     if (!parsed.success) throw new Error(`invoice record ${code}/${number} has an unexpected shape`);

@@ -10,7 +10,7 @@ afterAll(async () => {
   await connection.close();
 });
 
-function validInvoice(): InvoiceRecord {
+function validInvoice(): Omit<InvoiceRecord, '_id'> {
   return {
     code: '31011526',
     number: '0000000001',

@@ -200,7 +200,7 @@ describe('invoice records', () => {
   it('saves a record and refuses a second one with the same code and number', async () => {
     const pdf = await store.files.putDocument(`${RUN}:inv-pdf`, PDF);
     const data = await store.files.putDocument(`${RUN}:inv-data`, '{"items":[]}');
-    const record: InvoiceRecord = {
+    const record: Omit<InvoiceRecord, '_id'> = {
       code: randomDigits(8),
       number: randomDigits(10),
       issuerMsp: 'Hospital1MSP',
@@ -215,7 +215,10 @@ describe('invoice records', () => {
       createdAt: new Date(),
     };
     await store.documents.invoices.create(record);
-    const found = await store.documents.invoices.findOne({ _id: invoiceRecordId(record.code, record.number) }).lean().exec();
+    const found = await store.documents.invoices
+      .findOne({ _id: invoiceRecordId(record.code, record.number) })
+      .lean()
+      .exec();
     expect(found?.pdf).toEqual(pdf);
     let duplicate: unknown;
     try {
