@@ -1,7 +1,7 @@
 import { connectOffchain, type OffchainStore } from '@hdt/offchain-store';
 import { z } from 'zod';
+import { INVOICE_TYPES } from '@hdt/vocabulary';
 import type { Config } from './config';
-import { INVOICE_TYPES } from './fabric/invoice-ledger';
 import type { InvoiceRecordData, InvoiceRecords, OffchainPorts } from './services/ports';
 
 /*

@@ -1,12 +1,4 @@
-/** Organisations of the consortium (Fabric MSP ids). */
-export const MSP_IDS = ['Hospital1MSP', 'Hospital2MSP', 'MedInsMSP', 'InsurerMSP', 'HealthCommMSP'] as const;
-export type MspId = (typeof MSP_IDS)[number];
-
-/** Organisations allowed to issue invoices. */
-export const HOSPITAL_MSPS: readonly MspId[] = ['Hospital1MSP', 'Hospital2MSP'];
-
-export const ROLES = ['billing_clerk', 'reimbursement_officer', 'supervisor', 'admin'] as const;
-export type Role = (typeof ROLES)[number];
+import { mayIssueInvoices, type MspId, type Role } from '@hdt/vocabulary';
 
 /** An authenticated user of the API. */
 export interface User {
@@ -18,11 +10,7 @@ export interface User {
   unit?: string | undefined;
 }
 
-export function isHospitalOrg(mspId: string): boolean {
-  return (HOSPITAL_MSPS as readonly string[]).includes(mspId);
-}
-
 /** Only billing clerks of a hospital org issue invoices. */
 export function canIssueInvoices(user: User): boolean {
-  return user.role === 'billing_clerk' && isHospitalOrg(user.mspId);
+  return user.role === 'billing_clerk' && mayIssueInvoices(user.mspId);
 }

@@ -1,13 +1,19 @@
 import { CommitError, type Contract } from '@hyperledger/fabric-gateway';
+import {
+  HEX64,
+  INVOICE_CODE,
+  INVOICE_NUMBER,
+  INVOICE_TYPES,
+  type InvoiceType,
+  VERIFIABLE_DIGESTS,
+  VERIFICATION_RESULTS,
+} from '@hdt/vocabulary';
 import { z } from 'zod';
 import { AppError } from '../http/errors';
 import type { ContractProvider } from './connection';
 import { fromLedgerError, isRetryable } from './errors';
 
-export const INVOICE_TYPES = ['OUTPATIENT', 'INPATIENT', 'INTERNET', 'REGISTRATION', 'CHECKUP'] as const;
-export type InvoiceType = (typeof INVOICE_TYPES)[number];
-
-const hex64 = z.string().regex(/^[0-9a-f]{64}$/);
+const hex64 = z.string().regex(HEX64);
 const fen = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
 
 export const paymentSchema = z.object({
@@ -20,8 +26,8 @@ export type Payment = z.infer<typeof paymentSchema>;
 
 /** Invoice summary as the chaincode stores it. */
 export const onChainInvoiceSchema = z.object({
-  code: z.string().regex(/^\d{8}$/),
-  number: z.string().regex(/^\d{10}$/),
+  code: z.string().regex(INVOICE_CODE),
+  number: z.string().regex(INVOICE_NUMBER),
   checkCodeHash: hex64,
   type: z.enum(INVOICE_TYPES),
   issuingUnit: z.string(),
@@ -43,13 +49,10 @@ export const onChainInvoiceSchema = z.object({
 });
 export type OnChainInvoice = z.infer<typeof onChainInvoiceSchema>;
 
-export const VERIFY_RESULTS = ['authentic', 'tampered', 'unknown'] as const;
-export type VerifyResultKind = (typeof VERIFY_RESULTS)[number];
-
 export const verifyOutcomeSchema = z.object({
-  result: z.enum(VERIFY_RESULTS),
+  result: z.enum(VERIFICATION_RESULTS),
   status: z.string().optional(),
-  mismatches: z.array(z.enum(['pdfDigest', 'dataDigest'])),
+  mismatches: z.array(z.enum(VERIFIABLE_DIGESTS)),
 });
 export type VerifyOutcome = z.infer<typeof verifyOutcomeSchema>;
 

@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import { z } from 'zod';
-import { ERROR_STATUS } from './errors';
+import { ERROR_CATALOGUE, ERROR_CODES } from '@hdt/vocabulary';
 import {
   checkCodeResponseSchema,
   errorResponseSchema,
@@ -51,16 +51,18 @@ function toJson(value: unknown): Json {
   if (value === null || typeof value === 'string' || typeof value === 'boolean') return value;
   if (typeof value === 'number') return Number.isFinite(value) ? value : null;
   if (Array.isArray(value)) return value.map(toJson);
-  if (typeof value === 'object') {
-    const out: JsonObject = {};
-    for (const [key, item] of Object.entries(value)) {
-      // OpenAPI 3.0 schema objects have no $id.
-      if (key === '$id' || item === undefined) continue;
-      out[key] = toJson(item);
-    }
-    return out;
-  }
+  if (typeof value === 'object') return objectToJson(value);
   return null;
+}
+
+function objectToJson(value: object): JsonObject {
+  const out: JsonObject = {};
+  for (const [key, item] of Object.entries(value)) {
+    // OpenAPI 3.0 schema objects have no $id.
+    if (key === '$id' || item === undefined) continue;
+    out[key] = toJson(item);
+  }
+  return out;
 }
 
 function componentSchemas(): JsonObject {
@@ -345,6 +347,14 @@ export function toOpenApiPath(expressPath: string): string {
   return expressPath.replace(/:([A-Za-z0-9_]+)/g, '{$1}');
 }
 
+/** `INVALID_ARGUMENT 400, VALIDATION 400, ...` in order of status. */
+function codesAndStatuses(): string {
+  return [...ERROR_CODES]
+    .sort((a, b) => ERROR_CATALOGUE[a].status - ERROR_CATALOGUE[b].status)
+    .map((code) => `${code} ${ERROR_CATALOGUE[code].status}`)
+    .join(', ');
+}
+
 export function buildOpenApiDocument(): JsonObject {
   const paths: JsonObject = {};
   for (const op of OPERATIONS) {
@@ -364,9 +374,7 @@ export function buildOpenApiDocument(): JsonObject {
       version: '0.1.0',
       description:
         'Medical e-invoices on a Hyperledger Fabric consortium. Errors answer {code, message}; ' +
-        `codes and statuses: ${Object.entries(ERROR_STATUS)
-          .map(([code, status]) => `${code} ${status}`)
-          .join(', ')}.`,
+        `codes and statuses: ${codesAndStatuses()}.`,
     },
     servers: [{ url: '/' }],
     tags: [

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { MSP_IDS, ROLES } from '../auth/roles';
-import { historyEntrySchema, INVOICE_TYPES, onChainInvoiceSchema, verifyOutcomeSchema } from '../fabric/invoice-ledger';
+import { INVOICE_TYPES, MspId, ROLES } from '@hdt/vocabulary';
+import { historyEntrySchema, onChainInvoiceSchema, verifyOutcomeSchema } from '../fabric/invoice-ledger';
 
 /*
  * Request and response schemas of the API. Requests are parsed with these (errors name the field);
@@ -138,7 +138,7 @@ export const loginBodySchema = z.strictObject({
 export const userSchema = z.object({
   username: z.string(),
   displayName: z.string(),
-  mspId: z.enum(MSP_IDS),
+  mspId: z.enum(MspId),
   role: z.enum(ROLES),
   unit: z.string().optional(),
 });

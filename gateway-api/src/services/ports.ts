@@ -2,7 +2,7 @@
  * What the services need from the off-chain store. `src/offchain.ts` adapts `@hdt/offchain-store`
  * to these interfaces; unit tests use in-memory fakes.
  */
-import type { InvoiceType } from '../fabric/invoice-ledger';
+import type { InvoiceType } from '@hdt/vocabulary';
 
 /** Result of storing one encrypted document. */
 export interface StoredDocument {

@@ -1,4 +1,4 @@
-import { Router, type Request, type RequestHandler } from 'express';
+import { Router, type Request, type RequestHandler, type Response } from 'express';
 import multer from 'multer';
 import { currentUser, requireInvoiceIssuer } from '../../auth/middleware';
 import type { InvoiceService } from '../../services/invoice-service';
@@ -37,16 +37,13 @@ function pdfOf(req: Request, required: boolean): Buffer | undefined {
   return file.buffer;
 }
 
-/** Routes of the invoice resource; every one requires authentication. */
-export function invoicesRouter(options: { invoices: InvoiceService; authenticate: RequestHandler }): Router {
-  const { invoices } = options;
-  const router = Router();
+type Handler = (req: Request, res: Response) => Promise<void>;
 
-  // Issue: multipart with the JSON text part `invoice` and the file `pdf`.
-  router.post('/invoices', options.authenticate, requireInvoiceIssuer, upload.single('pdf'), async (req, res) => {
+/** Issue: multipart with the JSON text part `invoice` and the file `pdf`. */
+function issue(invoices: InvoiceService): Handler {
+  return async (req, res) => {
     const user = currentUser(req);
-    const fields = bodyFields(req.body);
-    const invoiceText = fields['invoice'];
+    const invoiceText = bodyFields(req.body)['invoice'];
     if (typeof invoiceText !== 'string') {
       throw new AppError('VALIDATION', 'invoice: required (multipart text part holding the invoice JSON)');
     }
@@ -62,10 +59,12 @@ export function invoicesRouter(options: { invoices: InvoiceService; authenticate
       .status(201)
       .location(`/api/v1/invoices/${outcome.result.code}/${outcome.result.number}`)
       .json(issueResponseSchema.parse(outcome.result));
-  });
+  };
+}
 
-  // Verify: JSON, or multipart with text fields and an optional `pdf` file.
-  router.post('/invoices/verify', options.authenticate, upload.single('pdf'), async (req, res) => {
+/** Verify: JSON, or multipart with text fields and an optional `pdf` file. */
+function verify(invoices: InvoiceService): Handler {
+  return async (req, res) => {
     const user = currentUser(req);
     const fields = bodyFields(req.body);
     if (req.is('multipart/form-data') !== false && typeof fields['data'] === 'string') {
@@ -76,26 +75,20 @@ export function invoicesRouter(options: { invoices: InvoiceService; authenticate
     const outcome = await invoices.verifyInvoice(user, { ...input, pdf });
     res.set('Cache-Control', 'no-store');
     res.json(outcome);
-  });
+  };
+}
 
-  router.get('/invoices/:code/:number', options.authenticate, async (req, res) => {
-    const { code, number } = parse(invoiceParamsSchema, req.params);
-    res.json(await invoices.readInvoice(currentUser(req), code, number));
-  });
-
-  router.get('/invoices/:code/:number/history', options.authenticate, async (req, res) => {
-    const { code, number } = parse(invoiceParamsSchema, req.params);
-    res.json(await invoices.history(currentUser(req), code, number));
-  });
-
-  router.get('/invoices/:code/:number/check-code', options.authenticate, requireInvoiceIssuer, async (req, res) => {
+function checkCode(invoices: InvoiceService): Handler {
+  return async (req, res) => {
     const { code, number } = parse(invoiceParamsSchema, req.params);
     const recovered = await invoices.recoverCheckCode(currentUser(req), code, number);
     res.set('Cache-Control', 'no-store');
     res.json(checkCodeResponseSchema.parse(recovered));
-  });
+  };
+}
 
-  router.get('/invoices/:code/:number/pdf', options.authenticate, async (req, res) => {
+function pdf(invoices: InvoiceService): Handler {
+  return async (req, res) => {
     const { code, number } = parse(invoiceParamsSchema, req.params);
     const { checkCode } = parse(pdfQuerySchema, req.query);
     const bytes = await invoices.downloadPdf(currentUser(req), code, number, checkCode);
@@ -105,7 +98,24 @@ export function invoicesRouter(options: { invoices: InvoiceService; authenticate
       .set('Content-Disposition', `attachment; filename="${code}-${number}.pdf"`)
       .set('Cache-Control', 'no-store')
       .send(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
-  });
+  };
+}
 
+/** Routes of the invoice resource; every one requires authentication. */
+export function invoicesRouter(options: { invoices: InvoiceService; authenticate: RequestHandler }): Router {
+  const { invoices, authenticate } = options;
+  const router = Router();
+  router.post('/invoices', authenticate, requireInvoiceIssuer, upload.single('pdf'), issue(invoices));
+  router.post('/invoices/verify', authenticate, upload.single('pdf'), verify(invoices));
+  router.get('/invoices/:code/:number', authenticate, async (req, res) => {
+    const { code, number } = parse(invoiceParamsSchema, req.params);
+    res.json(await invoices.readInvoice(currentUser(req), code, number));
+  });
+  router.get('/invoices/:code/:number/history', authenticate, async (req, res) => {
+    const { code, number } = parse(invoiceParamsSchema, req.params);
+    res.json(await invoices.history(currentUser(req), code, number));
+  });
+  router.get('/invoices/:code/:number/check-code', authenticate, requireInvoiceIssuer, checkCode(invoices));
+  router.get('/invoices/:code/:number/pdf', authenticate, pdf(invoices));
   return router;
 }
