@@ -1,7 +1,7 @@
 import { status as GrpcStatus } from '@grpc/grpc-js';
 import { CommitError, GatewayError, StatusCode } from '@hyperledger/fabric-gateway';
 import { isChaincodeErrorCode } from '@hdt/vocabulary';
-import { AppError } from '../http/errors';
+import { AppError } from '../errors';
 
 /** gRPC statuses that mean the peer or orderer could not be reached in time. */
 const UNREACHABLE_GRPC = new Set<number>([

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { FakeContracts, FakeInvoiceChaincode } from '../../test/fake-fabric';
-import { AppError } from '../http/errors';
+import { AppError } from '../errors';
 import { FabricInvoiceLedger, type IssueInput } from './invoice-ledger';
 
 const hex = (s: string) => createHash('sm3').update(s).digest('hex');

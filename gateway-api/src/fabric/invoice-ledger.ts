@@ -9,14 +9,14 @@ import {
   VERIFICATION_RESULTS,
 } from '@hdt/vocabulary';
 import { z } from 'zod';
-import { AppError } from '../http/errors';
+import { AppError } from '../errors';
 import type { ContractProvider } from './connection';
 import { fromLedgerError, isRetryable } from './errors';
 
 const hex64 = z.string().regex(HEX64);
 const fen = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
 
-export const paymentSchema = z.object({
+const paymentSchema = z.object({
   medicalInsuranceFund: fen,
   personalAccount: fen,
   otherFund: fen,
@@ -118,7 +118,7 @@ export interface RetryPolicy {
  * Waits of 0.4, 0.8, 1.6 and 3.2 s: long enough for the orderers to elect a new Raft leader
  * (2.5-5 s with network/configtx.yaml's options) when the leader is lost.
  */
-export const DEFAULT_RETRY: RetryPolicy = { attempts: 5, baseDelayMs: 400 };
+const DEFAULT_RETRY: RetryPolicy = { attempts: 5, baseDelayMs: 400 };
 
 const CONTRACT_NAME = 'invoice';
 const TX = { issue: 'Issue', read: 'Read', verify: 'Verify', history: 'History' } as const;

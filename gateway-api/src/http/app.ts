@@ -10,7 +10,8 @@ import { consoleLogger, type Logger } from '../logger';
 import { HealthService } from '../services/health-service';
 import { InvoiceService } from '../services/invoice-service';
 import type { OffchainPorts } from '../services/ports';
-import { AppError, errorHandler, notFoundHandler } from './errors';
+import { AppError } from '../errors';
+import { errorHandler, notFoundHandler } from './errors';
 import { API_PREFIX, openapiRouter } from './openapi';
 import { authRouter } from './routes/auth';
 import { healthRouter } from './routes/health';
@@ -26,7 +27,7 @@ export interface AppDeps {
   newCheckCode?: () => string;
 }
 
-export const JSON_BODY_LIMIT = '1mb';
+const JSON_BODY_LIMIT = '1mb';
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/;
 
 /** Echoes a well-formed X-Request-Id or assigns a new one. */

@@ -1,7 +1,8 @@
 import multer from 'multer';
 import { z } from 'zod';
 import { ERROR_CATALOGUE, ERROR_CODES, statusOf } from '@hdt/vocabulary';
-import { AppError, formatPath, toAppError } from './errors';
+import { AppError } from '../errors';
+import { formatPath, toAppError } from './errors';
 
 describe('error catalogue', () => {
   it('maps every code to its HTTP status', () => {

@@ -1,26 +1,7 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import multer from 'multer';
 import { z } from 'zod';
-import { ERROR_CATALOGUE, type ErrorCode, type ErrorStatus } from '@hdt/vocabulary';
-
-/** An error whose code and message may be shown to the client. */
-export class AppError extends Error {
-  readonly code: ErrorCode;
-  readonly status: ErrorStatus;
-
-  constructor(code: ErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'AppError';
-    this.code = code;
-    this.status = ERROR_CATALOGUE[code].status;
-  }
-}
-
-/** Body of every error response. */
-export interface ErrorBody {
-  code: ErrorCode;
-  message: string;
-}
+import { AppError, type ErrorBody } from '../errors';
 
 /** Renders a zod issue path as `payment.selfPay` or `items[0].amount`; the root is `body`. */
 export function formatPath(path: ReadonlyArray<PropertyKey>): string {

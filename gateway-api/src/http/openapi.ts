@@ -19,7 +19,7 @@ import {
   verifyBodySchema,
   verifyResponseSchema,
   visitSchema,
-} from './schemas';
+} from '../schemas';
 
 /** A JSON value (the OpenAPI document is plain JSON). */
 export type Json = string | number | boolean | null | Json[] | { [key: string]: Json };

@@ -4,7 +4,7 @@ import { FakeOffchain } from '../../test/fake-offchain';
 import { ISSUER_SECRET, invoiceData, PDF } from '../../test/harness';
 import type { User } from '../auth/roles';
 import { FabricInvoiceLedger } from '../fabric/invoice-ledger';
-import { invoiceDataSchema } from '../http/schemas';
+import { invoiceDataSchema } from '../schemas';
 import type { Logger } from '../logger';
 import { CHECK_CODE_ALPHABET, dataDigestOf, generateCheckCode, InvoiceService } from './invoice-service';
 

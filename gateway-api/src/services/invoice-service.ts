@@ -4,8 +4,8 @@ import { canonicalJson } from '@hdt/vocabulary';
 import { z } from 'zod';
 import { canIssueInvoices, type User } from '../auth/roles';
 import type { HistoryEntry, InvoiceLedger, IssueInput, OnChainInvoice, VerifyOutcome } from '../fabric/invoice-ledger';
-import { AppError } from '../http/errors';
-import type { InvoiceData } from '../http/schemas';
+import { AppError } from '../errors';
+import type { InvoiceData } from '../schemas';
 import { describe, type Logger } from '../logger';
 import type {
   BeginIdempotentResult,
@@ -18,7 +18,7 @@ import type {
 
 /** Unambiguous alphabet of check codes: digits and uppercase letters without O and I. */
 export const CHECK_CODE_ALPHABET = '0123456789ABCDEFGHJKLMNPQRSTUVWXYZ';
-export const CHECK_CODE_LENGTH = 6;
+const CHECK_CODE_LENGTH = 6;
 
 export function generateCheckCode(): string {
   let code = '';
@@ -39,7 +39,7 @@ export function checkCodeHash(code: string, number: string, checkCode: string): 
  * chain covers it, so a verifier who supplies the data without `checkCode` gets it added from
  * the request (see `storedData`).
  */
-export function storedData(data: Readonly<Record<string, unknown>>, checkCode: string): Record<string, unknown> {
+function storedData(data: Readonly<Record<string, unknown>>, checkCode: string): Record<string, unknown> {
   return Object.prototype.hasOwnProperty.call(data, 'checkCode') ? { ...data } : { ...data, checkCode };
 }
 
@@ -48,7 +48,7 @@ export function dataDigestOf(data: Readonly<Record<string, unknown>>, checkCode:
   return sm3Hex(canonicalJson(storedData(data, checkCode)));
 }
 
-export const issueResultSchema = z.object({
+const issueResultSchema = z.object({
   code: z.string(),
   number: z.string(),
   checkCode: z.string(),
@@ -91,7 +91,7 @@ const offchainErrorShape = z.object({ code: z.string() });
 const storedCheckCodeSchema = z.object({ checkCode: z.string().regex(/^[0-9A-Z]{6}$/) });
 
 /** Maps an error of the off-chain store to an AppError (storage errors are never the client's fault). */
-export function fromStorageError(err: unknown, what: string): AppError {
+function fromStorageError(err: unknown, what: string): AppError {
   if (err instanceof AppError) return err;
   const shape = err instanceof Error ? offchainErrorShape.safeParse(err) : undefined;
   const code = shape?.success ? shape.data.code : undefined;

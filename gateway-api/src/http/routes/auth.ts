@@ -4,9 +4,9 @@ import { currentUser } from '../../auth/middleware';
 import type { User } from '../../auth/roles';
 import { issueToken } from '../../auth/tokens';
 import type { UserDirectory } from '../../auth/users';
-import { AppError } from '../errors';
+import { AppError } from '../../errors';
 import { parse } from '../parse';
-import { loginBodySchema, userSchema } from '../schemas';
+import { loginBodySchema, userSchema } from '../../schemas';
 
 function publicUser(user: User): z.infer<typeof userSchema> {
   return {

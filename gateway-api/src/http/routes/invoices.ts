@@ -2,7 +2,7 @@ import { Router, type Request, type RequestHandler, type Response } from 'expres
 import multer from 'multer';
 import { currentUser, requireInvoiceIssuer } from '../../auth/middleware';
 import type { InvoiceService } from '../../services/invoice-service';
-import { AppError } from '../errors';
+import { AppError } from '../../errors';
 import { bodyFields, parse, parseJsonField } from '../parse';
 import {
   checkCodeResponseSchema,
@@ -12,9 +12,9 @@ import {
   issueResponseSchema,
   pdfQuerySchema,
   verifyBodySchema,
-} from '../schemas';
+} from '../../schemas';
 
-export const PDF_MAX_BYTES = 10 * 1024 * 1024;
+const PDF_MAX_BYTES = 10 * 1024 * 1024;
 const PDF_MAGIC = Buffer.from('%PDF-', 'ascii');
 
 /** Multipart parsing in memory: one file `pdf` of at most 10 MB, a few small text fields. */

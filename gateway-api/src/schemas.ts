@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { INVOICE_TYPES, MspId, ROLES } from '@hdt/vocabulary';
-import { historyEntrySchema, onChainInvoiceSchema, verifyOutcomeSchema } from '../fabric/invoice-ledger';
+import { historyEntrySchema, onChainInvoiceSchema, verifyOutcomeSchema } from './fabric/invoice-ledger';
 
 /*
  * Request and response schemas of the API. Requests are parsed with these (errors name the field);
@@ -16,9 +16,9 @@ const typeError = (expected: string) => (issue: { input?: unknown }) =>
   issue.input === undefined ? 'is required' : `must be ${expected}`;
 const str = () => z.string({ error: typeError('a string') });
 
-export const invoiceCodeSchema = str().regex(/^\d{8}$/, { error: 'must be 8 digits' });
-export const invoiceNumberSchema = str().regex(/^\d{10}$/, { error: 'must be 10 digits' });
-export const checkCodeSchema = str().regex(/^[0-9A-Z]{6}$/, { error: 'must be 6 digits or uppercase letters' });
+const invoiceCodeSchema = str().regex(/^\d{8}$/, { error: 'must be 8 digits' });
+const invoiceNumberSchema = str().regex(/^\d{10}$/, { error: 'must be 10 digits' });
+const checkCodeSchema = str().regex(/^[0-9A-Z]{6}$/, { error: 'must be 6 digits or uppercase letters' });
 
 const MAX_FEN = 1_000_000_000_000; // 10 billion yuan, far above any invoice
 const fen = z
@@ -166,13 +166,12 @@ export const checkCodeResponseSchema = z.object({
   number: invoiceNumberSchema,
   checkCode: checkCodeSchema.describe('The check code printed on the invoice, for reprinting it'),
 });
-export type CheckCodeResponse = z.infer<typeof checkCodeResponseSchema>;
 
 export const invoiceResponseSchema = onChainInvoiceSchema;
 export const historyResponseSchema = z.array(historyEntrySchema);
 export const verifyResponseSchema = verifyOutcomeSchema;
 
-export const dependencyStateSchema = z.object({ state: z.enum(['up', 'down']), detail: z.string().optional() });
+const dependencyStateSchema = z.object({ state: z.enum(['up', 'down']), detail: z.string().optional() });
 export const healthResponseSchema = z.object({
   status: z.enum(['ok', 'degraded']),
   dependencies: z.object({
