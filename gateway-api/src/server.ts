@@ -4,10 +4,11 @@ import type { OffchainStore } from '@hdt/offchain-store';
 import { UserDirectory } from './auth/users';
 import { type Config, loadConfig } from './config';
 import { FabricConnections, loadConnectionProfile } from './fabric/connection';
-import { FabricInvoiceLedger } from './fabric/invoice-ledger';
+import { FabricLedgerClient } from './fabric/ledger-client';
 import { buildApp } from './http/app';
 import { consoleLogger, describe, type Logger } from './logger';
 import { connectStore, offchainPorts } from './offchain';
+import { composeServices } from './services/compose';
 
 const SHUTDOWN_GRACE_MS = 10_000;
 
@@ -56,13 +57,13 @@ async function main(): Promise<void> {
     throw err;
   });
 
-  const app = buildApp({
-    config,
-    ledger: new FabricInvoiceLedger(fabric),
+  const services = composeServices({
+    ledger: new FabricLedgerClient(fabric),
     offchain: offchainPorts(store),
-    users,
+    issuerSecret: config.issuerSecret,
     logger,
   });
+  const app = buildApp({ config, services, users, logger });
 
   const server = await listen(app, config);
   const hostForUrl = config.host.includes(':') ? `[${config.host}]` : config.host;

@@ -5,11 +5,9 @@ import helmet from 'helmet';
 import { authenticate } from '../auth/middleware';
 import type { UserDirectory } from '../auth/users';
 import type { Config } from '../config';
-import type { InvoiceLedger } from '../fabric/invoice-ledger';
 import { consoleLogger, type Logger } from '../logger';
-import { HealthService } from '../services/health-service';
-import { InvoiceService } from '../services/invoice-service';
-import type { OffchainPorts } from '../services/ports';
+import type { HealthService } from '../services/health-service';
+import type { InvoiceService } from '../services/invoice-service';
 import { AppError } from '../errors';
 import { errorHandler, notFoundHandler } from './errors';
 import { API_PREFIX, openapiRouter } from './openapi';
@@ -18,13 +16,16 @@ import { healthRouter } from './routes/health';
 import { invoicesRouter } from './routes/invoices';
 
 export interface AppDeps {
-  config: Pick<Config, 'jwtSecret' | 'issuerSecret' | 'rateLimitPerMinute' | 'loginRateLimitPerMinute'>;
-  ledger: InvoiceLedger;
-  offchain: OffchainPorts;
+  config: Pick<Config, 'jwtSecret' | 'rateLimitPerMinute' | 'loginRateLimitPerMinute'>;
+  services: Services;
   users: UserDirectory;
   logger?: Logger;
-  /** Overrides check-code generation (tests). */
-  newCheckCode?: () => string;
+}
+
+/** The use cases the routes call, composed by the caller (server.ts, or a test harness). */
+export interface Services {
+  invoices: InvoiceService;
+  health: HealthService;
 }
 
 const JSON_BODY_LIMIT = '1mb';
@@ -52,16 +53,7 @@ function limiter(perMinute: number, what: string): RequestHandler {
 /** Builds the Express app (no listen), so tests run it in-process. */
 export function buildApp(deps: AppDeps): Express {
   const logger = deps.logger ?? consoleLogger;
-  const invoices = new InvoiceService({
-    ledger: deps.ledger,
-    files: deps.offchain.files,
-    records: deps.offchain.records,
-    idempotency: deps.offchain.idempotency,
-    issuerSecret: deps.config.issuerSecret,
-    logger,
-    ...(deps.newCheckCode === undefined ? {} : { newCheckCode: deps.newCheckCode }),
-  });
-  const health = new HealthService(deps.ledger, deps.offchain, logger);
+  const { invoices, health } = deps.services;
   const auth = authenticate(deps.users, deps.config.jwtSecret);
 
   const app = express();

@@ -4,6 +4,7 @@ import { FakeOffchain } from '../../test/fake-offchain';
 import { ISSUER_SECRET, invoiceData, PDF } from '../../test/harness';
 import type { User } from '../auth/roles';
 import { FabricInvoiceLedger } from '../fabric/invoice-ledger';
+import { FabricLedgerClient } from '../fabric/ledger-client';
 import { invoiceDataSchema } from '../schemas';
 import type { Logger } from '../logger';
 import { CHECK_CODE_ALPHABET, dataDigestOf, generateCheckCode, InvoiceService } from './invoice-service';
@@ -30,9 +31,7 @@ function setup() {
   const logger: Logger = { info: () => undefined, warn: (m) => logged.push(m), error: (m) => logged.push(m) };
   const service = new InvoiceService({
     ledger: new FabricInvoiceLedger(
-      new FakeContracts(chaincode),
-      { attempts: 2, baseDelayMs: 0 },
-      async () => undefined,
+      new FabricLedgerClient(new FakeContracts(chaincode), { attempts: 2, baseDelayMs: 0 }, async () => undefined),
     ),
     files: offchain.files,
     records: offchain.records,
