@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import { ERROR_CATALOGUE, type ErrorCode, type ErrorStatus } from '@hdt/vocabulary';
 
 /** An error whose code and message may be shown to the client. */
@@ -18,3 +19,8 @@ export interface ErrorBody {
   code: ErrorCode;
   message: string;
 }
+
+export const errorResponseSchema = z.object({
+  code: z.string().describe('Stable error code, e.g. VALIDATION, INVOICE_EXISTS'),
+  message: z.string(),
+});

@@ -1,14 +1,15 @@
 import type { Server } from 'node:http';
 import type { Express } from 'express';
 import type { OffchainStore } from '@hdt/offchain-store';
-import { UserDirectory } from './auth/users';
 import { type Config, loadConfig } from './config';
 import { FabricConnections, loadConnectionProfile } from './fabric/connection';
 import { FabricLedgerClient } from './fabric/ledger-client';
 import { buildApp } from './http/app';
 import { consoleLogger, describe, type Logger } from './logger';
+import { UserDirectory } from './modules/auth';
+import { invoiceRecordModel, MongoInvoiceRecords } from './modules/invoices';
 import { connectStore, offchainPorts } from './offchain';
-import { composeServices } from './services/compose';
+import { composeServices } from './compose';
 
 const SHUTDOWN_GRACE_MS = 10_000;
 
@@ -52,7 +53,7 @@ async function main(): Promise<void> {
   const users = await UserDirectory.fromFile(config.demoUsersFile);
   const profile = await loadConnectionProfile(config.fabricConnectionFile);
   const fabric = await FabricConnections.open(profile);
-  const store = await connectStore(config).catch((err: unknown) => {
+  const store = await connectStore(config, [invoiceRecordModel]).catch((err: unknown) => {
     fabric.close();
     throw err;
   });
@@ -60,6 +61,7 @@ async function main(): Promise<void> {
   const services = composeServices({
     ledger: new FabricLedgerClient(fabric),
     offchain: offchainPorts(store),
+    records: new MongoInvoiceRecords(invoiceRecordModel(store.connection)),
     issuerSecret: config.issuerSecret,
     logger,
   });

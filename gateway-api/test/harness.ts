@@ -1,11 +1,11 @@
 import type { Express } from 'express';
 import request from 'supertest';
 import { z } from 'zod';
-import { UserDirectory } from '../src/auth/users';
+import { UserDirectory } from '../src/modules/auth/users';
 import { FabricLedgerClient } from '../src/fabric/ledger-client';
 import { buildApp } from '../src/http/app';
 import { silentLogger } from '../src/logger';
-import { composeServices } from '../src/services/compose';
+import { composeServices } from '../src/compose';
 import { FakeContracts, FakeInvoiceChaincode } from './fake-fabric';
 import { FakeOffchain } from './fake-offchain';
 
@@ -93,6 +93,7 @@ export async function harness(options: { checkCodes?: string[] } = {}): Promise<
         async () => undefined,
       ),
       offchain,
+      records: offchain.records,
       issuerSecret: ISSUER_SECRET,
       logger: silentLogger,
       ...checkCodes(options.checkCodes),

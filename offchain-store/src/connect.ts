@@ -31,7 +31,12 @@ export interface ConnectOptions {
   readonly pingTimeoutMs?: number;
   /** See IdempotencyOptions.staleAfterMs (default 5 minutes). */
   readonly idempotencyStaleAfterMs?: number;
+  /** Models of the caller's own documents: registered on the connection, their indexes ensured. */
+  readonly models?: readonly ModelRegistration[];
 }
+
+/** Registers a model on a connection (once per connection) and returns it. */
+export type ModelRegistration = (connection: Connection) => { createIndexes(): Promise<unknown> };
 
 export type DependencyState = 'up' | 'down';
 
@@ -108,7 +113,7 @@ function parseOptions(options: ConnectOptions): ParsedOptions {
 
 /**
  * Connects to the document database (a dedicated mongoose connection), ensures the indexes
- * (unique (code, number), (scope, key), keyId), and builds the key store, the Kubo blob store
+ * ((scope, key), keyId, and those of the caller's `models`), and builds the key store, the Kubo blob store
  * and the secure file store. Fails with DATABASE_UNAVAILABLE if the database cannot be reached;
  * IPFS is not contacted here (see ping()).
  */
@@ -132,7 +137,8 @@ export async function connectOffchain(options: ConnectOptions): Promise<Offchain
     );
     const dataKeys = dataKeyModel(connection);
     // One after the other: FerretDB's SQLite backend serialises schema changes anyway.
-    for (const model of [dataKeys, documents.invoices, documents.idempotencyRecords]) {
+    const models = [dataKeys, documents.idempotencyRecords, ...(options.models ?? []).map((m) => m(connection))];
+    for (const model of models) {
       await model.createIndexes();
     }
     const keys = new MongoKeyStore(dataKeys, { kekId: parsed.kekId, key: parsed.kek });

@@ -18,7 +18,13 @@ import {
   SecureFileStore,
 } from '@hdt/offchain-store';
 import { offchainPorts } from '../../gateway-api/src/offchain';
-import type { InvoiceRecordData, OffchainPorts } from '../../gateway-api/src/services/ports';
+import {
+  invoiceRecordModel,
+  type InvoiceRecordData,
+  type InvoiceRecords,
+  MongoInvoiceRecords,
+} from '../../gateway-api/src/modules/invoices';
+import type { OffchainPorts } from '../../gateway-api/src/ports';
 import { mongodbUriFor } from './stack';
 
 const SEED = 3000;
@@ -31,6 +37,7 @@ interface Observed {
 
 let store: OffchainStore;
 let ports: OffchainPorts;
+let records: InvoiceRecords;
 let recording = false;
 const observed: Observed[] = [];
 
@@ -145,20 +152,20 @@ async function seed(): Promise<void> {
     createdAt: now,
     lockedAt: now,
   }));
-  await store.documents.invoices.collection.insertMany(invoices);
+  await invoiceRecordModel(store.connection).collection.insertMany(invoices);
   await db.collection(DATA_KEY_COLLECTION).insertMany(keys);
   await store.documents.idempotencyRecords.collection.insertMany(idem);
 }
 
-/** Every operation the off-chain store and the gateway adapter offer, through their real code. */
+/** Every operation the off-chain store, the gateway adapter and the invoice records offer, through their real code. */
 async function exercise(): Promise<void> {
   const stored = await ports.files.putDocument(`doc-${DATABASE}`, Buffer.from('index test document'));
   await ports.files.getDocument(stored.keyId, stored.cid, stored.sm3);
   const r = { ...record(SEED + 1, 'exercise'), pdf: stored, data: stored };
-  await ports.records.upsert(r);
-  await ports.records.upsert(r);
-  await ports.records.find(r.code, r.number);
-  await ports.records.find(r.code, '9999999999');
+  await records.upsert(r);
+  await records.upsert(r);
+  await records.find(r.code, r.number);
+  await records.find(r.code, '9999999999');
   await ports.idempotency.begin('user-x', 'key-1', 'a'.repeat(64));
   await ports.idempotency.begin('user-x', 'key-1', 'a'.repeat(64));
   await ports.idempotency.begin('user-x', 'key-1', 'b'.repeat(64));
@@ -177,7 +184,11 @@ async function openStore(uri: string): Promise<OffchainStore> {
     .asPromise();
   const documents = createOffchainDocuments(connection);
   const keys = MongoKeyStore.forConnection(connection, { kekId: 'kek-index-test', key: randomBytes(32) });
-  for (const model of [connection.model(DATA_KEY_MODEL), documents.invoices, documents.idempotencyRecords]) {
+  for (const model of [
+    connection.model(DATA_KEY_MODEL),
+    invoiceRecordModel(connection),
+    documents.idempotencyRecords,
+  ]) {
     await model.createIndexes();
   }
   const blobs = new InMemoryBlobStore();
@@ -197,6 +208,7 @@ beforeAll(async () => {
   uri.searchParams.set('monitorCommands', 'true');
   store = await openStore(uri.toString());
   ports = offchainPorts(store);
+  records = new MongoInvoiceRecords(invoiceRecordModel(store.connection));
   store.connection.getClient().on('commandStarted', (event: CommandStartedEvent) => {
     if (recording) observed.push(...filtersOf(event));
   });

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import request from 'supertest';
 import { z } from 'zod';
 import { harness, invoiceData, PDF, type Harness } from '../../test/harness';
-import { CHECK_CODE_ALPHABET } from '../services/invoice-service';
+import { CHECK_CODE_ALPHABET } from '../modules/invoices/service';
 
 const API = '/api/v1';
 const errorBody = z.object({ code: z.string(), message: z.string() });

@@ -2,18 +2,14 @@ import { randomUUID } from 'node:crypto';
 import express, { type Express, type RequestHandler } from 'express';
 import { rateLimit } from 'express-rate-limit';
 import helmet from 'helmet';
-import { authenticate } from '../auth/middleware';
-import type { UserDirectory } from '../auth/users';
+import { authenticate, authRouter, type UserDirectory } from '../modules/auth';
 import type { Config } from '../config';
 import { consoleLogger, type Logger } from '../logger';
-import type { HealthService } from '../services/health-service';
-import type { InvoiceService } from '../services/invoice-service';
+import { healthRouter, type HealthService } from '../modules/health';
+import { invoicesRouter, type InvoiceService } from '../modules/invoices';
 import { AppError } from '../errors';
 import { errorHandler, notFoundHandler } from './errors';
 import { API_PREFIX, openapiRouter } from './openapi';
-import { authRouter } from './routes/auth';
-import { healthRouter } from './routes/health';
-import { invoicesRouter } from './routes/invoices';
 
 export interface AppDeps {
   config: Pick<Config, 'jwtSecret' | 'rateLimitPerMinute' | 'loginRateLimitPerMinute'>;

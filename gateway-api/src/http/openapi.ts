@@ -1,25 +1,23 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import { ERROR_CATALOGUE, ERROR_CODES } from '@hdt/vocabulary';
+import { errorResponseSchema } from '../errors';
+import { loginBodySchema, loginResponseSchema, userSchema } from '../modules/auth/schemas';
+import { healthResponseSchema } from '../modules/health/schemas';
 import {
   checkCodeResponseSchema,
-  errorResponseSchema,
-  healthResponseSchema,
   historyResponseSchema,
   idempotencyKeySchema,
   invoiceDataSchema,
   invoiceItemSchema,
   invoiceResponseSchema,
   issueResponseSchema,
-  loginBodySchema,
-  loginResponseSchema,
   payerSchema,
   paymentInputSchema,
-  userSchema,
   verifyBodySchema,
   verifyResponseSchema,
   visitSchema,
-} from '../schemas';
+} from '../modules/invoices/schemas';
 
 /** A JSON value (the OpenAPI document is plain JSON). */
 export type Json = string | number | boolean | null | Json[] | { [key: string]: Json };

@@ -1,6 +1,6 @@
-import type { LedgerProbe } from '../fabric/invoice-ledger';
-import { describe, type Logger } from '../logger';
-import type { OffchainPorts } from './ports';
+import type { LedgerProbe } from '../../fabric/invoice-ledger';
+import { describe, type Logger } from '../../logger';
+import type { OffchainPorts } from '../../ports';
 
 export type DependencyState = 'up' | 'down';
 

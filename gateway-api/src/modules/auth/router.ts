@@ -1,12 +1,12 @@
 import { Router, type RequestHandler } from 'express';
 import type { z } from 'zod';
-import { currentUser } from '../../auth/middleware';
-import type { User } from '../../auth/roles';
-import { issueToken } from '../../auth/tokens';
-import type { UserDirectory } from '../../auth/users';
+import { currentUser } from './middleware';
+import type { User } from './roles';
+import { issueToken } from './tokens';
+import type { UserDirectory } from './users';
 import { AppError } from '../../errors';
-import { parse } from '../parse';
-import { loginBodySchema, userSchema } from '../../schemas';
+import { parse } from '../../http/parse';
+import { loginBodySchema, userSchema } from './schemas';
 
 function publicUser(user: User): z.infer<typeof userSchema> {
   return {

@@ -1,5 +1,5 @@
 import type { Request, RequestHandler } from 'express';
-import { AppError } from '../errors';
+import { AppError } from '../../errors';
 import { canIssueInvoices, type User } from './roles';
 import { verifyToken } from './tokens';
 import type { UserDirectory } from './users';

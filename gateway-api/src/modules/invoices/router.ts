@@ -1,9 +1,9 @@
 import { Router, type Request, type RequestHandler, type Response } from 'express';
 import multer from 'multer';
-import { currentUser, requireInvoiceIssuer } from '../../auth/middleware';
-import type { InvoiceService } from '../../services/invoice-service';
+import { currentUser, requireInvoiceIssuer } from '../auth/middleware';
+import type { InvoiceService } from './service';
 import { AppError } from '../../errors';
-import { bodyFields, parse, parseJsonField } from '../parse';
+import { bodyFields, parse, parseJsonField } from '../../http/parse';
 import {
   checkCodeResponseSchema,
   idempotencyKeySchema,
@@ -12,7 +12,7 @@ import {
   issueResponseSchema,
   pdfQuerySchema,
   verifyBodySchema,
-} from '../../schemas';
+} from './schemas';
 
 const PDF_MAX_BYTES = 10 * 1024 * 1024;
 const PDF_MAGIC = Buffer.from('%PDF-', 'ascii');

@@ -3,18 +3,18 @@ import { hmacSm3Hex, sm3Hex } from '@hdt/offchain-store';
 import { canonicalJson } from '@hdt/vocabulary';
 import { z } from 'zod';
 import { canIssueInvoices, type User } from '../auth/roles';
-import type { HistoryEntry, InvoiceLedger, IssueInput, OnChainInvoice, VerifyOutcome } from '../fabric/invoice-ledger';
-import { AppError } from '../errors';
-import type { InvoiceData } from '../schemas';
-import { describe, type Logger } from '../logger';
 import type {
-  BeginIdempotentResult,
-  DocumentFiles,
-  IdempotencyStore,
-  InvoiceRecordData,
-  InvoiceRecords,
-  StoredDocument,
-} from './ports';
+  HistoryEntry,
+  InvoiceLedger,
+  IssueInput,
+  OnChainInvoice,
+  VerifyOutcome,
+} from '../../fabric/invoice-ledger';
+import { AppError } from '../../errors';
+import type { InvoiceData } from './schemas';
+import { describe, type Logger } from '../../logger';
+import type { BeginIdempotentResult, DocumentFiles, IdempotencyStore, StoredDocument } from '../../ports';
+import type { InvoiceRecordData, InvoiceRecords } from './records';
 
 /** Unambiguous alphabet of check codes: digits and uppercase letters without O and I. */
 export const CHECK_CODE_ALPHABET = '0123456789ABCDEFGHJKLMNPQRSTUVWXYZ';

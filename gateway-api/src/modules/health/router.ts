@@ -1,6 +1,6 @@
 import { Router } from 'express';
-import type { HealthService } from '../../services/health-service';
-import type { HealthResponse } from '../../schemas';
+import type { HealthService } from './service';
+import type { HealthResponse } from './schemas';
 
 /** GET /health: 200 when Fabric, the database and IPFS are up, 503 otherwise. */
 export function healthRouter(health: HealthService): Router {

@@ -1,20 +1,16 @@
 import { z } from 'zod';
-import { INVOICE_TYPES, MspId, ROLES } from '@hdt/vocabulary';
-import { historyEntrySchema, onChainInvoiceSchema, verifyOutcomeSchema } from './fabric/invoice-ledger';
+import { INVOICE_TYPES } from '@hdt/vocabulary';
+import { historyEntrySchema, onChainInvoiceSchema, verifyOutcomeSchema } from '../../fabric/invoice-ledger';
+import { str, typeError } from '../../schema-text';
 
 /*
- * Request and response schemas of the API. Requests are parsed with these (errors name the field);
+ * Request and response schemas of the invoice resource. Requests are parsed with these (errors name the field);
  * the OpenAPI document is generated from the same schemas.
  *
  * Schemas of request bodies are strict (unknown keys are rejected) and never transform values,
  * so the parsed invoice data is exactly what the client sent; its canonical JSON is what gets
  * stored and digested.
  */
-
-/** Error text for a wrong type that says "is required" when the field is absent. */
-const typeError = (expected: string) => (issue: { input?: unknown }) =>
-  issue.input === undefined ? 'is required' : `must be ${expected}`;
-const str = () => z.string({ error: typeError('a string') });
 
 const invoiceCodeSchema = str().regex(/^\d{8}$/, { error: 'must be 8 digits' });
 const invoiceNumberSchema = str().regex(/^\d{10}$/, { error: 'must be 10 digits' });
@@ -128,27 +124,7 @@ export const verifyBodySchema = z.strictObject({
     ),
 });
 
-export const loginBodySchema = z.strictObject({
-  username: str().min(1, { error: 'is required' }).max(64),
-  password: str().min(1, { error: 'is required' }).max(256),
-});
-
 // ---- responses ----
-
-export const userSchema = z.object({
-  username: z.string(),
-  displayName: z.string(),
-  mspId: z.enum(MspId),
-  role: z.enum(ROLES),
-  unit: z.string().optional(),
-});
-
-export const loginResponseSchema = z.object({
-  token: z.string(),
-  tokenType: z.literal('Bearer'),
-  expiresAt: z.string(),
-  user: userSchema,
-});
 
 export const issueResponseSchema = z.object({
   code: invoiceCodeSchema,
@@ -170,19 +146,3 @@ export const checkCodeResponseSchema = z.object({
 export const invoiceResponseSchema = onChainInvoiceSchema;
 export const historyResponseSchema = z.array(historyEntrySchema);
 export const verifyResponseSchema = verifyOutcomeSchema;
-
-const dependencyStateSchema = z.object({ state: z.enum(['up', 'down']), detail: z.string().optional() });
-export const healthResponseSchema = z.object({
-  status: z.enum(['ok', 'degraded']),
-  dependencies: z.object({
-    fabric: dependencyStateSchema,
-    database: dependencyStateSchema,
-    ipfs: dependencyStateSchema,
-  }),
-});
-export type HealthResponse = z.infer<typeof healthResponseSchema>;
-
-export const errorResponseSchema = z.object({
-  code: z.string().describe('Stable error code, e.g. VALIDATION, INVOICE_EXISTS'),
-  message: z.string(),
-});

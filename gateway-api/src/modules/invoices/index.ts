@@ -1,0 +1,6 @@
+/** The invoice resource: its routes, request and response schemas, use cases and off-chain records. */
+export { invoicesRouter } from './router';
+export * from './schemas';
+export { InvoiceService, type InvoiceServiceDeps, type IssueOutcome, type VerifyInput } from './service';
+export { invoiceRecordModel, type InvoiceRecord, type InvoiceRecordModel } from './record-model';
+export { MongoInvoiceRecords, type InvoiceRecordData, type InvoiceRecords } from './records';
