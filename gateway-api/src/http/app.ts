@@ -1,15 +1,16 @@
 import { randomUUID } from 'node:crypto';
-import express, { type Express, type RequestHandler } from 'express';
+import express, { type Express, type RequestHandler, Router } from 'express';
 import { rateLimit } from 'express-rate-limit';
 import helmet from 'helmet';
-import { authenticate, authRouter, type UserDirectory } from '../modules/auth';
+import { authComponents, authenticate, authRoutes, type UserDirectory } from '../modules/auth';
 import type { Config } from '../config';
 import { consoleLogger, type Logger } from '../logger';
-import { healthRouter, type HealthService } from '../modules/health';
-import { invoicesRouter, type InvoiceService } from '../modules/invoices';
+import { healthComponents, healthRoutes, type HealthService } from '../modules/health';
+import { invoiceComponents, invoiceRoutes, type InvoiceService } from '../modules/invoices';
 import { AppError } from '../errors';
 import { errorHandler, notFoundHandler } from './errors';
-import { API_PREFIX, openapiRouter } from './openapi';
+import { API_PREFIX, buildOpenApiDocument, openapiRoute } from './openapi';
+import type { JsonObject, Route } from './route';
 
 export interface AppDeps {
   config: Pick<Config, 'jwtSecret' | 'rateLimitPerMinute' | 'loginRateLimitPerMinute'>;
@@ -46,11 +47,35 @@ function limiter(perMinute: number, what: string): RequestHandler {
   });
 }
 
+/** Every route of the API, each declared once by its module; the OpenAPI document comes from them. */
+function apiRoutes(deps: AppDeps): Route[] {
+  const { invoices, health } = deps.services;
+  let document: JsonObject = {};
+  const routes: Route[] = [
+    ...healthRoutes(health),
+    openapiRoute(() => document),
+    ...authRoutes({
+      users: deps.users,
+      jwtSecret: deps.config.jwtSecret,
+      loginLimiter: limiter(deps.config.loginRateLimitPerMinute, 'login attempts'),
+    }),
+    ...invoiceRoutes(invoices),
+  ];
+  document = buildOpenApiDocument(
+    routes.map((r) => r.doc),
+    COMPONENTS,
+  );
+  return routes;
+}
+
+const COMPONENTS = { ...authComponents, ...invoiceComponents, ...healthComponents };
+
 /** Builds the Express app (no listen), so tests run it in-process. */
 export function buildApp(deps: AppDeps): Express {
   const logger = deps.logger ?? consoleLogger;
-  const { invoices, health } = deps.services;
   const auth = authenticate(deps.users, deps.config.jwtSecret);
+  const api = Router();
+  for (const r of apiRoutes(deps)) r.mount(api, auth);
 
   const app = express();
   app.disable('x-powered-by');
@@ -59,20 +84,7 @@ export function buildApp(deps: AppDeps): Express {
   app.use(helmet());
   app.use(limiter(deps.config.rateLimitPerMinute, 'requests'));
   app.use(express.json({ limit: JSON_BODY_LIMIT }));
-
-  app.use(API_PREFIX, healthRouter(health));
-  app.use(API_PREFIX, openapiRouter());
-  app.use(
-    API_PREFIX,
-    authRouter({
-      users: deps.users,
-      jwtSecret: deps.config.jwtSecret,
-      loginLimiter: limiter(deps.config.loginRateLimitPerMinute, 'login attempts'),
-      authenticate: auth,
-    }),
-  );
-  app.use(API_PREFIX, invoicesRouter({ invoices, authenticate: auth }));
-
+  app.use(API_PREFIX, api);
   app.use(notFoundHandler);
   app.use(errorHandler(logger));
   return app;

@@ -1,5 +1,5 @@
 /** The auth resource: login and the current user, the bearer-token middleware and the user directory. */
-export { authRouter } from './router';
+export { authRoutes } from './routes';
 export * from './schemas';
 export { authenticate, currentUser, requireInvoiceIssuer } from './middleware';
 export { canIssueInvoices, type User } from './roles';

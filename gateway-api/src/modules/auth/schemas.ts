@@ -22,3 +22,6 @@ export const loginResponseSchema = z.object({
   expiresAt: z.string(),
   user: userSchema,
 });
+
+/** The auth resource's named schemas in the OpenAPI document. */
+export const authComponents = { LoginRequest: loginBodySchema, LoginResponse: loginResponseSchema, User: userSchema };

@@ -11,3 +11,6 @@ export const healthResponseSchema = z.object({
   }),
 });
 export type HealthResponse = z.infer<typeof healthResponseSchema>;
+
+/** The health resource's named schemas in the OpenAPI document. */
+export const healthComponents = { Health: healthResponseSchema };

@@ -1,5 +1,5 @@
 /** The invoice resource: its routes, request and response schemas, use cases and off-chain records. */
-export { invoicesRouter } from './router';
+export { invoiceRoutes } from './routes';
 export * from './schemas';
 export { InvoiceService, type InvoiceServiceDeps, type IssueOutcome, type VerifyInput } from './service';
 export { invoiceRecordModel, type InvoiceRecord, type InvoiceRecordModel } from './record-model';

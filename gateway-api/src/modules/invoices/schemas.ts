@@ -107,9 +107,14 @@ export const idempotencyKeySchema = str().regex(/^[A-Za-z0-9._:-]{8,128}$/, {
   error: 'must be 8-128 letters, digits, ".", "_", ":" or "-"',
 });
 
-export const invoiceParamsSchema = z.object({ code: invoiceCodeSchema, number: invoiceNumberSchema });
+export const invoiceParamsSchema = z.object({
+  code: invoiceCodeSchema.describe('Invoice code (票据代码), 8 digits'),
+  number: invoiceNumberSchema.describe('Invoice number (票据号码), 10 digits'),
+});
 
-export const pdfQuerySchema = z.object({ checkCode: checkCodeSchema });
+export const pdfQuerySchema = z.object({
+  checkCode: checkCodeSchema.describe('Check code (校验码) printed on the invoice'),
+});
 
 /** Body of POST /invoices/verify (JSON, or the text fields of a multipart form). */
 export const verifyBodySchema = z.strictObject({
@@ -146,3 +151,18 @@ export const checkCodeResponseSchema = z.object({
 export const invoiceResponseSchema = onChainInvoiceSchema;
 export const historyResponseSchema = z.array(historyEntrySchema);
 export const verifyResponseSchema = verifyOutcomeSchema;
+
+/** The invoice resource's named schemas in the OpenAPI document. */
+export const invoiceComponents = {
+  Payment: paymentInputSchema,
+  InvoiceItem: invoiceItemSchema,
+  Payer: payerSchema,
+  Visit: visitSchema,
+  InvoiceData: invoiceDataSchema,
+  IssueResponse: issueResponseSchema,
+  CheckCode: checkCodeResponseSchema,
+  Invoice: invoiceResponseSchema,
+  History: historyResponseSchema,
+  VerifyRequest: verifyBodySchema,
+  VerifyResponse: verifyResponseSchema,
+};
