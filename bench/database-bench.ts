@@ -11,7 +11,8 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { appendFileSync } from 'node:fs';
 import mongoose from 'mongoose';
-import { createOffchainDocuments, dataKeyModel, INVOICE_RECORD_COLLECTION, invoiceRecordId } from '@hdt/offchain-store';
+import { createOffchainDocuments, dataKeyModel } from '@hdt/offchain-store';
+import { invoiceRecordId, invoiceRecordModel } from '../gateway-api/src/modules/invoices/record-model';
 import { invoiceData, issueViaApi, login, newInvoiceId, samplePdf } from '../tests/integration/stack';
 import { measure, option, outFile, type Row, runHeading, table } from './measure';
 
@@ -35,7 +36,7 @@ async function main(): Promise<void> {
   const uri = process.env['MONGODB_URI'];
   if (!uri) throw new Error('MONGODB_URI must name the API database (scripts/bench.sh sets it)');
   const connection = await mongoose.createConnection(uri).asPromise();
-  const documents = createOffchainDocuments(connection);
+  const documents = { ...createOffchainDocuments(connection), invoices: invoiceRecordModel(connection) };
   const dataKeys = dataKeyModel(connection);
   const clerk = await login('h1.clerk');
   const pdf = Buffer.concat([samplePdf('benchmark'), randomBytes(100 * 1024)]);
@@ -122,7 +123,7 @@ async function main(): Promise<void> {
 
 /** Inserts RECORDS documents into each collection; keeps every 100th as a lookup sample. */
 async function load(
-  documents: ReturnType<typeof createOffchainDocuments>,
+  documents: ReturnType<typeof createOffchainDocuments> & { invoices: ReturnType<typeof invoiceRecordModel> },
   dataKeys: ReturnType<typeof dataKeyModel>,
   samples: Sample[],
 ): Promise<void> {
@@ -172,7 +173,7 @@ async function load(
       if (i % 100 === 0) samples.push({ code, number, keyId, scope, key });
     }
     await documents.invoices.db
-      .collection<{ _id: string }>(INVOICE_RECORD_COLLECTION)
+      .collection<{ _id: string }>(documents.invoices.collection.collectionName)
       .insertMany(invoices, { ordered: false });
     await dataKeys.collection.insertMany(keys, { ordered: false });
     await documents.idempotencyRecords.collection.insertMany(idempotency, { ordered: false });

@@ -1,63 +1,11 @@
-import { connectOffchain, invoiceRecordId, type OffchainStore } from '@hdt/offchain-store';
-import { z } from 'zod';
+import { connectOffchain, type ModelRegistration, type OffchainStore } from '@hdt/offchain-store';
 import type { Config } from './config';
-import { INVOICE_TYPES } from './fabric/invoice-ledger';
-import type { InvoiceRecordData, InvoiceRecords, OffchainPorts } from './services/ports';
+import type { OffchainPorts } from './ports';
 
 /*
  * The one place that knows the shape of `@hdt/offchain-store`'s connection object; the services
- * only see the small interfaces of services/ports.ts.
+ * only see the small interfaces of ports.ts.
  */
-
-const storedRefSchema = z.object({
-  cid: z.string(),
-  sm3: z.string(),
-  keyId: z.string(),
-  size: z.number().int().min(0),
-});
-
-const invoiceRecordSchema = z.object({
-  code: z.string(),
-  number: z.string(),
-  issuerMsp: z.string(),
-  issuingUnit: z.string(),
-  type: z.enum(INVOICE_TYPES),
-  totalAmount: z.number(),
-  status: z.string(),
-  pdf: storedRefSchema,
-  data: storedRefSchema.extend({ size: z.number().int().min(0).optional() }),
-  txId: z.string(),
-  createdBy: z.string(),
-});
-
-type InvoiceModel = OffchainStore['documents']['invoices'];
-
-class MongoInvoiceRecords implements InvoiceRecords {
-  constructor(private readonly model: InvoiceModel) {}
-
-  async upsert(record: InvoiceRecordData): Promise<void> {
-    const { code, number, ...rest } = record;
-    await this.model
-      .updateOne(
-        { _id: invoiceRecordId(code, number) },
-        { $set: rest, $setOnInsert: { code, number, createdAt: new Date() } },
-        { upsert: true, runValidators: true },
-      )
-      .exec();
-  }
-
-  async find(code: string, number: string): Promise<InvoiceRecordData | undefined> {
-    const raw: unknown = await this.model
-      .findOne({ _id: invoiceRecordId(code, number) })
-      .lean()
-      .exec();
-    if (raw === null || raw === undefined) return undefined;
-    const parsed = invoiceRecordSchema.safeParse(raw);
-    if (!parsed.success) throw new Error(`invoice record ${code}/${number} has an unexpected shape`);
-    const r = parsed.data;
-    return { ...r, data: { cid: r.data.cid, sm3: r.data.sm3, keyId: r.data.keyId, size: r.data.size ?? 0 } };
-  }
-}
 
 /** Adapts a connected off-chain store to the ports the services use. */
 export function offchainPorts(store: OffchainStore): OffchainPorts {
@@ -68,7 +16,6 @@ export function offchainPorts(store: OffchainStore): OffchainPorts {
       getDocument: (keyId, cid, expectedSm3) => files.getDocument(keyId, cid, expectedSm3),
       destroyDocument: (keyId) => files.destroyDocument(keyId),
     },
-    records: new MongoInvoiceRecords(documents.invoices),
     idempotency: {
       begin: (scope, key, requestHash) => documents.beginIdempotent(scope, key, requestHash),
       complete: (scope, key, statusCode, body) => documents.completeIdempotent(scope, key, statusCode, body),
@@ -84,9 +31,10 @@ export function offchainPorts(store: OffchainStore): OffchainPorts {
   };
 }
 
-/** Connects to MongoDB and IPFS with the gateway's configuration. */
-export function connectStore(config: Config): Promise<OffchainStore> {
+/** Connects to MongoDB and IPFS with the gateway's configuration; `models` get their indexes ensured. */
+export function connectStore(config: Config, models: readonly ModelRegistration[] = []): Promise<OffchainStore> {
   return connectOffchain({
+    models,
     mongodbUri: config.mongodbUri,
     ipfsApiUrl: config.ipfsApiUrl,
     kekHex: config.dataKekHex,

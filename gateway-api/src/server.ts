@@ -1,44 +1,26 @@
 import type { Server } from 'node:http';
-import { UserDirectory } from './auth/users';
-import { loadConfig } from './config';
+import type { Express } from 'express';
+import type { OffchainStore } from '@hdt/offchain-store';
+import { type Config, loadConfig } from './config';
 import { FabricConnections, loadConnectionProfile } from './fabric/connection';
-import { FabricInvoiceLedger } from './fabric/invoice-ledger';
+import { FabricLedgerClient } from './fabric/ledger-client';
 import { buildApp } from './http/app';
-import { consoleLogger, describe } from './logger';
+import { consoleLogger, describe, type Logger } from './logger';
+import { UserDirectory } from './modules/auth';
+import { invoiceRecordModel, MongoInvoiceRecords } from './modules/invoices';
 import { connectStore, offchainPorts } from './offchain';
+import { composeServices } from './compose';
 
 const SHUTDOWN_GRACE_MS = 10_000;
 
-async function main(): Promise<void> {
-  const logger = consoleLogger;
-  const config = loadConfig();
-  const users = await UserDirectory.fromFile(config.demoUsersFile);
-  const profile = await loadConnectionProfile(config.fabricConnectionFile);
-  const fabric = await FabricConnections.open(profile);
-  const store = await connectStore(config).catch((err: unknown) => {
-    fabric.close();
-    throw err;
-  });
-
-  const app = buildApp({
-    config,
-    ledger: new FabricInvoiceLedger(fabric),
-    offchain: offchainPorts(store),
-    users,
-    logger,
-  });
-
-  const server: Server = await new Promise((resolve, reject) => {
+function listen(app: Express, config: Config): Promise<Server> {
+  return new Promise((resolve, reject) => {
     const listening = app.listen(config.port, config.host, (err?: Error) => (err ? reject(err) : resolve(listening)));
   });
-  const hostForUrl = config.host.includes(':') ? `[${config.host}]` : config.host;
-  logger.info('gateway listening', {
-    url: `http://${hostForUrl}:${config.port}/api/v1`,
-    channel: profile.channel,
-    chaincode: profile.chaincode,
-    orgs: fabric.mspIds(),
-  });
+}
 
+/** On SIGINT/SIGTERM: stop accepting requests, close Fabric and the store, exit (forced after a grace period). */
+function stopOnSignals(server: Server, fabric: FabricConnections, store: OffchainStore, logger: Logger): void {
   let stopping = false;
   const shutdown = (signal: string): void => {
     if (stopping) return;
@@ -63,6 +45,37 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', () => shutdown('SIGINT'));
   process.on('SIGTERM', () => shutdown('SIGTERM'));
+}
+
+async function main(): Promise<void> {
+  const logger = consoleLogger;
+  const config = loadConfig();
+  const users = await UserDirectory.fromFile(config.demoUsersFile);
+  const profile = await loadConnectionProfile(config.fabricConnectionFile);
+  const fabric = await FabricConnections.open(profile);
+  const store = await connectStore(config, [invoiceRecordModel]).catch((err: unknown) => {
+    fabric.close();
+    throw err;
+  });
+
+  const services = composeServices({
+    ledger: new FabricLedgerClient(fabric),
+    offchain: offchainPorts(store),
+    records: new MongoInvoiceRecords(invoiceRecordModel(store.connection)),
+    issuerSecret: config.issuerSecret,
+    logger,
+  });
+  const app = buildApp({ config, services, users, logger });
+
+  const server = await listen(app, config);
+  const hostForUrl = config.host.includes(':') ? `[${config.host}]` : config.host;
+  logger.info('gateway listening', {
+    url: `http://${hostForUrl}:${config.port}/api/v1`,
+    channel: profile.channel,
+    chaincode: profile.chaincode,
+    orgs: fabric.mspIds(),
+  });
+  stopOnSignals(server, fabric, store, logger);
 }
 
 main().catch((err: unknown) => {

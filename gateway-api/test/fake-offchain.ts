@@ -7,12 +7,11 @@ import type {
   BeginIdempotentResult,
   DocumentFiles,
   IdempotencyStore,
-  InvoiceRecordData,
-  InvoiceRecords,
   OffchainHealth,
   OffchainPorts,
   StoredDocument,
-} from '../src/services/ports';
+} from '../src/ports';
+import type { InvoiceRecordData, InvoiceRecords } from '../src/modules/invoices/records';
 
 const sm3 = (bytes: Uint8Array) => createHash('sm3').update(bytes).digest('hex');
 

@@ -1,10 +1,11 @@
 import type { Express } from 'express';
 import request from 'supertest';
 import { z } from 'zod';
-import { UserDirectory } from '../src/auth/users';
-import { FabricInvoiceLedger } from '../src/fabric/invoice-ledger';
+import { UserDirectory } from '../src/modules/auth/users';
+import { FabricLedgerClient } from '../src/fabric/ledger-client';
 import { buildApp } from '../src/http/app';
 import { silentLogger } from '../src/logger';
+import { composeServices } from '../src/compose';
 import { FakeContracts, FakeInvoiceChaincode } from './fake-fabric';
 import { FakeOffchain } from './fake-offchain';
 
@@ -67,34 +68,38 @@ export interface Harness {
   login(username: string): Promise<string>;
 }
 
-export async function harness(options: { checkCodes?: string[]; retryDelayMs?: number } = {}): Promise<Harness> {
+/** Check codes handed out in order, instead of random ones. */
+function checkCodes(list: string[] | undefined): { newCheckCode?: () => string } {
+  if (list === undefined) return {};
+  const codes = [...list];
+  return {
+    newCheckCode: () => {
+      const next = codes.shift();
+      if (next === undefined) throw new Error('no more check codes');
+      return next;
+    },
+  };
+}
+
+export async function harness(options: { checkCodes?: string[] } = {}): Promise<Harness> {
   const chaincode = new FakeInvoiceChaincode();
   const offchain = new FakeOffchain();
-  const codes = options.checkCodes === undefined ? undefined : [...options.checkCodes];
   const app = buildApp({
-    config: {
-      jwtSecret: JWT_SECRET,
+    config: { jwtSecret: JWT_SECRET, rateLimitPerMinute: 10_000, loginRateLimitPerMinute: 10_000 },
+    services: composeServices({
+      ledger: new FabricLedgerClient(
+        new FakeContracts(chaincode),
+        { attempts: 3, baseDelayMs: 0 },
+        async () => undefined,
+      ),
+      offchain,
+      records: offchain.records,
       issuerSecret: ISSUER_SECRET,
-      rateLimitPerMinute: 10_000,
-      loginRateLimitPerMinute: 10_000,
-    },
-    ledger: new FabricInvoiceLedger(
-      new FakeContracts(chaincode),
-      { attempts: 3, baseDelayMs: 0 },
-      async () => undefined,
-    ),
-    offchain,
+      logger: silentLogger,
+      ...checkCodes(options.checkCodes),
+    }),
     users: await testUsers(),
     logger: silentLogger,
-    ...(codes === undefined
-      ? {}
-      : {
-          newCheckCode: () => {
-            const next = codes.shift();
-            if (next === undefined) throw new Error('no more check codes');
-            return next;
-          },
-        }),
   });
   return {
     app,

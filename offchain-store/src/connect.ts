@@ -31,7 +31,12 @@ export interface ConnectOptions {
   readonly pingTimeoutMs?: number;
   /** See IdempotencyOptions.staleAfterMs (default 5 minutes). */
   readonly idempotencyStaleAfterMs?: number;
+  /** Models of the caller's own documents: registered on the connection, their indexes ensured. */
+  readonly models?: readonly ModelRegistration[];
 }
+
+/** Registers a model on a connection (once per connection) and returns it. */
+export type ModelRegistration = (connection: Connection) => { createIndexes(): Promise<unknown> };
 
 export type DependencyState = 'up' | 'down';
 
@@ -84,13 +89,16 @@ async function withTimeout<T>(work: Promise<T>, ms: number, what: string): Promi
   }
 }
 
-/**
- * Connects to the document database (a dedicated mongoose connection), ensures the indexes
- * (unique (scope, key) and keyId; invoice records are keyed by _id), and builds the key store, the Kubo blob store
- * and the secure file store. Fails with DATABASE_UNAVAILABLE if the database cannot be reached;
- * IPFS is not contacted here (see ping()).
- */
-export async function connectOffchain(options: ConnectOptions): Promise<OffchainStore> {
+interface ParsedOptions {
+  mongodbUri: string;
+  ipfsApiUrl: string;
+  kek: Buffer;
+  kekId: string;
+  serverSelectionTimeoutMS: number;
+  pingTimeoutMs: number;
+}
+
+function parseOptions(options: ConnectOptions): ParsedOptions {
   const mongodbUri = parseMongoUri(options.mongodbUri);
   const ipfsApiUrl = parseText(options.ipfsApiUrl, 'ipfsApiUrl', 2048);
   const kek = parseHexKey32(options.kekHex, 'kekHex');
@@ -100,17 +108,26 @@ export async function connectOffchain(options: ConnectOptions): Promise<Offchain
     'serverSelectionTimeoutMs',
   );
   const pingTimeoutMs = parsePositiveInt(options.pingTimeoutMs ?? DEFAULT_PING_TIMEOUT_MS, 'pingTimeoutMs');
+  return { mongodbUri, ipfsApiUrl, kek, kekId, serverSelectionTimeoutMS, pingTimeoutMs };
+}
 
-  const blobs = await KuboBlobStore.connect(ipfsApiUrl, {
+/**
+ * Connects to the document database (a dedicated mongoose connection), ensures the indexes
+ * ((scope, key), keyId, and those of the caller's `models`), and builds the key store, the Kubo blob store
+ * and the secure file store. Fails with DATABASE_UNAVAILABLE if the database cannot be reached;
+ * IPFS is not contacted here (see ping()).
+ */
+export async function connectOffchain(options: ConnectOptions): Promise<OffchainStore> {
+  const parsed = parseOptions(options);
+  const blobs = await KuboBlobStore.connect(parsed.ipfsApiUrl, {
     ...(options.ipfsTimeoutMs === undefined ? {} : { timeoutMs: options.ipfsTimeoutMs }),
     ...(options.maxBlobBytes === undefined ? {} : { maxBytes: options.maxBlobBytes }),
   });
-
-  const connection = mongoose.createConnection(mongodbUri, {
+  const connection = mongoose.createConnection(parsed.mongodbUri, {
     autoIndex: false,
     autoCreate: false,
     bufferCommands: false,
-    serverSelectionTimeoutMS,
+    serverSelectionTimeoutMS: parsed.serverSelectionTimeoutMS,
   });
   try {
     await connection.asPromise();
@@ -120,36 +137,12 @@ export async function connectOffchain(options: ConnectOptions): Promise<Offchain
     );
     const dataKeys = dataKeyModel(connection);
     // One after the other: FerretDB's SQLite backend serialises schema changes anyway.
-    for (const model of [dataKeys, documents.invoices, documents.idempotencyRecords]) {
+    const models = [dataKeys, documents.idempotencyRecords, ...(options.models ?? []).map((m) => m(connection))];
+    for (const model of models) {
       await model.createIndexes();
     }
-    const keys = new MongoKeyStore(dataKeys, { kekId, key: kek });
-    const files = new SecureFileStore(blobs, keys);
-    return {
-      connection,
-      documents,
-      keys,
-      blobs,
-      files,
-      close: async () => {
-        await connection.close();
-      },
-      ping: async () => {
-        const [database, ipfs] = await Promise.all([
-          check(
-            async () => {
-              const db = connection.db;
-              if (db === undefined) throw new Error('not connected');
-              await db.command({ ping: 1 });
-            },
-            pingTimeoutMs,
-            'database',
-          ),
-          check(() => blobs.ping(), pingTimeoutMs, 'IPFS'),
-        ]);
-        return { database: database.state, ipfs: ipfs.state, detail: { database: database.detail, ipfs: ipfs.detail } };
-      },
-    };
+    const keys = new MongoKeyStore(dataKeys, { kekId: parsed.kekId, key: parsed.kek });
+    return assemble(connection, documents, keys, blobs, parsed.pingTimeoutMs);
   } catch (error) {
     await connection.close().catch(() => undefined);
     if (error instanceof OffchainError) throw error;
@@ -158,8 +151,39 @@ export async function connectOffchain(options: ConnectOptions): Promise<Offchain
     });
   } finally {
     // The key store keeps its own copy.
-    kek.fill(0);
+    parsed.kek.fill(0);
   }
+}
+
+function assemble(
+  connection: Connection,
+  documents: OffchainDocuments,
+  keys: KeyStore,
+  blobs: BlobStore,
+  pingTimeoutMs: number,
+): OffchainStore {
+  const pingDatabase = async (): Promise<void> => {
+    const db = connection.db;
+    if (db === undefined) throw new Error('not connected');
+    await db.command({ ping: 1 });
+  };
+  return {
+    connection,
+    documents,
+    keys,
+    blobs,
+    files: new SecureFileStore(blobs, keys),
+    close: async () => {
+      await connection.close();
+    },
+    ping: async () => {
+      const [database, ipfs] = await Promise.all([
+        check(pingDatabase, pingTimeoutMs, 'database'),
+        check(() => blobs.ping(), pingTimeoutMs, 'IPFS'),
+      ]);
+      return { database: database.state, ipfs: ipfs.state, detail: { database: database.detail, ipfs: ipfs.detail } };
+    },
+  };
 }
 
 async function check(

@@ -6,4 +6,4 @@ export * from './blobs';
 export * from './files';
 export * from './documents';
 export { connectOffchain, deriveKekId } from './connect';
-export type { ConnectOptions, DependencyState, OffchainHealth, OffchainStore } from './connect';
+export type { ConnectOptions, DependencyState, ModelRegistration, OffchainHealth, OffchainStore } from './connect';

@@ -54,16 +54,6 @@ export function parsePositiveInt(value: unknown, field: string): number {
   return value;
 }
 
-export function parseUrl(value: unknown, field: string): string {
-  const text = parseText(value, field, 2048);
-  try {
-    new URL(text);
-  } catch {
-    throw invalid(field, 'must be a URL');
-  }
-  return text;
-}
-
 export function toBytes(data: Uint8Array | string, field: string): Uint8Array {
   if (typeof data === 'string') return Buffer.from(data, 'utf8');
   return parseBytes(data, field);

@@ -13,14 +13,19 @@ import {
   DATA_KEY_COLLECTION,
   DATA_KEY_MODEL,
   InMemoryBlobStore,
-  INVOICE_RECORD_COLLECTION,
-  invoiceRecordId,
   MongoKeyStore,
   type OffchainStore,
   SecureFileStore,
 } from '@hdt/offchain-store';
 import { offchainPorts } from '../../gateway-api/src/offchain';
-import type { InvoiceRecordData, OffchainPorts } from '../../gateway-api/src/services/ports';
+import {
+  invoiceRecordId,
+  invoiceRecordModel,
+  type InvoiceRecordData,
+  type InvoiceRecords,
+  MongoInvoiceRecords,
+} from '../../gateway-api/src/modules/invoices';
+import type { OffchainPorts } from '../../gateway-api/src/ports';
 import { mongodbUriFor } from './stack';
 
 const SEED = 3000;
@@ -33,6 +38,7 @@ interface Observed {
 
 let store: OffchainStore;
 let ports: OffchainPorts;
+let records: InvoiceRecords;
 let recording = false;
 const observed: Observed[] = [];
 
@@ -150,20 +156,22 @@ async function seed(): Promise<void> {
     createdAt: now,
     lockedAt: now,
   }));
-  await db.collection<{ _id: string }>(INVOICE_RECORD_COLLECTION).insertMany(invoices);
+  await db
+    .collection<{ _id: string }>(invoiceRecordModel(store.connection).collection.collectionName)
+    .insertMany(invoices);
   await db.collection(DATA_KEY_COLLECTION).insertMany(keys);
   await store.documents.idempotencyRecords.collection.insertMany(idem);
 }
 
-/** Every operation the off-chain store and the gateway adapter offer, through their real code. */
+/** Every operation the off-chain store, the gateway adapter and the invoice records offer, through their real code. */
 async function exercise(): Promise<void> {
   const stored = await ports.files.putDocument(`doc-${DATABASE}`, Buffer.from('index test document'));
   await ports.files.getDocument(stored.keyId, stored.cid, stored.sm3);
   const r = { ...record(SEED + 1, 'exercise'), pdf: stored, data: stored };
-  await ports.records.upsert(r);
-  await ports.records.upsert(r);
-  await ports.records.find(r.code, r.number);
-  await ports.records.find(r.code, '9999999999');
+  await records.upsert(r);
+  await records.upsert(r);
+  await records.find(r.code, r.number);
+  await records.find(r.code, '9999999999');
   await ports.idempotency.begin('user-x', 'key-1', 'a'.repeat(64));
   await ports.idempotency.begin('user-x', 'key-1', 'a'.repeat(64));
   await ports.idempotency.begin('user-x', 'key-1', 'b'.repeat(64));
@@ -182,7 +190,11 @@ async function openStore(uri: string): Promise<OffchainStore> {
     .asPromise();
   const documents = createOffchainDocuments(connection);
   const keys = MongoKeyStore.forConnection(connection, { kekId: 'kek-index-test', key: randomBytes(32) });
-  for (const model of [connection.model(DATA_KEY_MODEL), documents.invoices, documents.idempotencyRecords]) {
+  for (const model of [
+    connection.model(DATA_KEY_MODEL),
+    invoiceRecordModel(connection),
+    documents.idempotencyRecords,
+  ]) {
     await model.createIndexes();
   }
   const blobs = new InMemoryBlobStore();
@@ -202,6 +214,7 @@ beforeAll(async () => {
   uri.searchParams.set('monitorCommands', 'true');
   store = await openStore(uri.toString());
   ports = offchainPorts(store);
+  records = new MongoInvoiceRecords(invoiceRecordModel(store.connection));
   store.connection.getClient().on('commandStarted', (event: CommandStartedEvent) => {
     if (recording) observed.push(...filtersOf(event));
   });

@@ -70,7 +70,7 @@ export async function loadConnectionProfile(file: string): Promise<ConnectionPro
 }
 
 /** Deadlines of the gateway calls, in milliseconds. Submit covers a Raft leader election (5 s) after an orderer is lost. */
-export const DEADLINES_MS = {
+const DEADLINES_MS = {
   evaluate: 5_000,
   endorse: 15_000,
   submit: 20_000,

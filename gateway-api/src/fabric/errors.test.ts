@@ -1,7 +1,7 @@
 import * as grpc from '@grpc/grpc-js';
 import { CommitError, CommitStatusError, EndorseError, GatewayError, StatusCode } from '@hyperledger/fabric-gateway';
-import { CHAINCODE_ERROR_CODES, extractChaincodeMessage, fromLedgerError, isRetryable } from './errors';
-import { ERROR_STATUS } from '../http/errors';
+import { CHAINCODE_ERROR_CODES, ERROR_CATALOGUE } from '@hdt/vocabulary';
+import { extractChaincodeMessage, fromLedgerError, isRetryable } from './errors';
 
 function cause(code: grpc.status, message: string): grpc.ServiceError {
   return Object.assign(new Error(message), { code, details: message, metadata: new grpc.Metadata() });
@@ -49,7 +49,14 @@ describe('extractChaincodeMessage', () => {
 
 describe('fromLedgerError', () => {
   it('every chaincode code is in the HTTP catalogue', () => {
-    for (const code of CHAINCODE_ERROR_CODES) expect(ERROR_STATUS[code]).toBeDefined();
+    for (const code of CHAINCODE_ERROR_CODES) expect(ERROR_CATALOGUE[code].status).toBeDefined();
+  });
+
+  it('passes through every catalogued chaincode code, with its status', () => {
+    for (const code of CHAINCODE_ERROR_CODES) {
+      const mapped = fromLedgerError(endorseError(`${code}: detail`));
+      expect({ code: mapped.code, status: mapped.status }).toEqual({ code, status: ERROR_CATALOGUE[code].status });
+    }
   });
 
   it.each([
@@ -151,7 +158,8 @@ describe('too few endorsers', () => {
   it('is LEDGER_UNAVAILABLE (503), not an internal error', () => {
     const mapped = fromLedgerError(err);
     expect(mapped.code).toBe('LEDGER_UNAVAILABLE');
-    expect(ERROR_STATUS.LEDGER_UNAVAILABLE).toBe(503);
+    expect(mapped.status).toBe(503);
+    expect(ERROR_CATALOGUE.LEDGER_UNAVAILABLE.status).toBe(503);
   });
 
   it('is retried', () => {

@@ -1,23 +1,7 @@
 import { status as GrpcStatus } from '@grpc/grpc-js';
 import { CommitError, GatewayError, StatusCode } from '@hyperledger/fabric-gateway';
-import { AppError, type ErrorCode } from '../http/errors';
-
-/**
- * Codes the chaincode puts at the start of its error messages (`INVOICE_EXISTS: ...`).
- * Only these are passed through to clients; any other chaincode failure is internal.
- */
-export const CHAINCODE_ERROR_CODES = [
-  'INVALID_ARGUMENT',
-  'FORBIDDEN',
-  'INVOICE_EXISTS',
-  'INVOICE_NOT_FOUND',
-] as const satisfies readonly ErrorCode[];
-
-export type ChaincodeErrorCode = (typeof CHAINCODE_ERROR_CODES)[number];
-
-function isChaincodeCode(value: string): value is ChaincodeErrorCode {
-  return (CHAINCODE_ERROR_CODES as readonly string[]).includes(value);
-}
+import { isChaincodeErrorCode } from '@hdt/vocabulary';
+import { AppError } from '../errors';
 
 /** gRPC statuses that mean the peer or orderer could not be reached in time. */
 const UNREACHABLE_GRPC = new Set<number>([
@@ -85,44 +69,52 @@ function chaincodeCodeIn(text: string): ChaincodeMessage | undefined {
 
 /**
  * Turns an error from the Fabric gateway client into an AppError with a stable code.
- * Chaincode rejections keep their code and text; unreachable endpoints become
- * LEDGER_UNAVAILABLE; anything else is INTERNAL (with the original as cause, for the log).
+ * Chaincode rejections keep their code and text when the code is a catalogued chaincode code;
+ * unreachable endpoints become LEDGER_UNAVAILABLE; anything else is INTERNAL (with the original
+ * as cause, for the log).
  */
 export function fromLedgerError(err: unknown): AppError {
   if (err instanceof AppError) return err;
-
-  if (err instanceof GatewayError) {
-    const texts = gatewayTexts(err);
-    for (const text of texts) {
-      const found = chaincodeCodeIn(text);
-      if (found) {
-        return isChaincodeCode(found.code)
-          ? new AppError(found.code, found.text || found.code, { cause: err })
-          : new AppError('INTERNAL', 'ledger rejected the transaction', { cause: err });
-      }
-    }
-    // Details that start with a coded message directly (no peer wrapper).
-    for (const detail of err.details) {
-      const found = extractChaincodeMessage(detail.message);
-      if (found && isChaincodeCode(found.code)) return new AppError(found.code, found.text, { cause: err });
-    }
-    if (lacksEndorsers(err)) {
-      return new AppError('LEDGER_UNAVAILABLE', 'too few organisations can endorse right now, try again later', {
-        cause: err,
-      });
-    }
-    if (UNREACHABLE_GRPC.has(err.code) || texts.some((t) => UNREACHABLE_TEXT.test(t))) {
-      return new AppError('LEDGER_UNAVAILABLE', 'the ledger is unreachable, try again later', { cause: err });
-    }
-    return new AppError('INTERNAL', 'ledger request failed', { cause: err });
-  }
-
-  if (err instanceof CommitError) {
-    if (err.code === StatusCode.MVCC_READ_CONFLICT || err.code === StatusCode.PHANTOM_READ_CONFLICT) {
-      return new AppError('CONFLICT', 'a concurrent update won, try again', { cause: err });
-    }
-    return new AppError('INTERNAL', 'transaction was not committed', { cause: err });
-  }
-
+  if (err instanceof GatewayError) return fromGatewayError(err);
+  if (err instanceof CommitError) return fromCommitError(err);
   return new AppError('INTERNAL', 'ledger request failed', { cause: err });
+}
+
+function fromGatewayError(err: GatewayError): AppError {
+  const rejection = chaincodeRejection(err);
+  if (rejection) return rejection;
+  if (lacksEndorsers(err)) {
+    return new AppError('LEDGER_UNAVAILABLE', 'too few organisations can endorse right now, try again later', {
+      cause: err,
+    });
+  }
+  if (UNREACHABLE_GRPC.has(err.code) || gatewayTexts(err).some((t) => UNREACHABLE_TEXT.test(t))) {
+    return new AppError('LEDGER_UNAVAILABLE', 'the ledger is unreachable, try again later', { cause: err });
+  }
+  return new AppError('INTERNAL', 'ledger request failed', { cause: err });
+}
+
+/** The chaincode's own rejection inside a gateway error, if there is one. */
+function chaincodeRejection(err: GatewayError): AppError | undefined {
+  for (const text of gatewayTexts(err)) {
+    const found = chaincodeCodeIn(text);
+    if (found) {
+      return isChaincodeErrorCode(found.code)
+        ? new AppError(found.code, found.text || found.code, { cause: err })
+        : new AppError('INTERNAL', 'ledger rejected the transaction', { cause: err });
+    }
+  }
+  // Details that start with a coded message directly (no peer wrapper).
+  for (const detail of err.details) {
+    const found = extractChaincodeMessage(detail.message);
+    if (found && isChaincodeErrorCode(found.code)) return new AppError(found.code, found.text, { cause: err });
+  }
+  return undefined;
+}
+
+function fromCommitError(err: CommitError): AppError {
+  if (err.code === StatusCode.MVCC_READ_CONFLICT || err.code === StatusCode.PHANTOM_READ_CONFLICT) {
+    return new AppError('CONFLICT', 'a concurrent update won, try again', { cause: err });
+  }
+  return new AppError('INTERNAL', 'transaction was not committed', { cause: err });
 }

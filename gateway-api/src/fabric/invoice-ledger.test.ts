@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { FakeContracts, FakeInvoiceChaincode } from '../../test/fake-fabric';
-import { AppError } from '../http/errors';
+import { AppError } from '../errors';
 import { FabricInvoiceLedger, type IssueInput } from './invoice-ledger';
+import { FabricLedgerClient } from './ledger-client';
 
 const hex = (s: string) => createHash('sm3').update(s).digest('hex');
 
@@ -28,11 +29,9 @@ function setup(): { chaincode: FakeInvoiceChaincode; ledger: FabricInvoiceLedger
   const chaincode = new FakeInvoiceChaincode();
   const waits: number[] = [];
   const ledger = new FabricInvoiceLedger(
-    new FakeContracts(chaincode),
-    { attempts: 3, baseDelayMs: 100 },
-    async (ms) => {
+    new FabricLedgerClient(new FakeContracts(chaincode), { attempts: 3, baseDelayMs: 100 }, async (ms) => {
       waits.push(ms);
-    },
+    }),
   );
   return { chaincode, ledger, waits };
 }
@@ -122,7 +121,7 @@ describe('FabricInvoiceLedger', () => {
 
   it('refuses orgs it holds no identity for', async () => {
     const chaincode = new FakeInvoiceChaincode();
-    const ledger = new FabricInvoiceLedger(new FakeContracts(chaincode, ['Hospital1MSP']));
+    const ledger = new FabricInvoiceLedger(new FabricLedgerClient(new FakeContracts(chaincode, ['Hospital1MSP'])));
     await expect(ledger.read('InsurerMSP', '31010125', '0000000001')).rejects.toBeInstanceOf(AppError);
     await expect(ledger.read('InsurerMSP', '31010125', '0000000001')).rejects.toMatchObject({ code: 'FORBIDDEN' });
   });

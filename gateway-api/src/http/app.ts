@@ -1,32 +1,31 @@
 import { randomUUID } from 'node:crypto';
-import express, { type Express, type RequestHandler } from 'express';
+import express, { type Express, type RequestHandler, Router } from 'express';
 import { rateLimit } from 'express-rate-limit';
 import helmet from 'helmet';
-import { authenticate } from '../auth/middleware';
-import type { UserDirectory } from '../auth/users';
+import { authComponents, authenticate, authRoutes, type UserDirectory } from '../modules/auth';
 import type { Config } from '../config';
-import type { InvoiceLedger } from '../fabric/invoice-ledger';
 import { consoleLogger, type Logger } from '../logger';
-import { HealthService } from '../services/health-service';
-import { InvoiceService } from '../services/invoice-service';
-import type { OffchainPorts } from '../services/ports';
-import { AppError, errorHandler, notFoundHandler } from './errors';
-import { API_PREFIX, openapiRouter } from './openapi';
-import { authRouter } from './routes/auth';
-import { healthRouter } from './routes/health';
-import { invoicesRouter } from './routes/invoices';
+import { healthComponents, healthRoutes, type HealthService } from '../modules/health';
+import { invoiceComponents, invoiceRoutes, type InvoiceService } from '../modules/invoices';
+import { AppError } from '../errors';
+import { errorHandler, notFoundHandler } from './errors';
+import { API_PREFIX, buildOpenApiDocument, openapiRoute } from './openapi';
+import type { JsonObject, Route } from './route';
 
 export interface AppDeps {
-  config: Pick<Config, 'jwtSecret' | 'issuerSecret' | 'rateLimitPerMinute' | 'loginRateLimitPerMinute'>;
-  ledger: InvoiceLedger;
-  offchain: OffchainPorts;
+  config: Pick<Config, 'jwtSecret' | 'rateLimitPerMinute' | 'loginRateLimitPerMinute'>;
+  services: Services;
   users: UserDirectory;
   logger?: Logger;
-  /** Overrides check-code generation (tests). */
-  newCheckCode?: () => string;
 }
 
-export const JSON_BODY_LIMIT = '1mb';
+/** The use cases the routes call, composed by the caller (server.ts, or a test harness). */
+export interface Services {
+  invoices: InvoiceService;
+  health: HealthService;
+}
+
+const JSON_BODY_LIMIT = '1mb';
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/;
 
 /** Echoes a well-formed X-Request-Id or assigns a new one. */
@@ -48,20 +47,35 @@ function limiter(perMinute: number, what: string): RequestHandler {
   });
 }
 
+/** Every route of the API, each declared once by its module; the OpenAPI document comes from them. */
+function apiRoutes(deps: AppDeps): Route[] {
+  const { invoices, health } = deps.services;
+  let document: JsonObject = {};
+  const routes: Route[] = [
+    ...healthRoutes(health),
+    openapiRoute(() => document),
+    ...authRoutes({
+      users: deps.users,
+      jwtSecret: deps.config.jwtSecret,
+      loginLimiter: limiter(deps.config.loginRateLimitPerMinute, 'login attempts'),
+    }),
+    ...invoiceRoutes(invoices),
+  ];
+  document = buildOpenApiDocument(
+    routes.map((r) => r.doc),
+    COMPONENTS,
+  );
+  return routes;
+}
+
+const COMPONENTS = { ...authComponents, ...invoiceComponents, ...healthComponents };
+
 /** Builds the Express app (no listen), so tests run it in-process. */
 export function buildApp(deps: AppDeps): Express {
   const logger = deps.logger ?? consoleLogger;
-  const invoices = new InvoiceService({
-    ledger: deps.ledger,
-    files: deps.offchain.files,
-    records: deps.offchain.records,
-    idempotency: deps.offchain.idempotency,
-    issuerSecret: deps.config.issuerSecret,
-    logger,
-    ...(deps.newCheckCode === undefined ? {} : { newCheckCode: deps.newCheckCode }),
-  });
-  const health = new HealthService(deps.ledger, deps.offchain, logger);
   const auth = authenticate(deps.users, deps.config.jwtSecret);
+  const api = Router();
+  for (const r of apiRoutes(deps)) r.mount(api, auth);
 
   const app = express();
   app.disable('x-powered-by');
@@ -70,20 +84,7 @@ export function buildApp(deps: AppDeps): Express {
   app.use(helmet());
   app.use(limiter(deps.config.rateLimitPerMinute, 'requests'));
   app.use(express.json({ limit: JSON_BODY_LIMIT }));
-
-  app.use(API_PREFIX, healthRouter(health));
-  app.use(API_PREFIX, openapiRouter());
-  app.use(
-    API_PREFIX,
-    authRouter({
-      users: deps.users,
-      jwtSecret: deps.config.jwtSecret,
-      loginLimiter: limiter(deps.config.loginRateLimitPerMinute, 'login attempts'),
-      authenticate: auth,
-    }),
-  );
-  app.use(API_PREFIX, invoicesRouter({ invoices, authenticate: auth }));
-
+  app.use(API_PREFIX, api);
   app.use(notFoundHandler);
   app.use(errorHandler(logger));
   return app;

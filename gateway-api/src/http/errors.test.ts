@@ -1,10 +1,13 @@
 import multer from 'multer';
 import { z } from 'zod';
-import { AppError, ERROR_STATUS, formatPath, statusForCode, toAppError } from './errors';
+import { ERROR_CATALOGUE, ERROR_CODES, statusOf } from '@hdt/vocabulary';
+import { AppError } from '../errors';
+import { formatPath, toAppError } from './errors';
 
 describe('error catalogue', () => {
   it('maps every code to its HTTP status', () => {
-    expect(ERROR_STATUS).toEqual({
+    const statuses = Object.fromEntries(ERROR_CODES.map((code) => [code, ERROR_CATALOGUE[code].status]));
+    expect(statuses).toEqual({
       INVALID_ARGUMENT: 400,
       VALIDATION: 400,
       UNAUTHENTICATED: 401,
@@ -22,14 +25,15 @@ describe('error catalogue', () => {
   });
 
   it('treats unknown codes as internal', () => {
-    expect(statusForCode('INVOICE_LOCKED')).toBe(500);
-    expect(statusForCode('INVOICE_EXISTS')).toBe(409);
+    expect(statusOf('INVOICE_LOCKED')).toBe(500);
+    expect(statusOf('INVOICE_EXISTS')).toBe(409);
   });
 
   it('gives an AppError the status of its code', () => {
     const err = new AppError('IDEMPOTENCY_KEY_REUSED', 'reused');
     expect(err.status).toBe(422);
     expect(err.code).toBe('IDEMPOTENCY_KEY_REUSED');
+    for (const code of ERROR_CODES) expect(new AppError(code, 'x').status).toBe(statusOf(code));
   });
 });
 

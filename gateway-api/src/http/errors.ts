@@ -1,57 +1,7 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import multer from 'multer';
 import { z } from 'zod';
-
-/**
- * The one catalogue of error codes the API answers with, and their HTTP status.
- * Chaincode codes (INVALID_ARGUMENT, FORBIDDEN, INVOICE_EXISTS, INVOICE_NOT_FOUND) pass through
- * unchanged; the others are raised by the gateway itself.
- */
-export const ERROR_STATUS = {
-  INVALID_ARGUMENT: 400,
-  VALIDATION: 400,
-  UNAUTHENTICATED: 401,
-  FORBIDDEN: 403,
-  INVOICE_NOT_FOUND: 404,
-  NOT_FOUND: 404,
-  INVOICE_EXISTS: 409,
-  CONFLICT: 409,
-  IDEMPOTENCY_KEY_REUSED: 422,
-  RATE_LIMITED: 429,
-  INTERNAL: 500,
-  LEDGER_UNAVAILABLE: 503,
-  STORAGE_UNAVAILABLE: 503,
-} as const satisfies Record<string, number>;
-
-export type ErrorCode = keyof typeof ERROR_STATUS;
-
-export function isErrorCode(value: string): value is ErrorCode {
-  return Object.prototype.hasOwnProperty.call(ERROR_STATUS, value);
-}
-
-/** HTTP status for a code; unknown codes are internal errors. */
-export function statusForCode(code: string): number {
-  return isErrorCode(code) ? ERROR_STATUS[code] : ERROR_STATUS.INTERNAL;
-}
-
-/** An error whose code and message may be shown to the client. */
-export class AppError extends Error {
-  readonly code: ErrorCode;
-  readonly status: number;
-
-  constructor(code: ErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'AppError';
-    this.code = code;
-    this.status = ERROR_STATUS[code];
-  }
-}
-
-/** Body of every error response. */
-export interface ErrorBody {
-  code: ErrorCode;
-  message: string;
-}
+import { AppError, type ErrorBody } from '../errors';
 
 /** Renders a zod issue path as `payment.selfPay` or `items[0].amount`; the root is `body`. */
 export function formatPath(path: ReadonlyArray<PropertyKey>): string {

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
-import { AppError, validationError } from './errors';
+import { AppError } from '../errors';
+import { validationError } from './errors';
 
 /** Parses `value` with `schema`, or throws a VALIDATION error naming the fields (after `prefix`). */
 export function parse<T extends z.ZodType>(schema: T, value: unknown, prefix: PropertyKey[] = []): z.output<T> {

@@ -1,5 +1,4 @@
 export { sm3, sm3Hex, hmacSm3, hmacSm3Hex } from './sm3';
-export { canonicalJson } from './canonical-json';
 export {
   ENVELOPE_BLOCK_BYTES,
   ENVELOPE_HEADER_BYTES,

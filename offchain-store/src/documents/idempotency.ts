@@ -164,25 +164,29 @@ function parseRecord(raw: unknown): ParsedRecord {
   const requestHash: unknown = Reflect.get(raw, 'requestHash');
   const state: unknown = Reflect.get(raw, 'state');
   if (typeof requestHash !== 'string') throw corrupt('has no requestHash');
-  if (state === 'pending') {
-    const lockedAt = parseStoredDate(Reflect.get(raw, 'lockedAt')) ?? parseStoredDate(Reflect.get(raw, 'createdAt'));
-    if (lockedAt === undefined) throw corrupt('has no lockedAt');
-    return { state, requestHash, lockedAt };
-  }
-  if (state === 'done') {
-    const statusCode: unknown = Reflect.get(raw, 'statusCode');
-    const body: unknown = Reflect.get(raw, 'body');
-    if (typeof statusCode !== 'number' || !Number.isInteger(statusCode)) throw corrupt('has no statusCode');
-    if (typeof body !== 'string') throw corrupt('has no body');
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(body);
-    } catch (error) {
-      throw new OffchainError('CORRUPT_RECORD', 'idempotency record body is not JSON', { cause: error });
-    }
-    return { state, requestHash, statusCode, body: parsed };
-  }
+  if (state === 'pending') return { state, requestHash, lockedAt: parseLockedAt(raw) };
+  if (state === 'done') return { state, requestHash, ...parseResponse(raw) };
   throw corrupt('has an unknown state');
+}
+
+function parseLockedAt(raw: object): Date {
+  const lockedAt = parseStoredDate(Reflect.get(raw, 'lockedAt')) ?? parseStoredDate(Reflect.get(raw, 'createdAt'));
+  if (lockedAt === undefined) throw corrupt('has no lockedAt');
+  return lockedAt;
+}
+
+function parseResponse(raw: object): { statusCode: number; body: unknown } {
+  const statusCode: unknown = Reflect.get(raw, 'statusCode');
+  const body: unknown = Reflect.get(raw, 'body');
+  if (typeof statusCode !== 'number' || !Number.isInteger(statusCode)) throw corrupt('has no statusCode');
+  if (typeof body !== 'string') throw corrupt('has no body');
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body);
+  } catch (error) {
+    throw new OffchainError('CORRUPT_RECORD', 'idempotency record body is not JSON', { cause: error });
+  }
+  return { statusCode, body: parsed };
 }
 
 function parseStatusCode(value: unknown): number {

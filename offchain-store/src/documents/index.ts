@@ -1,8 +1,6 @@
 import type { Connection } from 'mongoose';
 import { idempotencyRecordModel, IdempotencyStore } from './idempotency';
 import type { IdempotencyBegin, IdempotencyOptions, IdempotencyRecordModel } from './idempotency';
-import { invoiceRecordModel } from './invoice-record';
-import type { InvoiceRecordModel } from './invoice-record';
 
 export {
   IDEMPOTENCY_RECORD_COLLECTION,
@@ -18,19 +16,9 @@ export type {
   IdempotencyRecordModel,
   IdempotencyState,
 } from './idempotency';
-export {
-  INVOICE_RECORD_COLLECTION,
-  INVOICE_RECORD_MODEL,
-  INVOICE_TYPES,
-  invoiceRecordId,
-  invoiceRecordModel,
-  invoiceRecordSchema,
-} from './invoice-record';
-export type { InvoiceRecord, InvoiceRecordModel, InvoiceType, StoredDataRef, StoredFileRef } from './invoice-record';
 
-/** The document side of the off-chain store: models plus the idempotency helpers. */
+/** The document side of the off-chain store: the idempotency model and its helpers. */
 export interface OffchainDocuments {
-  readonly invoices: InvoiceRecordModel;
   readonly idempotencyRecords: IdempotencyRecordModel;
   /** new | replay (first result) | conflict (same key, other request) | in_progress. */
   beginIdempotent(scope: string, key: string, requestHash: string): Promise<IdempotencyBegin>;
@@ -40,13 +28,11 @@ export interface OffchainDocuments {
   abandonIdempotent(scope: string, key: string): Promise<void>;
 }
 
-/** Registers the document models on `connection` and binds the idempotency helpers to it. */
+/** Registers the idempotency model on `connection` and binds its helpers to it. */
 export function createOffchainDocuments(connection: Connection, options: IdempotencyOptions = {}): OffchainDocuments {
-  const invoices = invoiceRecordModel(connection);
   const idempotencyRecords = idempotencyRecordModel(connection);
   const store = new IdempotencyStore(idempotencyRecords, options);
   return {
-    invoices,
     idempotencyRecords,
     beginIdempotent: (scope, key, requestHash) => store.begin(scope, key, requestHash),
     completeIdempotent: (scope, key, statusCode, body) => store.complete(scope, key, statusCode, body),

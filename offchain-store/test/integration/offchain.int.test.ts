@@ -1,16 +1,15 @@
 import { spawnSync } from 'node:child_process';
-import { randomBytes, randomInt } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import mongoose from 'mongoose';
 import {
   connectOffchain,
   createOffchainDocuments,
   DATA_KEY_COLLECTION,
   ENVELOPE_MIN_BYTES,
-  invoiceRecordId,
   OffchainError,
   sm3Hex,
 } from '../../src';
-import type { InvoiceRecord, OffchainStore } from '../../src';
+import type { OffchainStore } from '../../src';
 import { integrationEnv, kuboHttpBase } from './env';
 
 const env = integrationEnv();
@@ -47,12 +46,6 @@ async function rawDataKey(keyId: string): Promise<Record<string, unknown> | null
   return db.collection(DATA_KEY_COLLECTION).findOne({ keyId });
 }
 
-function randomDigits(length: number): string {
-  let text = '';
-  for (let i = 0; i < length; i += 1) text += String(randomInt(10));
-  return text;
-}
-
 beforeAll(async () => {
   store = await connectOffchain({
     mongodbUri: env.mongodbUri,
@@ -63,7 +56,6 @@ beforeAll(async () => {
 
 afterAll(async () => {
   if (store === undefined) return;
-  await store.documents.invoices.deleteMany({ createdBy: RUN }).exec();
   await store.documents.idempotencyRecords.deleteMany({ scope: new RegExp(`^${RUN}`) }).exec();
   await store.connection.db?.collection(DATA_KEY_COLLECTION).deleteMany({ docId: new RegExp(`^${RUN}`) });
   await store.close();
@@ -193,40 +185,6 @@ describe('key store', () => {
   it('reports unknown keys', async () => {
     expect(await codeOf(store.keys.getDataKey('00000000-0000-4000-8000-000000000000'))).toBe('KEY_NOT_FOUND');
     expect(await codeOf(store.keys.destroyDataKey('00000000-0000-4000-8000-000000000000'))).toBe('KEY_NOT_FOUND');
-  });
-});
-
-describe('invoice records', () => {
-  it('saves a record and refuses a second one with the same code and number', async () => {
-    const pdf = await store.files.putDocument(`${RUN}:inv-pdf`, PDF);
-    const data = await store.files.putDocument(`${RUN}:inv-data`, '{"items":[]}');
-    const record: Omit<InvoiceRecord, '_id'> = {
-      code: randomDigits(8),
-      number: randomDigits(10),
-      issuerMsp: 'Hospital1MSP',
-      issuingUnit: 'Qingpu District Central Hospital',
-      type: 'OUTPATIENT',
-      totalAmount: 12800,
-      status: 'ISSUED',
-      pdf,
-      data: { cid: data.cid, sm3: data.sm3, keyId: data.keyId },
-      txId: randomBytes(32).toString('hex'),
-      createdBy: RUN,
-      createdAt: new Date(),
-    };
-    await store.documents.invoices.create(record);
-    const found = await store.documents.invoices
-      .findOne({ _id: invoiceRecordId(record.code, record.number) })
-      .lean()
-      .exec();
-    expect(found?.pdf).toEqual(pdf);
-    let duplicate: unknown;
-    try {
-      await store.documents.invoices.create({ ...record, txId: randomBytes(32).toString('hex') });
-    } catch (error) {
-      duplicate = error;
-    }
-    expect(duplicate).toMatchObject({ code: 11000 });
   });
 });
 

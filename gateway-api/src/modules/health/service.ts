@@ -1,6 +1,6 @@
-import type { InvoiceLedger } from '../fabric/invoice-ledger';
-import { describe, type Logger } from '../logger';
-import type { OffchainPorts } from './ports';
+import type { LedgerProbe } from '../../fabric/invoice-ledger';
+import { describe, type Logger } from '../../logger';
+import type { OffchainPorts } from '../../ports';
 
 export type DependencyState = 'up' | 'down';
 
@@ -31,7 +31,7 @@ function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
  */
 export class HealthService {
   constructor(
-    private readonly ledger: Pick<InvoiceLedger, 'ping'>,
+    private readonly ledger: LedgerProbe,
     private readonly offchain: Pick<OffchainPorts, 'ping'>,
     private readonly logger: Logger,
     private readonly timeoutMs = 4_000,

@@ -1,9 +1,10 @@
 import { z } from 'zod';
-import { MSP_IDS, ROLES } from '../auth/roles';
-import { historyEntrySchema, INVOICE_TYPES, onChainInvoiceSchema, verifyOutcomeSchema } from '../fabric/invoice-ledger';
+import { INVOICE_TYPES } from '@hdt/vocabulary';
+import { historyEntrySchema, onChainInvoiceSchema, verifyOutcomeSchema } from '../../fabric/invoice-ledger';
+import { str, typeError } from '../../schema-text';
 
 /*
- * Request and response schemas of the API. Requests are parsed with these (errors name the field);
+ * Request and response schemas of the invoice resource. Requests are parsed with these (errors name the field);
  * the OpenAPI document is generated from the same schemas.
  *
  * Schemas of request bodies are strict (unknown keys are rejected) and never transform values,
@@ -11,14 +12,9 @@ import { historyEntrySchema, INVOICE_TYPES, onChainInvoiceSchema, verifyOutcomeS
  * stored and digested.
  */
 
-/** Error text for a wrong type that says "is required" when the field is absent. */
-const typeError = (expected: string) => (issue: { input?: unknown }) =>
-  issue.input === undefined ? 'is required' : `must be ${expected}`;
-const str = () => z.string({ error: typeError('a string') });
-
-export const invoiceCodeSchema = str().regex(/^\d{8}$/, { error: 'must be 8 digits' });
-export const invoiceNumberSchema = str().regex(/^\d{10}$/, { error: 'must be 10 digits' });
-export const checkCodeSchema = str().regex(/^[0-9A-Z]{6}$/, { error: 'must be 6 digits or uppercase letters' });
+const invoiceCodeSchema = str().regex(/^\d{8}$/, { error: 'must be 8 digits' });
+const invoiceNumberSchema = str().regex(/^\d{10}$/, { error: 'must be 10 digits' });
+const checkCodeSchema = str().regex(/^[0-9A-Z]{6}$/, { error: 'must be 6 digits or uppercase letters' });
 
 const MAX_FEN = 1_000_000_000_000; // 10 billion yuan, far above any invoice
 const fen = z
@@ -111,9 +107,14 @@ export const idempotencyKeySchema = str().regex(/^[A-Za-z0-9._:-]{8,128}$/, {
   error: 'must be 8-128 letters, digits, ".", "_", ":" or "-"',
 });
 
-export const invoiceParamsSchema = z.object({ code: invoiceCodeSchema, number: invoiceNumberSchema });
+export const invoiceParamsSchema = z.object({
+  code: invoiceCodeSchema.describe('Invoice code (票据代码), 8 digits'),
+  number: invoiceNumberSchema.describe('Invoice number (票据号码), 10 digits'),
+});
 
-export const pdfQuerySchema = z.object({ checkCode: checkCodeSchema });
+export const pdfQuerySchema = z.object({
+  checkCode: checkCodeSchema.describe('Check code (校验码) printed on the invoice'),
+});
 
 /** Body of POST /invoices/verify (JSON, or the text fields of a multipart form). */
 export const verifyBodySchema = z.strictObject({
@@ -128,27 +129,7 @@ export const verifyBodySchema = z.strictObject({
     ),
 });
 
-export const loginBodySchema = z.strictObject({
-  username: str().min(1, { error: 'is required' }).max(64),
-  password: str().min(1, { error: 'is required' }).max(256),
-});
-
 // ---- responses ----
-
-export const userSchema = z.object({
-  username: z.string(),
-  displayName: z.string(),
-  mspId: z.enum(MSP_IDS),
-  role: z.enum(ROLES),
-  unit: z.string().optional(),
-});
-
-export const loginResponseSchema = z.object({
-  token: z.string(),
-  tokenType: z.literal('Bearer'),
-  expiresAt: z.string(),
-  user: userSchema,
-});
 
 export const issueResponseSchema = z.object({
   code: invoiceCodeSchema,
@@ -166,24 +147,22 @@ export const checkCodeResponseSchema = z.object({
   number: invoiceNumberSchema,
   checkCode: checkCodeSchema.describe('The check code printed on the invoice, for reprinting it'),
 });
-export type CheckCodeResponse = z.infer<typeof checkCodeResponseSchema>;
 
 export const invoiceResponseSchema = onChainInvoiceSchema;
 export const historyResponseSchema = z.array(historyEntrySchema);
 export const verifyResponseSchema = verifyOutcomeSchema;
 
-export const dependencyStateSchema = z.object({ state: z.enum(['up', 'down']), detail: z.string().optional() });
-export const healthResponseSchema = z.object({
-  status: z.enum(['ok', 'degraded']),
-  dependencies: z.object({
-    fabric: dependencyStateSchema,
-    database: dependencyStateSchema,
-    ipfs: dependencyStateSchema,
-  }),
-});
-export type HealthResponse = z.infer<typeof healthResponseSchema>;
-
-export const errorResponseSchema = z.object({
-  code: z.string().describe('Stable error code, e.g. VALIDATION, INVOICE_EXISTS'),
-  message: z.string(),
-});
+/** The invoice resource's named schemas in the OpenAPI document. */
+export const invoiceComponents = {
+  Payment: paymentInputSchema,
+  InvoiceItem: invoiceItemSchema,
+  Payer: payerSchema,
+  Visit: visitSchema,
+  InvoiceData: invoiceDataSchema,
+  IssueResponse: issueResponseSchema,
+  CheckCode: checkCodeResponseSchema,
+  Invoice: invoiceResponseSchema,
+  History: historyResponseSchema,
+  VerifyRequest: verifyBodySchema,
+  VerifyResponse: verifyResponseSchema,
+};

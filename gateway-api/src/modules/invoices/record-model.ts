@@ -1,11 +1,9 @@
+import { HEX64, INVOICE_CODE, INVOICE_NUMBER, INVOICE_TYPES, type InvoiceType } from '@hdt/vocabulary';
 import { Schema } from 'mongoose';
 import type { Connection, Model } from 'mongoose';
 
 export const INVOICE_RECORD_MODEL = 'InvoiceRecord';
 export const INVOICE_RECORD_COLLECTION = 'invoice_records';
-
-export const INVOICE_TYPES = ['OUTPATIENT', 'INPATIENT', 'INTERNET', 'REGISTRATION', 'CHECKUP'] as const;
-export type InvoiceType = (typeof INVOICE_TYPES)[number];
 
 /** Reference to the encrypted PDF (a SecureFileStore.putDocument result). */
 export interface StoredFileRef {
@@ -48,7 +46,7 @@ export interface InvoiceRecord {
 
 export type InvoiceRecordModel = Model<InvoiceRecord>;
 
-const SM3_HEX = /^[0-9a-f]{64}$/;
+const SM3_HEX = HEX64;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const CID_TEXT = /^[A-Za-z0-9-]{8,256}$/;
 
@@ -58,6 +56,15 @@ function isNonNegativeInteger(value: number): boolean {
 
 function isPositiveInteger(value: number): boolean {
   return Number.isSafeInteger(value) && value > 0;
+}
+
+/**
+ * The record's `_id`: `code/number`. Lookups by it use the collection's primary key; a compound
+ * (code, number) index would scan every entry of the code's few values (a hospital issues
+ * millions of numbers under a handful of codes).
+ */
+export function invoiceRecordId(code: string, number: string): string {
+  return `${code}/${number}`;
 }
 
 const fileRefSchema = new Schema<StoredFileRef>(
@@ -88,20 +95,11 @@ const dataRefSchema = new Schema<StoredDataRef>(
   { _id: false, strict: 'throw' },
 );
 
-/**
- * The record's `_id`: `code/number`. Lookups by it use the collection's primary key; a compound
- * (code, number) index would scan every entry of the code's few values (a hospital issues
- * millions of numbers under a handful of codes).
- */
-export function invoiceRecordId(code: string, number: string): string {
-  return `${code}/${number}`;
-}
-
 export const invoiceRecordSchema = new Schema<InvoiceRecord>(
   {
     _id: { type: String },
-    code: { type: String, required: true, match: /^\d{8}$/ },
-    number: { type: String, required: true, match: /^\d{10}$/ },
+    code: { type: String, required: true, match: INVOICE_CODE },
+    number: { type: String, required: true, match: INVOICE_NUMBER },
     issuerMsp: { type: String, required: true, match: /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/ },
     issuingUnit: { type: String, required: true, minlength: 1, maxlength: 128 },
     type: { type: String, required: true, enum: INVOICE_TYPES },

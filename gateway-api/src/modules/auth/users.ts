@@ -1,7 +1,8 @@
 import { randomBytes, scrypt, timingSafeEqual, type BinaryLike } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
-import { MSP_IDS, ROLES, type User } from './roles';
+import { MspId, ROLES } from '@hdt/vocabulary';
+import type { User } from './roles';
 
 /**
  * Demo users. The file given by DEMO_USERS_FILE holds plain demo passwords (it is demo data,
@@ -12,7 +13,7 @@ const demoUserSchema = z.object({
   username: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, { error: 'must be 1-64 letters, digits, ".", "_" or "-"' }),
   password: z.string().min(8, { error: 'must be at least 8 characters' }).max(256),
   displayName: z.string().trim().min(1).max(128),
-  mspId: z.enum(MSP_IDS),
+  mspId: z.enum(MspId),
   role: z.enum(ROLES),
   unit: z.string().trim().min(1).max(128).optional(),
 });

@@ -2,8 +2,8 @@ import jwt from 'jsonwebtoken';
 import { z } from 'zod';
 import type { User } from './roles';
 
-export const TOKEN_ALGORITHM = 'HS256';
-export const TOKEN_LIFETIME_SECONDS = 8 * 60 * 60;
+const TOKEN_ALGORITHM = 'HS256';
+const TOKEN_LIFETIME_SECONDS = 8 * 60 * 60;
 export const TOKEN_ISSUER = 'hdt-gateway';
 export const TOKEN_AUDIENCE = 'hdt-api';
 

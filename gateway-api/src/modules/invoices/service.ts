@@ -1,16 +1,24 @@
 import { randomInt } from 'node:crypto';
-import { canonicalJson, hmacSm3Hex, sm3Hex } from '@hdt/offchain-store';
+import { hmacSm3Hex, sm3Hex } from '@hdt/offchain-store';
+import { canonicalJson } from '@hdt/vocabulary';
 import { z } from 'zod';
 import { canIssueInvoices, type User } from '../auth/roles';
-import type { HistoryEntry, InvoiceLedger, OnChainInvoice, VerifyOutcome } from '../fabric/invoice-ledger';
-import { AppError } from '../http/errors';
-import type { InvoiceData } from '../http/schemas';
-import { describe, type Logger } from '../logger';
-import type { DocumentFiles, IdempotencyStore, InvoiceRecordData, InvoiceRecords, StoredDocument } from './ports';
+import type {
+  HistoryEntry,
+  InvoiceLedger,
+  IssueInput,
+  OnChainInvoice,
+  VerifyOutcome,
+} from '../../fabric/invoice-ledger';
+import { AppError } from '../../errors';
+import type { InvoiceData } from './schemas';
+import { describe, type Logger } from '../../logger';
+import type { BeginIdempotentResult, DocumentFiles, IdempotencyStore, StoredDocument } from '../../ports';
+import type { InvoiceRecordData, InvoiceRecords } from './records';
 
 /** Unambiguous alphabet of check codes: digits and uppercase letters without O and I. */
 export const CHECK_CODE_ALPHABET = '0123456789ABCDEFGHJKLMNPQRSTUVWXYZ';
-export const CHECK_CODE_LENGTH = 6;
+const CHECK_CODE_LENGTH = 6;
 
 export function generateCheckCode(): string {
   let code = '';
@@ -31,7 +39,7 @@ export function checkCodeHash(code: string, number: string, checkCode: string): 
  * chain covers it, so a verifier who supplies the data without `checkCode` gets it added from
  * the request (see `storedData`).
  */
-export function storedData(data: Readonly<Record<string, unknown>>, checkCode: string): Record<string, unknown> {
+function storedData(data: Readonly<Record<string, unknown>>, checkCode: string): Record<string, unknown> {
   return Object.prototype.hasOwnProperty.call(data, 'checkCode') ? { ...data } : { ...data, checkCode };
 }
 
@@ -40,7 +48,7 @@ export function dataDigestOf(data: Readonly<Record<string, unknown>>, checkCode:
   return sm3Hex(canonicalJson(storedData(data, checkCode)));
 }
 
-export const issueResultSchema = z.object({
+const issueResultSchema = z.object({
   code: z.string(),
   number: z.string(),
   checkCode: z.string(),
@@ -83,7 +91,7 @@ const offchainErrorShape = z.object({ code: z.string() });
 const storedCheckCodeSchema = z.object({ checkCode: z.string().regex(/^[0-9A-Z]{6}$/) });
 
 /** Maps an error of the off-chain store to an AppError (storage errors are never the client's fault). */
-export function fromStorageError(err: unknown, what: string): AppError {
+function fromStorageError(err: unknown, what: string): AppError {
   if (err instanceof AppError) return err;
   const shape = err instanceof Error ? offchainErrorShape.safeParse(err) : undefined;
   const code = shape?.success ? shape.data.code : undefined;
@@ -97,6 +105,86 @@ export function fromStorageError(err: unknown, what: string): AppError {
     default:
       return new AppError('INTERNAL', `${what} failed`, { cause: err });
   }
+}
+
+interface StoredDocuments {
+  data: StoredDocument;
+  pdf: StoredDocument;
+}
+
+interface IssuedInvoice {
+  invoice: OnChainInvoice;
+  txId: string;
+}
+
+/** The issuing unit named by the invoice, or the clerk's; only hospital billing clerks issue. */
+function issuingUnitOf(user: User, data: InvoiceData): string {
+  if (!canIssueInvoices(user)) {
+    throw new AppError('FORBIDDEN', 'only billing clerks of a hospital organisation issue invoices');
+  }
+  const issuingUnit = data.issuingUnit ?? user.unit;
+  if (issuingUnit === undefined) throw new AppError('VALIDATION', 'issuingUnit: required (the user has no unit)');
+  return issuingUnit;
+}
+
+/** The first result of an idempotent request, or undefined when this request is new. */
+function replayOf(begin: BeginIdempotentResult): IssueResult | undefined {
+  switch (begin.kind) {
+    case 'replay': {
+      const replayed = issueResultSchema.safeParse(begin.body);
+      if (!replayed.success) {
+        throw new AppError('INTERNAL', 'stored idempotent response is unreadable', { cause: replayed.error });
+      }
+      return replayed.data;
+    }
+    case 'conflict':
+      throw new AppError('IDEMPOTENCY_KEY_REUSED', 'Idempotency-Key was already used for a different request');
+    case 'in_progress':
+      throw new AppError('CONFLICT', 'a request with this Idempotency-Key is still in progress');
+    case 'new':
+      return undefined;
+  }
+}
+
+/** The summary that goes on chain: digests, content addresses and pseudonyms, no personal data. */
+function ledgerInput(
+  data: InvoiceData,
+  issuingUnit: string,
+  derived: { checkCodeHash: string; payerPseudonym: string; docs: StoredDocuments },
+): IssueInput {
+  const { docs } = derived;
+  return {
+    code: data.code,
+    number: data.number,
+    checkCodeHash: derived.checkCodeHash,
+    type: data.type,
+    issuingUnit,
+    totalAmount: data.totalAmount,
+    payment: data.payment,
+    reimbursableAmount: data.reimbursableAmount,
+    payerPseudonym: derived.payerPseudonym,
+    dataDigest: docs.data.sm3,
+    pdfDigest: docs.pdf.sm3,
+    dataCid: docs.data.cid,
+    pdfCid: docs.pdf.cid,
+  };
+}
+
+function invoiceRecord(user: User, input: IssueInput, issued: IssuedInvoice, docs: StoredDocuments): InvoiceRecordData {
+  const ref = (doc: StoredDocument) => ({ cid: doc.cid, sm3: doc.sm3, keyId: doc.keyId, size: doc.size });
+  return {
+    code: input.code,
+    number: input.number,
+    issuerMsp: issued.invoice.issuerMsp,
+    issuingUnit: input.issuingUnit,
+    type: input.type,
+    totalAmount: input.totalAmount,
+    status: issued.invoice.status,
+    pdf: ref(docs.pdf),
+    data: ref(docs.data),
+    txId: issued.txId,
+    createdBy: user.username,
+  };
 }
 
 /** Use cases of medical e-invoices: issue, verify, read, history and PDF retrieval. */
@@ -113,61 +201,46 @@ export class InvoiceService {
    * is saved. With an Idempotency-Key, a repeated identical request returns the first result.
    */
   async issueInvoice(user: User, data: InvoiceData, pdf: Uint8Array, idempotencyKey?: string): Promise<IssueOutcome> {
-    if (!canIssueInvoices(user)) {
-      throw new AppError('FORBIDDEN', 'only billing clerks of a hospital organisation issue invoices');
-    }
-    const issuingUnit = data.issuingUnit ?? user.unit;
-    if (issuingUnit === undefined) {
-      throw new AppError('VALIDATION', 'issuingUnit: required (the user has no unit)');
-    }
+    const issuingUnit = issuingUnitOf(user, data);
     const pdfDigest = sm3Hex(pdf);
-    if (idempotencyKey === undefined) {
-      return { result: await this.issueOnce(user, data, issuingUnit, pdf, pdfDigest), replayed: false };
-    }
-
-    const { idempotency } = this.deps;
-    const scope = user.username;
+    const issue = () => this.issueOnce(user, data, issuingUnit, pdf, pdfDigest);
+    if (idempotencyKey === undefined) return { result: await issue(), replayed: false };
     const requestHash = sm3Hex(canonicalJson({ invoice: data, pdfDigest }));
-    const begin = await idempotency.begin(scope, idempotencyKey, requestHash).catch((err: unknown) => {
+    return this.idempotently(user.username, idempotencyKey, requestHash, issue);
+  }
+
+  /** Runs `issue` once per (scope, key); a replay returns the first result. */
+  private async idempotently(
+    scope: string,
+    key: string,
+    requestHash: string,
+    issue: () => Promise<IssueResult>,
+  ): Promise<IssueOutcome> {
+    const { idempotency, logger } = this.deps;
+    const begin = await idempotency.begin(scope, key, requestHash).catch((err: unknown) => {
       throw fromStorageError(err, 'idempotency check');
     });
-    switch (begin.kind) {
-      case 'replay': {
-        const replayed = issueResultSchema.safeParse(begin.body);
-        if (!replayed.success) {
-          throw new AppError('INTERNAL', 'stored idempotent response is unreadable', { cause: replayed.error });
-        }
-        return { result: replayed.data, replayed: true };
-      }
-      case 'conflict':
-        throw new AppError('IDEMPOTENCY_KEY_REUSED', 'Idempotency-Key was already used for a different request');
-      case 'in_progress':
-        throw new AppError('CONFLICT', 'a request with this Idempotency-Key is still in progress');
-      case 'new':
-        break;
-    }
-
+    const replayed = replayOf(begin);
+    if (replayed) return { result: replayed, replayed: true };
     let result: IssueResult;
     try {
-      result = await this.issueOnce(user, data, issuingUnit, pdf, pdfDigest);
+      result = await issue();
     } catch (err) {
-      await idempotency.abandon(scope, idempotencyKey).catch((abandonErr: unknown) => {
-        this.deps.logger.error('could not release idempotency key', { scope, error: describe(abandonErr) });
+      await idempotency.abandon(scope, key).catch((abandonErr: unknown) => {
+        logger.error('could not release idempotency key', { scope, error: describe(abandonErr) });
       });
       throw err;
     }
-    try {
-      await idempotency.complete(scope, idempotencyKey, 201, result);
-    } catch (err) {
+    await idempotency.complete(scope, key, 201, result).catch((err: unknown) => {
       // The invoice is on chain; the response must still reach the clerk. The key stays pending
       // and a retry gets 409 until it goes stale; code+number uniqueness prevents a second issue.
-      this.deps.logger.error('could not record idempotent response', {
+      logger.error('could not record idempotent response', {
         scope,
         code: result.code,
         number: result.number,
         error: describe(err),
       });
-    }
+    });
     return { result, replayed: false };
   }
 
@@ -178,76 +251,65 @@ export class InvoiceService {
     pdf: Uint8Array,
     pdfDigest: string,
   ): Promise<IssueResult> {
-    const { ledger, files, issuerSecret, logger } = this.deps;
     const checkCode = this.newCheckCode();
     const dataBytes = Buffer.from(canonicalJson(storedData(data, checkCode)), 'utf8');
-    const docBase = `invoice/${data.code}/${data.number}`;
-
-    const stored: StoredDocument[] = [];
-    let dataDoc: StoredDocument;
-    let pdfDoc: StoredDocument;
-    try {
-      dataDoc = await files.putDocument(`${docBase}/data`, dataBytes);
-      stored.push(dataDoc);
-      pdfDoc = await files.putDocument(`${docBase}/pdf`, pdf);
-      stored.push(pdfDoc);
-    } catch (err) {
-      await this.shred(stored);
-      throw fromStorageError(err, 'storing the documents');
-    }
-    if (pdfDoc.sm3 !== pdfDigest) {
-      await this.shred(stored);
-      throw new AppError('INTERNAL', 'stored PDF digest differs from the uploaded PDF');
-    }
-
-    let issued: { invoice: OnChainInvoice; txId: string };
-    try {
-      issued = await ledger.issue(user.mspId, {
-        code: data.code,
-        number: data.number,
-        checkCodeHash: checkCodeHash(data.code, data.number, checkCode),
-        type: data.type,
-        issuingUnit,
-        totalAmount: data.totalAmount,
-        payment: data.payment,
-        reimbursableAmount: data.reimbursableAmount,
-        payerPseudonym: hmacSm3Hex(issuerSecret, data.payer.idNumber),
-        dataDigest: dataDoc.sm3,
-        pdfDigest,
-        dataCid: dataDoc.cid,
-        pdfCid: pdfDoc.cid,
-      });
-    } catch (err) {
-      // Rejected before commit: the encrypted copies are orphans, make them unreadable.
-      if (err instanceof AppError && DEFINITELY_NOT_WRITTEN.has(err.code)) await this.shred(stored);
-      throw err;
-    }
-
-    const record: InvoiceRecordData = {
+    const docs = await this.storeDocuments(`invoice/${data.code}/${data.number}`, dataBytes, pdf, pdfDigest);
+    const input = ledgerInput(data, issuingUnit, {
+      checkCodeHash: checkCodeHash(data.code, data.number, checkCode),
+      payerPseudonym: hmacSm3Hex(this.deps.issuerSecret, data.payer.idNumber),
+      docs,
+    });
+    const issued = await this.anchor(user, input, docs);
+    await this.saveRecord(invoiceRecord(user, input, issued, docs));
+    this.deps.logger.info('invoice issued', {
       code: data.code,
       number: data.number,
-      issuerMsp: issued.invoice.issuerMsp,
-      issuingUnit,
-      type: data.type,
-      totalAmount: data.totalAmount,
-      status: issued.invoice.status,
-      pdf: { cid: pdfDoc.cid, sm3: pdfDoc.sm3, keyId: pdfDoc.keyId, size: pdfDoc.size },
-      data: { cid: dataDoc.cid, sm3: dataDoc.sm3, keyId: dataDoc.keyId, size: dataDoc.size },
       txId: issued.txId,
-      createdBy: user.username,
-    };
-    await this.saveRecord(record);
-    logger.info('invoice issued', { code: data.code, number: data.number, txId: issued.txId, mspId: user.mspId });
-
+      mspId: user.mspId,
+    });
+    const { code, number } = data;
     return {
-      code: data.code,
-      number: data.number,
+      code,
+      number,
       checkCode,
       txId: issued.txId,
       status: issued.invoice.status,
       pdfDigest,
-      dataDigest: dataDoc.sm3,
+      dataDigest: docs.data.sm3,
     };
+  }
+
+  /** Stores both documents encrypted; on failure the ones already stored are shredded. */
+  private async storeDocuments(
+    docBase: string,
+    dataBytes: Uint8Array,
+    pdf: Uint8Array,
+    pdfDigest: string,
+  ): Promise<StoredDocuments> {
+    const { files } = this.deps;
+    const stored: StoredDocument[] = [];
+    try {
+      const data = await files.putDocument(`${docBase}/data`, dataBytes);
+      stored.push(data);
+      const pdfDoc = await files.putDocument(`${docBase}/pdf`, pdf);
+      stored.push(pdfDoc);
+      if (pdfDoc.sm3 !== pdfDigest) throw new AppError('INTERNAL', 'stored PDF digest differs from the uploaded PDF');
+      return { data, pdf: pdfDoc };
+    } catch (err) {
+      await this.shred(stored);
+      throw fromStorageError(err, 'storing the documents');
+    }
+  }
+
+  /** Puts the summary on chain; a rejection before commit shreds the orphan documents. */
+  private async anchor(user: User, input: IssueInput, docs: StoredDocuments): Promise<IssuedInvoice> {
+    try {
+      return await this.deps.ledger.issue(user.mspId, input);
+    } catch (err) {
+      // Rejected before commit: the encrypted copies are orphans, make them unreadable.
+      if (err instanceof AppError && DEFINITELY_NOT_WRITTEN.has(err.code)) await this.shred([docs.data, docs.pdf]);
+      throw err;
+    }
   }
 
   /**

@@ -1,5 +1,5 @@
 import jwt from 'jsonwebtoken';
-import { DEMO_USERS, JWT_SECRET, PASSWORD, testUsers } from '../../test/harness';
+import { DEMO_USERS, JWT_SECRET, PASSWORD, testUsers } from '../../../test/harness';
 import { canIssueInvoices } from './roles';
 import { issueToken, TOKEN_AUDIENCE, TOKEN_ISSUER, verifyToken } from './tokens';
 import { UserDirectory } from './users';

@@ -2,7 +2,6 @@
  * What the services need from the off-chain store. `src/offchain.ts` adapts `@hdt/offchain-store`
  * to these interfaces; unit tests use in-memory fakes.
  */
-import type { InvoiceType } from '../fabric/invoice-ledger';
 
 /** Result of storing one encrypted document. */
 export interface StoredDocument {
@@ -22,27 +21,6 @@ export interface DocumentFiles {
   destroyDocument(keyId: string): Promise<void>;
 }
 
-/** Off-chain record of an issued invoice (no clear personal data). */
-export interface InvoiceRecordData {
-  code: string;
-  number: string;
-  issuerMsp: string;
-  issuingUnit: string;
-  type: InvoiceType;
-  totalAmount: number;
-  status: string;
-  pdf: { cid: string; sm3: string; keyId: string; size: number };
-  data: { cid: string; sm3: string; keyId: string; size: number };
-  txId: string;
-  createdBy: string;
-}
-
-export interface InvoiceRecords {
-  /** Inserts or replaces the record of (code, number); repeating it is harmless. */
-  upsert(record: InvoiceRecordData): Promise<void>;
-  find(code: string, number: string): Promise<InvoiceRecordData | undefined>;
-}
-
 export type BeginIdempotentResult =
   | { kind: 'new' }
   | { kind: 'replay'; statusCode: number; body: unknown }
@@ -57,7 +35,6 @@ export interface IdempotencyStore {
 
 export interface OffchainPorts {
   files: DocumentFiles;
-  records: InvoiceRecords;
   idempotency: IdempotencyStore;
   /** Checks the database and the IPFS node; never throws. */
   ping(): Promise<OffchainHealth>;

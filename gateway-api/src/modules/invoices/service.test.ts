@@ -1,12 +1,13 @@
 import { createHash, createHmac } from 'node:crypto';
-import { FakeContracts, FakeInvoiceChaincode } from '../../test/fake-fabric';
-import { FakeOffchain } from '../../test/fake-offchain';
-import { ISSUER_SECRET, invoiceData, PDF } from '../../test/harness';
+import { FakeContracts, FakeInvoiceChaincode } from '../../../test/fake-fabric';
+import { FakeOffchain } from '../../../test/fake-offchain';
+import { ISSUER_SECRET, invoiceData, PDF } from '../../../test/harness';
 import type { User } from '../auth/roles';
-import { FabricInvoiceLedger } from '../fabric/invoice-ledger';
-import { invoiceDataSchema } from '../http/schemas';
-import type { Logger } from '../logger';
-import { CHECK_CODE_ALPHABET, dataDigestOf, generateCheckCode, InvoiceService } from './invoice-service';
+import { FabricInvoiceLedger } from '../../fabric/invoice-ledger';
+import { FabricLedgerClient } from '../../fabric/ledger-client';
+import { invoiceDataSchema } from './schemas';
+import type { Logger } from '../../logger';
+import { CHECK_CODE_ALPHABET, dataDigestOf, generateCheckCode, InvoiceService } from './service';
 
 const sm3 = (data: Uint8Array | string) => createHash('sm3').update(data).digest('hex');
 const clerk: User = {
@@ -30,9 +31,7 @@ function setup() {
   const logger: Logger = { info: () => undefined, warn: (m) => logged.push(m), error: (m) => logged.push(m) };
   const service = new InvoiceService({
     ledger: new FabricInvoiceLedger(
-      new FakeContracts(chaincode),
-      { attempts: 2, baseDelayMs: 0 },
-      async () => undefined,
+      new FabricLedgerClient(new FakeContracts(chaincode), { attempts: 2, baseDelayMs: 0 }, async () => undefined),
     ),
     files: offchain.files,
     records: offchain.records,

@@ -1,0 +1,72 @@
+import request from 'supertest';
+import { z } from 'zod';
+import { harness } from '../../../test/harness';
+import { API, errorBody } from '../../../test/api';
+
+describe('auth', () => {
+  it('logs in with the right password and returns a bearer token and the user', async () => {
+    const h = await harness();
+    const res = await request(h.app)
+      .post(`${API}/auth/login`)
+      .send({ username: 'clerk1', password: 'correct horse battery' });
+    expect(res.status).toBe(200);
+    const body = z
+      .object({
+        token: z.string(),
+        tokenType: z.literal('Bearer'),
+        expiresAt: z.string(),
+        user: z.object({ username: z.string(), mspId: z.string(), role: z.string() }),
+      })
+      .parse(res.body);
+    expect(body.user).toMatchObject({ username: 'clerk1', mspId: 'Hospital1MSP', role: 'billing_clerk' });
+    expect(Date.parse(body.expiresAt) - Date.now()).toBeGreaterThan(7.9 * 3600 * 1000);
+
+    const me = await request(h.app).get(`${API}/auth/me`).set('Authorization', `Bearer ${body.token}`);
+    expect(me.status).toBe(200);
+    expect(me.body).toMatchObject({ username: 'clerk1' });
+  });
+
+  it('answers 401 for a wrong password or an unknown user, without telling which', async () => {
+    const h = await harness();
+    const wrong = await request(h.app).post(`${API}/auth/login`).send({ username: 'clerk1', password: 'nope-nope' });
+    const unknown = await request(h.app).post(`${API}/auth/login`).send({ username: 'ghost', password: 'nope-nope' });
+    expect(wrong.status).toBe(401);
+    expect(unknown.status).toBe(401);
+    expect(errorBody.parse(wrong.body)).toEqual(errorBody.parse(unknown.body));
+    expect(errorBody.parse(wrong.body).code).toBe('UNAUTHENTICATED');
+  });
+
+  it('answers 400 naming the field when the login body is incomplete', async () => {
+    const h = await harness();
+    const res = await request(h.app).post(`${API}/auth/login`).send({ username: 'clerk1' });
+    expect(res.status).toBe(400);
+    expect(errorBody.parse(res.body)).toMatchObject({ code: 'VALIDATION' });
+    expect(errorBody.parse(res.body).message).toContain('password');
+  });
+
+  it('rejects requests without a token, with a bad token, or with a forged one', async () => {
+    const h = await harness();
+    const none = await request(h.app).get(`${API}/invoices/31010125/0000000001`);
+    expect(none.status).toBe(401);
+    expect(errorBody.parse(none.body).code).toBe('UNAUTHENTICATED');
+
+    const bad = await request(h.app)
+      .get(`${API}/invoices/31010125/0000000001`)
+      .set('Authorization', 'Bearer abc.def.ghi');
+    expect(bad.status).toBe(401);
+
+    const token = await h.login('insurer1');
+    const [header, payload] = token.split('.');
+    const forged = `${header}.${payload}.${Buffer.from('forged').toString('base64url')}`;
+    const res = await request(h.app)
+      .get(`${API}/invoices/31010125/0000000001`)
+      .set('Authorization', `Bearer ${forged}`);
+    expect(res.status).toBe(401);
+  });
+
+  it('leaves health, openapi and login public', async () => {
+    const h = await harness();
+    expect((await request(h.app).get(`${API}/health`)).status).toBe(200);
+    expect((await request(h.app).get(`${API}/openapi.json`)).status).toBe(200);
+  });
+});

@@ -1,0 +1,73 @@
+import { INVOICE_TYPES, type InvoiceType } from '@hdt/vocabulary';
+import { z } from 'zod';
+import { invoiceRecordId, type InvoiceRecordModel } from './record-model';
+
+/** Off-chain record of an issued invoice (no clear personal data). */
+export interface InvoiceRecordData {
+  code: string;
+  number: string;
+  issuerMsp: string;
+  issuingUnit: string;
+  type: InvoiceType;
+  totalAmount: number;
+  status: string;
+  pdf: { cid: string; sm3: string; keyId: string; size: number };
+  data: { cid: string; sm3: string; keyId: string; size: number };
+  txId: string;
+  createdBy: string;
+}
+
+export interface InvoiceRecords {
+  /** Inserts or replaces the record of (code, number); repeating it is harmless. */
+  upsert(record: InvoiceRecordData): Promise<void>;
+  find(code: string, number: string): Promise<InvoiceRecordData | undefined>;
+}
+
+const storedRefSchema = z.object({
+  cid: z.string(),
+  sm3: z.string(),
+  keyId: z.string(),
+  size: z.number().int().min(0),
+});
+
+const invoiceRecordSchema = z.object({
+  code: z.string(),
+  number: z.string(),
+  issuerMsp: z.string(),
+  issuingUnit: z.string(),
+  type: z.enum(INVOICE_TYPES),
+  totalAmount: z.number(),
+  status: z.string(),
+  pdf: storedRefSchema,
+  data: storedRefSchema.extend({ size: z.number().int().min(0).optional() }),
+  txId: z.string(),
+  createdBy: z.string(),
+});
+
+/** Invoice records in the document database. */
+export class MongoInvoiceRecords implements InvoiceRecords {
+  constructor(private readonly model: InvoiceRecordModel) {}
+
+  async upsert(record: InvoiceRecordData): Promise<void> {
+    const { code, number, ...rest } = record;
+    await this.model
+      .updateOne(
+        { _id: invoiceRecordId(code, number) },
+        { $set: rest, $setOnInsert: { code, number, createdAt: new Date() } },
+        { upsert: true, runValidators: true },
+      )
+      .exec();
+  }
+
+  async find(code: string, number: string): Promise<InvoiceRecordData | undefined> {
+    const raw: unknown = await this.model
+      .findOne({ _id: invoiceRecordId(code, number) })
+      .lean()
+      .exec();
+    if (raw === null || raw === undefined) return undefined;
+    const parsed = invoiceRecordSchema.safeParse(raw);
+    if (!parsed.success) throw new Error(`invoice record ${code}/${number} has an unexpected shape`);
+    const r = parsed.data;
+    return { ...r, data: { cid: r.data.cid, sm3: r.data.sm3, keyId: r.data.keyId, size: r.data.size ?? 0 } };
+  }
+}

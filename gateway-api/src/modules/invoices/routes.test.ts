@@ -1,0 +1,406 @@
+import request from 'supertest';
+import { z } from 'zod';
+import { harness, invoiceData, PDF, type Harness } from '../../../test/harness';
+import { API, errorBody, issue, issueBody, sm3, verifyBody } from '../../../test/api';
+import { CHECK_CODE_ALPHABET } from './service';
+
+describe('POST /invoices', () => {
+  it('issues: 201 with a 6-character check code, digests and the tx id', async () => {
+    const h = await harness();
+    const token = await h.login('clerk1');
+    const res = await issue(h, token);
+    expect(res.status).toBe(201);
+    const body = issueBody.parse(res.body);
+    expect(body.checkCode).toMatch(new RegExp(`^[${CHECK_CODE_ALPHABET}]{6}$`));
+    expect(body).toMatchObject({ code: '31010125', number: '0000000001', status: 'ISSUED' });
+    expect(body.pdfDigest).toBe(sm3(PDF));
+    expect(res.headers['location']).toBe(`${API}/invoices/31010125/0000000001`);
+
+    const onChain = h.chaincode.state.get('31010125/0000000001');
+    expect(onChain).toBeDefined();
+    expect(onChain?.lastTxId).toBe(body.txId);
+    expect(onChain?.checkCodeHash).toBe(sm3(`31010125:0000000001:${body.checkCode}`));
+    expect(onChain?.issuingUnit).toBe('Qingpu District Central Hospital');
+    expect(onChain?.dataDigest).toBe(body.dataDigest);
+    // No clear personal data on chain.
+    const chainText = JSON.stringify(onChain);
+    expect(chainText).not.toContain('Zhang San');
+    expect(chainText).not.toContain('31011519800101123X');
+
+    const record = h.offchain.records.rows.get('31010125/0000000001');
+    expect(record).toMatchObject({ txId: body.txId, createdBy: 'clerk1', issuerMsp: 'Hospital1MSP' });
+  });
+
+  it('forbids an insurer (403) without calling the ledger', async () => {
+    const h = await harness();
+    const token = await h.login('insurer1');
+    const res = await issue(h, token);
+    expect(res.status).toBe(403);
+    expect(errorBody.parse(res.body).code).toBe('FORBIDDEN');
+    expect(h.chaincode.committed).toEqual([]);
+    expect(h.chaincode.evaluated).toEqual([]);
+    expect(h.offchain.files.docs.size).toBe(0);
+  });
+
+  it('forbids a billing clerk outside a hospital org', async () => {
+    const h = await harness();
+    const res = await issue(h, await h.login('medclerk'));
+    expect(res.status).toBe(403);
+    expect(h.chaincode.committed).toEqual([]);
+  });
+
+  it.each([
+    ['number', invoiceData({ number: '123' })],
+    [
+      'payment.selfPay',
+      invoiceData({ payment: { medicalInsuranceFund: 6000, personalAccount: 1000, otherFund: 0, selfPay: 30.5 } }),
+    ],
+    [
+      'payment',
+      invoiceData({ payment: { medicalInsuranceFund: 6000, personalAccount: 1000, otherFund: 0, selfPay: 1 } }),
+    ],
+    [
+      'items[1].amount',
+      invoiceData({
+        items: [
+          { name: 'A', quantity: 1, unitPrice: 1, amount: 10000 },
+          { name: 'B', quantity: 1, unitPrice: 1, amount: -1 },
+        ],
+      }),
+    ],
+    ['reimbursableAmount', invoiceData({ reimbursableAmount: 10001 })],
+    ['payer.idNumber', invoiceData({ payer: { name: 'Zhang San' } })],
+    ['type', invoiceData({ type: 'DENTAL' })],
+  ])('answers 400 naming %s', async (field, data) => {
+    const h = await harness();
+    const res = await issue(h, await h.login('clerk1'), data);
+    expect(res.status).toBe(400);
+    const body = errorBody.parse(res.body);
+    expect(body.code).toBe('VALIDATION');
+    expect(body.message.startsWith(`${field}: `) || body.message.includes(`; ${field}: `)).toBe(true);
+    expect(h.chaincode.committed).toEqual([]);
+  });
+
+  it('answers 400 naming pdf when the file is missing', async () => {
+    const h = await harness();
+    const res = await request(h.app)
+      .post(`${API}/invoices`)
+      .set('Authorization', `Bearer ${await h.login('clerk1')}`)
+      .field('invoice', JSON.stringify(invoiceData()));
+    expect(res.status).toBe(400);
+    expect(errorBody.parse(res.body).message).toMatch(/^pdf: /);
+  });
+
+  it('answers 400 naming pdf when the file is not a PDF', async () => {
+    const h = await harness();
+    const res = await request(h.app)
+      .post(`${API}/invoices`)
+      .set('Authorization', `Bearer ${await h.login('clerk1')}`)
+      .field('invoice', JSON.stringify(invoiceData()))
+      .attach('pdf', Buffer.from('GIF89a not a pdf'), { filename: 'x.pdf', contentType: 'application/pdf' });
+    expect(res.status).toBe(400);
+    expect(errorBody.parse(res.body).message).toMatch(/^pdf: must be a PDF/);
+  });
+
+  it('answers 400 naming the field of an unexpected file part', async () => {
+    const h = await harness();
+    const res = await request(h.app)
+      .post(`${API}/invoices`)
+      .set('Authorization', `Bearer ${await h.login('clerk1')}`)
+      .field('invoice', JSON.stringify(invoiceData()))
+      .attach('scan', PDF, { filename: 'x.pdf', contentType: 'application/pdf' });
+    expect(res.status).toBe(400);
+    expect(errorBody.parse(res.body).message).toMatch(/^scan: /);
+  });
+
+  it('answers 400 naming invoice when the part is missing or not JSON', async () => {
+    const h = await harness();
+    const token = await h.login('clerk1');
+    const missing = await request(h.app)
+      .post(`${API}/invoices`)
+      .set('Authorization', `Bearer ${token}`)
+      .attach('pdf', PDF, { filename: 'x.pdf', contentType: 'application/pdf' });
+    expect(missing.status).toBe(400);
+    expect(errorBody.parse(missing.body).message).toMatch(/^invoice: /);
+    const broken = await request(h.app)
+      .post(`${API}/invoices`)
+      .set('Authorization', `Bearer ${token}`)
+      .field('invoice', '{"code":')
+      .attach('pdf', PDF, { filename: 'x.pdf', contentType: 'application/pdf' });
+    expect(broken.status).toBe(400);
+    expect(errorBody.parse(broken.body).message).toBe('invoice: malformed JSON');
+  });
+
+  it('rejects unknown keys in the invoice data', async () => {
+    const h = await harness();
+    const res = await issue(h, await h.login('clerk1'), invoiceData({ checkCode: 'ABCDEF' }));
+    expect(res.status).toBe(400);
+    expect(errorBody.parse(res.body).message).toContain('checkCode');
+  });
+
+  it('replays the first response for a repeated Idempotency-Key and writes once', async () => {
+    const h = await harness();
+    const token = await h.login('clerk1');
+    const first = await issue(h, token, invoiceData(), 'issue-0001-abcdef');
+    const second = await issue(h, token, invoiceData(), 'issue-0001-abcdef');
+    expect(first.status).toBe(201);
+    expect(second.status).toBe(201);
+    expect(second.body).toEqual(first.body);
+    expect(second.headers['idempotent-replayed']).toBe('true');
+    expect(h.chaincode.committed).toEqual(['Issue']);
+  });
+
+  it('answers 422 when an Idempotency-Key is reused for a different request', async () => {
+    const h = await harness();
+    const token = await h.login('clerk1');
+    expect((await issue(h, token, invoiceData(), 'issue-0002-abcdef')).status).toBe(201);
+    const res = await issue(h, token, invoiceData({ number: '0000000002' }), 'issue-0002-abcdef');
+    expect(res.status).toBe(422);
+    expect(errorBody.parse(res.body).code).toBe('IDEMPOTENCY_KEY_REUSED');
+    expect(h.chaincode.committed).toEqual(['Issue']);
+  });
+
+  it('frees the Idempotency-Key after a failure so the request can be retried', async () => {
+    const h = await harness();
+    const token = await h.login('clerk1');
+    h.offchain.files.failPut = true;
+    const failed = await issue(h, token, invoiceData(), 'issue-0003-abcdef');
+    expect(failed.status).toBe(503);
+    expect(errorBody.parse(failed.body).code).toBe('STORAGE_UNAVAILABLE');
+    h.offchain.files.failPut = false;
+    expect((await issue(h, token, invoiceData(), 'issue-0003-abcdef')).status).toBe(201);
+  });
+
+  it('answers 400 for a malformed Idempotency-Key', async () => {
+    const h = await harness();
+    const res = await issue(h, await h.login('clerk1'), invoiceData(), 'bad key!');
+    expect(res.status).toBe(400);
+    expect(errorBody.parse(res.body).message).toMatch(/^Idempotency-Key: /);
+  });
+
+  it('maps the chaincode error INVOICE_EXISTS to 409 and shreds the orphan documents', async () => {
+    const h = await harness();
+    const token = await h.login('clerk1');
+    expect((await issue(h, token)).status).toBe(201);
+    const res = await issue(h, await h.login('clerk2'));
+    expect(res.status).toBe(409);
+    const body = errorBody.parse(res.body);
+    expect(body.code).toBe('INVOICE_EXISTS');
+    expect(body.message).toBe('invoice 31010125/0000000001 already exists');
+    // The second attempt's two documents are unreadable now.
+    expect(h.offchain.files.destroyed.size).toBe(2);
+  });
+
+  it('answers 503 LEDGER_UNAVAILABLE when the peers stay unreachable', async () => {
+    const h = await harness();
+    h.chaincode.faults.push(
+      { stage: 'endorse', kind: 'unavailable' },
+      { stage: 'endorse', kind: 'unavailable' },
+      { stage: 'endorse', kind: 'unavailable' },
+    );
+    const res = await issue(h, await h.login('clerk1'));
+    expect(res.status).toBe(503);
+    expect(errorBody.parse(res.body).code).toBe('LEDGER_UNAVAILABLE');
+  });
+});
+
+describe('verify, read, history, pdf', () => {
+  async function issued(): Promise<{ h: Harness; token: string; checkCode: string }> {
+    const h = await harness();
+    const res = await issue(h, await h.login('clerk1'));
+    expect(res.status).toBe(201);
+    return { h, token: await h.login('insurer1'), checkCode: issueBody.parse(res.body).checkCode };
+  }
+
+  it('verifies authentic with the right check code (JSON body, with data)', async () => {
+    const { h, token, checkCode } = await issued();
+    const res = await request(h.app)
+      .post(`${API}/invoices/verify`)
+      .set('Authorization', `Bearer ${token}`)
+      .send({ code: '31010125', number: '0000000001', checkCode, data: invoiceData() });
+    expect(res.status).toBe(200);
+    expect(verifyBody.parse(res.body)).toEqual({ result: 'authentic', status: 'ISSUED', mismatches: [] });
+  });
+
+  it('verifies authentic with the original PDF (multipart)', async () => {
+    const { h, token, checkCode } = await issued();
+    const res = await request(h.app)
+      .post(`${API}/invoices/verify`)
+      .set('Authorization', `Bearer ${token}`)
+      .field('code', '31010125')
+      .field('number', '0000000001')
+      .field('checkCode', checkCode)
+      .field('data', JSON.stringify(invoiceData()))
+      .attach('pdf', PDF, { filename: 'x.pdf', contentType: 'application/pdf' });
+    expect(res.status).toBe(200);
+    expect(verifyBody.parse(res.body).result).toBe('authentic');
+  });
+
+  it('reports tampered data and PDF', async () => {
+    const { h, token, checkCode } = await issued();
+    const altered = Buffer.concat([PDF, Buffer.from('% changed\n')]);
+    const res = await request(h.app)
+      .post(`${API}/invoices/verify`)
+      .set('Authorization', `Bearer ${token}`)
+      .field('code', '31010125')
+      .field('number', '0000000001')
+      .field('checkCode', checkCode)
+      .field('data', JSON.stringify(invoiceData({ totalAmount: 1 })))
+      .attach('pdf', altered, { filename: 'x.pdf', contentType: 'application/pdf' });
+    expect(res.status).toBe(200);
+    const body = verifyBody.parse(res.body);
+    expect(body.result).toBe('tampered');
+    expect(body.mismatches.sort()).toEqual(['dataDigest', 'pdfDigest']);
+  });
+
+  it('answers unknown for a wrong check code or a missing invoice', async () => {
+    const { h, token, checkCode } = await issued();
+    const wrong = checkCode === 'AAAAAA' ? 'BBBBBB' : 'AAAAAA';
+    for (const body of [
+      { code: '31010125', number: '0000000001', checkCode: wrong },
+      { code: '31010125', number: '0000000099', checkCode },
+    ]) {
+      const res = await request(h.app)
+        .post(`${API}/invoices/verify`)
+        .set('Authorization', `Bearer ${token}`)
+        .send(body);
+      expect(res.status).toBe(200);
+      expect(verifyBody.parse(res.body)).toEqual({ result: 'unknown', mismatches: [] });
+    }
+  });
+
+  it('answers 400 naming checkCode for a malformed verify request', async () => {
+    const { h, token } = await issued();
+    const res = await request(h.app)
+      .post(`${API}/invoices/verify`)
+      .set('Authorization', `Bearer ${token}`)
+      .send({ code: '31010125', number: '0000000001', checkCode: 'abc' });
+    expect(res.status).toBe(400);
+    expect(errorBody.parse(res.body).message).toMatch(/^checkCode: /);
+  });
+
+  it('answers 400 for malformed JSON bodies', async () => {
+    const { h, token } = await issued();
+    const res = await request(h.app)
+      .post(`${API}/invoices/verify`)
+      .set('Authorization', `Bearer ${token}`)
+      .set('Content-Type', 'application/json')
+      .send('{"code": ');
+    expect(res.status).toBe(400);
+    expect(errorBody.parse(res.body)).toEqual({ code: 'VALIDATION', message: 'body: malformed JSON' });
+  });
+
+  it('reads the on-chain summary and the history', async () => {
+    const { h, token } = await issued();
+    const read = await request(h.app)
+      .get(`${API}/invoices/31010125/0000000001`)
+      .set('Authorization', `Bearer ${token}`);
+    expect(read.status).toBe(200);
+    expect(read.body).toMatchObject({
+      code: '31010125',
+      number: '0000000001',
+      status: 'ISSUED',
+      issuerMsp: 'Hospital1MSP',
+    });
+    const history = await request(h.app)
+      .get(`${API}/invoices/31010125/0000000001/history`)
+      .set('Authorization', `Bearer ${token}`);
+    expect(history.status).toBe(200);
+    expect(z.array(z.object({ txId: z.string() })).parse(history.body)).toHaveLength(1);
+  });
+
+  it('answers 404 INVOICE_NOT_FOUND for an unknown invoice and 400 for a malformed number', async () => {
+    const { h, token } = await issued();
+    const missing = await request(h.app)
+      .get(`${API}/invoices/31010125/0000000099`)
+      .set('Authorization', `Bearer ${token}`);
+    expect(missing.status).toBe(404);
+    expect(errorBody.parse(missing.body).code).toBe('INVOICE_NOT_FOUND');
+    const noHistory = await request(h.app)
+      .get(`${API}/invoices/31010125/0000000099/history`)
+      .set('Authorization', `Bearer ${token}`);
+    expect(noHistory.status).toBe(404);
+    const malformed = await request(h.app).get(`${API}/invoices/31010125/12`).set('Authorization', `Bearer ${token}`);
+    expect(malformed.status).toBe(400);
+    expect(errorBody.parse(malformed.body).message).toMatch(/^number: /);
+  });
+
+  it('returns the original PDF for the right check code', async () => {
+    const { h, token, checkCode } = await issued();
+    const res = await request(h.app)
+      .get(`${API}/invoices/31010125/0000000001/pdf`)
+      .query({ checkCode })
+      .set('Authorization', `Bearer ${token}`)
+      .buffer(true)
+      .parse((response, callback) => {
+        const chunks: Buffer[] = [];
+        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        response.on('end', () => callback(null, Buffer.concat(chunks)));
+      });
+    expect(res.status).toBe(200);
+    expect(res.headers['content-type']).toBe('application/pdf');
+    expect(Buffer.isBuffer(res.body) && res.body.equals(PDF)).toBe(true);
+  });
+
+  it('answers 404 for a wrong check code on the PDF route, like a missing invoice', async () => {
+    const { h, token, checkCode } = await issued();
+    const wrong = checkCode === 'AAAAAA' ? 'BBBBBB' : 'AAAAAA';
+    const res = await request(h.app)
+      .get(`${API}/invoices/31010125/0000000001/pdf`)
+      .query({ checkCode: wrong })
+      .set('Authorization', `Bearer ${token}`);
+    expect(res.status).toBe(404);
+    expect(errorBody.parse(res.body).code).toBe('INVOICE_NOT_FOUND');
+    const missing = await request(h.app)
+      .get(`${API}/invoices/31010125/0000000002/pdf`)
+      .query({ checkCode })
+      .set('Authorization', `Bearer ${token}`);
+    expect(errorBody.parse(missing.body)).toEqual(errorBody.parse(res.body));
+  });
+
+  it('answers 400 naming checkCode when it is missing on the PDF route', async () => {
+    const { h, token } = await issued();
+    const res = await request(h.app)
+      .get(`${API}/invoices/31010125/0000000001/pdf`)
+      .set('Authorization', `Bearer ${token}`);
+    expect(res.status).toBe(400);
+    expect(errorBody.parse(res.body).message).toMatch(/^checkCode: /);
+  });
+});
+
+describe('GET /invoices/:code/:number/check-code', () => {
+  const path = `${API}/invoices/31010125/0000000001/check-code`;
+
+  it('returns the check code to a billing clerk of the issuing organisation', async () => {
+    const h = await harness();
+    const clerk = await h.login('clerk1');
+    const res = await issue(h, clerk);
+    expect(res.status).toBe(201);
+    const recovered = await request(h.app).get(path).set('Authorization', `Bearer ${clerk}`);
+    expect(recovered.status).toBe(200);
+    expect(recovered.body).toEqual({
+      code: '31010125',
+      number: '0000000001',
+      checkCode: issueBody.parse(res.body).checkCode,
+    });
+  });
+
+  it('refuses another hospital and non-clerks (403), and answers 404 for an unknown invoice', async () => {
+    const h = await harness();
+    expect((await issue(h, await h.login('clerk1'))).status).toBe(201);
+    for (const user of ['clerk2', 'insurer1']) {
+      const res = await request(h.app)
+        .get(path)
+        .set('Authorization', `Bearer ${await h.login(user)}`);
+      expect({ user, status: res.status, code: errorBody.parse(res.body).code }).toEqual({
+        user,
+        status: 403,
+        code: 'FORBIDDEN',
+      });
+    }
+    const unknown = await request(h.app)
+      .get(`${API}/invoices/31010125/0000000999/check-code`)
+      .set('Authorization', `Bearer ${await h.login('clerk1')}`);
+    expect(unknown.status).toBe(404);
+  });
+});

@@ -1,0 +1,50 @@
+import {
+  canonicalJson,
+  CanonicalJsonError,
+  CURRENCIES,
+  INVOICE_CONTRACT,
+  INVOICE_ISSUED_EVENT,
+  INVOICE_STATUSES,
+  INVOICE_TYPES,
+  isRole,
+  PAYMENT_PARTS,
+  ROLES,
+  VERIFIABLE_DIGESTS,
+  VERIFICATION_RESULTS,
+} from '.';
+
+describe('the package surface', () => {
+  it('declares the invoice enums once', () => {
+    expect(INVOICE_TYPES).toEqual(['OUTPATIENT', 'INPATIENT', 'INTERNET', 'REGISTRATION', 'CHECKUP']);
+    expect(INVOICE_STATUSES).toEqual(['ISSUED']);
+    expect(CURRENCIES).toEqual(['CNY']);
+    expect(PAYMENT_PARTS).toEqual(['medicalInsuranceFund', 'personalAccount', 'otherFund', 'selfPay']);
+    expect(VERIFICATION_RESULTS).toEqual(['authentic', 'tampered', 'unknown']);
+    expect(VERIFIABLE_DIGESTS).toEqual(['pdfDigest', 'dataDigest']);
+    expect(INVOICE_ISSUED_EVENT).toBe('InvoiceIssued');
+  });
+
+  it('exports canonical JSON', () => {
+    expect(canonicalJson({ b: 1, a: [true, null] })).toBe('{"a":[true,null],"b":1}');
+    expect(() => canonicalJson({ x: undefined })).toThrow(CanonicalJsonError);
+  });
+
+  it('knows the roles', () => {
+    expect(ROLES).toEqual(['billing_clerk', 'reimbursement_officer', 'supervisor', 'admin']);
+    expect(isRole('billing_clerk')).toBe(true);
+    expect(isRole('wizard')).toBe(false);
+  });
+
+  it('describes the invoice contract: Issue is submitted, the queries are evaluated', () => {
+    const { name, transactions } = INVOICE_CONTRACT;
+    expect(name).toBe('invoice');
+    expect(Object.keys(transactions)).toEqual(['Issue', 'Read', 'Verify', 'History']);
+    expect(transactions.Issue).toEqual({ kind: 'submit', args: ['input'] });
+    expect(transactions.Verify.args).toHaveLength(5);
+    expect([transactions.Read.kind, transactions.Verify.kind, transactions.History.kind]).toEqual([
+      'evaluate',
+      'evaluate',
+      'evaluate',
+    ]);
+  });
+});
