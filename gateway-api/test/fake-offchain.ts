@@ -15,6 +15,13 @@ import type { InvoiceRecordData, InvoiceRecords } from '../src/modules/invoices/
 
 const sm3 = (bytes: Uint8Array) => createHash('sm3').update(bytes).digest('hex');
 
+const BASE32 = 'abcdefghijklmnopqrstuvwxyz234567';
+
+/** A well-formed CIDv1 (base32) derived from a hex digest. */
+function cidOf(hex: string): string {
+  return `bafkrei${[...hex].map((c) => BASE32[parseInt(c, 16)]).join('')}`;
+}
+
 class StoreError extends Error {
   constructor(
     readonly code: string,
@@ -34,7 +41,7 @@ export class FakeFiles implements DocumentFiles {
     if (this.failPut) throw new StoreError('BLOB_STORE_UNAVAILABLE', 'ipfs is down');
     const bytes = Buffer.from(plaintext);
     const keyId = randomUUID();
-    const cid = `bafk${sm3(Buffer.concat([bytes, Buffer.from(keyId)])).slice(0, 40)}`;
+    const cid = cidOf(sm3(Buffer.concat([bytes, Buffer.from(keyId)])));
     this.docs.set(cid, { docId, keyId, bytes });
     return { cid, sm3: sm3(bytes), keyId, size: bytes.length };
   }

@@ -6,7 +6,7 @@ import { FabricLedgerClient } from '../src/fabric/ledger-client';
 import { buildApp } from '../src/http/app';
 import { silentLogger } from '../src/logger';
 import { composeServices } from '../src/compose';
-import { FakeContracts, FakeInvoiceChaincode } from './fake-fabric';
+import { InMemoryContracts, ChaincodeNetwork } from './in-memory-fabric';
 import { FakeOffchain } from './fake-offchain';
 
 export const PASSWORD = 'correct horse battery';
@@ -63,7 +63,7 @@ export function testUsers(): Promise<UserDirectory> {
 
 export interface Harness {
   app: Express;
-  chaincode: FakeInvoiceChaincode;
+  chaincode: ChaincodeNetwork;
   offchain: FakeOffchain;
   login(username: string): Promise<string>;
 }
@@ -82,13 +82,13 @@ function checkCodes(list: string[] | undefined): { newCheckCode?: () => string }
 }
 
 export async function harness(options: { checkCodes?: string[] } = {}): Promise<Harness> {
-  const chaincode = new FakeInvoiceChaincode();
+  const chaincode = new ChaincodeNetwork();
   const offchain = new FakeOffchain();
   const app = buildApp({
     config: { jwtSecret: JWT_SECRET, rateLimitPerMinute: 10_000, loginRateLimitPerMinute: 10_000 },
     services: composeServices({
       ledger: new FabricLedgerClient(
-        new FakeContracts(chaincode),
+        new InMemoryContracts(chaincode),
         { attempts: 3, baseDelayMs: 0 },
         async () => undefined,
       ),

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { FakeContracts, FakeInvoiceChaincode } from '../../test/fake-fabric';
+import { InMemoryContracts, ChaincodeNetwork } from '../../test/in-memory-fabric';
 import { AppError } from '../errors';
 import { FabricInvoiceLedger, type IssueInput } from './invoice-ledger';
 import { FabricLedgerClient } from './ledger-client';
@@ -19,17 +19,17 @@ function input(overrides: Partial<IssueInput> = {}): IssueInput {
     payerPseudonym: hex('payer'),
     dataDigest: hex('data'),
     pdfDigest: hex('pdf'),
-    dataCid: 'bafkdata',
-    pdfCid: 'bafkpdf',
+    dataCid: `bafkrei${'d'.repeat(52)}`,
+    pdfCid: `bafkrei${'p'.repeat(52)}`,
     ...overrides,
   };
 }
 
-function setup(): { chaincode: FakeInvoiceChaincode; ledger: FabricInvoiceLedger; waits: number[] } {
-  const chaincode = new FakeInvoiceChaincode();
+function setup(): { chaincode: ChaincodeNetwork; ledger: FabricInvoiceLedger; waits: number[] } {
+  const chaincode = new ChaincodeNetwork();
   const waits: number[] = [];
   const ledger = new FabricInvoiceLedger(
-    new FabricLedgerClient(new FakeContracts(chaincode), { attempts: 3, baseDelayMs: 100 }, async (ms) => {
+    new FabricLedgerClient(new InMemoryContracts(chaincode), { attempts: 3, baseDelayMs: 100 }, async (ms) => {
       waits.push(ms);
     }),
   );
@@ -120,8 +120,8 @@ describe('FabricInvoiceLedger', () => {
   });
 
   it('refuses orgs it holds no identity for', async () => {
-    const chaincode = new FakeInvoiceChaincode();
-    const ledger = new FabricInvoiceLedger(new FabricLedgerClient(new FakeContracts(chaincode, ['Hospital1MSP'])));
+    const chaincode = new ChaincodeNetwork();
+    const ledger = new FabricInvoiceLedger(new FabricLedgerClient(new InMemoryContracts(chaincode, ['Hospital1MSP'])));
     await expect(ledger.read('InsurerMSP', '31010125', '0000000001')).rejects.toBeInstanceOf(AppError);
     await expect(ledger.read('InsurerMSP', '31010125', '0000000001')).rejects.toMatchObject({ code: 'FORBIDDEN' });
   });
@@ -129,9 +129,9 @@ describe('FabricInvoiceLedger', () => {
   it('rejects malformed ledger answers as INTERNAL', async () => {
     const { chaincode, ledger } = setup();
     await ledger.issue('Hospital1MSP', input());
-    const stored = chaincode.state.get('31010125/0000000001');
+    const stored = chaincode.invoice('31010125', '0000000001');
     if (!stored) throw new Error('not stored');
-    chaincode.state.set('31010125/0000000001', { ...stored, totalAmount: -5 });
+    chaincode.overwrite('31010125', '0000000001', { ...stored, totalAmount: -5 });
     await expect(ledger.read('Hospital1MSP', '31010125', '0000000001')).rejects.toMatchObject({ code: 'INTERNAL' });
   });
 

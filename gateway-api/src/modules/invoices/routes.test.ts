@@ -16,7 +16,7 @@ describe('POST /invoices', () => {
     expect(body.pdfDigest).toBe(sm3(PDF));
     expect(res.headers['location']).toBe(`${API}/invoices/31010125/0000000001`);
 
-    const onChain = h.chaincode.state.get('31010125/0000000001');
+    const onChain = h.chaincode.invoice('31010125', '0000000001');
     expect(onChain).toBeDefined();
     expect(onChain?.lastTxId).toBe(body.txId);
     expect(onChain?.checkCodeHash).toBe(sm3(`31010125:0000000001:${body.checkCode}`));
@@ -186,7 +186,7 @@ describe('POST /invoices', () => {
     expect(res.status).toBe(409);
     const body = errorBody.parse(res.body);
     expect(body.code).toBe('INVOICE_EXISTS');
-    expect(body.message).toBe('invoice 31010125/0000000001 already exists');
+    expect(body.message).toBe('invoice 31010125/0000000001 was already issued');
     // The second attempt's two documents are unreadable now.
     expect(h.offchain.files.destroyed.size).toBe(2);
   });

@@ -1,5 +1,5 @@
 import { createHash, createHmac } from 'node:crypto';
-import { FakeContracts, FakeInvoiceChaincode } from '../../../test/fake-fabric';
+import { InMemoryContracts, ChaincodeNetwork } from '../../../test/in-memory-fabric';
 import { FakeOffchain } from '../../../test/fake-offchain';
 import { ISSUER_SECRET, invoiceData, PDF } from '../../../test/harness';
 import type { User } from '../auth/roles';
@@ -25,13 +25,13 @@ const officer: User = {
 };
 
 function setup() {
-  const chaincode = new FakeInvoiceChaincode();
+  const chaincode = new ChaincodeNetwork();
   const offchain = new FakeOffchain();
   const logged: string[] = [];
   const logger: Logger = { info: () => undefined, warn: (m) => logged.push(m), error: (m) => logged.push(m) };
   const service = new InvoiceService({
     ledger: new FabricInvoiceLedger(
-      new FabricLedgerClient(new FakeContracts(chaincode), { attempts: 2, baseDelayMs: 0 }, async () => undefined),
+      new FabricLedgerClient(new InMemoryContracts(chaincode), { attempts: 2, baseDelayMs: 0 }, async () => undefined),
     ),
     files: offchain.files,
     records: offchain.records,
@@ -61,7 +61,7 @@ describe('InvoiceService.issueInvoice', () => {
   it('anchors the pseudonym and digests, keeps personal data and the check code off chain, encrypted', async () => {
     const { chaincode, offchain, service } = setup();
     const { result } = await service.issueInvoice(clerk, data, PDF);
-    const onChain = chaincode.state.get('31010125/0000000001');
+    const onChain = chaincode.invoice('31010125', '0000000001');
     expect(onChain?.payerPseudonym).toBe(createHmac('sm3', ISSUER_SECRET).update('31011519800101123X').digest('hex'));
     expect(onChain?.pdfDigest).toBe(sm3(PDF));
 

@@ -1,10 +1,10 @@
 /**
- * In-memory stand-in for the `invoice` contract behind the Fabric gateway client API, for unit
- * tests. It follows the chaincode rules of the spec (issue only by hospital orgs, code+number
- * unique, verify authentic/tampered/unknown) and raises errors shaped like the real gateway's
- * (EndorseError / GatewayError whose details carry `chaincode response 500, CODE: text`).
+ * The real `invoice` contract of the chaincode, run over the chaincode's in-memory ledger, behind
+ * the Fabric gateway client API, for unit tests. Errors are shaped like the real gateway's
+ * (EndorseError / GatewayError whose details carry `chaincode response 500, CODE: text`), and
+ * faults can be injected at each stage of a submit or an evaluate.
  */
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import * as grpc from '@grpc/grpc-js';
 import {
   CommitStatusError,
@@ -18,31 +18,11 @@ import {
   type SubmittedTransaction,
   type Transaction,
 } from '@hyperledger/fabric-gateway';
-import { z } from 'zod';
+import type { Context } from 'fabric-contract-api';
+import { InvoiceContract } from '../../chaincode/dist/contracts/invoice-contract';
+import { InMemoryLedger } from '../../chaincode/test/in-memory-ledger';
 import type { ContractProvider } from '../src/fabric/connection';
-import { onChainInvoiceSchema, type HistoryEntry, type OnChainInvoice } from '../src/fabric/invoice-ledger';
-
-const HOSPITALS = ['Hospital1MSP', 'Hospital2MSP'];
-
-const issueArgSchema = onChainInvoiceSchema
-  .pick({
-    code: true,
-    number: true,
-    checkCodeHash: true,
-    type: true,
-    issuingUnit: true,
-    totalAmount: true,
-    payment: true,
-    reimbursableAmount: true,
-    payerPseudonym: true,
-    dataDigest: true,
-    pdfDigest: true,
-    dataCid: true,
-    pdfCid: true,
-  })
-  .strict();
-
-class ChaincodeError extends Error {}
+import { onChainInvoiceSchema, type OnChainInvoice } from '../src/fabric/invoice-ledger';
 
 function serviceError(code: grpc.status, message: string): grpc.ServiceError {
   return Object.assign(new Error(message), { code, details: message, metadata: new grpc.Metadata() });
@@ -55,102 +35,66 @@ export type Fault =
   | { stage: 'commitStatus'; kind: 'unavailable-after-commit' }
   | { stage: 'evaluate'; kind: 'unavailable' };
 
-interface Simulation {
-  result: Uint8Array;
-  apply: () => void;
+type InvoiceTransaction = 'Issue' | 'Read' | 'Verify' | 'History';
+const TRANSACTIONS: readonly string[] = ['Issue', 'Read', 'Verify', 'History'];
+
+function run(contract: InvoiceContract, name: InvoiceTransaction, ctx: Context, args: readonly string[]) {
+  const [a = '', b = '', c = '', d = '', e = ''] = args;
+  switch (name) {
+    case 'Issue':
+      return contract.Issue(ctx, a);
+    case 'Read':
+      return contract.Read(ctx, a, b);
+    case 'Verify':
+      return contract.Verify(ctx, a, b, c, d, e);
+    case 'History':
+      return contract.History(ctx, a, b);
+  }
 }
 
-export class FakeInvoiceChaincode {
-  readonly state = new Map<string, OnChainInvoice>();
-  readonly history = new Map<string, HistoryEntry[]>();
+/** The chaincode's invoice contract over an in-memory ledger, with injectable faults. */
+export class ChaincodeNetwork {
+  readonly ledger = new InMemoryLedger();
+  private readonly contract = new InvoiceContract();
   /** Names of committed transactions, in order. */
   readonly committed: string[] = [];
   /** Names of evaluated queries, in order. */
   readonly evaluated: string[] = [];
   readonly faults: Fault[] = [];
-  private clock = Date.parse('2025-03-01T08:00:00.000Z');
 
   takeFault(stage: Fault['stage']): Fault | undefined {
     const index = this.faults.findIndex((f) => f.stage === stage);
     return index === -1 ? undefined : this.faults.splice(index, 1)[0];
   }
 
-  /** Runs a transaction function: returns the result and the write to apply at commit. */
-  simulate(mspId: string, name: string, args: readonly string[], txId: string): Simulation {
-    const none = () => undefined;
-    switch (name) {
-      case 'Issue':
-        return this.issue(mspId, args[0] ?? '', txId);
-      case 'Read':
-        return { result: this.json(this.mustGet(args[0] ?? '', args[1] ?? '')), apply: none };
-      case 'Verify':
-        return { result: this.json(this.verify(args)), apply: none };
-      case 'History':
-        return { result: this.json(this.history.get(`${args[0]}/${args[1]}`) ?? []), apply: none };
-      default:
-        throw new ChaincodeError(`INVALID_ARGUMENT: unknown function ${name}`);
-    }
+  hasFault(stage: Fault['stage']): boolean {
+    return this.faults.some((f) => f.stage === stage);
   }
 
-  private json(value: unknown): Uint8Array {
-    return Buffer.from(JSON.stringify(value), 'utf8');
+  /** Runs a transaction function as one ledger transaction; its writes commit when it succeeds. */
+  async run(mspId: string, name: string, args: readonly string[], txId: string): Promise<Uint8Array> {
+    if (!TRANSACTIONS.includes(name)) throw new Error(`INVALID_ARGUMENT: unknown function ${name}`);
+    const result = await this.ledger.invoke(mspId, (ctx) => run(this.contract, name as InvoiceTransaction, ctx, args), {
+      txId,
+    });
+    return Buffer.from(result, 'utf8');
   }
 
-  private mustGet(code: string, number: string): OnChainInvoice {
-    const invoice = this.state.get(`${code}/${number}`);
-    if (!invoice) throw new ChaincodeError(`INVOICE_NOT_FOUND: invoice ${code}/${number} does not exist`);
-    return invoice;
+  /** The committed invoice, read as the chaincode stored it. */
+  invoice(code: string, number: string): OnChainInvoice | undefined {
+    const bytes = this.ledger.committed(this.key(code, number));
+    return bytes === undefined
+      ? undefined
+      : onChainInvoiceSchema.parse(JSON.parse(Buffer.from(bytes).toString('utf8')));
   }
 
-  private issue(mspId: string, input: string, txId: string): Simulation {
-    if (!HOSPITALS.includes(mspId)) throw new ChaincodeError(`FORBIDDEN: ${mspId} may not issue invoices`);
-    let raw: unknown;
-    try {
-      raw = JSON.parse(input);
-    } catch {
-      throw new ChaincodeError('INVALID_ARGUMENT: input is not JSON');
-    }
-    const parsed = issueArgSchema.safeParse(raw);
-    if (!parsed.success) {
-      throw new ChaincodeError(`INVALID_ARGUMENT: ${parsed.error.issues[0]?.path.join('.') ?? 'input'} is invalid`);
-    }
-    const data = parsed.data;
-    const p = data.payment;
-    if (p.medicalInsuranceFund + p.personalAccount + p.otherFund + p.selfPay !== data.totalAmount) {
-      throw new ChaincodeError('INVALID_ARGUMENT: payment does not sum to totalAmount');
-    }
-    const key = `${data.code}/${data.number}`;
-    if (this.state.has(key)) throw new ChaincodeError(`INVOICE_EXISTS: invoice ${key} already exists`);
-    this.clock += 1000;
-    const now = new Date(this.clock).toISOString();
-    const invoice: OnChainInvoice = {
-      ...data,
-      issuerMsp: mspId,
-      issuedAt: now,
-      currency: 'CNY',
-      status: 'ISSUED',
-      lastTxId: txId,
-      updatedAt: now,
-    };
-    return {
-      result: this.json(invoice),
-      apply: () => {
-        this.state.set(key, invoice);
-        const entries = this.history.get(key) ?? [];
-        entries.push({ txId, timestamp: now, isDelete: false, value: invoice });
-        this.history.set(key, entries);
-      },
-    };
+  /** Overwrites the stored invoice as if an earlier transaction had written `value`. */
+  overwrite(code: string, number: string, value: unknown): void {
+    this.ledger.seed(this.key(code, number), JSON.stringify(value));
   }
 
-  private verify(args: readonly string[]): unknown {
-    const [code = '', number = '', checkCodeHash = '', pdfDigest = '', dataDigest = ''] = args;
-    const invoice = this.state.get(`${code}/${number}`);
-    if (!invoice || invoice.checkCodeHash !== checkCodeHash) return { result: 'unknown', mismatches: [] };
-    const mismatches: string[] = [];
-    if (pdfDigest !== '' && pdfDigest !== invoice.pdfDigest) mismatches.push('pdfDigest');
-    if (dataDigest !== '' && dataDigest !== invoice.dataDigest) mismatches.push('dataDigest');
-    return { result: mismatches.length > 0 ? 'tampered' : 'authentic', status: invoice.status, mismatches };
+  private key(code: string, number: string): string {
+    return `\u0000invoice\u0000${code}\u0000${number}\u0000`;
   }
 }
 
@@ -160,9 +104,9 @@ function chaincodeFailure(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
 
-class FakeContract implements Contract {
+class InMemoryContract implements Contract {
   constructor(
-    private readonly chaincode: FakeInvoiceChaincode,
+    private readonly chaincode: ChaincodeNetwork,
     private readonly mspId: string,
     private readonly contractName: string,
   ) {}
@@ -203,7 +147,7 @@ class FakeContract implements Contract {
     const mspId = this.mspId;
     const fullName = transactionName;
     const args = (options?.arguments ?? []).map((a) => (typeof a === 'string' ? a : Buffer.from(a).toString('utf8')));
-    const txId = createHash('sha256').update(randomBytes(16)).digest('hex');
+    const txId = randomBytes(32).toString('hex');
     const detail = (message: string) => [{ address: 'peer0.fake:7051', mspId, message }];
 
     return {
@@ -222,7 +166,7 @@ class FakeContract implements Contract {
           });
         }
         try {
-          return chaincode.simulate(mspId, fullName, args, txId).result;
+          return await chaincode.run(mspId, fullName, args, txId);
         } catch (err) {
           const text = `chaincode response 500, ${chaincodeFailure(err)}`;
           const message = `2 UNKNOWN: evaluate call to endorser returned error: ${text}`;
@@ -245,9 +189,10 @@ class FakeContract implements Contract {
             message,
           });
         }
-        let simulation: Simulation;
+        // A transaction about to lose an MVCC conflict is endorsed but never takes effect.
+        let result: Uint8Array = emptyBytes;
         try {
-          simulation = chaincode.simulate(mspId, fullName, args, txId);
+          if (!chaincode.hasFault('commit')) result = await chaincode.run(mspId, fullName, args, txId);
         } catch (err) {
           const message = '10 ABORTED: failed to endorse transaction, see attached details for more info';
           throw new EndorseError({
@@ -261,18 +206,17 @@ class FakeContract implements Contract {
         return {
           getBytes: () => emptyBytes,
           getDigest: () => emptyBytes,
-          getResult: () => simulation.result,
+          getResult: () => result,
           getTransactionId: () => txId,
           submit: async (): Promise<SubmittedTransaction> => ({
             getBytes: () => emptyBytes,
             getDigest: () => emptyBytes,
-            getResult: () => simulation.result,
+            getResult: () => result,
             getTransactionId: () => txId,
             getStatus: async (): Promise<Status> => {
               if (chaincode.takeFault('commit')) {
                 return { blockNumber: 7n, code: StatusCode.MVCC_READ_CONFLICT, successful: false, transactionId: txId };
               }
-              simulation.apply();
               chaincode.committed.push(fullName);
               if (chaincode.takeFault('commitStatus')) {
                 const message = '14 UNAVAILABLE: connection reset';
@@ -293,10 +237,10 @@ class FakeContract implements Contract {
   }
 }
 
-/** ContractProvider over the fake chaincode, one identity per listed org. */
-export class FakeContracts implements ContractProvider {
+/** ContractProvider over the chaincode network, one identity per listed org. */
+export class InMemoryContracts implements ContractProvider {
   constructor(
-    readonly chaincode: FakeInvoiceChaincode = new FakeInvoiceChaincode(),
+    readonly chaincode: ChaincodeNetwork = new ChaincodeNetwork(),
     private readonly orgs: string[] = ['Hospital1MSP', 'Hospital2MSP', 'MedInsMSP', 'InsurerMSP', 'HealthCommMSP'],
   ) {}
 
@@ -305,12 +249,6 @@ export class FakeContracts implements ContractProvider {
   }
 
   contract(mspId: string, contractName: string): Contract | undefined {
-    return this.orgs.includes(mspId) ? new FakeContract(this.chaincode, mspId, contractName) : undefined;
+    return this.orgs.includes(mspId) ? new InMemoryContract(this.chaincode, mspId, contractName) : undefined;
   }
-}
-
-/** Parses a JSON byte result in tests. */
-export function parseBytes<T>(bytes: Uint8Array, schema: z.ZodType<T>): T {
-  const value: unknown = JSON.parse(Buffer.from(bytes).toString('utf8'));
-  return schema.parse(value);
 }
