@@ -19,5 +19,6 @@ module.exports = {
       },
     ],
   },
-  nobleIgnorePatterns: ['/node_modules/(?!@noble/)'],
+  // Our own workspaces' compiled output is CommonJS already.
+  nobleIgnorePatterns: ['/node_modules/(?!@noble/)', '/packages/[^/]+/dist/'],
 };
