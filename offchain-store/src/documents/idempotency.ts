@@ -76,7 +76,7 @@ const DEFAULT_STALE_AFTER_MS = 5 * 60 * 1000;
 const BEGIN_ATTEMPTS = 3;
 
 /**
- * Idempotent writes without transactions (FerretDB v1 has none): `begin` inserts a pending
+ * Idempotent writes without transactions (FerretDB offers none to rely on): `begin` inserts a pending
  * record and relies on the unique (scope, key) index to detect a concurrent or earlier request.
  */
 export class IdempotencyStore {
