@@ -136,7 +136,7 @@ export async function connectOffchain(options: ConnectOptions): Promise<Offchain
       options.idempotencyStaleAfterMs === undefined ? {} : { staleAfterMs: options.idempotencyStaleAfterMs },
     );
     const dataKeys = dataKeyModel(connection);
-    // One after the other: DocumentDB builds indexes one at a time per collection set anyway.
+    // One index build at a time.
     const models = [dataKeys, documents.idempotencyRecords, ...(options.models ?? []).map((m) => m(connection))];
     for (const model of models) {
       await model.createIndexes();
