@@ -2,7 +2,7 @@
  * Amount rules. Every amount is an integer number of fen (1 CNY = 100 fen),
  * never a float, never outside the safe-integer range.
  */
-import { PAYMENT_PARTS, type Fen, type PaymentSplit } from '@hdt/vocabulary';
+import { paymentSplitProblem, reimbursableProblem, type Fen, type PaymentSplit } from '@hdt/vocabulary';
 import { invalidArgument } from './errors';
 import { describeType } from './fields';
 
@@ -26,32 +26,14 @@ export function parseFen(value: unknown, path: string, min: 0 | 1): Fen {
   return value === 0 ? 0 : value;
 }
 
-/** Sum of amounts, failing (naming `path`) when the sum leaves the safe-integer range. */
-export function sumFen(amounts: readonly Fen[], path: string): Fen {
-  let total = 0;
-  for (const amount of amounts) {
-    total += amount;
-    if (!Number.isSafeInteger(total)) {
-      throw invalidArgument(path, `parts add up to more than ${Number.MAX_SAFE_INTEGER} fen`);
-    }
-  }
-  return total;
-}
-
-/** The payment parts must add up to the invoice total exactly. */
+/** The payment parts must add up to the invoice total exactly (the vocabulary's rule). */
 export function checkPaymentSplit(totalAmount: Fen, payment: PaymentSplit, path = 'payment'): void {
-  const sum = sumFen(
-    PAYMENT_PARTS.map((part) => payment[part]),
-    path,
-  );
-  if (sum !== totalAmount) {
-    throw invalidArgument(path, `parts add up to ${sum} fen but totalAmount is ${totalAmount} fen`);
-  }
+  const problem = paymentSplitProblem(totalAmount, payment);
+  if (problem !== undefined) throw invalidArgument(path, problem);
 }
 
-/** The reimbursable amount lies within 0..totalAmount. */
+/** The reimbursable amount lies within 0..totalAmount (the vocabulary's rule). */
 export function checkReimbursable(totalAmount: Fen, reimbursableAmount: Fen, path = 'reimbursableAmount'): void {
-  if (reimbursableAmount > totalAmount) {
-    throw invalidArgument(path, `(${reimbursableAmount} fen) must not exceed totalAmount (${totalAmount} fen)`);
-  }
+  const problem = reimbursableProblem(totalAmount, reimbursableAmount);
+  if (problem !== undefined) throw invalidArgument(path, problem);
 }

@@ -8,6 +8,8 @@ import {
   INVOICE_TYPES,
   isRole,
   PAYMENT_PARTS,
+  paymentSplitProblem,
+  reimbursableProblem,
   ROLES,
   VERIFIABLE_DIGESTS,
   VERIFICATION_RESULTS,
@@ -22,6 +24,13 @@ describe('the package surface', () => {
     expect(VERIFICATION_RESULTS).toEqual(['authentic', 'tampered', 'unknown']);
     expect(VERIFIABLE_DIGESTS).toEqual(['pdfDigest', 'dataDigest']);
     expect(INVOICE_ISSUED_EVENT).toBe('InvoiceIssued');
+  });
+
+  it('exports the amount rules', () => {
+    expect(
+      paymentSplitProblem(1, { medicalInsuranceFund: 1, personalAccount: 0, otherFund: 0, selfPay: 0 }),
+    ).toBeUndefined();
+    expect(reimbursableProblem(1, 2)).toBe('(2 fen) must not exceed totalAmount (1 fen)');
   });
 
   it('exports canonical JSON', () => {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { INVOICE_TYPES } from '@hdt/vocabulary';
+import { INVOICE_TYPES, paymentSplitProblem, reimbursableProblem } from '@hdt/vocabulary';
 import { historyEntrySchema, onChainInvoiceSchema, verifyOutcomeSchema } from '../../fabric/invoice-ledger';
 import { str, typeError } from '../../schema-text';
 
@@ -77,15 +77,8 @@ export const invoiceDataSchema = z
     visit: visitSchema,
   })
   .superRefine((data, ctx) => {
-    const p = data.payment;
-    const paid = p.medicalInsuranceFund + p.personalAccount + p.otherFund + p.selfPay;
-    if (paid !== data.totalAmount) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['payment'],
-        message: `parts sum to ${paid}, not totalAmount ${data.totalAmount}`,
-      });
-    }
+    const split = paymentSplitProblem(data.totalAmount, data.payment);
+    if (split !== undefined) ctx.addIssue({ code: 'custom', path: ['payment'], message: split });
     const itemsTotal = data.items.reduce((sum, item) => sum + item.amount, 0);
     if (itemsTotal !== data.totalAmount) {
       ctx.addIssue({
@@ -94,9 +87,9 @@ export const invoiceDataSchema = z
         message: `amounts sum to ${itemsTotal}, not totalAmount ${data.totalAmount}`,
       });
     }
-    if (data.reimbursableAmount > data.totalAmount) {
-      ctx.addIssue({ code: 'custom', path: ['reimbursableAmount'], message: 'must not exceed totalAmount' });
-    }
+    const reimbursable = reimbursableProblem(data.totalAmount, data.reimbursableAmount);
+    if (reimbursable !== undefined)
+      ctx.addIssue({ code: 'custom', path: ['reimbursableAmount'], message: reimbursable });
     if (data.visit.dischargeDate !== undefined && data.visit.dischargeDate < data.visit.visitDate) {
       ctx.addIssue({ code: 'custom', path: ['visit', 'dischargeDate'], message: 'must not be before visitDate' });
     }
