@@ -24,13 +24,22 @@ FABRIC_VERSION=3.1.5
 FABRIC_CA_COMMIT=f355456a72323ae2a4a250fdecb8744a8c041150
 FABRIC_CA_VERSION=1.5.21
 # Upstream source archives (checksums pinned in scripts/third-party.sha256): FABRIC_SRC_DIR, or
-# else shared/third_party beside the project or beside one of the directories above it.
-default_src_dir() {
-  local dir=$ROOT_DIR
-  while [ "$dir" != / ]; do
+# else shared/third_party beside the project or beside one of the directories above it — or, for
+# a clone made elsewhere, beside the local repository it was cloned from.
+find_src_dir_above() {
+  local dir=$1
+  while [ "$dir" != / ] && [ -n "$dir" ]; do
     dir=$(dirname "$dir")
     if [ -d "$dir/shared/third_party" ]; then (cd "$dir/shared/third_party" && pwd); return 0; fi
   done
+  return 1
+}
+default_src_dir() {
+  local origin
+  find_src_dir_above "$ROOT_DIR" && return 0
+  origin=$(git -C "$ROOT_DIR" config --get remote.origin.url 2>/dev/null || true)
+  origin=${origin#file://}
+  if [ -d "$origin" ]; then find_src_dir_above "$(cd "$origin" && pwd)" && return 0; fi
   (cd "$ROOT_DIR/.." && printf '%s/shared/third_party\n' "$(pwd)")
 }
 FABRIC_SRC_DIR=${FABRIC_SRC_DIR:-$(default_src_dir)}
