@@ -1,3 +1,4 @@
 import { InvoiceContract } from './contracts/invoice-contract';
+import { RegistryContract } from './contracts/registry-contract';
 
-export const contracts = [InvoiceContract];
+export const contracts = [InvoiceContract, RegistryContract];

@@ -8,7 +8,11 @@ export function sm3(text: string): string {
 export const CODE = '31010126';
 export const NUMBER = '0000000001';
 export const CHECK_CODE = 'A1B2C3';
+export const CHECK_CODE_SALT = '00112233445566778899aabbccddeeff';
+export const CHECK_CODE_ITERATIONS = 20_000;
+/** The chaincode only compares this value; its derivation is the gateway's concern. */
 export const CHECK_CODE_HASH = sm3(`${CODE}:${NUMBER}:${CHECK_CODE}`);
+export const UNIT_NAME = 'Qingpu District Central Hospital';
 export const PDF_DIGEST = sm3('%PDF-1.7 sample invoice');
 export const DATA_DIGEST = sm3('{"items":[]}');
 export const PAYER_PSEUDONYM = sm3('payer');
@@ -20,9 +24,10 @@ export function issueInput(overrides: Record<string, unknown> = {}): Record<stri
   return {
     code: CODE,
     number: NUMBER,
+    checkCodeSalt: CHECK_CODE_SALT,
+    checkCodeIterations: CHECK_CODE_ITERATIONS,
     checkCodeHash: CHECK_CODE_HASH,
     type: 'OUTPATIENT',
-    issuingUnit: 'Qingpu District Central Hospital',
     totalAmount: 12_345,
     payment: { medicalInsuranceFund: 8_000, personalAccount: 2_000, otherFund: 345, selfPay: 2_000 },
     reimbursableAmount: 10_000,
@@ -31,6 +36,7 @@ export function issueInput(overrides: Record<string, unknown> = {}): Record<stri
     pdfDigest: PDF_DIGEST,
     dataCid: DATA_CID,
     pdfCid: PDF_CID,
+    actor: 'h1.clerk',
     ...overrides,
   };
 }

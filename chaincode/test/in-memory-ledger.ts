@@ -41,6 +41,7 @@ interface StoredModification {
 
 export class InMemoryTransaction implements LedgerStub {
   readonly writes = new Map<string, Uint8Array>();
+  readonly policies = new Map<string, Uint8Array>();
   event: { name: string; payload: Uint8Array } | undefined;
 
   constructor(
@@ -70,6 +71,10 @@ export class InMemoryTransaction implements LedgerStub {
     return { seconds: new FakeLong(this.seconds), nanos: this.nanos };
   }
 
+  async setStateValidationParameter(key: string, policy: Uint8Array): Promise<void> {
+    this.policies.set(key, Uint8Array.from(policy));
+  }
+
   setEvent(name: string, payload: Uint8Array): void {
     this.event = { name, payload: Uint8Array.from(payload) };
   }
@@ -90,6 +95,8 @@ export class InMemoryTransaction implements LedgerStub {
 export class InMemoryLedger {
   private readonly state = new Map<string, Uint8Array>();
   private readonly history = new Map<string, StoredModification[]>();
+  /** Key-level endorsement policies set by committed transactions. */
+  readonly keyPolicies = new Map<string, Uint8Array>();
   readonly events: RecordedEvent[] = [];
   /** The last transaction run, committed or not, for inspecting attempted writes. */
   lastTransaction: InMemoryTransaction | undefined;
@@ -145,6 +152,9 @@ export class InMemoryLedger {
         { txId: tx.txId, isDelete: false, value, seconds: tx.seconds, nanos: tx.nanos },
       ]);
     }
+    for (const [key, policy] of tx.policies) {
+      this.keyPolicies.set(key, policy);
+    }
     if (tx.event !== undefined) {
       this.events.push({ txId: tx.txId, name: tx.event.name, payload: Buffer.from(tx.event.payload).toString('utf8') });
     }
@@ -158,7 +168,7 @@ export class InMemoryLedger {
  */
 export function contextFor(stub: LedgerStub, mspId: string): Context {
   const ctx = new Context();
-  const identity = { getMSPID: (): string => mspId };
+  const identity = { getMSPID: (): string => mspId, getID: (): string => `x509::CN=client::${mspId}` };
   ctx.stub = stub as unknown as Context['stub'];
   ctx.clientIdentity = identity as unknown as Context['clientIdentity'];
   return ctx;

@@ -1,3 +1,4 @@
+import { KeyEndorsementPolicy } from 'fabric-shim';
 import {
   CHECK_CODE_HASH,
   CODE,
@@ -9,9 +10,11 @@ import {
   sm3,
 } from '../../test/fixtures';
 import { InMemoryLedger } from '../../test/in-memory-ledger';
+import { HOSPITAL2_CODE, HOSPITAL2_UNIT, invoiceKeys, registeredLedger } from '../../test/registry';
 import { contracts } from '../index';
 import { canonicalJson } from '../ledger/serialise';
 import { InvoiceContract } from './invoice-contract';
+import { RegistryContract } from './registry-contract';
 
 const contract = new InvoiceContract();
 const OTHER = sm3('other bytes');
@@ -46,84 +49,118 @@ async function verify(
 
 describe('chaincode entry point', () => {
   it('lists the invoice contract', () => {
-    expect(contracts).toEqual([InvoiceContract]);
+    expect(contracts).toEqual([InvoiceContract, RegistryContract]);
     expect(contract.getName()).toBe('invoice');
   });
 });
 
 describe('Issue', () => {
-  it('lets a hospital issue an invoice and emits InvoiceIssued', async () => {
-    const ledger = new InMemoryLedger();
-    const result = await ledger.invoke('Hospital2MSP', (ctx) => contract.Issue(ctx, issueInputJson()), {
+  it('lets a hospital issue an invoice under its own code, naming the registered unit, and emits InvoiceIssued', async () => {
+    const ledger = await registeredLedger();
+    const input = issueInput({ code: HOSPITAL2_CODE, actor: 'h2.clerk' });
+    const result = await ledger.invoke('Hospital2MSP', (ctx) => contract.Issue(ctx, JSON.stringify(input)), {
       txId: 'tx-issue',
       seconds: 1_767_601_800,
       nanos: 123_456_789,
     });
 
+    const fields = Object.fromEntries(Object.entries(input).filter(([key]) => key !== 'actor'));
+    const at = '2026-01-05T08:30:00.123Z';
     const expected = {
-      ...issueInput(),
+      ...fields,
+      kind: 'BLUE',
+      issuingUnit: HOSPITAL2_UNIT,
       issuerMsp: 'Hospital2MSP',
-      issuedAt: '2026-01-05T08:30:00.123Z',
+      issuedAt: at,
       currency: 'CNY',
       status: 'ISSUED',
+      linkedInvoice: null,
+      locks: [],
+      reimbursements: [],
+      reimbursedAmount: 0,
+      revision: 1,
+      lastOperation: {
+        operation: 'ISSUE',
+        mspId: 'Hospital2MSP',
+        actor: 'h2.clerk',
+        timestamp: at,
+        txId: 'tx-issue',
+        reason: '',
+      },
       lastTxId: 'tx-issue',
-      updatedAt: '2026-01-05T08:30:00.123Z',
+      updatedAt: at,
     };
     expect(parse(result)).toEqual(expected);
     expect(result).toBe(canonicalJson(expected));
 
-    expect(ledger.keys()).toEqual([`\u0000invoice\u0000${CODE}\u0000${NUMBER}\u0000`]);
-    const key = ledger.keys()[0] ?? '';
+    expect(invoiceKeys(ledger)).toEqual([`\u0000invoice\u0000${HOSPITAL2_CODE}\u0000${NUMBER}\u0000`]);
+    const key = invoiceKeys(ledger)[0] ?? '';
     expect(Buffer.from(ledger.committed(key) ?? []).toString('utf8')).toBe(result);
+    expect(new KeyEndorsementPolicy(Buffer.from(ledger.keyPolicies.get(key) ?? [])).listOrgs()).toEqual([
+      'Hospital2MSP',
+      'HealthCommMSP',
+    ]);
 
     expect(ledger.events).toEqual([
       {
         txId: 'tx-issue',
         name: 'InvoiceIssued',
-        payload: canonicalJson({ code: CODE, number: NUMBER, issuerMsp: 'Hospital2MSP', txId: 'tx-issue' }),
+        payload: canonicalJson({ operation: 'ISSUE', txId: 'tx-issue', timestamp: at, invoices: [expected] }),
       },
     ]);
   });
 
-  it('refuses a second invoice with the same code and number, from any hospital', async () => {
-    const ledger = new InMemoryLedger();
+  it('refuses a code allocated to another hospital, and an unregistered hospital', async () => {
+    const ledger = await registeredLedger();
+    await expect(issue(ledger, 'Hospital2MSP')).rejects.toThrow(
+      `CODE_NOT_ALLOCATED: invoice code ${CODE} is not allocated to Hospital2MSP`,
+    );
+    await expect(issue(ledger, 'Hospital1MSP', issueInputJson({ code: '99999999' }))).rejects.toThrow(
+      /^CODE_NOT_ALLOCATED: /,
+    );
+    await expect(issue(new InMemoryLedger())).rejects.toThrow(
+      'ORG_NOT_REGISTERED: organisation Hospital1MSP has no profile in the registry',
+    );
+    expect(invoiceKeys(ledger)).toEqual([]);
+  });
+
+  it('refuses a second invoice with the same code and number', async () => {
+    const ledger = await registeredLedger();
     await issue(ledger);
     const other = issueInputJson({
       totalAmount: 1,
       reimbursableAmount: 0,
       payment: { medicalInsuranceFund: 0, personalAccount: 0, otherFund: 0, selfPay: 1 },
     });
-    for (const mspId of ['Hospital1MSP', 'Hospital2MSP']) {
-      await expect(issue(ledger, mspId, other)).rejects.toThrow(
-        `INVOICE_EXISTS: invoice ${CODE}/${NUMBER} was already issued`,
-      );
-      expect(ledger.lastTransaction?.writes.size).toBe(0);
-      expect(ledger.lastTransaction?.event).toBeUndefined();
-    }
+    await expect(issue(ledger, 'Hospital1MSP', other)).rejects.toThrow(
+      `INVOICE_EXISTS: invoice ${CODE}/${NUMBER} was already issued`,
+    );
+    expect(ledger.lastTransaction?.writes.size).toBe(0);
+    expect(ledger.lastTransaction?.event).toBeUndefined();
     expect(ledger.events).toHaveLength(1);
   });
 
   it('issues invoices that differ only in number', async () => {
-    const ledger = new InMemoryLedger();
+    const ledger = await registeredLedger();
     await issue(ledger);
     await issue(ledger, 'Hospital1MSP', issueInputJson({ number: '0000000002' }));
-    expect(ledger.keys()).toHaveLength(2);
+    expect(invoiceKeys(ledger)).toHaveLength(2);
   });
 
   it.each(['InsurerMSP', 'MedInsMSP', 'HealthCommMSP', 'Org1MSP'])(
     'refuses %s with FORBIDDEN and writes nothing',
     async (mspId) => {
-      const ledger = new InMemoryLedger();
+      const ledger = await registeredLedger();
       await expect(issue(ledger, mspId)).rejects.toThrow(/^FORBIDDEN: organisation "\w+" may not issue invoices/);
       expect(ledger.lastTransaction?.writes.size).toBe(0);
       expect(ledger.lastTransaction?.event).toBeUndefined();
-      expect(ledger.keys()).toEqual([]);
+      expect(invoiceKeys(ledger)).toEqual([]);
       expect(ledger.events).toEqual([]);
     },
   );
 
   it('refuses invalid input naming the field, and writes nothing', async () => {
-    const ledger = new InMemoryLedger();
+    const ledger = await registeredLedger();
     const input = issueInput();
     const payment = { ...(input['payment'] as Record<string, unknown>), selfPay: -1 };
     await expect(issue(ledger, 'Hospital1MSP', JSON.stringify({ ...input, payment }))).rejects.toThrow(
@@ -134,13 +171,13 @@ describe('Issue', () => {
       'INVALID_ARGUMENT: status is not an accepted field',
     );
     expect(ledger.lastTransaction?.writes.size).toBe(0);
-    expect(ledger.keys()).toEqual([]);
+    expect(invoiceKeys(ledger)).toEqual([]);
   });
 });
 
 describe('Read', () => {
   it('returns the stored invoice to any consortium member', async () => {
-    const ledger = new InMemoryLedger();
+    const ledger = await registeredLedger();
     const issued = await issue(ledger);
     for (const mspId of ['Hospital1MSP', 'Hospital2MSP', 'MedInsMSP', 'InsurerMSP', 'HealthCommMSP']) {
       await expect(ledger.invoke(mspId, (ctx) => contract.Read(ctx, CODE, NUMBER))).resolves.toBe(issued);
@@ -148,14 +185,14 @@ describe('Read', () => {
   });
 
   it('reports a missing invoice with INVOICE_NOT_FOUND', async () => {
-    const ledger = new InMemoryLedger();
+    const ledger = await registeredLedger();
     await expect(ledger.invoke('InsurerMSP', (ctx) => contract.Read(ctx, CODE, NUMBER))).rejects.toThrow(
       `INVOICE_NOT_FOUND: invoice ${CODE}/${NUMBER} does not exist`,
     );
   });
 
   it('validates its arguments and the caller', async () => {
-    const ledger = new InMemoryLedger();
+    const ledger = await registeredLedger();
     await expect(ledger.invoke('InsurerMSP', (ctx) => contract.Read(ctx, '123', NUMBER))).rejects.toThrow(
       'INVALID_ARGUMENT: code must be exactly 8 digits',
     );
@@ -166,7 +203,7 @@ describe('Read', () => {
 describe('Verify', () => {
   let ledger: InMemoryLedger;
   beforeEach(async () => {
-    ledger = new InMemoryLedger();
+    ledger = await registeredLedger();
     await issue(ledger);
   });
 
@@ -238,10 +275,10 @@ describe('Verify', () => {
 
 describe('History', () => {
   it('returns the versions of an invoice in ledger order', async () => {
-    const ledger = new InMemoryLedger();
+    const ledger = await registeredLedger();
     const issued = await issue(ledger, 'Hospital1MSP', issueInputJson(), 'tx-first');
     // A later transaction writing the same key (stands in for the lifecycle steps of later slices).
-    const key = ledger.keys()[0] ?? '';
+    const key = invoiceKeys(ledger)[0] ?? '';
     const updated = canonicalJson({ ...(parse(issued) as Record<string, unknown>), lastTxId: 'tx-second' });
     ledger.seed(key, updated, 'tx-second');
 
@@ -250,7 +287,7 @@ describe('History', () => {
       {
         txId: 'tx-first',
         // eslint-disable-next-line @typescript-eslint/no-unsafe-assignment -- jest's asymmetric matchers are typed any
-        timestamp: expect.stringMatching(/^2026-01-05T08:31:00\.123Z$/),
+        timestamp: expect.stringMatching(/^2026-01-05T08:35:00\.123Z$/),
         isDelete: false,
         value: parse(issued),
       },
@@ -260,7 +297,7 @@ describe('History', () => {
   });
 
   it('returns deterministic JSON', async () => {
-    const ledger = new InMemoryLedger();
+    const ledger = await registeredLedger();
     await issue(ledger);
     const first = await ledger.invoke('HealthCommMSP', (ctx) => contract.History(ctx, CODE, NUMBER));
     const second = await ledger.invoke('Hospital2MSP', (ctx) => contract.History(ctx, CODE, NUMBER));
@@ -269,7 +306,7 @@ describe('History', () => {
   });
 
   it('reports an invoice without history with INVOICE_NOT_FOUND', async () => {
-    const ledger = new InMemoryLedger();
+    const ledger = await registeredLedger();
     await expect(ledger.invoke('InsurerMSP', (ctx) => contract.History(ctx, CODE, NUMBER))).rejects.toThrow(
       /^INVOICE_NOT_FOUND: /,
     );
@@ -286,13 +323,13 @@ describe('deterministic results', () => {
     );
     expect(JSON.stringify(reversed)).not.toBe(JSON.stringify(input));
 
-    const a = new InMemoryLedger();
-    const b = new InMemoryLedger();
+    const a = await registeredLedger();
+    const b = await registeredLedger();
     const options = { txId: 'tx-same', seconds: 1_767_601_800, nanos: 0 };
     const fromA = await a.invoke('Hospital1MSP', (ctx) => contract.Issue(ctx, JSON.stringify(input)), options);
     const fromB = await b.invoke('Hospital1MSP', (ctx) => contract.Issue(ctx, JSON.stringify(reversed)), options);
     expect(fromA).toBe(fromB);
-    const key = a.keys()[0] ?? '';
+    const key = invoiceKeys(a)[0] ?? '';
     expect(Buffer.from(a.committed(key) ?? []).equals(Buffer.from(b.committed(key) ?? []))).toBe(true);
     expect(a.events).toEqual(b.events);
   });

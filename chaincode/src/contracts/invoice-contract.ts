@@ -1,16 +1,42 @@
 /**
- * Contract `invoice`: issue, read, verify and trace medical e-invoices.
- * Each transaction: parse arguments -> authorise the caller -> domain rule ->
- * ledger write -> event. Rules live in ../domain, ledger access in ../ledger.
+ * Contract `invoice`: the lifecycle of medical e-invoices — issue, update, lock, reimburse,
+ * unlock, red-flush, void, write-off — and read, verify and trace.
+ * Each transaction: parse arguments -> authorise the caller -> domain rule -> ledger write ->
+ * event. Rules live in ../domain, ledger access in ../ledger.
  */
-import { INVOICE_CONTRACT, INVOICE_ISSUED_EVENT } from '@hdt/vocabulary';
+import { INVOICE_CONTRACT, INVOICE_EVENTS, type Invoice, type InvoiceOperation } from '@hdt/vocabulary';
 import { Context, Contract, Returns, Transaction } from 'fabric-contract-api';
 import { ErrorCode, chaincodeError } from '../domain/errors';
-import { invoiceIssuedEvent } from '../domain/events';
-import { type InvoiceId, buildIssuedInvoice, parseInvoiceId, parseIssueInputJson } from '../domain/invoice';
+import { invoiceEvent } from '../domain/events';
+import {
+  type InvoiceId,
+  type TxContext,
+  buildIssuedInvoice,
+  parseInvoiceId,
+  parseIssueInputJson,
+  parseUpdateInputJson,
+} from '../domain/invoice';
+import {
+  applyLock,
+  applyRedFlush,
+  applyReimburse,
+  applyUnlock,
+  applyUpdate,
+  applyVoid,
+  applyWriteOff,
+} from '../domain/lifecycle';
+import {
+  parseCloseInputJson,
+  parseLockInputJson,
+  parseRedFlushInputJson,
+  parseReimburseInputJson,
+  parseUnlockInputJson,
+} from '../domain/lifecycle-inputs';
 import { authoriseIssuer, authoriseMember } from '../domain/orgs';
+import { issuingUnitFor } from '../domain/registry';
 import { parseVerificationRequest, verifyInvoice } from '../domain/verify';
 import { InvoiceRepository } from '../ledger/invoice-repository';
+import { RegistryRepository } from '../ledger/registry-repository';
 import { canonicalJson } from '../ledger/serialise';
 import { currentTransaction, emitEvent } from '../ledger/transaction';
 
@@ -20,28 +46,131 @@ function notFound(id: InvoiceId): Error {
   return chaincodeError(ErrorCode.INVOICE_NOT_FOUND, `invoice ${id.code}/${id.number} does not exist`);
 }
 
+function txContext(ctx: Context): TxContext {
+  const mspId = authoriseMember(ctx.clientIdentity.getMSPID());
+  return { mspId, ...currentTransaction(ctx.stub) };
+}
+
+async function existing(invoices: InvoiceRepository, id: InvoiceId): Promise<Invoice> {
+  const invoice = await invoices.get(id);
+  if (invoice === undefined) throw notFound(id);
+  return invoice;
+}
+
+async function refuseExisting(invoices: InvoiceRepository, id: InvoiceId): Promise<void> {
+  if (await invoices.exists(id)) {
+    throw chaincodeError(ErrorCode.INVOICE_EXISTS, `invoice ${id.code}/${id.number} was already issued`);
+  }
+}
+
+/** The caller's registered unit name, provided the code is allocated to the caller. */
+async function unitFor(ctx: Context, tx: TxContext, code: string): Promise<string> {
+  const profile = await new RegistryRepository(ctx.stub).get(tx.mspId);
+  return issuingUnitFor(profile, tx.mspId, code);
+}
+
+/** Reads the invoice, applies one operation, stores the result and emits its event. */
+async function change(
+  ctx: Context,
+  operation: InvoiceOperation,
+  id: InvoiceId,
+  apply: (invoice: Invoice, tx: TxContext) => Invoice,
+): Promise<string> {
+  const tx = txContext(ctx);
+  const invoices = new InvoiceRepository(ctx.stub);
+  const next = apply(await existing(invoices, id), tx);
+  await invoices.put(next);
+  emitEvent(ctx.stub, INVOICE_EVENTS[operation], invoiceEvent(operation, tx, [next]));
+  return canonicalJson(next);
+}
+
 export class InvoiceContract extends Contract {
   constructor() {
     super(INVOICE_CONTRACT_NAME);
   }
 
-  /** Issues an invoice. `input` is the JSON of the fields the hospital supplies. Returns the stored invoice. */
+  /** Issues an invoice under a code allocated to the caller's hospital. Returns the stored invoice. */
   @Transaction()
   @Returns('string')
   async Issue(ctx: Context, input: string): Promise<string> {
     const parsed = parseIssueInputJson(input);
-    const issuerMsp = authoriseIssuer(ctx.clientIdentity.getMSPID());
-
+    authoriseIssuer(ctx.clientIdentity.getMSPID());
+    const tx = txContext(ctx);
+    const issuingUnit = await unitFor(ctx, tx, parsed.code);
     const invoices = new InvoiceRepository(ctx.stub);
-    if (await invoices.exists(parsed)) {
-      throw chaincodeError(ErrorCode.INVOICE_EXISTS, `invoice ${parsed.code}/${parsed.number} was already issued`);
-    }
-    const tx = currentTransaction(ctx.stub);
-    const invoice = buildIssuedInvoice(parsed, { issuerMsp, timestamp: tx.timestamp, txId: tx.txId });
+    await refuseExisting(invoices, parsed);
 
-    await invoices.put(invoice);
-    emitEvent(ctx.stub, INVOICE_ISSUED_EVENT, invoiceIssuedEvent(invoice));
+    const invoice = buildIssuedInvoice(parsed, issuingUnit, tx);
+    await invoices.create(invoice);
+    emitEvent(ctx.stub, INVOICE_EVENTS.ISSUE, invoiceEvent('ISSUE', tx, [invoice]));
     return canonicalJson(invoice);
+  }
+
+  /** The issuer corrects the content of an invoice nobody has locked or claimed. */
+  @Transaction()
+  @Returns('string')
+  async Update(ctx: Context, input: string): Promise<string> {
+    const parsed = parseUpdateInputJson(input);
+    return change(ctx, 'UPDATE', parsed, (invoice, tx) => applyUpdate(invoice, parsed, tx));
+  }
+
+  /** A payer locks an amount for a claim, until `ttlSeconds` after the transaction time. */
+  @Transaction()
+  @Returns('string')
+  async Lock(ctx: Context, input: string): Promise<string> {
+    const parsed = parseLockInputJson(input);
+    return change(ctx, 'LOCK', parsed, (invoice, tx) => applyLock(invoice, parsed, tx));
+  }
+
+  /** The lock holder pays out up to the locked amount; the lock is consumed. */
+  @Transaction()
+  @Returns('string')
+  async Reimburse(ctx: Context, input: string): Promise<string> {
+    const parsed = parseReimburseInputJson(input);
+    return change(ctx, 'REIMBURSE', parsed, (invoice, tx) => applyReimburse(invoice, parsed, tx));
+  }
+
+  /** The lock holder releases its lock (the claim was refused). */
+  @Transaction()
+  @Returns('string')
+  async Unlock(ctx: Context, input: string): Promise<string> {
+    const parsed = parseUnlockInputJson(input);
+    return change(ctx, 'UNLOCK', parsed, (invoice, tx) => applyUnlock(invoice, parsed, tx));
+  }
+
+  /** The issuer voids an invoice nobody has claimed. It stays on the ledger, VOIDED. */
+  @Transaction()
+  @Returns('string')
+  async Void(ctx: Context, input: string): Promise<string> {
+    const parsed = parseCloseInputJson(input);
+    return change(ctx, 'VOID', parsed, (invoice, tx) => applyVoid(invoice, parsed, tx));
+  }
+
+  /** A payer that reimbursed closes the invoice for good. */
+  @Transaction()
+  @Returns('string')
+  async WriteOff(ctx: Context, input: string): Promise<string> {
+    const parsed = parseCloseInputJson(input);
+    return change(ctx, 'WRITE_OFF', parsed, (invoice, tx) => applyWriteOff(invoice, parsed, tx));
+  }
+
+  /** The issuer cancels an unclaimed invoice with a linked red invoice. Returns [original, red]. */
+  @Transaction()
+  @Returns('string')
+  async RedFlush(ctx: Context, input: string): Promise<string> {
+    const parsed = parseRedFlushInputJson(input);
+    const tx = txContext(ctx);
+    const invoices = new InvoiceRepository(ctx.stub);
+    const invoice = await existing(invoices, parsed);
+    const { original, red } = applyRedFlush(invoice, parsed, tx);
+    const unit = await unitFor(ctx, tx, red.code);
+    await refuseExisting(invoices, red);
+
+    await invoices.put(original);
+    await invoices.create({ ...red, issuingUnit: unit });
+    const changed = [original, { ...red, issuingUnit: unit }];
+    emitEvent(ctx.stub, INVOICE_EVENTS.RED_FLUSH, invoiceEvent('RED_FLUSH', tx, changed));
+    return canonicalJson(changed);
   }
 
   /** Returns the invoice JSON. */
@@ -50,12 +179,7 @@ export class InvoiceContract extends Contract {
   async Read(ctx: Context, code: string, number: string): Promise<string> {
     const id = parseInvoiceId(code, number);
     authoriseMember(ctx.clientIdentity.getMSPID());
-
-    const invoice = await new InvoiceRepository(ctx.stub).get(id);
-    if (invoice === undefined) {
-      throw notFound(id);
-    }
-    return canonicalJson(invoice);
+    return canonicalJson(await existing(new InvoiceRepository(ctx.stub), id));
   }
 
   /**
@@ -80,7 +204,7 @@ export class InvoiceContract extends Contract {
     return canonicalJson(verifyInvoice(invoice, request));
   }
 
-  /** Returns every committed version of the invoice, oldest first. */
+  /** Returns every committed version of the invoice, oldest first; each says which operation made it. */
   @Transaction(false)
   @Returns('string')
   async History(ctx: Context, code: string, number: string): Promise<string> {

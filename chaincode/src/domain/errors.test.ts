@@ -4,11 +4,19 @@ import { ChaincodeError, ErrorCode, chaincodeError, invalidArgument } from './er
 describe('error catalogue', () => {
   it('offers exactly the catalogue codes a chaincode may raise', () => {
     expect(Object.keys(ErrorCode).sort()).toEqual([
+      'AMOUNT_UNAVAILABLE',
+      'CLAIM_EXISTS',
+      'CODE_NOT_ALLOCATED',
+      'CODE_RANGE_OVERLAP',
       'FORBIDDEN',
       'INTERNAL',
       'INVALID_ARGUMENT',
       'INVOICE_EXISTS',
       'INVOICE_NOT_FOUND',
+      'INVOICE_STATE_CONFLICT',
+      'LOCK_NOT_ACTIVE',
+      'NOT_LOCK_HOLDER',
+      'ORG_NOT_REGISTERED',
     ]);
   });
 

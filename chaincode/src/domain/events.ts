@@ -1,8 +1,9 @@
-/** Chaincode events: names (from the vocabulary) and payloads. */
-import type { Invoice, InvoiceIssuedEvent } from '@hdt/vocabulary';
+/** Chaincode events: one per operation, carrying every invoice the operation changed. */
+import type { Invoice, InvoiceEvent, InvoiceOperation } from '@hdt/vocabulary';
+import type { TxContext } from './invoice';
 
-export type { InvoiceIssuedEvent } from '@hdt/vocabulary';
+export type { InvoiceEvent } from '@hdt/vocabulary';
 
-export function invoiceIssuedEvent(invoice: Invoice): InvoiceIssuedEvent {
-  return { code: invoice.code, number: invoice.number, issuerMsp: invoice.issuerMsp, txId: invoice.lastTxId };
+export function invoiceEvent(operation: InvoiceOperation, tx: TxContext, invoices: readonly Invoice[]): InvoiceEvent {
+  return { operation, txId: tx.txId, timestamp: tx.timestamp, invoices };
 }

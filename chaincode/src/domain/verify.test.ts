@@ -2,8 +2,8 @@ import { CHECK_CODE_HASH, DATA_DIGEST, PDF_DIGEST, issueInput, sm3 } from '../..
 import { buildIssuedInvoice, parseIssueInput } from './invoice';
 import { parseVerificationRequest, verifyInvoice } from './verify';
 
-const invoice = buildIssuedInvoice(parseIssueInput(issueInput()), {
-  issuerMsp: 'Hospital1MSP',
+const invoice = buildIssuedInvoice(parseIssueInput(issueInput()), 'Qingpu District Central Hospital', {
+  mspId: 'Hospital1MSP',
   timestamp: '2026-01-05T08:30:00.123Z',
   txId: 'tx-1',
 });

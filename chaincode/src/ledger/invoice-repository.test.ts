@@ -8,7 +8,11 @@ import { canonicalJson } from './serialise';
 const ID = { code: CODE, number: NUMBER };
 
 function sampleInvoice(txId: string, timestamp = '2026-01-05T08:30:00.123Z'): Invoice {
-  return buildIssuedInvoice(parseIssueInput(issueInput()), { issuerMsp: 'Hospital1MSP', timestamp, txId });
+  return buildIssuedInvoice(parseIssueInput(issueInput()), 'Qingpu District Central Hospital', {
+    mspId: 'Hospital1MSP',
+    timestamp,
+    txId,
+  });
 }
 
 function setup(): { ledger: InMemoryLedger; key: string; repository: () => InvoiceRepository } {

@@ -2,6 +2,7 @@
 import type { InvoiceHistoryEntry } from '@hdt/vocabulary';
 import { ChaincodeError, ErrorCode, chaincodeError } from '../domain/errors';
 import { type Invoice, type InvoiceId, parseStoredInvoice } from '../domain/invoice';
+import { invoiceEndorsementPolicy } from './endorsement';
 import { invoiceKey } from './keys';
 import { decodeState, encodeState } from './serialise';
 import type { LedgerStub } from './stub';
@@ -49,6 +50,13 @@ export class InvoiceRepository {
 
   async put(invoice: Invoice): Promise<void> {
     await this.stub.putState(invoiceKey(this.stub, invoice), encodeState(invoice));
+  }
+
+  /** Stores a new invoice and binds its key to the issuer's and the oversight peers' endorsement. */
+  async create(invoice: Invoice): Promise<void> {
+    const key = invoiceKey(this.stub, invoice);
+    await this.stub.putState(key, encodeState(invoice));
+    await this.stub.setStateValidationParameter(key, invoiceEndorsementPolicy(invoice.issuerMsp));
   }
 
   /**

@@ -8,3 +8,10 @@ export const INVOICE_OBJECT_TYPE = 'invoice';
 export function invoiceKey(stub: Pick<LedgerStub, 'createCompositeKey'>, id: InvoiceId): string {
   return stub.createCompositeKey(INVOICE_OBJECT_TYPE, [id.code, id.number]);
 }
+
+export const ORG_OBJECT_TYPE = 'org';
+
+/** `org` [mspId]: the registry profile of a member. */
+export function orgKey(stub: Pick<LedgerStub, 'createCompositeKey'>, mspId: string): string {
+  return stub.createCompositeKey(ORG_OBJECT_TYPE, [mspId]);
+}

@@ -28,4 +28,6 @@ export interface LedgerStub {
   getTxTimestamp(): TimestampLike;
   setEvent(name: string, payload: Uint8Array): void;
   getHistoryForKey(key: string): AsyncIterable<KeyModificationLike>;
+  /** Sets a key-level (state-based) endorsement policy: serialised SignaturePolicyEnvelope bytes. */
+  setStateValidationParameter(key: string, policy: Uint8Array): Promise<void>;
 }

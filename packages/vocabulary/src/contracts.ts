@@ -4,6 +4,7 @@
  * transaction is either submitted (ordered, changes the ledger) or evaluated (a query).
  */
 import type { Invoice, InvoiceHistoryEntry, IssueInvoiceInput, VerificationResult } from './invoice';
+import type { OrgProfile } from './registry';
 
 export type TransactionKind = 'submit' | 'evaluate';
 
@@ -27,6 +28,20 @@ export const INVOICE_CONTRACT = {
   transactions: {
     /** `input`: canonical JSON of IssueInvoiceInput. */
     Issue: tx<['input'], Invoice>('submit', ['input']),
+    /** UpdateInvoiceInput: the issuer corrects the content before any lock or claim. */
+    Update: tx<['input'], Invoice>('submit', ['input']),
+    /** LockInvoiceInput: a reimburser holds an amount for a claim. */
+    Lock: tx<['input'], Invoice>('submit', ['input']),
+    /** ReimburseInvoiceInput: the lock holder pays out up to the locked amount. */
+    Reimburse: tx<['input'], Invoice>('submit', ['input']),
+    /** UnlockInvoiceInput: the lock holder releases its lock (claim refused). */
+    Unlock: tx<['input'], Invoice>('submit', ['input']),
+    /** RedFlushInvoiceInput: the issuer cancels with a linked red invoice; returns [original, red]. */
+    RedFlush: tx<['input'], Invoice[]>('submit', ['input']),
+    /** CloseInvoiceInput: the issuer voids an unclaimed invoice. */
+    Void: tx<['input'], Invoice>('submit', ['input']),
+    /** CloseInvoiceInput: a payer that reimbursed closes the invoice for good. */
+    WriteOff: tx<['input'], Invoice>('submit', ['input']),
     Read: tx<['code', 'number'], Invoice>('evaluate', ['code', 'number']),
     /** `pdfDigest` and `dataDigest` are "" when the verifier has none. */
     Verify: tx<['code', 'number', 'checkCodeHash', 'pdfDigest', 'dataDigest'], VerificationResult>('evaluate', [
@@ -37,6 +52,18 @@ export const INVOICE_CONTRACT = {
       'dataDigest',
     ]),
     History: tx<['code', 'number'], InvoiceHistoryEntry[]>('evaluate', ['code', 'number']),
+  },
+} as const;
+
+export const REGISTRY_CONTRACT = {
+  name: 'registry',
+  transactions: {
+    /** SetOrgProfileInput; health commission only. */
+    SetOrgProfile: tx<['input'], OrgProfile>('submit', ['input']),
+    /** AllocateCodesInput; health commission only. */
+    AllocateCodes: tx<['input'], OrgProfile>('submit', ['input']),
+    ReadOrg: tx<['mspId'], OrgProfile>('evaluate', ['mspId']),
+    ListOrgs: tx<[], OrgProfile[]>('evaluate', []),
   },
 } as const;
 

@@ -19,11 +19,19 @@ describe('error catalogue', () => {
 
   it('lists the chaincode codes as the ones the contracts raise', () => {
     expect([...CHAINCODE_ERROR_CODES].sort()).toEqual([
+      'AMOUNT_UNAVAILABLE',
+      'CLAIM_EXISTS',
+      'CODE_NOT_ALLOCATED',
+      'CODE_RANGE_OVERLAP',
       'FORBIDDEN',
       'INTERNAL',
       'INVALID_ARGUMENT',
       'INVOICE_EXISTS',
       'INVOICE_NOT_FOUND',
+      'INVOICE_STATE_CONFLICT',
+      'LOCK_NOT_ACTIVE',
+      'NOT_LOCK_HOLDER',
+      'ORG_NOT_REGISTERED',
     ]);
     expect(isChaincodeErrorCode('INVOICE_EXISTS')).toBe(true);
     expect(isChaincodeErrorCode('VALIDATION')).toBe(false);

@@ -26,6 +26,42 @@ export const ERROR_CATALOGUE = {
     meaning: 'an invoice with this code and number was already issued',
   },
   INVOICE_NOT_FOUND: { status: 404, raisedBy: 'chaincode', meaning: 'no invoice with this code and number exists' },
+  INVOICE_STATE_CONFLICT: {
+    status: 409,
+    raisedBy: 'chaincode',
+    meaning: "the invoice's current state does not allow this operation (terminal, locked, claimed or red)",
+  },
+  AMOUNT_UNAVAILABLE: {
+    status: 409,
+    raisedBy: 'chaincode',
+    meaning: 'the amount exceeds what is still reimbursable (reimbursable minus reimbursed minus locked)',
+  },
+  CLAIM_EXISTS: { status: 409, raisedBy: 'chaincode', meaning: 'the invoice already has a lock for this claim id' },
+  LOCK_NOT_ACTIVE: {
+    status: 409,
+    raisedBy: 'chaincode',
+    meaning: 'the invoice has no unexpired lock for this claim id',
+  },
+  NOT_LOCK_HOLDER: {
+    status: 403,
+    raisedBy: 'chaincode',
+    meaning: 'only the organisation holding the lock may do this',
+  },
+  CODE_NOT_ALLOCATED: {
+    status: 403,
+    raisedBy: 'chaincode',
+    meaning: "the invoice code is not in a range allocated to the caller's organisation",
+  },
+  CODE_RANGE_OVERLAP: {
+    status: 409,
+    raisedBy: 'chaincode',
+    meaning: 'the code range overlaps a range already allocated',
+  },
+  ORG_NOT_REGISTERED: {
+    status: 409,
+    raisedBy: 'chaincode',
+    meaning: 'the organisation has no profile in the registry yet',
+  },
   INTERNAL: { status: 500, raisedBy: 'chaincode', meaning: 'an unexpected failure; never caused by the caller' },
   VALIDATION: { status: 400, raisedBy: 'gateway', meaning: 'the request does not match its schema' },
   UNAUTHENTICATED: { status: 401, raisedBy: 'gateway', meaning: 'no valid credentials or token' },

@@ -6,6 +6,8 @@ export const INVOICE_CODE = /^\d{8}$/;
 export const INVOICE_NUMBER = /^\d{10}$/;
 /** Lowercase hexadecimal SM3 digest or HMAC-SM3 (32 bytes). */
 export const HEX64 = /^[0-9a-f]{64}$/;
+/** 16 bytes in lowercase hexadecimal (salts). */
+export const HEX32 = /^[0-9a-f]{32}$/;
 /**
  * An IPFS CID: CIDv0 (base58btc, "Qm...") or CIDv1 in the usual multibase encodings: base32
  * lower ("b..."), base36 ("k..."), base58btc ("z...").

@@ -18,7 +18,15 @@ import {
 describe('the package surface', () => {
   it('declares the invoice enums once', () => {
     expect(INVOICE_TYPES).toEqual(['OUTPATIENT', 'INPATIENT', 'INTERNET', 'REGISTRATION', 'CHECKUP']);
-    expect(INVOICE_STATUSES).toEqual(['ISSUED']);
+    expect(INVOICE_STATUSES).toEqual([
+      'ISSUED',
+      'LOCKED',
+      'PARTIALLY_REIMBURSED',
+      'REIMBURSED',
+      'RED_FLUSHED',
+      'VOIDED',
+      'WRITTEN_OFF',
+    ]);
     expect(CURRENCIES).toEqual(['CNY']);
     expect(PAYMENT_PARTS).toEqual(['medicalInsuranceFund', 'personalAccount', 'otherFund', 'selfPay']);
     expect(VERIFICATION_RESULTS).toEqual(['authentic', 'tampered', 'unknown']);
@@ -44,11 +52,34 @@ describe('the package surface', () => {
     expect(isRole('wizard')).toBe(false);
   });
 
-  it('describes the invoice contract: Issue is submitted, the queries are evaluated', () => {
+  it('describes the invoice contract: the operations are submitted, the queries are evaluated', () => {
     const { name, transactions } = INVOICE_CONTRACT;
     expect(name).toBe('invoice');
-    expect(Object.keys(transactions)).toEqual(['Issue', 'Read', 'Verify', 'History']);
-    expect(transactions.Issue).toEqual({ kind: 'submit', args: ['input'] });
+    expect(Object.keys(transactions)).toEqual([
+      'Issue',
+      'Update',
+      'Lock',
+      'Reimburse',
+      'Unlock',
+      'RedFlush',
+      'Void',
+      'WriteOff',
+      'Read',
+      'Verify',
+      'History',
+    ]);
+    for (const operation of [
+      'Issue',
+      'Update',
+      'Lock',
+      'Reimburse',
+      'Unlock',
+      'RedFlush',
+      'Void',
+      'WriteOff',
+    ] as const) {
+      expect(transactions[operation]).toEqual({ kind: 'submit', args: ['input'] });
+    }
     expect(transactions.Verify.args).toHaveLength(5);
     expect([transactions.Read.kind, transactions.Verify.kind, transactions.History.kind]).toEqual([
       'evaluate',

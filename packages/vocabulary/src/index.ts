@@ -2,6 +2,7 @@ export * from './orgs';
 export * from './roles';
 export * from './fields';
 export * from './invoice';
+export * from './registry';
 export * from './amounts';
 export * from './errors';
 export * from './contracts';

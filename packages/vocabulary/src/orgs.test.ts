@@ -31,7 +31,8 @@ describe('organisations and roles', () => {
 
   it('names the invoice contract and its transactions', () => {
     expect(INVOICE_CONTRACT.name).toBe('invoice');
-    expect(Object.keys(INVOICE_CONTRACT.transactions)).toEqual(['Issue', 'Read', 'Verify', 'History']);
+    expect(Object.keys(INVOICE_CONTRACT.transactions)).toContain('Issue');
+    expect(Object.keys(INVOICE_CONTRACT.transactions)).toContain('WriteOff');
     expect(INVOICE_CONTRACT.transactions.Issue.kind).toBe('submit');
     expect(INVOICE_CONTRACT.transactions.Verify.args).toHaveLength(5);
   });

@@ -41,3 +41,9 @@ export function isMspId(value: string): value is MspId {
 export function mayIssueInvoices(mspId: string): boolean {
   return findOrg(mspId)?.kind === 'hospital';
 }
+
+/** The medical-insurance bureau and commercial insurers lock and reimburse invoices. */
+export function mayReimburse(mspId: string): boolean {
+  const kind = findOrg(mspId)?.kind;
+  return kind === 'medical-insurance-bureau' || kind === 'commercial-insurer';
+}
