@@ -20,6 +20,8 @@ if [ -n "${FABRIC_CONNECTION_FILE:-}" ]; then
   log "Fabric: external consortium ($FABRIC_CONNECTION_FILE)"
 else
   bash test-network/network.sh up
+  log "registry: the hospitals' unit names and invoice code ranges (network/registry.json)"
+  node gateway-api/dist/cli/bootstrap-registry.js network/registry.json "$STATE_DIR/connection.json"
 fi
 bash scripts/services.sh start
 bash scripts/api.sh start

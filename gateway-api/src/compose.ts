@@ -1,7 +1,10 @@
 import { FabricInvoiceLedger } from './fabric/invoice-ledger';
+import { FabricLifecycleLedger } from './fabric/lifecycle-ledger';
+import { FabricRegistryLedger } from './fabric/registry-ledger';
 import type { LedgerClient } from './fabric/ledger-client';
 import type { Logger } from './logger';
 import { HealthService } from './modules/health/service';
+import { LifecycleService } from './modules/invoices/lifecycle-service';
 import { InvoiceService } from './modules/invoices/service';
 import type { InvoiceRecords } from './modules/invoices/records';
 import type { OffchainPorts } from './ports';
@@ -18,8 +21,15 @@ export interface ServiceDeps {
   newCheckCode?: () => string;
 }
 
+export interface Services {
+  invoices: InvoiceService;
+  lifecycle: LifecycleService;
+  registry: FabricRegistryLedger;
+  health: HealthService;
+}
+
 /** Builds the services over one ledger client and the off-chain ports. */
-export function composeServices(deps: ServiceDeps): { invoices: InvoiceService; health: HealthService } {
+export function composeServices(deps: ServiceDeps): Services {
   const invoiceLedger = new FabricInvoiceLedger(deps.ledger);
   const { files, idempotency } = deps.offchain;
   const invoices = new InvoiceService({
@@ -31,5 +41,11 @@ export function composeServices(deps: ServiceDeps): { invoices: InvoiceService; 
     logger: deps.logger,
     ...(deps.newCheckCode === undefined ? {} : { newCheckCode: deps.newCheckCode }),
   });
-  return { invoices, health: new HealthService(invoiceLedger, deps.offchain, deps.logger) };
+  const lifecycle = new LifecycleService({ ledger: new FabricLifecycleLedger(deps.ledger), logger: deps.logger });
+  return {
+    invoices,
+    lifecycle,
+    registry: new FabricRegistryLedger(deps.ledger),
+    health: new HealthService(invoiceLedger, deps.offchain, deps.logger),
+  };
 }

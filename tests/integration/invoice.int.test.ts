@@ -62,9 +62,10 @@ function issueInput(onChain: Record<string, unknown>): Record<string, unknown> {
   const fields = [
     'code',
     'number',
+    'checkCodeSalt',
+    'checkCodeIterations',
     'checkCodeHash',
     'type',
-    'issuingUnit',
     'totalAmount',
     'payment',
     'reimbursableAmount',
@@ -74,7 +75,7 @@ function issueInput(onChain: Record<string, unknown>): Record<string, unknown> {
     'dataCid',
     'pdfCid',
   ];
-  return Object.fromEntries(fields.map((f) => [f, onChain[f]]));
+  return { ...Object.fromEntries(fields.map((f) => [f, onChain[f]])), actor: 'direct.client' };
 }
 
 /** Submits invoice:Issue directly through fabric-gateway, bypassing the REST API. */
@@ -181,8 +182,18 @@ describe('medical e-invoice: issue and verify', () => {
     expect(await res.json()).toMatchObject({ code: 'INVOICE_EXISTS' });
 
     const onChain = await readOnPeer('hospital2', id);
-    const direct = await submitIssueDirectly('Hospital2MSP', { ...issueInput(onChain), issuingUnit: 'Another unit' });
+    const direct = await submitIssueDirectly('Hospital1MSP', issueInput(onChain));
     expect(direct).toMatch(/INVOICE_EXISTS/);
+  });
+
+  test("another hospital cannot issue under this hospital's code, nor name its own unit", async () => {
+    const onChain = await readOnPeer('hospital2', id);
+    const other = { ...issueInput(onChain), number: newInvoiceId().number };
+    expect(await submitIssueDirectly('Hospital2MSP', other)).toMatch(/CODE_NOT_ALLOCATED/);
+    expect(await submitIssueDirectly('Hospital1MSP', { ...other, issuingUnit: 'Another unit' })).toMatch(
+      /INVALID_ARGUMENT: issuingUnit is not an accepted field/,
+    );
+    expect(onChain['issuingUnit']).toBe('Qingpu District Central Hospital');
   });
 
   test('an insurer cannot issue: refused by the API and by the chaincode', async () => {

@@ -8,6 +8,10 @@ import { consoleLogger, type Logger } from '../logger';
 import { healthComponents, healthRoutes, type HealthService } from '../modules/health';
 import { invoiceComponents, invoiceRoutes, type InvoiceService } from '../modules/invoices';
 import { AppError } from '../errors';
+import type { FabricRegistryLedger } from '../fabric/registry-ledger';
+import { lifecycleRoutes } from '../modules/invoices/lifecycle-routes';
+import type { LifecycleService } from '../modules/invoices/lifecycle-service';
+import { registryRoutes } from '../modules/registry/routes';
 import { errorHandler, notFoundHandler } from './errors';
 import { API_PREFIX, buildOpenApiDocument, openapiRoute } from './openapi';
 import type { JsonObject, Route } from './route';
@@ -22,6 +26,8 @@ export interface AppDeps {
 /** The use cases the routes call, composed by the caller (server.ts, or a test harness). */
 export interface Services {
   invoices: InvoiceService;
+  lifecycle: LifecycleService;
+  registry: FabricRegistryLedger;
   health: HealthService;
 }
 
@@ -49,7 +55,7 @@ function limiter(perMinute: number, what: string): RequestHandler {
 
 /** Every route of the API, each declared once by its module; the OpenAPI document comes from them. */
 function apiRoutes(deps: AppDeps): Route[] {
-  const { invoices, health } = deps.services;
+  const { invoices, lifecycle, registry, health } = deps.services;
   let document: JsonObject = {};
   const routes: Route[] = [
     ...healthRoutes(health),
@@ -60,6 +66,8 @@ function apiRoutes(deps: AppDeps): Route[] {
       loginLimiter: limiter(deps.config.loginRateLimitPerMinute, 'login attempts'),
     }),
     ...invoiceRoutes(invoices),
+    ...lifecycleRoutes(lifecycle),
+    ...registryRoutes(registry),
   ];
   document = buildOpenApiDocument(
     routes.map((r) => r.doc),
