@@ -10,6 +10,10 @@ import { UserDirectory } from './modules/auth';
 import { invoiceRecordModel, MongoInvoiceRecords } from './modules/invoices';
 import { connectStore, offchainPorts } from './offchain';
 import { composeServices } from './compose';
+import { MspId } from '@hdt/vocabulary';
+import { InvoiceProjection } from './projection/listener';
+import { checkpointModel, invoiceViewModel } from './projection/model';
+import { InvoiceStatisticsService } from './projection/statistics';
 
 const SHUTDOWN_GRACE_MS = 10_000;
 
@@ -20,7 +24,13 @@ function listen(app: Express, config: Config): Promise<Server> {
 }
 
 /** On SIGINT/SIGTERM: stop accepting requests, close Fabric and the store, exit (forced after a grace period). */
-function stopOnSignals(server: Server, fabric: FabricConnections, store: OffchainStore, logger: Logger): void {
+function stopOnSignals(
+  server: Server,
+  fabric: FabricConnections,
+  store: OffchainStore,
+  projection: InvoiceProjection,
+  logger: Logger,
+): void {
   let stopping = false;
   const shutdown = (signal: string): void => {
     if (stopping) return;
@@ -31,8 +41,9 @@ function stopOnSignals(server: Server, fabric: FabricConnections, store: Offchai
       process.exit(1);
     }, SHUTDOWN_GRACE_MS);
     force.unref();
+    const closing = projection.stop();
     server.close(() => {
-      fabric.close();
+      void closing.finally(() => fabric.close());
       store
         .close()
         .catch((err: unknown) => logger.error('closing the off-chain store failed', { error: describe(err) }))
@@ -47,16 +58,33 @@ function stopOnSignals(server: Server, fabric: FabricConnections, store: Offchai
   process.on('SIGTERM', () => shutdown('SIGTERM'));
 }
 
+/** Keeps the query model from the chaincode's events, as seen by the health commission's peer. */
+function startProjection(fabric: FabricConnections, store: OffchainStore, logger: Logger): InvoiceProjection {
+  const network = fabric.network(MspId.HEALTH_COMMISSION) ?? fabric.network(fabric.mspIds()[0] ?? '');
+  if (network === undefined) throw new Error('no organisation to follow the chaincode events with');
+  const projection = new InvoiceProjection({
+    source: (checkpoint) => network.getChaincodeEvents(fabric.chaincodeName, { checkpoint, startBlock: BigInt(0) }),
+    views: invoiceViewModel(store.connection),
+    checkpoints: checkpointModel(store.connection),
+    name: 'invoice-views',
+    logger,
+  });
+  projection.start();
+  return projection;
+}
+
 async function main(): Promise<void> {
   const logger = consoleLogger;
   const config = loadConfig();
   const users = await UserDirectory.fromFile(config.demoUsersFile);
   const profile = await loadConnectionProfile(config.fabricConnectionFile);
   const fabric = await FabricConnections.open(profile);
-  const store = await connectStore(config, [invoiceRecordModel]).catch((err: unknown) => {
-    fabric.close();
-    throw err;
-  });
+  const store = await connectStore(config, [invoiceRecordModel, invoiceViewModel, checkpointModel]).catch(
+    (err: unknown) => {
+      fabric.close();
+      throw err;
+    },
+  );
 
   const services = composeServices({
     ledger: new FabricLedgerClient(fabric),
@@ -65,7 +93,13 @@ async function main(): Promise<void> {
     issuerSecret: config.issuerSecret,
     logger,
   });
-  const app = buildApp({ config, services, users, logger });
+  const projection = startProjection(fabric, store, logger);
+  const app = buildApp({
+    config,
+    services: { ...services, statistics: new InvoiceStatisticsService(invoiceViewModel(store.connection)) },
+    users,
+    logger,
+  });
 
   const server = await listen(app, config);
   const hostForUrl = config.host.includes(':') ? `[${config.host}]` : config.host;
@@ -75,7 +109,7 @@ async function main(): Promise<void> {
     chaincode: profile.chaincode,
     orgs: fabric.mspIds(),
   });
-  stopOnSignals(server, fabric, store, logger);
+  stopOnSignals(server, fabric, store, projection, logger);
 }
 
 main().catch((err: unknown) => {

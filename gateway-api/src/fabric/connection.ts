@@ -2,7 +2,7 @@ import * as crypto from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import * as grpc from '@grpc/grpc-js';
-import { connect, hash, signers, type Contract, type Gateway } from '@hyperledger/fabric-gateway';
+import { connect, hash, signers, type Contract, type Gateway, type Network } from '@hyperledger/fabric-gateway';
 import { z } from 'zod';
 
 /** Per-org entry of the connection profile. Relative paths are relative to the profile file. */
@@ -125,6 +125,15 @@ export class FabricConnections implements ContractProvider {
     const org = this.orgs.get(mspId);
     if (!org) return undefined;
     return org.gateway.getNetwork(this.profile.channel).getContract(this.profile.chaincode, contractName);
+  }
+
+  /** The channel as seen by the org's gateway peer, or undefined when the org is not configured. */
+  network(mspId: string): Network | undefined {
+    return this.orgs.get(mspId)?.gateway.getNetwork(this.profile.channel);
+  }
+
+  get chaincodeName(): string {
+    return this.profile.chaincode;
   }
 
   close(): void {

@@ -12,6 +12,8 @@ import type { FabricRegistryLedger } from '../fabric/registry-ledger';
 import { lifecycleRoutes } from '../modules/invoices/lifecycle-routes';
 import type { LifecycleService } from '../modules/invoices/lifecycle-service';
 import { registryRoutes } from '../modules/registry/routes';
+import { statisticsRoutes } from '../projection/routes';
+import type { InvoiceStatisticsService } from '../projection/statistics';
 import { errorHandler, notFoundHandler } from './errors';
 import { API_PREFIX, buildOpenApiDocument, openapiRoute } from './openapi';
 import type { JsonObject, Route } from './route';
@@ -29,6 +31,8 @@ export interface Services {
   lifecycle: LifecycleService;
   registry: FabricRegistryLedger;
   health: HealthService;
+  /** Present when the projection's query model is kept (the server); absent in unit tests. */
+  statistics?: InvoiceStatisticsService;
 }
 
 const JSON_BODY_LIMIT = '1mb';
@@ -68,6 +72,7 @@ function apiRoutes(deps: AppDeps): Route[] {
     ...invoiceRoutes(invoices),
     ...lifecycleRoutes(lifecycle),
     ...registryRoutes(registry),
+    ...(deps.services.statistics === undefined ? [] : statisticsRoutes(deps.services.statistics)),
   ];
   document = buildOpenApiDocument(
     routes.map((r) => r.doc),

@@ -1,0 +1,59 @@
+/** GET /statistics/invoices: the supervisors' figures, from the projection's query model. */
+import { z } from 'zod';
+import { AppError } from '../errors';
+import { type Route, route } from '../http/route';
+import { currentUser } from '../modules/auth/middleware';
+import type { InvoiceStatisticsService } from './statistics';
+
+const DAY = /^\d{4}-\d{2}-\d{2}$/;
+const day = z
+  .string()
+  .regex(DAY)
+  .refine(
+    (text) =>
+      !Number.isNaN(Date.parse(`${text}T00:00:00Z`)) && new Date(`${text}T00:00:00Z`).toISOString().startsWith(text),
+    {
+      error: 'must be a calendar date YYYY-MM-DD',
+    },
+  );
+
+export const periodQuerySchema = z
+  .object({ from: day.describe('First day (China Standard Time)'), to: day.describe('Last day, inclusive') })
+  .refine((q) => q.from <= q.to, { error: 'from must not be after to', path: ['to'] });
+
+const bucket = z.object({ key: z.string(), count: z.number(), totalAmount: z.number(), reimbursedAmount: z.number() });
+export const statisticsResponseSchema = z.object({
+  period: z.object({ from: z.string(), to: z.string() }),
+  byUnit: z.array(bucket),
+  byType: z.array(bucket),
+  byStatus: z.array(bucket),
+  byPayer: z.array(z.object({ payerMsp: z.string(), count: z.number(), amount: z.number() })),
+  daily: z.array(
+    z.object({ day: z.string(), issuedCount: z.number(), netIssuedAmount: z.number(), redCount: z.number() }),
+  ),
+});
+
+const SUPERVISING_ROLES = new Set(['supervisor', 'admin', 'reimbursement_officer']);
+
+export function statisticsRoutes(statistics: InvoiceStatisticsService): Route[] {
+  return [
+    route({
+      method: 'get',
+      path: '/statistics/invoices',
+      operationId: 'invoiceStatistics',
+      tag: 'invoices',
+      summary: 'Invoice figures by unit, type, status and payer, and daily totals, over a period of days',
+      auth: 'bearer',
+      query: periodQuerySchema,
+      responses: { 200: { description: 'Statistics', schema: statisticsResponseSchema } },
+      errors: [400, 401, 403, 503],
+      handle: async ({ req, query }) => {
+        const user = currentUser(req);
+        if (!SUPERVISING_ROLES.has(user.role)) {
+          throw new AppError('FORBIDDEN', `statistics are for supervisors and finance officers (${user.role})`);
+        }
+        return { status: 200, body: await statistics.compute({ from: query.from, to: query.to }) };
+      },
+    }),
+  ];
+}
