@@ -142,8 +142,8 @@ describe('invoice projection', () => {
       reimbursed += onChain['reimbursedAmount'] as number;
     }
     const stats = await new InvoiceStatisticsService(views).compute({ from: today, to: today });
-    expect(stats.daily).toEqual([
-      { day: today, issuedCount: todays.length, netIssuedAmount: net, redCount: expect.any(Number) },
+    expect(stats.daily.map((row) => [row.day, row.issuedCount, row.netIssuedAmount])).toEqual([
+      [today, todays.length, net],
     ]);
     expect(stats.byUnit.reduce((sum, bucket) => sum + bucket.reimbursedAmount, 0)).toBe(reimbursed);
     expect(stats.byPayer.find((payer) => payer.payerMsp === 'MedInsMSP')?.amount).toBeGreaterThanOrEqual(1_000);
