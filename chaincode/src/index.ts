@@ -1,4 +1,5 @@
 import { InvoiceContract } from './contracts/invoice-contract';
+import { ProbeContract } from './contracts/probe-contract';
 import { RegistryContract } from './contracts/registry-contract';
 
-export const contracts = [InvoiceContract, RegistryContract];
+export const contracts = [InvoiceContract, RegistryContract, ProbeContract];

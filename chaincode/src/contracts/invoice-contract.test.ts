@@ -14,6 +14,7 @@ import { HOSPITAL2_CODE, HOSPITAL2_UNIT, invoiceKeys, registeredLedger } from '.
 import { contracts } from '../index';
 import { canonicalJson } from '../ledger/serialise';
 import { InvoiceContract } from './invoice-contract';
+import { ProbeContract } from './probe-contract';
 import { RegistryContract } from './registry-contract';
 
 const contract = new InvoiceContract();
@@ -49,8 +50,18 @@ async function verify(
 
 describe('chaincode entry point', () => {
   it('lists the invoice contract', () => {
-    expect(contracts).toEqual([InvoiceContract, RegistryContract]);
+    expect(contracts).toEqual([InvoiceContract, RegistryContract, ProbeContract]);
     expect(contract.getName()).toBe('invoice');
+  });
+});
+
+describe('probe', () => {
+  it('Noop writes nothing and answers members only', async () => {
+    const ledger = new InMemoryLedger();
+    const probe = new ProbeContract();
+    await expect(ledger.invoke('InsurerMSP', (ctx) => probe.Noop(ctx))).resolves.toBe('InsurerMSP');
+    expect(ledger.lastTransaction?.writes.size).toBe(0);
+    await expect(ledger.invoke('Org9MSP', (ctx) => probe.Noop(ctx))).rejects.toThrow(/^FORBIDDEN: /);
   });
 });
 

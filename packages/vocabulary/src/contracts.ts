@@ -67,6 +67,14 @@ export const REGISTRY_CONTRACT = {
   },
 } as const;
 
+export const PROBE_CONTRACT = {
+  name: 'probe',
+  transactions: {
+    /** Submitted, writes nothing: the throughput baseline. */
+    Noop: tx<[], string>('submit', []),
+  },
+} as const;
+
 /** The argument object `Issue` takes before it is encoded. */
 export type IssueArgument = IssueInvoiceInput;
 
