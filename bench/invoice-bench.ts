@@ -45,9 +45,10 @@ async function main(): Promise<void> {
     const id = newInvoiceId();
     const input = {
       ...id,
+      checkCodeSalt: randomBytes(16).toString('hex'),
+      checkCodeIterations: 20_000,
       checkCodeHash: sm3(`${id.code}:${id.number}:BENCH1`),
       type: 'OUTPATIENT',
-      issuingUnit: 'Benchmark unit',
       totalAmount: 12830,
       payment: { medicalInsuranceFund: 8000, personalAccount: 2000, otherFund: 0, selfPay: 2830 },
       reimbursableAmount: 4830,
@@ -56,6 +57,7 @@ async function main(): Promise<void> {
       pdfDigest: sm3(randomBytes(16)),
       dataCid: fakeCid(),
       pdfCid: fakeCid(),
+      actor: 'bench',
     };
     await contract.submitTransaction('Issue', JSON.stringify(input));
   };

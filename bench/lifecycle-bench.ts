@@ -1,0 +1,157 @@
+/**
+ * Lifecycle benchmark against the running platform: where throughput saturates. For each
+ * concurrency level, invoice:Issue and Lock+Reimburse beside two baselines measured in the same
+ * run and chaincode: probe:Noop (a submit that writes nothing) and invoice:Read (one key). Then
+ * the verification API at a fixed arrival rate.
+ *
+ *   npm run bench:lifecycle -- [--levels 1,8,32,128] [--rate 50] [--seconds 20] [--out FILE]
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import { appendFileSync } from 'node:fs';
+import type { Contract } from '@hyperledger/fabric-gateway';
+import {
+  API_URL,
+  connectionFile,
+  gatewayFor,
+  invoiceData,
+  issueViaApi,
+  login,
+  newInvoiceId,
+  samplePdf,
+} from '../tests/integration/stack';
+import { measure, option, outFile, type Row, runHeading, table } from './measure';
+
+const LEVELS = (process.argv[process.argv.indexOf('--levels') + 1] ?? '').match(/^\d+(,\d+)*$/)
+  ? process.argv[process.argv.indexOf('--levels') + 1]!.split(',').map(Number)
+  : [1, 8, 32, 128];
+const RATE = option('rate', 50);
+const SECONDS = option('seconds', 20);
+const OUT = outFile();
+
+const sm3 = (data: Uint8Array | string) => createHash('sm3').update(data).digest('hex');
+const fakeCid = () =>
+  `bafkrei${randomBytes(32)
+    .toString('hex')
+    .slice(0, 52)
+    .replace(/[0189]/g, 'a')}`;
+
+function issueInput(id: { code: string; number: string }): string {
+  return JSON.stringify({
+    ...id,
+    checkCodeSalt: randomBytes(16).toString('hex'),
+    checkCodeIterations: 20_000,
+    checkCodeHash: sm3(randomBytes(16)),
+    type: 'OUTPATIENT',
+    totalAmount: 12830,
+    payment: { medicalInsuranceFund: 8000, personalAccount: 2000, otherFund: 0, selfPay: 2830 },
+    reimbursableAmount: 4830,
+    payerPseudonym: sm3(randomBytes(16)),
+    dataDigest: sm3(randomBytes(16)),
+    pdfDigest: sm3(randomBytes(16)),
+    dataCid: fakeCid(),
+    pdfCid: fakeCid(),
+    actor: 'bench',
+  });
+}
+
+interface Contracts {
+  hospital: Contract;
+  probe: Contract;
+  payer: Contract;
+}
+
+async function level(c: Contracts, concurrency: number, pool: { code: string; number: string }[]): Promise<Row[]> {
+  const submits = Math.max(30, concurrency * 4);
+  const reads = Math.max(100, concurrency * 10);
+  const rows: Row[] = [];
+  rows.push(
+    await measure('baseline: submit probe:Noop', submits, concurrency, () =>
+      c.probe.submitTransaction('Noop').then(() => undefined),
+    ),
+  );
+  const known = pool[0]!;
+  rows.push(
+    await measure('baseline: evaluate invoice:Read (one key)', reads, concurrency, () =>
+      c.hospital.evaluateTransaction('Read', known.code, known.number).then(() => undefined),
+    ),
+  );
+  const fresh: { code: string; number: string }[] = [];
+  rows.push(
+    await measure('submit invoice:Issue', submits, concurrency, async () => {
+      const id = newInvoiceId();
+      await c.hospital.submitTransaction('Issue', issueInput(id));
+      fresh.push(id);
+    }),
+  );
+  const pairs = Math.min(fresh.length, Math.max(20, concurrency * 2));
+  rows.push(
+    await measure('submit invoice:Lock then Reimburse (2 tx)', pairs, concurrency, async (i) => {
+      const id = fresh[i]!;
+      const claimId = `B-${i}`;
+      await c.payer.submitTransaction(
+        'Lock',
+        JSON.stringify({ ...id, actor: 'bench', claimId, amount: 4830, ttlSeconds: 600 }),
+      );
+      await c.payer.submitTransaction('Reimburse', JSON.stringify({ ...id, actor: 'bench', claimId, amount: 4830 }));
+    }),
+  );
+  return rows;
+}
+
+/** Verification through the API at a fixed arrival rate (open loop): latency as the caller sees it. */
+async function verifyAtRate(): Promise<Row> {
+  const clerk = await login('h1.clerk');
+  const insurer = await login('insurer.officer');
+  const issued: { code: string; number: string; checkCode: string }[] = [];
+  for (let i = 0; i < 10; i++) {
+    const id = newInvoiceId();
+    const res = await issueViaApi(clerk, invoiceData(id), samplePdf('bench'));
+    if (res.status !== 201) throw new Error(`issue: HTTP ${res.status} ${await res.text()}`);
+    issued.push((await res.json()) as { code: string; number: string; checkCode: string });
+  }
+  const total = RATE * SECONDS;
+  const started = performance.now();
+  return measure(`API: POST /invoices/verify at ${RATE} req/s`, total, total, async (i) => {
+    const due = started + (i * 1000) / RATE;
+    const wait = due - performance.now();
+    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+    const inv = issued[i % issued.length]!;
+    const res = await fetch(`${API_URL}/invoices/verify`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${insurer}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ code: inv.code, number: inv.number, checkCode: inv.checkCode }),
+    });
+    if (res.status !== 200) throw new Error(`HTTP ${res.status}`);
+  });
+}
+
+async function main(): Promise<void> {
+  const conn = connectionFile();
+  const h1 = gatewayFor('Hospital1MSP');
+  const medins = gatewayFor('MedInsMSP');
+  const network = h1.gateway.getNetwork(conn.channel);
+  const c: Contracts = {
+    hospital: network.getContract(conn.chaincode, 'invoice'),
+    probe: network.getContract(conn.chaincode, 'probe'),
+    payer: medins.gateway.getNetwork(conn.channel).getContract(conn.chaincode, 'invoice'),
+  };
+  const seed = newInvoiceId();
+  await c.hospital.submitTransaction('Issue', issueInput(seed));
+  const rows: Row[] = [];
+  for (const concurrency of LEVELS) rows.push(...(await level(c, concurrency, [seed])));
+  rows.push(await verifyAtRate());
+  for (const g of [h1, medins]) {
+    g.gateway.close();
+    g.client.close();
+  }
+  // The verify row's "concurrency" is the number of requests in flight at most; its rate is fixed.
+  const report = `${runHeading(`npm run bench:lifecycle -- --levels ${LEVELS.join(',')} --rate ${RATE} --seconds ${SECONDS}`)}\n${table(rows)}\n`;
+  console.log(report);
+  if (OUT) appendFileSync(OUT, `\n${report}`);
+  if (rows.some((r) => r.failures > 0)) process.exitCode = 1;
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});
