@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Starts (or stops) the orderers and peers of network/nodes.tsv, each with its data and log
-# under the state directory, and waits until every node reports healthy.
+# under the state directory, and waits until every node serves each endpoint the next steps use.
 #   nodes.sh start | stop
 set -eu
 . "$(dirname "$0")/env.sh"
@@ -78,7 +78,32 @@ start_peer() {
     start_bg "$name" "$logfile" peer node start
 }
 
+# A node's operations endpoint (/healthz) answers as soon as its process runs, before it has
+# opened its ledgers, which takes longer as they grow; its other endpoints serve only after that.
+# So each endpoint a later step uses is awaited on its own: for an orderer its channel
+# participation API (osnadmin) and its gRPC port (peers, clients and the other orderers), for a
+# peer its gRPC port answering its admin (peer channel list).
 healthy() { curl -fsS --max-time 2 "http://127.0.0.1:$1/healthz" | grep -q '"status":"OK"'; }
+admin_answers() { osn "$1" list | head -n 1 | grep -qx 'Status: 200'; }
+tls_serving() {
+  timeout 5 openssl s_client -connect "127.0.0.1:$1" -alpn h2 -CAfile "$2" -verify_return_error </dev/null
+}
+
+await_node() {
+  local kind=$1 name=$2 org=$3 port=$4 second=$5 ops=$6
+  local logfile=$LOG_DIR/$name.log
+  wait_until "$name" "no /healthz on its operations endpoint 127.0.0.1:$ops" "$logfile" "$NODE_START_SECONDS" \
+    healthy "$ops"
+  if [ "$kind" = orderer ]; then
+    wait_until "$name" "its channel participation API 127.0.0.1:$second does not answer osnadmin" "$logfile" \
+      "$NODE_START_SECONDS" admin_answers "$second"
+    wait_until "$name" "no TLS handshake on its gRPC port 127.0.0.1:$port" "$logfile" "$NODE_START_SECONDS" \
+      tls_serving "$port" "$ORDERER_TLS_CA"
+  else
+    wait_until "$name" "its gRPC port 127.0.0.1:$port does not answer peer channel list" "$logfile" \
+      "$NODE_START_SECONDS" peer_channel "$org"
+  fi
+}
 
 case "${1:-}" in
   start)
@@ -86,11 +111,12 @@ case "${1:-}" in
       if [ "$kind" = orderer ]; then start_orderer "$node" "$port" "$second" "$ops"
       else start_peer "$org" "$domain" "$msp" "$port" "$second" "$ops"; fi
     done < <(nodes)
-    while IFS=$'\t' read -r kind node org _ _ _ _ ops; do
+    started=$SECONDS
+    while IFS=$'\t' read -r kind node org _ _ port second ops; do
       name=$node; [ "$kind" = peer ] && name=$node.$org
-      wait_for "$name" "$LOG_DIR/$name.log" 60 healthy "$ops"
+      await_node "$kind" "$name" "$org" "$port" "$second" "$ops"
     done < <(nodes)
-    log "orderers and peers are up"
+    log "orderers and peers serve their endpoints (after $((SECONDS - started)) s)"
     ;;
   stop)
     names=()
