@@ -151,7 +151,7 @@ stop_bg() {
 wait_until() {
   local name=$1 what=$2 logfile=$3 seconds=$4; shift 4
   local deadline=$((SECONDS + seconds)) out
-  until out=$("$@" 2>&1); do
+  until out=$("$@" 2>&1 | tr -d '\000'; exit "${PIPESTATUS[0]}"); do
     if [ -f "$RUN_DIR/$name.pid" ] && ! pid_alive "$RUN_DIR/$name.pid"; then
       tail -n 20 "$logfile" >&2 || true
       die "$name exited during start-up; its log is $logfile"
