@@ -4,7 +4,7 @@
  *
  *   npm run bench -- [--issues N] [--verifies N] [--concurrency C] [--out FILE]
  */
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { appendFileSync } from 'node:fs';
 import {
   API_URL,
@@ -16,19 +16,13 @@ import {
   newInvoiceId,
   samplePdf,
 } from '../tests/integration/stack';
+import { ledgerIssueInput, sm3 } from './ledger-input';
 import { measure, option, outFile, type Row, runHeading, table } from './measure';
 
 const ISSUES = option('issues', 40);
 const VERIFIES = option('verifies', 200);
 const CONCURRENCY = option('concurrency', 8);
 const OUT = outFile();
-
-const sm3 = (data: Uint8Array | string) => createHash('sm3').update(data).digest('hex');
-const fakeCid = () =>
-  `bafkrei${randomBytes(32)
-    .toString('hex')
-    .slice(0, 52)
-    .replace(/[0189]/g, 'a')}`;
 
 async function main(): Promise<void> {
   const conn = connectionFile();
@@ -42,23 +36,7 @@ async function main(): Promise<void> {
   const rows: Row[] = [];
 
   const ledgerIssue = async () => {
-    const id = newInvoiceId();
-    const input = {
-      ...id,
-      checkCodeSalt: randomBytes(16).toString('hex'),
-      checkCodeIterations: 20_000,
-      checkCodeHash: sm3(`${id.code}:${id.number}:BENCH1`),
-      type: 'OUTPATIENT',
-      totalAmount: 12830,
-      payment: { medicalInsuranceFund: 8000, personalAccount: 2000, otherFund: 0, selfPay: 2830 },
-      reimbursableAmount: 4830,
-      payerPseudonym: sm3(randomBytes(16)),
-      dataDigest: sm3(randomBytes(16)),
-      pdfDigest: sm3(randomBytes(16)),
-      dataCid: fakeCid(),
-      pdfCid: fakeCid(),
-      actor: 'bench',
-    };
+    const input = ledgerIssueInput();
     await contract.submitTransaction('Issue', JSON.stringify(input));
   };
   const apiIssue = async () => {

@@ -6,7 +6,6 @@
  *
  *   npm run bench:lifecycle -- [--levels 1,8,32,128] [--rate 50] [--seconds 20] [--out FILE]
  */
-import { createHash, randomBytes } from 'node:crypto';
 import { appendFileSync } from 'node:fs';
 import type { Contract } from '@hyperledger/fabric-gateway';
 import {
@@ -19,6 +18,7 @@ import {
   newInvoiceId,
   samplePdf,
 } from '../tests/integration/stack';
+import { ledgerIssueInput } from './ledger-input';
 import { measure, option, outFile, type Row, runHeading, table } from './measure';
 
 const LEVELS = (process.argv[process.argv.indexOf('--levels') + 1] ?? '').match(/^\d+(,\d+)*$/)
@@ -28,30 +28,8 @@ const RATE = option('rate', 50);
 const SECONDS = option('seconds', 20);
 const OUT = outFile();
 
-const sm3 = (data: Uint8Array | string) => createHash('sm3').update(data).digest('hex');
-const fakeCid = () =>
-  `bafkrei${randomBytes(32)
-    .toString('hex')
-    .slice(0, 52)
-    .replace(/[0189]/g, 'a')}`;
-
 function issueInput(id: { code: string; number: string }): string {
-  return JSON.stringify({
-    ...id,
-    checkCodeSalt: randomBytes(16).toString('hex'),
-    checkCodeIterations: 20_000,
-    checkCodeHash: sm3(randomBytes(16)),
-    type: 'OUTPATIENT',
-    totalAmount: 12830,
-    payment: { medicalInsuranceFund: 8000, personalAccount: 2000, otherFund: 0, selfPay: 2830 },
-    reimbursableAmount: 4830,
-    payerPseudonym: sm3(randomBytes(16)),
-    dataDigest: sm3(randomBytes(16)),
-    pdfDigest: sm3(randomBytes(16)),
-    dataCid: fakeCid(),
-    pdfCid: fakeCid(),
-    actor: 'bench',
-  });
+  return JSON.stringify(ledgerIssueInput(id));
 }
 
 interface Contracts {

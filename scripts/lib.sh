@@ -145,19 +145,28 @@ stop_bg() {
   log "stopped ${names[*]}"
 }
 
-# wait_for NAME LOGFILE SECONDS CMD...: retries CMD until it succeeds, or fails naming the log.
-wait_for() {
-  local name=$1 logfile=$2 seconds=$3; shift 3
-  local deadline=$((SECONDS + seconds))
-  until "$@" >/dev/null 2>&1; do
+# wait_until NAME WHAT LOGFILE SECONDS CMD...: retries CMD until it succeeds. Fails naming NAME,
+# WHAT was awaited (may be empty), CMD's last answer and NAME's log when NAME's process exits or
+# SECONDS pass.
+wait_until() {
+  local name=$1 what=$2 logfile=$3 seconds=$4; shift 4
+  local deadline=$((SECONDS + seconds)) out
+  until out=$("$@" 2>&1 | tr -d '\000'; exit "${PIPESTATUS[0]}"); do
     if [ -f "$RUN_DIR/$name.pid" ] && ! pid_alive "$RUN_DIR/$name.pid"; then
       tail -n 20 "$logfile" >&2 || true
       die "$name exited during start-up; its log is $logfile"
     fi
-    [ $SECONDS -lt $deadline ] || { tail -n 20 "$logfile" >&2 || true; die "$name not ready after ${seconds}s; its log is $logfile"; }
+    if [ $SECONDS -ge $deadline ]; then
+      tail -n 20 "$logfile" >&2 || true
+      [ -z "$out" ] || printf 'last answer: %s\n' "$(printf '%s' "$out" | head -c 600)" >&2
+      die "$name not ready after ${seconds}s${what:+: $what}; its log is $logfile"
+    fi
     sleep 0.3
   done
 }
+
+# wait_for NAME LOGFILE SECONDS CMD...: wait_until for a process with a single readiness check.
+wait_for() { local name=$1; shift; wait_until "$name" "" "$@"; }
 
 # Development secrets, made once per state directory; production passes its own in the
 # environment. Sets JWT_SECRET, DATA_KEK_HEX, ISSUER_SECRET_HEX and the local database's

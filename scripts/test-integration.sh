@@ -23,6 +23,10 @@ export IPFS_API_URL=${IPFS_API_URL:-http://127.0.0.1:$IPFS_API_PORT}
 # kubo-rpc-client is an ES module, loaded with import() from CommonJS.
 NODE_OPTIONS="${NODE_OPTIONS:-} --experimental-vm-modules" npx jest -c jest.integration.config.js --runInBand "$@"
 
+# The consortium restarted on the ledger the tests have grown: the first start must succeed and the
+# channel must be usable afterwards. Not when only some tests were asked for.
+if [ $# -eq 0 ]; then bash scripts/check-restart.sh; fi
+
 # The start/stop commands themselves, only on a platform this run started (never stop the user's).
 if [ "$started" = yes ]; then
   bash scripts/check-lifecycle.sh

@@ -55,22 +55,35 @@ package() {
   tar -C "$work" -czf "$PKG" metadata.json code.tar.gz
 }
 
+# lifecycle_query ORG ABSENT QUERY ARGS...: `peer lifecycle chaincode QUERY ARGS` as the admin of
+# ORG (already set). Prints the answer; prints nothing when the peer answers that there is no such
+# definition (its error matches ABSENT, if not empty). A peer that gives no answer is an error.
+lifecycle_query() {
+  local org=$1 absent=$2 out; shift 2
+  if out=$(peer lifecycle chaincode "$@" 2>&1); then printf '%s\n' "$out"; return 0; fi
+  if [ -n "$absent" ] && grep -q -- "$absent" <<<"$out"; then return 0; fi
+  die "peer0.$org did not answer $1 ($(head -n 1 <<<"$out")); its log is $LOG_DIR/peer0.$org.log"
+}
+
 deploy() {
   mkdir -p "$CC_DIR"
   package
-  local pkgid org
+  local pkgid org installed approved committed
   pkgid=$(FABRIC_CFG_PATH=$CONFIG_DIR peer lifecycle chaincode calculatepackageid "$PKG")
   echo "$pkgid" > "$PKG_ID_FILE"
   # shellcheck disable=SC2046
   for org in $(peer_orgs); do
     (
       as_org_admin "$org"
-      if ! peer lifecycle chaincode queryinstalled 2>/dev/null | grep -q "Package ID: $pkgid,"; then
+      installed=$(lifecycle_query "$org" "" queryinstalled)
+      if ! grep -q "Package ID: $pkgid," <<<"$installed"; then
         peer lifecycle chaincode install "$PKG" >>"$LOG_DIR/chaincode-deploy.log" 2>&1 \
           || die "install on peer0.$org failed; see $LOG_DIR/chaincode-deploy.log"
         log "installed $pkgid on peer0.$org"
       fi
-      if ! peer lifecycle chaincode queryapproved -C "$CHANNEL" -n "$CHAINCODE_NAME" --sequence "$CC_SEQUENCE" >/dev/null 2>&1; then
+      approved=$(lifecycle_query "$org" "could not fetch approved chaincode definition" \
+        queryapproved -C "$CHANNEL" -n "$CHAINCODE_NAME" --sequence "$CC_SEQUENCE")
+      if [ -z "$approved" ]; then
         peer lifecycle chaincode approveformyorg $(orderer_args) -C "$CHANNEL" -n "$CHAINCODE_NAME" \
           -v "$CC_VERSION" --sequence "$CC_SEQUENCE" --package-id "$pkgid" >>"$LOG_DIR/chaincode-deploy.log" 2>&1 \
           || die "approval by $org failed; see $LOG_DIR/chaincode-deploy.log"
@@ -78,8 +91,11 @@ deploy() {
       fi
     )
   done
-  as_org_admin "$(peer_orgs | head -n 1)"
-  if peer lifecycle chaincode querycommitted -C "$CHANNEL" -n "$CHAINCODE_NAME" 2>/dev/null | grep -q "Sequence: $CC_SEQUENCE,"; then
+  org=$(peer_orgs | head -n 1)
+  as_org_admin "$org"
+  committed=$(lifecycle_query "$org" "namespace $CHAINCODE_NAME is not defined" \
+    querycommitted -C "$CHANNEL" -n "$CHAINCODE_NAME")
+  if grep -q "Sequence: $CC_SEQUENCE," <<<"$committed"; then
     log "$CHAINCODE_NAME sequence $CC_SEQUENCE already committed"
     return 0
   fi

@@ -33,3 +33,37 @@ as_org_admin() {
 
 peer_tls_ca() { peer_tls_ca_of_domain "$(peer_field "$1" 4)"; }
 peer_tls_ca_of_domain() { echo "$CRYPTO_DIR/peerOrganizations/$1/tlsca/tlsca.$1-cert.pem"; }
+
+# How long a node may take to serve its endpoints after its process starts. A node opens its
+# ledgers before it serves, which takes longer as they grow.
+NODE_START_SECONDS=${NODE_START_SECONDS:-180}
+
+# osn ADMIN_PORT ARGS...: `osnadmin channel ARGS` as the orderer admin, against the orderer whose
+# channel participation API listens on ADMIN_PORT.
+osn() {
+  local admin=$1; shift
+  osnadmin channel "$@" -o "127.0.0.1:$admin" --ca-file "$ORDERER_TLS_CA" \
+    --client-cert "$ORDERER_ADMIN_TLS/client.crt" --client-key "$ORDERER_ADMIN_TLS/client.key"
+}
+
+# orderer_channel ADMIN_PORT: whether that orderer serves the channel, from an answer of its
+# channel participation API: prints "joined" (200) or "absent" (404). Anything else (the API not
+# listening yet, a TLS failure, another status) fails with osnadmin's output: no answer is not an
+# answer that the channel is absent.
+orderer_channel() {
+  local out
+  out=$(osn "$1" list --channelID "$CHANNEL" 2>&1) || { printf '%s\n' "$out"; return 1; }
+  case $(printf '%s\n' "$out" | head -n 1) in
+    'Status: 200') echo joined ;;
+    'Status: 404') echo absent ;;
+    *) printf '%s\n' "$out"; return 1 ;;
+  esac
+}
+
+# peer_channel ORG: the same for the peer of ORG, from `peer channel list` as the org's admin.
+peer_channel() {
+  local out
+  out=$(as_org_admin "$1"; peer channel list 2>&1) || { printf '%s\n' "$out"; return 1; }
+  printf '%s\n' "$out" | grep -q '^Channels peers has joined' || { printf '%s\n' "$out"; return 1; }
+  if printf '%s\n' "$out" | grep -qx "$CHANNEL"; then echo joined; else echo absent; fi
+}

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Starts (or stops) the orderers and peers of network/nodes.tsv, each with its data and log
-# under the state directory, and waits until every node reports healthy.
+# under the state directory, and waits until every node serves each endpoint the next steps use.
 #   nodes.sh start | stop
 set -eu
 . "$(dirname "$0")/env.sh"
@@ -32,7 +32,7 @@ start_orderer() {
   ORDERER_ADMIN_TLS_CLIENTAUTHREQUIRED=true \
   ORDERER_ADMIN_TLS_CLIENTROOTCAS="[$dir/tls/ca.crt]" \
   ORDERER_OPERATIONS_LISTENADDRESS=127.0.0.1:$ops \
-  ORDERER_METRICS_PROVIDER=disabled \
+  ORDERER_METRICS_PROVIDER=prometheus \
   ORDERER_FILELEDGER_LOCATION=$data/ledger \
   ORDERER_CONSENSUS_WALDIR=$data/etcdraft/wal \
   ORDERER_CONSENSUS_SNAPDIR=$data/etcdraft/snapshot \
@@ -78,19 +78,52 @@ start_peer() {
     start_bg "$name" "$logfile" peer node start
 }
 
+# A node's operations endpoint (/healthz) answers as soon as its process runs, before it has
+# opened its ledgers, which takes longer as they grow; its other endpoints serve only after that.
+# So each endpoint a later step uses is awaited on its own: for an orderer its channel
+# participation API (osnadmin) and its gRPC port (peers, clients and the other orderers), for a
+# peer its gRPC port answering its admin (peer channel list).
 healthy() { curl -fsS --max-time 2 "http://127.0.0.1:$1/healthz" | grep -q '"status":"OK"'; }
+admin_answers() {
+  local out
+  out=$(osn "$1" list 2>&1) || true
+  [ "$(head -n 1 <<<"$out")" = 'Status: 200' ] || { printf '%s\n' "$out"; return 1; }
+}
+tls_serving() {
+  timeout 5 openssl s_client -connect "127.0.0.1:$1" -alpn h2 -CAfile "$2" -verify_return_error </dev/null
+}
+
+# await_node KIND NAME ORG PORT SECOND_PORT OPS_PORT: waits until the node serves its endpoints,
+# at most until NODE_START_SECONDS after the nodes were launched.
+left() { local s=$((launched + NODE_START_SECONDS - SECONDS)); echo $((s > 1 ? s : 1)); }
+await_node() {
+  local kind=$1 name=$2 org=$3 port=$4 second=$5 ops=$6
+  local logfile=$LOG_DIR/$name.log
+  wait_until "$name" "no /healthz on its operations endpoint 127.0.0.1:$ops" "$logfile" "$(left)" \
+    healthy "$ops"
+  if [ "$kind" = orderer ]; then
+    wait_until "$name" "its channel participation API 127.0.0.1:$second does not answer osnadmin" "$logfile" \
+      "$(left)" admin_answers "$second"
+    wait_until "$name" "no TLS handshake on its gRPC port 127.0.0.1:$port" "$logfile" "$(left)" \
+      tls_serving "$port" "$ORDERER_TLS_CA"
+  else
+    wait_until "$name" "its gRPC port 127.0.0.1:$port does not answer peer channel list" "$logfile" \
+      "$(left)" peer_channel "$org"
+  fi
+}
 
 case "${1:-}" in
   start)
+    launched=$SECONDS
     while IFS=$'\t' read -r kind node org domain msp port second ops; do
       if [ "$kind" = orderer ]; then start_orderer "$node" "$port" "$second" "$ops"
       else start_peer "$org" "$domain" "$msp" "$port" "$second" "$ops"; fi
     done < <(nodes)
-    while IFS=$'\t' read -r kind node org _ _ _ _ ops; do
+    while IFS=$'\t' read -r kind node org _ _ port second ops; do
       name=$node; [ "$kind" = peer ] && name=$node.$org
-      wait_for "$name" "$LOG_DIR/$name.log" 60 healthy "$ops"
+      await_node "$kind" "$name" "$org" "$port" "$second" "$ops"
     done < <(nodes)
-    log "orderers and peers are up"
+    log "orderers and peers serve their endpoints ($((SECONDS - launched)) s after their launch)"
     ;;
   stop)
     names=()
