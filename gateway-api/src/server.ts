@@ -7,7 +7,12 @@ import { FabricLedgerClient } from './fabric/ledger-client';
 import { buildApp } from './http/app';
 import { consoleLogger, describe, type Logger } from './logger';
 import { UserDirectory } from './modules/auth';
-import { invoiceRecordModel, MongoInvoiceRecords } from './modules/invoices';
+import {
+  checkCodeFailureModel,
+  invoiceRecordModel,
+  MongoCheckCodeFailures,
+  MongoInvoiceRecords,
+} from './modules/invoices';
 import { connectStore, offchainPorts } from './offchain';
 import { composeServices } from './compose';
 import { MspId } from '@hdt/vocabulary';
@@ -79,17 +84,19 @@ async function main(): Promise<void> {
   const users = await UserDirectory.fromFile(config.demoUsersFile);
   const profile = await loadConnectionProfile(config.fabricConnectionFile);
   const fabric = await FabricConnections.open(profile);
-  const store = await connectStore(config, [invoiceRecordModel, invoiceViewModel, checkpointModel]).catch(
-    (err: unknown) => {
-      fabric.close();
-      throw err;
-    },
-  );
+  const models = [invoiceRecordModel, checkCodeFailureModel, invoiceViewModel, checkpointModel];
+  const store = await connectStore(config, models).catch((err: unknown) => {
+    fabric.close();
+    throw err;
+  });
 
   const services = composeServices({
     ledger: new FabricLedgerClient(fabric),
     offchain: offchainPorts(store),
     records: new MongoInvoiceRecords(invoiceRecordModel(store.connection)),
+    checkCodeFailures: new MongoCheckCodeFailures(checkCodeFailureModel(store.connection)),
+    guessLimits: config.guessLimits,
+    checkCodeIterations: config.checkCodeIterations,
     issuerSecret: config.issuerSecret,
     logger,
   });
