@@ -8,7 +8,7 @@ import {
   type ReimburseInvoiceInput,
   type UnlockInvoiceInput,
 } from '@hdt/vocabulary';
-import { type LedgerInvoice, ledgerInvoiceSchema } from './invoice-schema';
+import { onChainInvoiceSchema, type OnChainInvoice } from './invoice-ledger';
 import type { Committed, LedgerClient } from './ledger-client';
 
 export type LifecycleTransaction = Extract<InvoiceTransaction, 'Lock' | 'Reimburse' | 'Unlock' | 'Void' | 'WriteOff'>;
@@ -27,7 +27,7 @@ export interface LifecycleLedger {
     mspId: string,
     transaction: T,
     input: LifecycleInput<T>,
-  ): Promise<{ invoice: LedgerInvoice; txId: string }>;
+  ): Promise<{ invoice: OnChainInvoice; txId: string }>;
 }
 
 export class FabricLifecycleLedger implements LifecycleLedger {
@@ -37,15 +37,15 @@ export class FabricLifecycleLedger implements LifecycleLedger {
     mspId: string,
     transaction: T,
     input: LifecycleInput<T>,
-  ): Promise<{ invoice: LedgerInvoice; txId: string }> {
+  ): Promise<{ invoice: OnChainInvoice; txId: string }> {
     const call = { contract: INVOICE_CONTRACT.name, transaction, args: [canonicalJson(input)] };
     // An earlier attempt whose outcome was unknown landed if it made the invoice's current version.
-    const landed = async (caller: string, txIds: readonly string[]): Promise<Committed<LedgerInvoice> | undefined> => {
+    const landed = async (caller: string, txIds: readonly string[]): Promise<Committed<OnChainInvoice> | undefined> => {
       const read = { contract: INVOICE_CONTRACT.name, transaction: 'Read', args: [input.code, input.number] };
-      const invoice = await this.ledger.evaluate(caller, read, ledgerInvoiceSchema);
+      const invoice = await this.ledger.evaluate(caller, read, onChainInvoiceSchema);
       return txIds.includes(invoice.lastTxId) ? { result: invoice, txId: invoice.lastTxId } : undefined;
     };
-    const committed = await this.ledger.submit(mspId, call, ledgerInvoiceSchema, landed);
+    const committed = await this.ledger.submit(mspId, call, onChainInvoiceSchema, landed);
     return { invoice: committed.result, txId: committed.txId };
   }
 }

@@ -1,7 +1,7 @@
 /** The part of an invoice event the projection reads, checked before anything is stored. */
 import { INVOICE_OPERATIONS } from '@hdt/vocabulary';
 import { z } from 'zod';
-import { invoiceViewSchema } from '../fabric/invoice-schema';
+import { invoiceViewSchema } from '../modules/invoices/view';
 
 export const projectedInvoiceSchema = invoiceViewSchema.pick({
   code: true,

@@ -60,6 +60,7 @@ export class InvoiceProjection {
   private current: CloseableAsyncIterable<ChaincodeEvent> | undefined;
   private readonly checkpoint: StoredCheckpoint;
   private done: Promise<void> = Promise.resolve();
+  private wake: () => void = () => undefined;
   /** Events stored since start (for health and tests). */
   applied = 0;
 
@@ -76,6 +77,7 @@ export class InvoiceProjection {
   async stop(): Promise<void> {
     this.stopped = true;
     this.current?.close();
+    this.wake();
     await this.done;
   }
 
@@ -92,9 +94,20 @@ export class InvoiceProjection {
         this.deps.logger.warn('invoice projection interrupted; resuming from its checkpoint', {
           error: describe(error),
         });
-        await new Promise((resolve) => setTimeout(resolve, this.deps.retryDelayMs ?? 2_000));
       }
+      // The event stream ended or failed: resume from the checkpoint after a pause.
+      if (!this.stopped) await this.pause();
     }
+  }
+
+  private pause(): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(resolve, this.deps.retryDelayMs ?? 2_000);
+      this.wake = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
   }
 
   private async follow(): Promise<void> {

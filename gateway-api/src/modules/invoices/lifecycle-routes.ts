@@ -1,12 +1,12 @@
 /** Routes of the invoice lifecycle: locks, reimbursement, unlock, void, write-off. */
 import { CLAIM_ID, LOCK_TTL_SECONDS, REASON_MAX } from '@hdt/vocabulary';
 import { z } from 'zod';
-import { invoiceViewSchema } from '../../fabric/invoice-schema';
 import { parse } from '../../http/parse';
 import { type Route, route } from '../../http/route';
 import { currentUser } from '../auth/middleware';
 import type { LifecycleService } from './lifecycle-service';
 import { invoiceParamsSchema } from './schemas';
+import { invoiceViewSchema } from './view';
 
 const fen = z.number().int().min(1).max(Number.MAX_SAFE_INTEGER).describe('Amount in fen (1 CNY = 100 fen)');
 const claimId = z.string().regex(CLAIM_ID).describe("The payer's claim id (1..64 letters, digits, . _ : -)");

@@ -4,7 +4,7 @@
  */
 import { mayReimburse, type InvoiceId } from '@hdt/vocabulary';
 import { AppError } from '../../errors';
-import { type InvoiceView, invoiceView } from '../../fabric/invoice-schema';
+import { type InvoiceView, toInvoiceView } from './view';
 import type { LifecycleInput, LifecycleLedger, LifecycleTransaction } from '../../fabric/lifecycle-ledger';
 import type { Logger } from '../../logger';
 import { canIssueInvoices, type User } from '../auth/roles';
@@ -79,6 +79,6 @@ export class LifecycleService {
       user: user.username,
       txId,
     });
-    return { invoice: invoiceView(invoice), txId };
+    return { invoice: toInvoiceView(invoice), txId };
   }
 }

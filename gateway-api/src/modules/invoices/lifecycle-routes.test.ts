@@ -1,0 +1,116 @@
+import request from 'supertest';
+import { harness, type Harness } from '../../../test/harness';
+import { API, errorBody, issue } from '../../../test/api';
+import { lifecycleResponseSchema } from './lifecycle-routes';
+
+const BASE = `${API}/invoices/31010125/0000000001`;
+
+async function issued(): Promise<{ h: Harness; medins: string; insurer: string; clerk: string }> {
+  const h = await harness();
+  const clerk = await h.login('clerk1');
+  expect((await issue(h, clerk)).status).toBe(201);
+  return { h, clerk, medins: await h.login('medins1'), insurer: await h.login('insurer1') };
+}
+
+function post(h: Harness, token: string, path: string, body: object) {
+  return request(h.app).post(`${BASE}${path}`).set('Authorization', `Bearer ${token}`).send(body);
+}
+
+describe('invoice lifecycle routes', () => {
+  it('locks, reimburses and writes off, answering the committed invoice without its check-code protection', async () => {
+    const { h, medins } = await issued();
+    const lock = await post(h, medins, '/locks', { claimId: 'MI-1', amount: 1_000, ttlSeconds: 600 });
+    expect(lock.status).toBe(200);
+    const locked = lifecycleResponseSchema.parse(lock.body);
+    expect(locked.invoice).toMatchObject({ status: 'LOCKED', revision: 2 });
+    const raw = lock.body as { invoice: Record<string, unknown> };
+    expect(raw.invoice).not.toHaveProperty('checkCodeHash');
+    expect(raw.invoice).not.toHaveProperty('checkCodeSalt');
+
+    const paid = await post(h, medins, '/locks/MI-1/reimburse', { amount: 1_000 });
+    expect(lifecycleResponseSchema.parse(paid.body).invoice).toMatchObject({ reimbursedAmount: 1_000 });
+    const closed = await post(h, medins, '/write-off', { reason: 'settled' });
+    expect(lifecycleResponseSchema.parse(closed.body).invoice.status).toBe('WRITTEN_OFF');
+    expect(h.chaincode.invoice('31010125', '0000000001')?.lastOperation).toMatchObject({
+      operation: 'WRITE_OFF',
+      actor: 'medins1',
+    });
+  });
+
+  it('answers the chaincode refusals with their stable codes and statuses', async () => {
+    const { h, medins, insurer } = await issued();
+    await post(h, medins, '/locks', { claimId: 'MI-1', amount: 1, ttlSeconds: 600 }).expect(200);
+    const over = await post(h, insurer, '/locks', { claimId: 'IN-1', amount: 10_000_000, ttlSeconds: 600 });
+    expect({ status: over.status, code: errorBody.parse(over.body).code }).toEqual({
+      status: 409,
+      code: 'AMOUNT_UNAVAILABLE',
+    });
+    const notHolder = await post(h, insurer, '/locks/MI-1/reimburse', { amount: 1 });
+    expect({ status: notHolder.status, code: errorBody.parse(notHolder.body).code }).toEqual({
+      status: 403,
+      code: 'NOT_LOCK_HOLDER',
+    });
+    await post(h, medins, '/locks/MI-1/reimburse', { amount: 1 }).expect(200);
+    const twice = await post(h, medins, '/locks/MI-1/reimburse', { amount: 1 });
+    expect({ status: twice.status, code: errorBody.parse(twice.body).code }).toEqual({
+      status: 409,
+      code: 'LOCK_NOT_ACTIVE',
+    });
+    const missing = await request(h.app)
+      .post(`${API}/invoices/31010125/0000000999/locks`)
+      .set('Authorization', `Bearer ${medins}`)
+      .send({ claimId: 'MI-2', amount: 1, ttlSeconds: 600 });
+    expect(missing.status).toBe(404);
+  });
+
+  it('checks roles before the ledger: payers lock, issuing clerks void', async () => {
+    const { h, clerk, medins } = await issued();
+    const clerkLock = await post(h, clerk, '/locks', { claimId: 'H-1', amount: 1, ttlSeconds: 600 });
+    expect({ status: clerkLock.status, code: errorBody.parse(clerkLock.body).code }).toEqual({
+      status: 403,
+      code: 'FORBIDDEN',
+    });
+    expect((await post(h, medins, '/void', { reason: 'x' })).status).toBe(403);
+    const other = await h.login('clerk2');
+    const foreign = await post(h, other, '/void', { reason: 'not mine' });
+    expect({ status: foreign.status, code: errorBody.parse(foreign.body).code }).toEqual({
+      status: 403,
+      code: 'FORBIDDEN',
+    });
+    const voided = await post(h, clerk, '/void', { reason: 'issued in error' });
+    expect(lifecycleResponseSchema.parse(voided.body).invoice.status).toBe('VOIDED');
+    const unlock = await post(h, medins, '/locks/ANY/unlock', { reason: 'x' });
+    expect(unlock.status).toBe(409);
+  });
+
+  it('refuses malformed bodies naming the field, and changes nothing', async () => {
+    const { h, medins } = await issued();
+    const cases: [string, object, RegExp][] = [
+      ['/locks', { claimId: 'bad id', amount: 1, ttlSeconds: 600 }, /claimId/],
+      ['/locks', { claimId: 'MI-1', amount: 1.5, ttlSeconds: 600 }, /amount/],
+      ['/locks', { claimId: 'MI-1', amount: 1, ttlSeconds: 10 }, /ttlSeconds/],
+      ['/locks', { claimId: 'MI-1', amount: 1, ttlSeconds: 600, extra: true }, /extra/],
+      ['/locks/MI-1/reimburse', { amount: 0 }, /amount/],
+      ['/write-off', { reason: '' }, /reason/],
+      ['/write-off', { reason: 'a\u0000b' }, /reason/],
+    ];
+    for (const [path, body, field] of cases) {
+      const res = await post(h, medins, path, body);
+      expect(res.status).toBe(400);
+      expect(errorBody.parse(res.body).message).toMatch(field);
+    }
+    expect(h.chaincode.invoice('31010125', '0000000001')?.revision).toBe(1);
+  });
+});
+
+describe('GET /registry/orgs', () => {
+  it('lists the registered units and their code ranges', async () => {
+    const h = await harness();
+    const token = await h.login('insurer1');
+    const res = await request(h.app).get(`${API}/registry/orgs`).set('Authorization', `Bearer ${token}`).expect(200);
+    expect((res.body as { orgs: unknown[] }).orgs).toEqual([
+      expect.objectContaining({ mspId: 'Hospital1MSP', unitName: 'Qingpu District Central Hospital' }),
+      expect.objectContaining({ mspId: 'Hospital2MSP' }),
+    ]);
+  });
+});
