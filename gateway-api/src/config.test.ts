@@ -34,9 +34,9 @@ describe('loadConfig', () => {
     expect(config.dataKekId).toBeUndefined();
   });
 
-  it('protects check codes with 20,000 PBKDF2 iterations and limits failed guesses by default', () => {
+  it('protects check codes with 32,000 PBKDF2 iterations and limits failed guesses by default', () => {
     expect(loadConfig(valid)).toMatchObject({
-      checkCodeIterations: 20_000,
+      checkCodeIterations: 32_000,
       guessLimits: { perUserAndInvoice: 5, perInvoice: 20, perUser: 30, windowSeconds: 900 },
     });
     const tuned = loadConfig({

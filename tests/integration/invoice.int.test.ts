@@ -27,6 +27,7 @@ interface IssueResult {
   code: string;
   number: string;
   checkCode: string;
+  issuingUnit: string;
   txId: string;
   status: string;
 }
@@ -75,7 +76,7 @@ function issueInput(onChain: Record<string, unknown>): Record<string, unknown> {
     'dataCid',
     'pdfCid',
   ];
-  return { ...Object.fromEntries(fields.map((f) => [f, onChain[f]])), actor: 'direct.client' };
+  return { ...Object.fromEntries(fields.map((f) => [f, onChain[f]])), actor: 'it.direct' };
 }
 
 /** Submits invoice:Issue directly through fabric-gateway, bypassing the REST API. */
@@ -122,7 +123,12 @@ describe('medical e-invoice: issue and verify', () => {
     const text = await res.text();
     expect({ status: res.status, text }).toMatchObject({ status: 201 });
     issued = JSON.parse(text) as IssueResult;
-    expect(issued).toMatchObject({ code: id.code, number: id.number, status: 'ISSUED' });
+    expect(issued).toMatchObject({
+      code: id.code,
+      number: id.number,
+      status: 'ISSUED',
+      issuingUnit: 'Qingpu District Central Hospital',
+    });
     expect(issued.checkCode).toMatch(/^[0-9A-Z]{6}$/);
     expect(issued.txId).toMatch(/^[0-9a-f]{64}$/);
   });
@@ -182,8 +188,9 @@ describe('medical e-invoice: issue and verify', () => {
     expect(await res.json()).toMatchObject({ code: 'INVOICE_EXISTS' });
 
     const onChain = await readOnPeer('hospital2', id);
-    const direct = await submitIssueDirectly('Hospital1MSP', issueInput(onChain));
-    expect(direct).toMatch(/INVOICE_EXISTS/);
+    expect(await submitIssueDirectly('Hospital1MSP', issueInput(onChain))).toMatch(/INVOICE_EXISTS/);
+    // Hospital2 may not issue under Hospital1's codes at all.
+    expect(await submitIssueDirectly('Hospital2MSP', issueInput(onChain))).toMatch(/CODE_NOT_ALLOCATED/);
   });
 
   test("another hospital cannot issue under this hospital's code, nor name its own unit", async () => {
@@ -205,6 +212,20 @@ describe('medical e-invoice: issue and verify', () => {
     const direct = await submitIssueDirectly('InsurerMSP', { ...issueInput(onChain), ...other });
     expect(direct).toMatch(/FORBIDDEN/);
     await expect(peerQuery('medins', ['invoice:Read', other.code, other.number])).rejects.toThrow(/INVOICE_NOT_FOUND/);
+  });
+
+  test("the API shows the invoice without the check code's salt and hash; the ledger holds them", async () => {
+    const res = await fetch(`${API_URL}/invoices/${id.code}/${id.number}`, {
+      headers: { authorization: `Bearer ${insurer}` },
+    });
+    expect(res.status).toBe(200);
+    const shown = (await res.json()) as Record<string, unknown>;
+    expect(shown).toMatchObject({ code: id.code, issuingUnit: 'Qingpu District Central Hospital' });
+    for (const hidden of ['checkCodeHash', 'checkCodeSalt', 'checkCodeIterations'])
+      expect(shown).not.toHaveProperty(hidden);
+    const onChain = await readOnPeer('medins', id);
+    expect(onChain['checkCodeSalt']).toMatch(/^[0-9a-f]{32}$/);
+    expect(onChain['checkCodeIterations']).toBeGreaterThanOrEqual(10_000);
   });
 
   test("the invoice is on the ledger: Fabric's own peer CLI reads it from another org's peer", async () => {
