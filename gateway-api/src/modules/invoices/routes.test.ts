@@ -68,6 +68,35 @@ describe('POST /invoices', () => {
         ],
       }),
     ],
+    [
+      'items[0].amount',
+      invoiceData({
+        items: [
+          { name: 'A', quantity: 3, unitPrice: 1, amount: 5000 },
+          { name: 'B', quantity: 1, unitPrice: 5000, amount: 5000 },
+        ],
+      }),
+    ],
+    [
+      'items[2].amount',
+      invoiceData({
+        items: [
+          { name: 'A', quantity: 1, unitPrice: 2500, amount: 2500 },
+          { name: 'B', quantity: 2, unitPrice: 1250, amount: 2500 },
+          { name: 'C', quantity: 3, unitPrice: 1, amount: 5000 },
+        ],
+      }),
+    ],
+    [
+      'items[0].quantity',
+      invoiceData({
+        items: [
+          { name: 'A', quantity: 0.00001, unitPrice: 2500, amount: 0 },
+          { name: 'B', quantity: 1, unitPrice: 10000, amount: 10000 },
+        ],
+      }),
+    ],
+    ['items', invoiceData({ items: [{ name: 'A', quantity: 1, unitPrice: 9999, amount: 9999 }] })],
     ['reimbursableAmount', invoiceData({ reimbursableAmount: 10001 })],
     ['payer.idNumber', invoiceData({ payer: { name: 'Zhang San' } })],
     ['type', invoiceData({ type: 'DENTAL' })],
@@ -79,6 +108,18 @@ describe('POST /invoices', () => {
     expect(body.code).toBe('VALIDATION');
     expect(body.message.startsWith(`${field}: `) || body.message.includes(`; ${field}: `)).toBe(true);
     expect(h.chaincode.committed).toEqual([]);
+    expect(h.offchain.files.docs.size).toBe(0);
+  });
+
+  it('accepts fractional quantities whose amount is quantity × unitPrice rounded to the fen, halves up', async () => {
+    const h = await harness();
+    const items = [
+      { name: 'Herbal granules', quantity: 0.5, unitPrice: 3, amount: 2 },
+      { name: 'Ointment', quantity: 1.3333, unitPrice: 300, amount: 400 },
+      { name: 'Consultation', quantity: 1, unitPrice: 9598, amount: 9598 },
+    ];
+    const res = await issue(h, await h.login('clerk1'), invoiceData({ items }));
+    expect(res.status).toBe(201);
   });
 
   it('answers 400 naming pdf when the file is missing', async () => {

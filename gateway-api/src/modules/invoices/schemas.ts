@@ -1,5 +1,12 @@
 import { z } from 'zod';
-import { INVOICE_TYPES, paymentSplitProblem, reimbursableProblem } from '@hdt/vocabulary';
+import {
+  INVOICE_TYPES,
+  itemAmountProblem,
+  paymentSplitProblem,
+  QUANTITY_DECIMALS,
+  quantityProblem,
+  reimbursableProblem,
+} from '@hdt/vocabulary';
 import { historyEntrySchema, onChainInvoiceSchema, verifyOutcomeSchema } from '../../fabric/invoice-ledger';
 import { str, typeError } from '../../schema-text';
 
@@ -38,15 +45,24 @@ export const paymentInputSchema = z.strictObject({
   selfPay: fen.describe('Paid by the patient (自付/自费), fen'),
 });
 
-export const invoiceItemSchema = z.strictObject({
-  name: text(128),
-  quantity: z
-    .number({ error: typeError('a number') })
-    .positive({ error: 'must be greater than 0' })
-    .max(1_000_000),
-  unitPrice: fen.describe('fen'),
-  amount: fen.describe('fen'),
-});
+/** An item: its amount is quantity × unitPrice, rounded to the fen with halves up (the vocabulary's rule). */
+export const invoiceItemSchema = z
+  .strictObject({
+    name: text(128),
+    quantity: z
+      .number({ error: typeError('a number') })
+      .positive({ error: 'must be greater than 0' })
+      .max(1_000_000)
+      .describe(`At most ${QUANTITY_DECIMALS} decimal places`),
+    unitPrice: fen.describe('fen'),
+    amount: fen.describe('fen: quantity × unitPrice, rounded to the nearest fen (halves up)'),
+  })
+  .superRefine((item, ctx) => {
+    const quantity = quantityProblem(item.quantity);
+    if (quantity !== undefined) ctx.addIssue({ code: 'custom', path: ['quantity'], message: quantity });
+    const amount = itemAmountProblem(item.quantity, item.unitPrice, item.amount);
+    if (amount !== undefined) ctx.addIssue({ code: 'custom', path: ['amount'], message: amount });
+  });
 
 export const payerSchema = z.strictObject({
   name: text(64),
