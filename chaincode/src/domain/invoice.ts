@@ -14,6 +14,7 @@ import {
   type IssueInvoiceInput,
   type Fen,
   type PaymentSplit,
+  UNIT_NAME_MAX,
 } from '@hdt/vocabulary';
 import { checkPaymentSplit, checkReimbursable, parseFen } from './amounts';
 import { invalidArgument } from './errors';
@@ -71,8 +72,6 @@ export const INVOICE_FIELDS = [
 /** Upper bound on the `Issue` argument, far above any legitimate invoice summary. */
 export const MAX_ISSUE_INPUT_LENGTH = 16 * 1024;
 
-const ISSUING_UNIT_MAX = 128;
-
 export function parseInvoiceCode(value: unknown, path = 'code'): string {
   return expectPattern(value, path, INVOICE_CODE, 'exactly 8 digits');
 }
@@ -106,7 +105,7 @@ function parseInvoiceBody(record: UnknownRecord): IssueInvoiceInput {
   const number = parseInvoiceNumber(field('number'));
   const checkCodeHash = expectHex64(field('checkCodeHash'), 'checkCodeHash');
   const type = expectOneOf(field('type'), 'type', INVOICE_TYPES);
-  const issuingUnit = expectText(field('issuingUnit'), 'issuingUnit', 1, ISSUING_UNIT_MAX);
+  const issuingUnit = expectText(field('issuingUnit'), 'issuingUnit', 1, UNIT_NAME_MAX);
   const totalAmount = parseFen(field('totalAmount'), 'totalAmount', 1);
   const payment = parsePayment(field('payment'), 'payment');
   const reimbursableAmount = parseFen(field('reimbursableAmount'), 'reimbursableAmount', 0);

@@ -245,6 +245,84 @@ describe('POST /invoices', () => {
   });
 });
 
+describe('POST /invoices: free text and dates', () => {
+  const payer = (name: string) => invoiceData({ payer: { name, idNumber: '31011519800101123X' } });
+  const visit = (fields: Record<string, string>) =>
+    invoiceData({ visit: { department: 'Internal Medicine', visitDate: '2025-03-01', ...fields } });
+  const itemNamed = (name: string) =>
+    invoiceData({
+      items: [
+        { name: 'Consultation', quantity: 1, unitPrice: 2500, amount: 2500 },
+        { name, quantity: 2, unitPrice: 3750, amount: 7500 },
+      ],
+    });
+  const utcDay = (offsetDays: number) => new Date(Date.now() + offsetDays * 86_400_000).toISOString().slice(0, 10);
+
+  it.each([
+    ['payer.name', 'NUL', payer('Zhang\u0000San')],
+    ['payer.name', 'ESC', payer('Zhang\u001b[2JSan')],
+    ['payer.name', 'a C1 control', payer('Zhang\u009bSan')],
+    ['payer.name', 'a right-to-left override', payer('Zhang\u202eSan')],
+    ['payer.name', 'a left-to-right isolate', payer('\u2066Zhang San\u2069')],
+    ['payer.name', 'a lone surrogate', payer('Zhang San\ud800')],
+    ['issuingUnit', 'a bidi pop', invoiceData({ issuingUnit: 'Qingpu Hospital\u202c' })],
+    ['items[1].name', 'a line separator', itemNamed('Blood\u2028test')],
+    ['visit.department', 'a right-to-left embedding', visit({ department: '\u202bInternal Medicine' })],
+    ['visit.medicalRecordNumber', 'a tab', visit({ medicalRecordNumber: 'MR\t001' })],
+  ])('answers 400 naming %s holding %s', async (field, _what, data) => {
+    const h = await harness();
+    const res = await issue(h, await h.login('clerk1'), data);
+    expect(res.status).toBe(400);
+    const body = errorBody.parse(res.body);
+    expect(body.code).toBe('VALIDATION');
+    expect(body.message).toMatch(new RegExp(`(^|; )${field.replace(/[[\].]/g, '\\$&')}: must not contain `));
+    expect(h.chaincode.committed).toEqual([]);
+    expect(h.offchain.files.docs.size).toBe(0);
+  });
+
+  it('counts characters as code points: a 64-character name of supplementary-plane characters is accepted', async () => {
+    const h = await harness();
+    const token = await h.login('clerk1');
+    expect((await issue(h, token, payer('\u{20000}'.repeat(64)))).status).toBe(201);
+    const tooLong = await issue(h, token, payer('\u{20000}'.repeat(65)));
+    expect(tooLong.status).toBe(400);
+    expect(errorBody.parse(tooLong.body).message).toBe('payer.name: must be 1..64 characters long, got 65');
+  });
+
+  it('refuses white space at either end of a name, as the chaincode does for the issuing unit', async () => {
+    const h = await harness();
+    const token = await h.login('clerk1');
+    const res = await issue(h, token, invoiceData({ issuingUnit: ' Qingpu Hospital' }));
+    expect(res.status).toBe(400);
+    expect(errorBody.parse(res.body).message).toBe('issuingUnit: must not start or end with white space');
+  });
+
+  it.each([
+    ['visitDate', '0001-01-01'],
+    ['visitDate', '1899-12-31'],
+    ['visitDate', '9999-12-31'],
+    ['visitDate', 'the day after tomorrow'],
+    ['visitDate', '2025-02-30'],
+    ['dischargeDate', '9999-12-31'],
+  ])('answers 400 naming visit.%s for %s', async (field, date) => {
+    const h = await harness();
+    const data = visit({ [field]: date === 'the day after tomorrow' ? utcDay(2) : date });
+    const res = await issue(h, await h.login('clerk1'), data);
+    expect(res.status).toBe(400);
+    expect(errorBody.parse(res.body).message).toMatch(new RegExp(`(^|; )visit\\.${field}: `));
+    expect(h.offchain.files.docs.size).toBe(0);
+  });
+
+  it('accepts visit dates from 1900-01-01 to the day after today (UTC)', async () => {
+    const h = await harness();
+    const token = await h.login('clerk1');
+    const early = visit({ visitDate: '1900-01-01' });
+    const late = { ...visit({ visitDate: utcDay(1) }), number: '0000000002' };
+    expect((await issue(h, token, early)).status).toBe(201);
+    expect((await issue(h, token, late)).status).toBe(201);
+  });
+});
+
 describe('verify, read, history, pdf', () => {
   async function issued(): Promise<{ h: Harness; token: string; checkCode: string }> {
     const h = await harness();

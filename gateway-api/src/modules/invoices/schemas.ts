@@ -6,6 +6,9 @@ import {
   QUANTITY_DECIMALS,
   quantityProblem,
   reimbursableProblem,
+  textProblem,
+  textRuleDescription,
+  UNIT_NAME_MAX,
 } from '@hdt/vocabulary';
 import { historyEntrySchema, onChainInvoiceSchema, verifyOutcomeSchema } from '../../fabric/invoice-ledger';
 import { str, typeError } from '../../schema-text';
@@ -30,13 +33,36 @@ const fen = z
   .min(0, { error: 'must not be negative' })
   .max(MAX_FEN, { error: 'is too large' });
 const positiveFen = fen.min(1, { error: 'must be greater than 0' });
+/** Human-readable text by the vocabulary's text rule, the one the chaincode applies (code points). */
 const text = (max: number) =>
   z
     .string({ error: typeError('a string') })
-    .min(1, { error: 'must not be empty' })
-    .max(max, { error: `must be at most ${max} characters` })
-    .regex(/\S/, { error: 'must not be blank' });
-const isoDate = z.iso.date({ error: typeError('a date YYYY-MM-DD') });
+    .superRefine((value, ctx) => {
+      const problem = textProblem(value, 1, max);
+      if (problem !== undefined) ctx.addIssue({ code: 'custom', message: problem });
+    })
+    .meta({ minLength: 1, maxLength: max, description: textRuleDescription(1, max) });
+
+export const EARLIEST_VISIT_DATE = '1900-01-01';
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * Visit and discharge dates lie between 1900-01-01 and the day after the server's current UTC date
+ * (so that today in any time zone, China's included, passes). `date` is a valid YYYY-MM-DD.
+ */
+export function visitDateProblem(date: string, now: Date): string | undefined {
+  if (date < EARLIEST_VISIT_DATE) return `must not be before ${EARLIEST_VISIT_DATE}`;
+  const latest = new Date(now.getTime() + DAY_MS).toISOString().slice(0, 10);
+  return date > latest ? `must not be after ${latest} (the day after today, UTC)` : undefined;
+}
+
+const isoDate = z.iso
+  .date({ error: typeError('a date YYYY-MM-DD') })
+  .superRefine((value, ctx) => {
+    const problem = visitDateProblem(value, new Date());
+    if (problem !== undefined) ctx.addIssue({ code: 'custom', message: problem });
+  })
+  .meta({ description: `A calendar date from ${EARLIEST_VISIT_DATE} to the day after today (UTC)` });
 
 export const paymentInputSchema = z.strictObject({
   medicalInsuranceFund: fen.describe('Paid by the medical-insurance pooled fund (统筹), fen'),
@@ -74,7 +100,11 @@ export const payerSchema = z.strictObject({
 export const visitSchema = z.strictObject({
   department: text(64),
   visitDate: isoDate,
-  dischargeDate: isoDate.optional().describe('Inpatient invoices: day of discharge'),
+  dischargeDate: isoDate
+    .optional()
+    .describe(
+      `Inpatient invoices: day of discharge, not before visitDate, from ${EARLIEST_VISIT_DATE} to the day after today (UTC)`,
+    ),
   medicalRecordNumber: text(32).optional(),
 });
 
@@ -84,7 +114,7 @@ export const invoiceDataSchema = z
     code: invoiceCodeSchema,
     number: invoiceNumberSchema,
     type: z.enum(INVOICE_TYPES, { error: typeError(`one of ${INVOICE_TYPES.join(', ')}`) }),
-    issuingUnit: text(128).optional().describe("Defaults to the clerk's unit"),
+    issuingUnit: text(UNIT_NAME_MAX).optional().describe("Defaults to the clerk's unit"),
     payer: payerSchema,
     items: z.array(invoiceItemSchema).min(1, { error: 'must list at least one item' }).max(500),
     totalAmount: positiveFen,
