@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { UserDirectory } from '../src/modules/auth/users';
 import { FabricLedgerClient } from '../src/fabric/ledger-client';
 import { buildApp } from '../src/http/app';
-import { silentLogger } from '../src/logger';
+import { type Logger, silentLogger } from '../src/logger';
 import { composeServices } from '../src/compose';
 import { InMemoryContracts, ChaincodeNetwork } from './in-memory-fabric';
 import { FakeOffchain } from './fake-offchain';
@@ -81,7 +81,21 @@ function checkCodes(list: string[] | undefined): { newCheckCode?: () => string }
   };
 }
 
-export async function harness(options: { checkCodes?: string[] } = {}): Promise<Harness> {
+/** A logger that keeps every line, to check what was logged and at which level. */
+export class RecordingLogger implements Logger {
+  readonly lines: { level: 'info' | 'warn' | 'error'; message: string; fields: Record<string, unknown> }[] = [];
+  info(message: string, fields: Record<string, unknown> = {}): void {
+    this.lines.push({ level: 'info', message, fields });
+  }
+  warn(message: string, fields: Record<string, unknown> = {}): void {
+    this.lines.push({ level: 'warn', message, fields });
+  }
+  error(message: string, fields: Record<string, unknown> = {}): void {
+    this.lines.push({ level: 'error', message, fields });
+  }
+}
+
+export async function harness(options: { checkCodes?: string[]; logger?: Logger } = {}): Promise<Harness> {
   const chaincode = new ChaincodeNetwork();
   const offchain = new FakeOffchain();
   const app = buildApp({
@@ -99,7 +113,7 @@ export async function harness(options: { checkCodes?: string[] } = {}): Promise<
       ...checkCodes(options.checkCodes),
     }),
     users: await testUsers(),
-    logger: silentLogger,
+    logger: options.logger ?? silentLogger,
   });
   return {
     app,

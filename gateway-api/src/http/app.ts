@@ -9,6 +9,7 @@ import { healthComponents, healthRoutes, type HealthService } from '../modules/h
 import { invoiceComponents, invoiceRoutes, type InvoiceService } from '../modules/invoices';
 import { AppError } from '../errors';
 import { errorHandler, notFoundHandler } from './errors';
+import { mountMethodFallbacks } from './methods';
 import { API_PREFIX, buildOpenApiDocument, openapiRoute } from './openapi';
 import type { JsonObject, Route } from './route';
 
@@ -75,7 +76,9 @@ export function buildApp(deps: AppDeps): Express {
   const logger = deps.logger ?? consoleLogger;
   const auth = authenticate(deps.users, deps.config.jwtSecret);
   const api = Router();
-  for (const r of apiRoutes(deps)) r.mount(api, auth);
+  const routes = apiRoutes(deps);
+  for (const r of routes) r.mount(api, auth);
+  mountMethodFallbacks(api, routes);
 
   const app = express();
   app.disable('x-powered-by');

@@ -34,12 +34,17 @@ function objectToJson(value: object): JsonObject {
   return out;
 }
 
-const ERROR_DESCRIPTIONS: Record<DocumentedErrorStatus | 429 | 500, string> = {
+/** Statuses every operation with a request body may answer. */
+const BODY_ERRORS = [413, 415] as const;
+
+const ERROR_DESCRIPTIONS: Record<DocumentedErrorStatus | (typeof BODY_ERRORS)[number] | 429 | 500, string> = {
   400: 'Invalid input; the message names the field (VALIDATION, INVALID_ARGUMENT)',
   401: 'Missing, invalid or expired bearer token (UNAUTHENTICATED)',
   403: 'Role or organisation not allowed (FORBIDDEN)',
   404: 'Not found (INVOICE_NOT_FOUND, NOT_FOUND)',
   409: 'Conflict (INVOICE_EXISTS, CONFLICT)',
+  413: 'Request body, or a part or file in it, over its size limit (PAYLOAD_TOO_LARGE)',
+  415: 'Content encoding or charset of the body not supported (UNSUPPORTED_MEDIA_TYPE)',
   422: 'Idempotency-Key reused for a different request (IDEMPOTENCY_KEY_REUSED)',
   429: 'Too many requests (RATE_LIMITED)',
   500: 'Internal error (INTERNAL)',
@@ -106,7 +111,8 @@ function responses(doc: RouteDoc, writer: SchemaWriter): JsonObject {
   const out: JsonObject = {};
   for (const [status, spec] of Object.entries(doc.responses)) out[status] = response(spec, writer);
   const error = writer.schema(errorResponseSchema);
-  for (const status of [...doc.errors, 429, 500] as const) {
+  const bodyErrors = doc.body === undefined ? [] : BODY_ERRORS;
+  for (const status of [...doc.errors, ...bodyErrors, 429, 500] as const) {
     out[String(status)] = { description: ERROR_DESCRIPTIONS[status], content: jsonContent(error) };
   }
   return out;
@@ -162,8 +168,10 @@ export function buildOpenApiDocument(routes: readonly RouteDoc[], components: Co
       title: 'Health data trust platform API',
       version: '0.1.0',
       description:
-        'Medical e-invoices on a Hyperledger Fabric consortium. Errors answer {code, message}; ' +
-        `codes and statuses: ${codesAndStatuses()}.`,
+        'Medical e-invoices on a Hyperledger Fabric consortium. Errors answer {code, message}. ' +
+        'A method a path does not declare answers 405 METHOD_NOT_ALLOWED with an Allow header. ' +
+        'Codes and statuses: ' +
+        `${codesAndStatuses()}.`,
     },
     servers: [{ url: '/' }],
     tags: [

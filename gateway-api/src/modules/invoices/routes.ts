@@ -3,6 +3,7 @@ import multer from 'multer';
 import { currentUser, requireInvoiceIssuer } from '../auth/middleware';
 import type { InvoiceService } from './service';
 import { AppError } from '../../errors';
+import { multipartBody } from '../../http/multipart';
 import { bodyFields, parse, parseJsonField } from '../../http/parse';
 import { type JsonObject, type Reply, type Route, route } from '../../http/route';
 import {
@@ -100,7 +101,7 @@ function issueRoute(invoices: InvoiceService): Route {
       'the check-code hash and the payer pseudonym on chain. The check code is returned once. ' +
       'The data digest is SM3 of the canonical JSON of the `invoice` part plus `checkCode`.',
     auth: 'bearer',
-    before: [requireInvoiceIssuer, upload.single('pdf')],
+    before: [requireInvoiceIssuer, multipartBody(upload.single('pdf'))],
     headers: [
       {
         name: 'Idempotency-Key',
@@ -131,7 +132,7 @@ function verifyRoute(invoices: InvoiceService): Route {
     tag: 'invoices',
     summary: 'Verify an invoice (查验): authentic, tampered or unknown',
     auth: 'bearer',
-    before: [upload.single('pdf')],
+    before: [multipartBody(upload.single('pdf'))],
     body: { json: verifyBodySchema, multipart: VERIFY_FORM },
     responses: { 200: { description: 'Verdict', schema: verifyResponseSchema } },
     errors: [400, 401, 503],
