@@ -5,6 +5,7 @@ import {
   type DocumentedErrorStatus,
   type Json,
   type JsonObject,
+  type MultipartPart,
   type ResponseSpec,
   type Route,
   route,
@@ -118,11 +119,50 @@ function responses(doc: RouteDoc, writer: SchemaWriter): JsonObject {
   return out;
 }
 
+/** A described schema: a $ref takes no sibling keywords in OpenAPI 3.0, so it is wrapped in allOf. */
+function described(schema: JsonObject, description: string | undefined): JsonObject {
+  if (description === undefined) return schema;
+  return '$ref' in schema ? { allOf: [schema], description } : { ...schema, description };
+}
+
+function partSchema(part: MultipartPart, writer: SchemaWriter): JsonObject {
+  switch (part.kind) {
+    case 'json':
+      return described(writer.schema(part.schema), part.description);
+    case 'text':
+      return writer.schema(part.schema);
+    case 'file':
+      return { type: 'string', format: 'binary', description: part.description };
+  }
+}
+
+/** Content type of a part in the `encoding` object: JSON parts are application/json, files their type. */
+function partContentType(part: MultipartPart): string | undefined {
+  if (part.kind === 'json') return 'application/json';
+  return part.kind === 'file' ? part.contentType : undefined;
+}
+
+/** The `multipart/form-data` media type: an object of the parts, and each part's content type. */
+function multipartContent(parts: Record<string, MultipartPart>, writer: SchemaWriter): JsonObject {
+  const properties: JsonObject = {};
+  const encoding: JsonObject = {};
+  const required: string[] = [];
+  for (const [name, part] of Object.entries(parts)) {
+    properties[name] = partSchema(part, writer);
+    const contentType = partContentType(part);
+    if (contentType !== undefined) encoding[name] = { contentType };
+    if (part.required) required.push(name);
+  }
+  return { schema: { type: 'object', required, properties }, encoding };
+}
+
 function requestBody(doc: RouteDoc, writer: SchemaWriter): JsonObject | undefined {
   if (doc.body === undefined) return undefined;
   const content: JsonObject = {};
   if (doc.body.json !== undefined) content['application/json'] = { schema: writer.schema(doc.body.json) };
-  if (doc.body.multipart !== undefined) content['multipart/form-data'] = doc.body.multipart;
+  if (doc.body.multipart !== undefined) {
+    content['multipart/form-data'] = multipartContent(doc.body.multipart, writer);
+  }
   return { required: true, content };
 }
 

@@ -172,6 +172,23 @@ describe('POST /invoices', () => {
     expect(errorBody.parse(broken.body).message).toBe('invoice: malformed JSON');
   });
 
+  it('takes the invoice JSON as a file part too (as browsers send a Blob), refusing one that is not UTF-8', async () => {
+    const h = await harness();
+    const token = await h.login('clerk1');
+    const asFile = (bytes: Buffer) =>
+      request(h.app)
+        .post(`${API}/invoices`)
+        .set('Authorization', `Bearer ${token}`)
+        .attach('invoice', bytes, { filename: 'blob', contentType: 'application/json' })
+        .attach('pdf', PDF, { filename: 'x.pdf', contentType: 'application/pdf' });
+    expect((await asFile(Buffer.from(JSON.stringify(invoiceData())))).status).toBe(201);
+    const latin1 = await asFile(
+      Buffer.from(JSON.stringify(invoiceData({ number: '0000000002' })).replace('}', '\xe9}'), 'latin1'),
+    );
+    expect(latin1.status).toBe(400);
+    expect(errorBody.parse(latin1.body).message).toBe('invoice: must be JSON text in UTF-8');
+  });
+
   it('rejects unknown keys in the invoice data', async () => {
     const h = await harness();
     const res = await issue(h, await h.login('clerk1'), invoiceData({ checkCode: 'ABCDEF' }));
@@ -353,6 +370,22 @@ describe('verify, read, history, pdf', () => {
       .attach('pdf', PDF, { filename: 'x.pdf', contentType: 'application/pdf' });
     expect(res.status).toBe(200);
     expect(verifyBody.parse(res.body).result).toBe('authentic');
+  });
+
+  it('takes the data to compare as a JSON file part too', async () => {
+    const { h, token, checkCode } = await issued();
+    const res = await request(h.app)
+      .post(`${API}/invoices/verify`)
+      .set('Authorization', `Bearer ${token}`)
+      .field('code', '31010125')
+      .field('number', '0000000001')
+      .field('checkCode', checkCode)
+      .attach('data', Buffer.from(JSON.stringify(invoiceData())), {
+        filename: 'blob',
+        contentType: 'application/json',
+      });
+    expect(res.status).toBe(200);
+    expect(verifyBody.parse(res.body)).toEqual({ result: 'authentic', status: 'ISSUED', mismatches: [] });
   });
 
   it('reports tampered data and PDF', async () => {

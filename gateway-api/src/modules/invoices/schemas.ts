@@ -155,17 +155,19 @@ export const pdfQuerySchema = z.object({
   checkCode: checkCodeSchema.describe('Check code (校验码) printed on the invoice'),
 });
 
+/** The structured data a verifier compares with the on-chain digest. */
+export const verifyDataSchema = z
+  .record(z.string(), z.unknown(), { error: 'must be a JSON object' })
+  .describe(
+    'Structured data to compare with the on-chain digest: the invoice JSON as issued (the check code is added when absent)',
+  );
+
 /** Body of POST /invoices/verify (JSON, or the text fields of a multipart form). */
 export const verifyBodySchema = z.strictObject({
   code: invoiceCodeSchema,
   number: invoiceNumberSchema,
   checkCode: checkCodeSchema,
-  data: z
-    .record(z.string(), z.unknown(), { error: 'must be a JSON object' })
-    .optional()
-    .describe(
-      'Structured data to compare with the on-chain digest: the invoice JSON as issued (the check code is added when absent)',
-    ),
+  data: verifyDataSchema.optional(),
 });
 
 // ---- responses ----
