@@ -21,6 +21,17 @@ export interface Config {
   rateLimitPerMinute: number;
   /** Login attempts per minute and client IP. */
   loginRateLimitPerMinute: number;
+  /** Limits on how long a client may take to send a request, and how long an idle connection stays. */
+  httpTimeouts: HttpTimeouts;
+}
+
+export interface HttpTimeouts {
+  /** Time from a request's first byte until its headers are complete. */
+  headersTimeoutMs: number;
+  /** Time from a request's first byte until the whole request, body included, is received. */
+  requestTimeoutMs: number;
+  /** Idle time of a keep-alive connection after a response before it is closed. */
+  keepAliveTimeoutMs: number;
 }
 
 export class ConfigError extends Error {
@@ -51,20 +62,35 @@ function intInRange(min: number, max: number, fallback: number) {
     );
 }
 
-const envSchema = z.object({
-  HOST: z.string().trim().min(1).optional().default('127.0.0.1'),
-  PORT: intInRange(1, 65535, 8080),
-  FABRIC_CONNECTION_FILE: required,
-  DEMO_USERS_FILE: required,
-  MONGODB_URI: required.regex(/^mongodb(\+srv)?:\/\//, { error: 'must be a mongodb:// URI' }),
-  IPFS_API_URL: required.pipe(z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' })),
-  DATA_KEK_HEX: hex64,
-  DATA_KEK_ID: z.string().trim().min(1).max(64).optional(),
-  JWT_SECRET: z.string({ error: 'is required' }).min(32, { error: 'must be at least 32 characters' }),
-  ISSUER_SECRET_HEX: hex64,
-  RATE_LIMIT_PER_MINUTE: intInRange(1, 1_000_000, 600),
-  LOGIN_RATE_LIMIT_PER_MINUTE: intInRange(1, 1_000_000, 30),
-});
+const HOUR_MS = 60 * 60 * 1000;
+
+const envSchema = z
+  .object({
+    HOST: z.string().trim().min(1).optional().default('127.0.0.1'),
+    PORT: intInRange(1, 65535, 8080),
+    FABRIC_CONNECTION_FILE: required,
+    DEMO_USERS_FILE: required,
+    MONGODB_URI: required.regex(/^mongodb(\+srv)?:\/\//, { error: 'must be a mongodb:// URI' }),
+    IPFS_API_URL: required.pipe(z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' })),
+    DATA_KEK_HEX: hex64,
+    DATA_KEK_ID: z.string().trim().min(1).max(64).optional(),
+    JWT_SECRET: z.string({ error: 'is required' }).min(32, { error: 'must be at least 32 characters' }),
+    ISSUER_SECRET_HEX: hex64,
+    RATE_LIMIT_PER_MINUTE: intInRange(1, 1_000_000, 600),
+    LOGIN_RATE_LIMIT_PER_MINUTE: intInRange(1, 1_000_000, 30),
+    HTTP_HEADERS_TIMEOUT_MS: intInRange(100, HOUR_MS, 10_000),
+    HTTP_REQUEST_TIMEOUT_MS: intInRange(100, HOUR_MS, 60_000),
+    HTTP_KEEP_ALIVE_TIMEOUT_MS: intInRange(100, HOUR_MS, 5_000),
+  })
+  .superRefine((env, ctx) => {
+    if (env.HTTP_HEADERS_TIMEOUT_MS > env.HTTP_REQUEST_TIMEOUT_MS) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['HTTP_HEADERS_TIMEOUT_MS'],
+        message: 'must not exceed HTTP_REQUEST_TIMEOUT_MS',
+      });
+    }
+  });
 
 /**
  * Reads and validates the environment. Throws a ConfigError naming every offending variable
@@ -95,5 +121,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     issuerSecret: Buffer.from(e.ISSUER_SECRET_HEX, 'hex'),
     rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
     loginRateLimitPerMinute: e.LOGIN_RATE_LIMIT_PER_MINUTE,
+    httpTimeouts: {
+      headersTimeoutMs: e.HTTP_HEADERS_TIMEOUT_MS,
+      requestTimeoutMs: e.HTTP_REQUEST_TIMEOUT_MS,
+      keepAliveTimeoutMs: e.HTTP_KEEP_ALIVE_TIMEOUT_MS,
+    },
   };
 }
