@@ -1,6 +1,7 @@
 import type { Express } from 'express';
 import request from 'supertest';
 import { z } from 'zod';
+import type { LoginThrottle } from '../src/modules/auth/throttle';
 import { UserDirectory } from '../src/modules/auth/users';
 import { FabricLedgerClient } from '../src/fabric/ledger-client';
 import { buildApp } from '../src/http/app';
@@ -95,7 +96,9 @@ export class RecordingLogger implements Logger {
   }
 }
 
-export async function harness(options: { checkCodes?: string[]; logger?: Logger } = {}): Promise<Harness> {
+export async function harness(
+  options: { checkCodes?: string[]; logger?: Logger; loginThrottle?: LoginThrottle } = {},
+): Promise<Harness> {
   const chaincode = new ChaincodeNetwork();
   const offchain = new FakeOffchain();
   const app = buildApp({
@@ -114,6 +117,7 @@ export async function harness(options: { checkCodes?: string[]; logger?: Logger 
     }),
     users: await testUsers(),
     logger: options.logger ?? silentLogger,
+    ...(options.loginThrottle === undefined ? {} : { loginThrottle: options.loginThrottle }),
   });
   return {
     app,

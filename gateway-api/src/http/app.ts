@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import express, { type Express, type RequestHandler, Router } from 'express';
 import { rateLimit } from 'express-rate-limit';
 import helmet from 'helmet';
-import { authComponents, authenticate, authRoutes, type UserDirectory } from '../modules/auth';
+import { authComponents, authenticate, authRoutes, LoginThrottle, type UserDirectory } from '../modules/auth';
 import type { Config } from '../config';
 import { consoleLogger, type Logger } from '../logger';
 import { healthComponents, healthRoutes, type HealthService } from '../modules/health';
@@ -18,6 +18,8 @@ export interface AppDeps {
   services: Services;
   users: UserDirectory;
   logger?: Logger;
+  /** Throttle of failed logins per account (a fresh one by default). */
+  loginThrottle?: LoginThrottle;
 }
 
 /** The use cases the routes call, composed by the caller (server.ts, or a test harness). */
@@ -59,6 +61,7 @@ function apiRoutes(deps: AppDeps): Route[] {
       users: deps.users,
       jwtSecret: deps.config.jwtSecret,
       loginLimiter: limiter(deps.config.loginRateLimitPerMinute, 'login attempts'),
+      loginThrottle: deps.loginThrottle ?? new LoginThrottle(),
     }),
     ...invoiceRoutes(invoices),
   ];
