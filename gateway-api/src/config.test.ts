@@ -64,6 +64,30 @@ describe('loadConfig', () => {
     expect(config).toMatchObject({ host: '0.0.0.0', port: 9090, rateLimitPerMinute: 50, dataKekId: 'kek-1' });
   });
 
+  it('applies the documented HTTP timeouts by default and reads explicit ones', () => {
+    expect(loadConfig(valid).httpTimeouts).toEqual({
+      headersTimeoutMs: 10_000,
+      requestTimeoutMs: 60_000,
+      keepAliveTimeoutMs: 5_000,
+    });
+    const config = loadConfig({
+      ...valid,
+      HTTP_HEADERS_TIMEOUT_MS: '2000',
+      HTTP_REQUEST_TIMEOUT_MS: '30000',
+      HTTP_KEEP_ALIVE_TIMEOUT_MS: '65000',
+    });
+    expect(config.httpTimeouts).toEqual({
+      headersTimeoutMs: 2000,
+      requestTimeoutMs: 30_000,
+      keepAliveTimeoutMs: 65_000,
+    });
+  });
+
+  it('refuses a headers timeout longer than the request timeout, naming both', () => {
+    const message = errorOf({ ...valid, HTTP_HEADERS_TIMEOUT_MS: '20000', HTTP_REQUEST_TIMEOUT_MS: '10000' });
+    expect(message).toContain('HTTP_HEADERS_TIMEOUT_MS must not exceed HTTP_REQUEST_TIMEOUT_MS');
+  });
+
   it('treats empty values as unset', () => {
     expect(loadConfig({ ...valid, PORT: '' }).port).toBe(8080);
     expect(errorOf({ ...valid, JWT_SECRET: '' })).toContain('JWT_SECRET is required');
@@ -83,6 +107,9 @@ describe('loadConfig', () => {
     ['CHECK_CODE_KDF_ITERATIONS', '9999', 'must be >= 10000'],
     ['CHECK_CODE_KDF_ITERATIONS', '10000001', 'must be <= 10000000'],
     ['CHECK_CODE_FAILURES_PER_INVOICE', '0', 'must be >= 1'],
+    ['HTTP_REQUEST_TIMEOUT_MS', '0', 'must be >= 100'],
+    ['HTTP_HEADERS_TIMEOUT_MS', '10s', 'must be an integer'],
+    ['HTTP_KEEP_ALIVE_TIMEOUT_MS', '99999999', 'must be <='],
   ])('names %s when it is invalid', (name, value, text) => {
     const message = errorOf({ ...valid, [name]: value });
     expect(message).toContain(`${name} ${text}`);

@@ -28,6 +28,17 @@ export interface Config {
   checkCodeIterations: number;
   /** Failed check-code guesses allowed per window. */
   guessLimits: GuessLimits;
+  /** Limits on how long a client may take to send a request, and how long an idle connection stays. */
+  httpTimeouts: HttpTimeouts;
+}
+
+export interface HttpTimeouts {
+  /** Time from a request's first byte until its headers are complete. */
+  headersTimeoutMs: number;
+  /** Time from a request's first byte until the whole request, body included, is received. */
+  requestTimeoutMs: number;
+  /** Idle time of a keep-alive connection after a response before it is closed. */
+  keepAliveTimeoutMs: number;
 }
 
 export class ConfigError extends Error {
@@ -58,29 +69,44 @@ function intInRange(min: number, max: number, fallback: number) {
     );
 }
 
-const envSchema = z.object({
-  HOST: z.string().trim().min(1).optional().default('127.0.0.1'),
-  PORT: intInRange(1, 65535, 8080),
-  FABRIC_CONNECTION_FILE: required,
-  DEMO_USERS_FILE: required,
-  MONGODB_URI: required.regex(/^mongodb(\+srv)?:\/\//, { error: 'must be a mongodb:// URI' }),
-  IPFS_API_URL: required.pipe(z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' })),
-  DATA_KEK_HEX: hex64,
-  DATA_KEK_ID: z.string().trim().min(1).max(64).optional(),
-  JWT_SECRET: z.string({ error: 'is required' }).min(32, { error: 'must be at least 32 characters' }),
-  ISSUER_SECRET_HEX: hex64,
-  RATE_LIMIT_PER_MINUTE: intInRange(1, 1_000_000, 600),
-  LOGIN_RATE_LIMIT_PER_MINUTE: intInRange(1, 1_000_000, 30),
-  CHECK_CODE_KDF_ITERATIONS: intInRange(
-    CHECK_CODE_KDF.minIterations,
-    CHECK_CODE_KDF.maxIterations,
-    DEFAULT_CHECK_CODE_ITERATIONS,
-  ),
-  CHECK_CODE_FAILURES_PER_USER_AND_INVOICE: intInRange(1, 1000, DEFAULT_GUESS_LIMITS.perUserAndInvoice),
-  CHECK_CODE_FAILURES_PER_INVOICE: intInRange(1, 10_000, DEFAULT_GUESS_LIMITS.perInvoice),
-  CHECK_CODE_FAILURES_PER_USER: intInRange(1, 100_000, DEFAULT_GUESS_LIMITS.perUser),
-  CHECK_CODE_FAILURE_WINDOW_SECONDS: intInRange(1, 7 * 24 * 3600, DEFAULT_GUESS_LIMITS.windowSeconds),
-});
+const HOUR_MS = 60 * 60 * 1000;
+
+const envSchema = z
+  .object({
+    HOST: z.string().trim().min(1).optional().default('127.0.0.1'),
+    PORT: intInRange(1, 65535, 8080),
+    FABRIC_CONNECTION_FILE: required,
+    DEMO_USERS_FILE: required,
+    MONGODB_URI: required.regex(/^mongodb(\+srv)?:\/\//, { error: 'must be a mongodb:// URI' }),
+    IPFS_API_URL: required.pipe(z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' })),
+    DATA_KEK_HEX: hex64,
+    DATA_KEK_ID: z.string().trim().min(1).max(64).optional(),
+    JWT_SECRET: z.string({ error: 'is required' }).min(32, { error: 'must be at least 32 characters' }),
+    ISSUER_SECRET_HEX: hex64,
+    RATE_LIMIT_PER_MINUTE: intInRange(1, 1_000_000, 600),
+    LOGIN_RATE_LIMIT_PER_MINUTE: intInRange(1, 1_000_000, 30),
+    HTTP_HEADERS_TIMEOUT_MS: intInRange(100, HOUR_MS, 10_000),
+    HTTP_REQUEST_TIMEOUT_MS: intInRange(100, HOUR_MS, 60_000),
+    HTTP_KEEP_ALIVE_TIMEOUT_MS: intInRange(100, HOUR_MS, 5_000),
+    CHECK_CODE_KDF_ITERATIONS: intInRange(
+      CHECK_CODE_KDF.minIterations,
+      CHECK_CODE_KDF.maxIterations,
+      DEFAULT_CHECK_CODE_ITERATIONS,
+    ),
+    CHECK_CODE_FAILURES_PER_USER_AND_INVOICE: intInRange(1, 1000, DEFAULT_GUESS_LIMITS.perUserAndInvoice),
+    CHECK_CODE_FAILURES_PER_INVOICE: intInRange(1, 10_000, DEFAULT_GUESS_LIMITS.perInvoice),
+    CHECK_CODE_FAILURES_PER_USER: intInRange(1, 100_000, DEFAULT_GUESS_LIMITS.perUser),
+    CHECK_CODE_FAILURE_WINDOW_SECONDS: intInRange(1, 7 * 24 * 3600, DEFAULT_GUESS_LIMITS.windowSeconds),
+  })
+  .superRefine((env, ctx) => {
+    if (env.HTTP_HEADERS_TIMEOUT_MS > env.HTTP_REQUEST_TIMEOUT_MS) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['HTTP_HEADERS_TIMEOUT_MS'],
+        message: 'must not exceed HTTP_REQUEST_TIMEOUT_MS',
+      });
+    }
+  });
 
 /**
  * Reads and validates the environment. Throws a ConfigError naming every offending variable
@@ -117,6 +143,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       perInvoice: e.CHECK_CODE_FAILURES_PER_INVOICE,
       perUser: e.CHECK_CODE_FAILURES_PER_USER,
       windowSeconds: e.CHECK_CODE_FAILURE_WINDOW_SECONDS,
+    },
+    httpTimeouts: {
+      headersTimeoutMs: e.HTTP_HEADERS_TIMEOUT_MS,
+      requestTimeoutMs: e.HTTP_REQUEST_TIMEOUT_MS,
+      keepAliveTimeoutMs: e.HTTP_KEEP_ALIVE_TIMEOUT_MS,
     },
   };
 }

@@ -5,14 +5,19 @@ import { ERROR_CATALOGUE, type ErrorCode, type ErrorStatus } from '@hdt/vocabula
 export class AppError extends Error {
   readonly code: ErrorCode;
   readonly status: ErrorStatus;
+  /** Headers the error response carries (e.g. Retry-After). */
   readonly headers: Readonly<Record<string, string>>;
 
-  constructor(code: ErrorCode, message: string, options?: { cause?: unknown; headers?: Record<string, string> }) {
-    super(message, options);
+  constructor(
+    code: ErrorCode,
+    message: string,
+    options?: { cause?: unknown; headers?: Readonly<Record<string, string>> },
+  ) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'AppError';
     this.code = code;
     this.status = ERROR_CATALOGUE[code].status;
-    this.headers = { ...options?.headers };
+    this.headers = options?.headers ?? {};
   }
 }
 

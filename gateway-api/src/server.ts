@@ -1,10 +1,10 @@
 import type { Server } from 'node:http';
-import type { Express } from 'express';
 import type { OffchainStore } from '@hdt/offchain-store';
-import { type Config, loadConfig } from './config';
+import { loadConfig } from './config';
 import { FabricConnections, loadConnectionProfile } from './fabric/connection';
 import { FabricLedgerClient } from './fabric/ledger-client';
 import { buildApp } from './http/app';
+import { createHttpServer, listen } from './http/server';
 import { consoleLogger, describe, type Logger } from './logger';
 import { UserDirectory } from './modules/auth';
 import {
@@ -21,12 +21,6 @@ import { checkpointModel, invoiceViewModel } from './projection/model';
 import { InvoiceStatisticsService } from './projection/statistics';
 
 const SHUTDOWN_GRACE_MS = 10_000;
-
-function listen(app: Express, config: Config): Promise<Server> {
-  return new Promise((resolve, reject) => {
-    const listening = app.listen(config.port, config.host, (err?: Error) => (err ? reject(err) : resolve(listening)));
-  });
-}
 
 /** On SIGINT/SIGTERM: stop accepting requests, close Fabric and the store, exit (forced after a grace period). */
 function stopOnSignals(
@@ -108,7 +102,8 @@ async function main(): Promise<void> {
     logger,
   });
 
-  const server = await listen(app, config);
+  const server = createHttpServer(app, config.httpTimeouts);
+  await listen(server, config.port, config.host);
   const hostForUrl = config.host.includes(':') ? `[${config.host}]` : config.host;
   logger.info('gateway listening', {
     url: `http://${hostForUrl}:${config.port}/api/v1`,

@@ -1,5 +1,7 @@
 /** Helpers of the route tests: the API prefix, response shapes and a multipart issue request. */
 import { createHash } from 'node:crypto';
+import { createServer, request as httpRequest } from 'node:http';
+import type { Express } from 'express';
 import request from 'supertest';
 import { z } from 'zod';
 import { invoiceData, PDF, type Harness } from './harness';
@@ -30,4 +32,35 @@ export function issue(h: Harness, token: string, data: Record<string, unknown> =
   return req
     .field('invoice', JSON.stringify(data))
     .attach('pdf', PDF, { filename: 'invoice.pdf', contentType: 'application/pdf' });
+}
+
+/**
+ * Sends `body` byte for byte (supertest serialises a Buffer sent as JSON) to the app listening on
+ * an ephemeral loopback port; resolves with the status and the body text.
+ */
+export async function sendBytes(
+  app: Express,
+  options: { method: string; path: string; headers: Record<string, string>; body: Buffer },
+): Promise<{ status: number; text: string }> {
+  const server = createServer(app);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  if (address === null || typeof address === 'string') throw new Error('the test server has no TCP port');
+  const { port } = address;
+  try {
+    return await new Promise((resolve, reject) => {
+      const req = httpRequest(
+        { host: '127.0.0.1', port, agent: false, method: options.method, path: options.path, headers: options.headers },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (chunk: Buffer) => chunks.push(chunk));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
+        },
+      );
+      req.on('error', reject);
+      req.end(options.body);
+    });
+  } finally {
+    await new Promise((resolve) => server.close(resolve));
+  }
 }

@@ -1,10 +1,11 @@
 import type { Express } from 'express';
 import request from 'supertest';
 import { z } from 'zod';
+import type { LoginThrottle } from '../src/modules/auth/throttle';
 import { UserDirectory } from '../src/modules/auth/users';
 import { FabricLedgerClient } from '../src/fabric/ledger-client';
 import { buildApp } from '../src/http/app';
-import { silentLogger } from '../src/logger';
+import { type Logger, silentLogger } from '../src/logger';
 import { composeServices } from '../src/compose';
 import { DEFAULT_GUESS_LIMITS, type GuessLimits } from '../src/modules/invoices/check-code-guard';
 import { CHECK_CODE_KDF } from '@hdt/vocabulary';
@@ -87,10 +88,26 @@ function checkCodes(list: string[] | undefined): { newCheckCode?: () => string }
   };
 }
 
+/** A logger that keeps every line, to check what was logged and at which level. */
+export class RecordingLogger implements Logger {
+  readonly lines: { level: 'info' | 'warn' | 'error'; message: string; fields: Record<string, unknown> }[] = [];
+  info(message: string, fields: Record<string, unknown> = {}): void {
+    this.lines.push({ level: 'info', message, fields });
+  }
+  warn(message: string, fields: Record<string, unknown> = {}): void {
+    this.lines.push({ level: 'warn', message, fields });
+  }
+  error(message: string, fields: Record<string, unknown> = {}): void {
+    this.lines.push({ level: 'error', message, fields });
+  }
+}
+
 export interface HarnessOptions {
   checkCodes?: string[];
   guessLimits?: Partial<GuessLimits>;
   clock?: () => Date;
+  logger?: Logger;
+  loginThrottle?: LoginThrottle;
 }
 
 export async function harness(options: HarnessOptions = {}): Promise<Harness> {
@@ -115,7 +132,8 @@ export async function harness(options: HarnessOptions = {}): Promise<Harness> {
       ...(options.clock === undefined ? {} : { clock: options.clock }),
     }),
     users: await testUsers(),
-    logger: silentLogger,
+    logger: options.logger ?? silentLogger,
+    ...(options.loginThrottle === undefined ? {} : { loginThrottle: options.loginThrottle }),
   });
   return {
     app,

@@ -2,7 +2,7 @@
  * Small parsing primitives: each turns an `unknown` into a typed value or throws
  * `INVALID_ARGUMENT: <path> ...` naming the exact field path.
  */
-import { CID, HEX64, ISO_TIMESTAMP } from '@hdt/vocabulary';
+import { CID, HEX64, ISO_TIMESTAMP, textProblem } from '@hdt/vocabulary';
 import { invalidArgument } from './errors';
 
 export type UnknownRecord = Readonly<Record<string, unknown>>;
@@ -79,25 +79,15 @@ export function expectOneOf<T extends string>(value: unknown, path: string, allo
   return match;
 }
 
-// C0 and C1 control characters (U+0000..U+001F, U+007F..U+009F), plus line and paragraph separators.
-const CONTROL_CHARACTERS = /[\p{Cc}\u2028\u2029]/u;
-
 /**
- * Human-readable text: `min..max` characters (Unicode code points), no control
- * characters, no leading or trailing white space.
+ * Human-readable text by the vocabulary's one text rule: `min..max` characters (Unicode code
+ * points), no control characters, bidirectional controls or lone surrogates, no leading or
+ * trailing white space.
  */
 export function expectText(value: unknown, path: string, min: number, max: number): string {
   const text = expectString(value, path);
-  const length = [...text].length;
-  if (length < min || length > max) {
-    throw invalidArgument(path, `must be ${min}..${max} characters long, got ${length}`);
-  }
-  if (CONTROL_CHARACTERS.test(text)) {
-    throw invalidArgument(path, 'must not contain control characters');
-  }
-  if (text.trim() !== text) {
-    throw invalidArgument(path, 'must not start or end with white space');
-  }
+  const problem = textProblem(text, min, max);
+  if (problem !== undefined) throw invalidArgument(path, problem);
   return text;
 }
 

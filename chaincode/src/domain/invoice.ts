@@ -21,6 +21,7 @@ import {
   type Fen,
   type PaymentSplit,
   type UpdateInvoiceInput,
+  UNIT_NAME_MAX,
 } from '@hdt/vocabulary';
 import { checkPaymentSplit, checkReimbursable, parseFen } from './amounts';
 import { invalidArgument } from './errors';
@@ -108,8 +109,6 @@ export const INVOICE_FIELDS = [
 export const MAX_INPUT_LENGTH = 16 * 1024;
 /** The stored invoice grows with locks and reimbursements; a bound keeps one key's value small. */
 export const MAX_LOCKS_PER_INVOICE = 50;
-
-const ISSUING_UNIT_MAX = 128;
 
 export function parseInvoiceCode(value: unknown, path = 'code'): string {
   return expectPattern(value, path, INVOICE_CODE, 'exactly 8 digits');
@@ -317,7 +316,7 @@ export function parseStoredInvoice(value: unknown): Invoice {
     ...parseCheckCodeProtection(record, ''),
     ...parseContent(record),
     kind: expectOneOf(field('kind'), 'kind', INVOICE_KINDS),
-    issuingUnit: expectText(field('issuingUnit'), 'issuingUnit', 1, ISSUING_UNIT_MAX),
+    issuingUnit: expectText(field('issuingUnit'), 'issuingUnit', 1, UNIT_NAME_MAX),
     issuerMsp: expectText(field('issuerMsp'), 'issuerMsp', 1, 128),
     issuedAt: expectIsoTimestamp(field('issuedAt'), 'issuedAt'),
     currency: expectOneOf(field('currency'), 'currency', CURRENCIES),

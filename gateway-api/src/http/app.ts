@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import express, { type Express, type RequestHandler, Router } from 'express';
 import { rateLimit } from 'express-rate-limit';
 import helmet from 'helmet';
-import { authComponents, authenticate, authRoutes, type UserDirectory } from '../modules/auth';
+import { authComponents, authenticate, authRoutes, LoginThrottle, type UserDirectory } from '../modules/auth';
 import type { Config } from '../config';
 import { consoleLogger, type Logger } from '../logger';
 import { healthComponents, healthRoutes, type HealthService } from '../modules/health';
@@ -15,6 +15,7 @@ import { registryRoutes } from '../modules/registry/routes';
 import { statisticsRoutes } from '../projection/routes';
 import type { InvoiceStatisticsService } from '../projection/statistics';
 import { errorHandler, notFoundHandler } from './errors';
+import { mountMethodFallbacks } from './methods';
 import { API_PREFIX, buildOpenApiDocument, openapiRoute } from './openapi';
 import type { JsonObject, Route } from './route';
 
@@ -23,6 +24,8 @@ export interface AppDeps {
   services: Services;
   users: UserDirectory;
   logger?: Logger;
+  /** Throttle of failed logins per account (a fresh one by default). */
+  loginThrottle?: LoginThrottle;
 }
 
 /** The use cases the routes call, composed by the caller (server.ts, or a test harness). */
@@ -68,6 +71,7 @@ function apiRoutes(deps: AppDeps): Route[] {
       users: deps.users,
       jwtSecret: deps.config.jwtSecret,
       loginLimiter: limiter(deps.config.loginRateLimitPerMinute, 'login attempts'),
+      loginThrottle: deps.loginThrottle ?? new LoginThrottle(),
     }),
     ...invoiceRoutes(invoices),
     ...lifecycleRoutes(lifecycle),
@@ -88,7 +92,9 @@ export function buildApp(deps: AppDeps): Express {
   const logger = deps.logger ?? consoleLogger;
   const auth = authenticate(deps.users, deps.config.jwtSecret);
   const api = Router();
-  for (const r of apiRoutes(deps)) r.mount(api, auth);
+  const routes = apiRoutes(deps);
+  for (const r of routes) r.mount(api, auth);
+  mountMethodFallbacks(api, routes);
 
   const app = express();
   app.disable('x-powered-by');

@@ -16,6 +16,7 @@ describe('error catalogue', () => {
       FORBIDDEN: 403,
       INVOICE_NOT_FOUND: 404,
       NOT_FOUND: 404,
+      METHOD_NOT_ALLOWED: 405,
       INVOICE_EXISTS: 409,
       INVOICE_STATE_CONFLICT: 409,
       AMOUNT_UNAVAILABLE: 409,
@@ -26,6 +27,8 @@ describe('error catalogue', () => {
       CODE_RANGE_OVERLAP: 409,
       ORG_NOT_REGISTERED: 409,
       CONFLICT: 409,
+      PAYLOAD_TOO_LARGE: 413,
+      UNSUPPORTED_MEDIA_TYPE: 415,
       IDEMPOTENCY_KEY_REUSED: 422,
       RATE_LIMITED: 429,
       INTERNAL: 500,
@@ -77,16 +80,24 @@ describe('toAppError', () => {
     app.get('/limited', () => {
       throw new AppError('RATE_LIMITED', 'slow down', { headers: { 'Retry-After': '42' } });
     });
-    app.use(errorHandler({ error: () => undefined }));
+    app.use(errorHandler({ info: () => undefined, error: () => undefined }));
     const res = await request(app).get('/limited');
     expect(res.status).toBe(429);
     expect(res.headers['retry-after']).toBe('42');
     expect(res.body).toEqual({ code: 'RATE_LIMITED', message: 'slow down' });
   });
 
-  it('names the field of multer errors', () => {
+  it('names the field of multer errors; sizes over their limit are 413', () => {
     const err = toAppError(new multer.MulterError('LIMIT_FILE_SIZE', 'pdf'));
-    expect(err).toMatchObject({ code: 'VALIDATION', status: 400, message: 'pdf: file is too large' });
+    expect(err).toMatchObject({ code: 'PAYLOAD_TOO_LARGE', status: 413, message: 'pdf: file is too large' });
+    const field = toAppError(new multer.MulterError('LIMIT_FIELD_VALUE', 'invoice'));
+    expect(field).toMatchObject({
+      code: 'PAYLOAD_TOO_LARGE',
+      status: 413,
+      message: 'invoice: field value is too long',
+    });
+    const count = toAppError(new multer.MulterError('LIMIT_PART_COUNT'));
+    expect(count).toMatchObject({ code: 'VALIDATION', status: 400, message: 'body: too many parts' });
   });
 
   it('turns body-parser errors into 400 without internals', () => {
@@ -96,7 +107,38 @@ describe('toAppError', () => {
     });
     expect(toAppError(syntax)).toMatchObject({ code: 'VALIDATION', message: 'body: malformed JSON' });
     const tooLarge = Object.assign(new Error('request entity too large'), { type: 'entity.too.large', status: 413 });
-    expect(toAppError(tooLarge)).toMatchObject({ code: 'VALIDATION', message: 'body: request body is too large' });
+    expect(toAppError(tooLarge)).toMatchObject({
+      code: 'PAYLOAD_TOO_LARGE',
+      status: 413,
+      message: 'body: request body is too large',
+    });
+    const encoding = Object.assign(new Error('unsupported content encoding "compress"'), {
+      type: 'encoding.unsupported',
+      status: 415,
+    });
+    expect(toAppError(encoding)).toMatchObject({ code: 'UNSUPPORTED_MEDIA_TYPE', status: 415 });
+    const charset = Object.assign(new Error('unsupported charset "KOI8-R"'), {
+      type: 'charset.unsupported',
+      status: 415,
+    });
+    expect(toAppError(charset)).toMatchObject({ code: 'UNSUPPORTED_MEDIA_TYPE', status: 415 });
+    const gunzip = Object.assign(new Error('incorrect header check'), { code: 'Z_DATA_ERROR', status: 400 });
+    expect(toAppError(gunzip)).toMatchObject({
+      code: 'VALIDATION',
+      message: 'body: cannot be decoded as its content-encoding says',
+    });
+    const aborted = Object.assign(new Error('request aborted'), { type: 'request.aborted', status: 400 });
+    expect(toAppError(aborted)).toMatchObject({ code: 'VALIDATION', message: 'body: request body could not be read' });
+  });
+
+  it('turns a malformed percent-encoding in the path into 400', () => {
+    const err = Object.assign(new URIError("Failed to decode param '%ZZ'"), { status: 400 });
+    expect(toAppError(err)).toMatchObject({ code: 'VALIDATION', message: 'path: malformed percent-encoding' });
+  });
+
+  it('keeps errors of 5xx status internal', () => {
+    const err = Object.assign(new Error('boom'), { status: 502 });
+    expect(toAppError(err)).toMatchObject({ code: 'INTERNAL' });
   });
 
   it('hides anything else behind INTERNAL', () => {

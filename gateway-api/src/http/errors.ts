@@ -2,6 +2,7 @@ import type { ErrorRequestHandler, RequestHandler } from 'express';
 import multer from 'multer';
 import { z } from 'zod';
 import { AppError, type ErrorBody } from '../errors';
+import type { Logger } from '../logger';
 
 /** Renders a zod issue path as `payment.selfPay` or `items[0].amount`; the root is `body`. */
 export function formatPath(path: ReadonlyArray<PropertyKey>): string {
@@ -41,35 +42,44 @@ const MULTER_MESSAGES: Record<string, string> = {
   LIMIT_PART_COUNT: 'too many parts',
 };
 
+/** Multer limits on sizes (413); the others limit counts and names (400). */
+const MULTER_SIZE_LIMITS = new Set(['LIMIT_FILE_SIZE', 'LIMIT_FIELD_VALUE']);
+
 function multerError(err: multer.MulterError): AppError {
   const field = err.field ?? 'body';
   const text = MULTER_MESSAGES[err.code] ?? err.message.toLowerCase();
-  return new AppError('VALIDATION', `${field}: ${text}`);
+  return new AppError(MULTER_SIZE_LIMITS.has(err.code) ? 'PAYLOAD_TOO_LARGE' : 'VALIDATION', `${field}: ${text}`);
 }
 
-/** Shape of the errors thrown by body-parser (express.json). */
-const bodyParserErrorSchema = z.object({
-  type: z.string(),
-  status: z.number().int(),
+/**
+ * Shape of the client errors of Express's body parsers and router (http-errors): a 4xx status, the
+ * body parser's `type`, and zlib's `code` when a compressed body does not decompress.
+ */
+const clientHttpErrorSchema = z.object({
+  status: z.number().int().min(400).max(499),
+  type: z.string().optional(),
+  code: z.string().optional(),
 });
 
-function bodyParserError(err: unknown): AppError | undefined {
-  if (!(err instanceof Error)) return undefined;
-  const parsed = bodyParserErrorSchema.safeParse(err);
+const BODY_ERRORS: Record<string, () => AppError> = {
+  'entity.parse.failed': () => new AppError('VALIDATION', 'body: malformed JSON'),
+  'entity.too.large': () => new AppError('PAYLOAD_TOO_LARGE', 'body: request body is too large'),
+  'encoding.unsupported': () =>
+    new AppError('UNSUPPORTED_MEDIA_TYPE', 'content-encoding: not supported (gzip, deflate, br or none)'),
+  'charset.unsupported': () => new AppError('UNSUPPORTED_MEDIA_TYPE', 'content-type: unsupported charset'),
+};
+
+/** A client error raised while reading the request (body parser, path decoding), or undefined. */
+function requestReadingError(err: Error): AppError | undefined {
+  const parsed = clientHttpErrorSchema.safeParse(err);
   if (!parsed.success) return undefined;
-  switch (parsed.data.type) {
-    case 'entity.parse.failed':
-      return new AppError('VALIDATION', 'body: malformed JSON');
-    case 'entity.too.large':
-      return new AppError('VALIDATION', 'body: request body is too large');
-    case 'encoding.unsupported':
-    case 'charset.unsupported':
-      return new AppError('VALIDATION', 'body: unsupported encoding');
-    default:
-      return parsed.data.status >= 400 && parsed.data.status < 500
-        ? new AppError('VALIDATION', 'body: request body could not be read')
-        : undefined;
+  if (err instanceof URIError) return new AppError('VALIDATION', 'path: malformed percent-encoding');
+  const known = parsed.data.type === undefined ? undefined : BODY_ERRORS[parsed.data.type];
+  if (known) return known();
+  if (parsed.data.code?.startsWith('Z_') === true) {
+    return new AppError('VALIDATION', 'body: cannot be decoded as its content-encoding says');
   }
+  return new AppError('VALIDATION', 'body: request body could not be read');
 }
 
 /** Maps anything thrown in a handler to an AppError; unknown errors become INTERNAL. */
@@ -77,16 +87,21 @@ export function toAppError(err: unknown): AppError {
   if (err instanceof AppError) return err;
   if (err instanceof z.ZodError) return validationError(err);
   if (err instanceof multer.MulterError) return multerError(err);
-  const fromBody = bodyParserError(err);
-  if (fromBody) return fromBody;
+  const fromRequest = err instanceof Error ? requestReadingError(err) : undefined;
+  if (fromRequest) return fromRequest;
   return new AppError('INTERNAL', 'internal error', { cause: err });
 }
 
-export interface ErrorLogger {
-  error(message: string, fields: Record<string, unknown>): void;
+export type ErrorLogger = Pick<Logger, 'info' | 'error'>;
+
+function describeCause(cause: unknown): string {
+  return cause instanceof Error ? `${cause.name}: ${cause.message}` : String(cause);
 }
 
-/** The one error handler: answers `{ code, message }`; logs internal errors without exposing them. */
+/**
+ * The one error handler: answers `{ code, message }`. Failures of the server (5xx) are logged as
+ * errors without exposing them; a client's mistake (4xx) is logged at info level.
+ */
 export function errorHandler(logger: ErrorLogger): ErrorRequestHandler {
   return (err: unknown, req, res, next) => {
     if (res.headersSent) {
@@ -94,14 +109,21 @@ export function errorHandler(logger: ErrorLogger): ErrorRequestHandler {
       return;
     }
     const appError = toAppError(err);
+    const fields = {
+      requestId: res.getHeader('X-Request-Id'),
+      method: req.method,
+      path: req.path,
+      status: appError.status,
+      code: appError.code,
+    };
     if (appError.status >= 500) {
-      const cause = appError.cause ?? err;
-      logger.error('request failed', {
-        requestId: res.getHeader('X-Request-Id'),
-        method: req.method,
-        path: req.path,
-        code: appError.code,
-        error: cause instanceof Error ? `${cause.name}: ${cause.message}` : String(cause),
+      logger.error('request failed', { ...fields, error: describeCause(appError.cause ?? err) });
+    } else {
+      const cause = appError.cause ?? (err === appError ? undefined : err);
+      logger.info('request refused', {
+        ...fields,
+        message: appError.message,
+        ...(cause === undefined ? {} : { cause: describeCause(cause) }),
       });
     }
     const body: ErrorBody = { code: appError.code, message: appError.message };

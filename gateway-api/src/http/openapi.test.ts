@@ -38,6 +38,29 @@ function registeredRoutes(stack: unknown[], prefix = ''): string[] {
 
 const documentSchema = z.object({ paths: z.record(z.string(), z.record(z.string(), z.unknown())) });
 
+const multipartOperationSchema = z.object({
+  requestBody: z.object({
+    content: z.object({
+      'multipart/form-data': z.object({
+        schema: z.object({
+          type: z.literal('object'),
+          required: z.array(z.string()),
+          properties: z.record(z.string(), z.record(z.string(), z.unknown())),
+        }),
+        encoding: z.record(z.string(), z.object({ contentType: z.string() })),
+      }),
+    }),
+  }),
+});
+
+/** The component a schema object refers to: `{ $ref }`, or `{ allOf: [{ $ref }], description }`. */
+function refOf(schema: unknown): string | undefined {
+  const ref = z.object({ $ref: z.string() });
+  const parsed = z.union([ref, z.object({ allOf: z.tuple([ref]) })]).safeParse(schema);
+  if (!parsed.success) return undefined;
+  return '$ref' in parsed.data ? parsed.data.$ref : parsed.data.allOf[0].$ref;
+}
+
 /** The document the app serves (built from the same route declarations that registered its routes). */
 async function servedDocument(): Promise<Record<string, unknown>> {
   const { app } = await harness();
@@ -94,5 +117,27 @@ describe('OpenAPI document', () => {
     const res = await request(app).get(`${API_PREFIX}/openapi.json`);
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ openapi: '3.0.3' });
+  });
+
+  it('describes the multipart invoice and data parts as JSON, with their schemas', async () => {
+    const doc = await servedDocument();
+    const paths = documentSchema.parse(doc).paths;
+    const multipartOf = (path: string) =>
+      multipartOperationSchema.parse(paths[`${API_PREFIX}${path}`]?.['post']).requestBody.content[
+        'multipart/form-data'
+      ];
+
+    const issue = multipartOf('/invoices');
+    expect(refOf(issue.schema.properties['invoice'])).toBe('#/components/schemas/InvoiceData');
+    expect(issue.encoding['invoice']).toEqual({ contentType: 'application/json' });
+    expect(issue.schema.properties['pdf']).toMatchObject({ type: 'string', format: 'binary' });
+    expect(issue.encoding['pdf']).toEqual({ contentType: 'application/pdf' });
+    expect(issue.schema.required.sort()).toEqual(['invoice', 'pdf']);
+
+    const verify = multipartOf('/invoices/verify');
+    expect(verify.schema.properties['data']).toMatchObject({ type: 'object' });
+    expect(verify.encoding['data']).toEqual({ contentType: 'application/json' });
+    expect(verify.schema.properties['code']).toMatchObject({ type: 'string', pattern: '^\\d{8}$' });
+    expect(verify.schema.required.sort()).toEqual(['checkCode', 'code', 'number']);
   });
 });

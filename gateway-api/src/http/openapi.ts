@@ -5,6 +5,7 @@ import {
   type DocumentedErrorStatus,
   type Json,
   type JsonObject,
+  type MultipartPart,
   type ResponseSpec,
   type Route,
   route,
@@ -34,12 +35,17 @@ function objectToJson(value: object): JsonObject {
   return out;
 }
 
-const ERROR_DESCRIPTIONS: Record<DocumentedErrorStatus | 429 | 500, string> = {
+/** Statuses every operation with a request body may answer. */
+const BODY_ERRORS = [413, 415] as const;
+
+const ERROR_DESCRIPTIONS: Record<DocumentedErrorStatus | (typeof BODY_ERRORS)[number] | 429 | 500, string> = {
   400: 'Invalid input; the message names the field (VALIDATION, INVALID_ARGUMENT)',
   401: 'Missing, invalid or expired bearer token (UNAUTHENTICATED)',
   403: 'Role or organisation not allowed (FORBIDDEN)',
   404: 'Not found (INVOICE_NOT_FOUND, NOT_FOUND)',
   409: 'Conflict (INVOICE_EXISTS, CONFLICT)',
+  413: 'Request body, or a part or file in it, over its size limit (PAYLOAD_TOO_LARGE)',
+  415: 'Content encoding or charset of the body not supported (UNSUPPORTED_MEDIA_TYPE)',
   422: 'Idempotency-Key reused for a different request (IDEMPOTENCY_KEY_REUSED)',
   429: 'Too many requests (RATE_LIMITED)',
   500: 'Internal error (INTERNAL)',
@@ -106,17 +112,57 @@ function responses(doc: RouteDoc, writer: SchemaWriter): JsonObject {
   const out: JsonObject = {};
   for (const [status, spec] of Object.entries(doc.responses)) out[status] = response(spec, writer);
   const error = writer.schema(errorResponseSchema);
-  for (const status of [...doc.errors, 429, 500] as const) {
+  const bodyErrors = doc.body === undefined ? [] : BODY_ERRORS;
+  for (const status of [...doc.errors, ...bodyErrors, 429, 500] as const) {
     out[String(status)] = { description: ERROR_DESCRIPTIONS[status], content: jsonContent(error) };
   }
   return out;
+}
+
+/** A described schema: a $ref takes no sibling keywords in OpenAPI 3.0, so it is wrapped in allOf. */
+function described(schema: JsonObject, description: string | undefined): JsonObject {
+  if (description === undefined) return schema;
+  return '$ref' in schema ? { allOf: [schema], description } : { ...schema, description };
+}
+
+function partSchema(part: MultipartPart, writer: SchemaWriter): JsonObject {
+  switch (part.kind) {
+    case 'json':
+      return described(writer.schema(part.schema), part.description);
+    case 'text':
+      return writer.schema(part.schema);
+    case 'file':
+      return { type: 'string', format: 'binary', description: part.description };
+  }
+}
+
+/** Content type of a part in the `encoding` object: JSON parts are application/json, files their type. */
+function partContentType(part: MultipartPart): string | undefined {
+  if (part.kind === 'json') return 'application/json';
+  return part.kind === 'file' ? part.contentType : undefined;
+}
+
+/** The `multipart/form-data` media type: an object of the parts, and each part's content type. */
+function multipartContent(parts: Record<string, MultipartPart>, writer: SchemaWriter): JsonObject {
+  const properties: JsonObject = {};
+  const encoding: JsonObject = {};
+  const required: string[] = [];
+  for (const [name, part] of Object.entries(parts)) {
+    properties[name] = partSchema(part, writer);
+    const contentType = partContentType(part);
+    if (contentType !== undefined) encoding[name] = { contentType };
+    if (part.required) required.push(name);
+  }
+  return { schema: { type: 'object', required, properties }, encoding };
 }
 
 function requestBody(doc: RouteDoc, writer: SchemaWriter): JsonObject | undefined {
   if (doc.body === undefined) return undefined;
   const content: JsonObject = {};
   if (doc.body.json !== undefined) content['application/json'] = { schema: writer.schema(doc.body.json) };
-  if (doc.body.multipart !== undefined) content['multipart/form-data'] = doc.body.multipart;
+  if (doc.body.multipart !== undefined) {
+    content['multipart/form-data'] = multipartContent(doc.body.multipart, writer);
+  }
   return { required: true, content };
 }
 
@@ -162,8 +208,10 @@ export function buildOpenApiDocument(routes: readonly RouteDoc[], components: Co
       title: 'Health data trust platform API',
       version: '0.1.0',
       description:
-        'Medical e-invoices on a Hyperledger Fabric consortium. Errors answer {code, message}; ' +
-        `codes and statuses: ${codesAndStatuses()}.`,
+        'Medical e-invoices on a Hyperledger Fabric consortium. Errors answer {code, message}. ' +
+        'A method a path does not declare answers 405 METHOD_NOT_ALLOWED with an Allow header. ' +
+        'Codes and statuses: ' +
+        `${codesAndStatuses()}.`,
     },
     servers: [{ url: '/' }],
     tags: [

@@ -26,11 +26,20 @@ export interface HeaderSpec {
   schema: z.ZodType;
 }
 
+/** One part of a `multipart/form-data` body, as the OpenAPI document describes it. */
+export type MultipartPart =
+  /** JSON text (part content type `application/json`; a text field or a file part) matching `schema`. */
+  | { kind: 'json'; schema: z.ZodType; required: boolean; description?: string }
+  /** A plain text field matching `schema`. */
+  | { kind: 'text'; schema: z.ZodType; required: boolean }
+  /** A file of the given content type. */
+  | { kind: 'file'; contentType: string; required: boolean; description: string };
+
 export interface BodySpec {
   /** Schema of an `application/json` body (the handler parses with it). */
   json?: z.ZodType;
-  /** OpenAPI schema object of a `multipart/form-data` body, with its encoding. */
-  multipart?: JsonObject;
+  /** The parts of a `multipart/form-data` body, by name. */
+  multipart?: Record<string, MultipartPart>;
 }
 
 /** What a handler answers: a JSON body checked against its declared schema, or bytes. */

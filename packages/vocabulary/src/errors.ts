@@ -4,7 +4,7 @@
  * the gateway raises itself, each with the HTTP status the API answers with. A code without a
  * status, or with a status that is not an error status, does not compile.
  */
-export type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 413 | 422 | 429 | 500 | 503;
+export type ErrorStatus = 400 | 401 | 403 | 404 | 405 | 409 | 413 | 415 | 422 | 429 | 500 | 503;
 
 export interface ErrorSpec {
   readonly status: ErrorStatus;
@@ -66,7 +66,22 @@ export const ERROR_CATALOGUE = {
   VALIDATION: { status: 400, raisedBy: 'gateway', meaning: 'the request does not match its schema' },
   UNAUTHENTICATED: { status: 401, raisedBy: 'gateway', meaning: 'no valid credentials or token' },
   NOT_FOUND: { status: 404, raisedBy: 'gateway', meaning: 'no such resource' },
+  METHOD_NOT_ALLOWED: {
+    status: 405,
+    raisedBy: 'gateway',
+    meaning: 'the resource does not answer this method; the Allow header lists those it does',
+  },
   CONFLICT: { status: 409, raisedBy: 'gateway', meaning: 'the request conflicts with the current state' },
+  PAYLOAD_TOO_LARGE: {
+    status: 413,
+    raisedBy: 'gateway',
+    meaning: 'the request body, or a part or file in it, is larger than its limit',
+  },
+  UNSUPPORTED_MEDIA_TYPE: {
+    status: 415,
+    raisedBy: 'gateway',
+    meaning: 'the content encoding or character set of the request body is not supported',
+  },
   IDEMPOTENCY_KEY_REUSED: {
     status: 422,
     raisedBy: 'gateway',

@@ -1,6 +1,7 @@
 export * from './orgs';
 export * from './roles';
 export * from './fields';
+export * from './text';
 export * from './invoice';
 export * from './registry';
 export * from './amounts';

@@ -4,3 +4,4 @@ export * from './schemas';
 export { authenticate, currentUser, requireInvoiceIssuer } from './middleware';
 export { canIssueInvoices, type User } from './roles';
 export { UserDirectory } from './users';
+export { LoginThrottle } from './throttle';

@@ -1,6 +1,7 @@
 import request from 'supertest';
 import { z } from 'zod';
-import { harness } from '../../../test/harness';
+import { harness, PASSWORD } from '../../../test/harness';
+import { LoginThrottle } from './throttle';
 import { API, errorBody } from '../../../test/api';
 
 describe('auth', () => {
@@ -68,5 +69,23 @@ describe('auth', () => {
     const h = await harness();
     expect((await request(h.app).get(`${API}/health`)).status).toBe(200);
     expect((await request(h.app).get(`${API}/openapi.json`)).status).toBe(200);
+  });
+
+  it('throttles failed logins per account: 429 with Retry-After, even for the right password, until the wait is over', async () => {
+    let now = Date.parse('2026-01-01T00:00:00Z');
+    const h = await harness({ loginThrottle: new LoginThrottle({ now: () => now }) });
+    const login = (username: string, password: string) =>
+      request(h.app).post(`${API}/auth/login`).send({ username, password });
+    for (let i = 0; i < 5; i++) expect((await login('clerk1', 'wrong-password')).status).toBe(401);
+    const refused = await login('clerk1', PASSWORD);
+    expect(refused.status).toBe(429);
+    expect(errorBody.parse(refused.body).code).toBe('RATE_LIMITED');
+    expect(refused.headers['retry-after']).toBe('1');
+    // Another account is not affected.
+    expect((await login('clerk2', PASSWORD)).status).toBe(200);
+    now += 1000;
+    expect((await login('clerk1', PASSWORD)).status).toBe(200);
+    // The success reset the count.
+    for (let i = 0; i < 5; i++) expect((await login('clerk1', 'wrong-password')).status).toBe(401);
   });
 });

@@ -1,7 +1,7 @@
 import { randomBytes, scrypt, timingSafeEqual, type BinaryLike } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
-import { MspId, ROLES } from '@hdt/vocabulary';
+import { MspId, ROLES, textProblem, UNIT_NAME_MAX } from '@hdt/vocabulary';
 import type { User } from './roles';
 
 /**
@@ -18,7 +18,15 @@ const demoUserSchema = z.object({
   displayName: z.string().trim().min(1).max(128),
   mspId: z.enum(MspId),
   role: z.enum(ROLES),
-  unit: z.string().trim().min(1).max(128).optional(),
+  // The issuing unit of a clerk's invoices: the vocabulary's text rule, as the chaincode applies it.
+  unit: z
+    .string()
+    .trim()
+    .superRefine((value, ctx) => {
+      const problem = textProblem(value, 1, UNIT_NAME_MAX);
+      if (problem !== undefined) ctx.addIssue({ code: 'custom', message: problem });
+    })
+    .optional(),
 });
 
 const demoUsersSchema = z.array(demoUserSchema).min(1, { error: 'must list at least one user' });

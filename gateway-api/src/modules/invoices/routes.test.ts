@@ -106,6 +106,35 @@ describe('POST /invoices', () => {
         ],
       }),
     ],
+    [
+      'items[0].amount',
+      invoiceData({
+        items: [
+          { name: 'A', quantity: 3, unitPrice: 1, amount: 5000 },
+          { name: 'B', quantity: 1, unitPrice: 5000, amount: 5000 },
+        ],
+      }),
+    ],
+    [
+      'items[2].amount',
+      invoiceData({
+        items: [
+          { name: 'A', quantity: 1, unitPrice: 2500, amount: 2500 },
+          { name: 'B', quantity: 2, unitPrice: 1250, amount: 2500 },
+          { name: 'C', quantity: 3, unitPrice: 1, amount: 5000 },
+        ],
+      }),
+    ],
+    [
+      'items[0].quantity',
+      invoiceData({
+        items: [
+          { name: 'A', quantity: 0.00001, unitPrice: 2500, amount: 0 },
+          { name: 'B', quantity: 1, unitPrice: 10000, amount: 10000 },
+        ],
+      }),
+    ],
+    ['items', invoiceData({ items: [{ name: 'A', quantity: 1, unitPrice: 9999, amount: 9999 }] })],
     ['reimbursableAmount', invoiceData({ reimbursableAmount: 10001 })],
     ['payer.idNumber', invoiceData({ payer: { name: 'Zhang San' } })],
     ['type', invoiceData({ type: 'DENTAL' })],
@@ -117,6 +146,18 @@ describe('POST /invoices', () => {
     expect(body.code).toBe('VALIDATION');
     expect(body.message.startsWith(`${field}: `) || body.message.includes(`; ${field}: `)).toBe(true);
     expect(h.chaincode.committed).toEqual([]);
+    expect(h.offchain.files.docs.size).toBe(0);
+  });
+
+  it('accepts fractional quantities whose amount is quantity × unitPrice rounded to the fen, halves up', async () => {
+    const h = await harness();
+    const items = [
+      { name: 'Herbal granules', quantity: 0.5, unitPrice: 3, amount: 2 },
+      { name: 'Ointment', quantity: 1.3333, unitPrice: 300, amount: 400 },
+      { name: 'Consultation', quantity: 1, unitPrice: 9598, amount: 9598 },
+    ];
+    const res = await issue(h, await h.login('clerk1'), invoiceData({ items }));
+    expect(res.status).toBe(201);
   });
 
   it('answers 400 naming pdf when the file is missing', async () => {
@@ -167,6 +208,23 @@ describe('POST /invoices', () => {
       .attach('pdf', PDF, { filename: 'x.pdf', contentType: 'application/pdf' });
     expect(broken.status).toBe(400);
     expect(errorBody.parse(broken.body).message).toBe('invoice: malformed JSON');
+  });
+
+  it('takes the invoice JSON as a file part too (as browsers send a Blob), refusing one that is not UTF-8', async () => {
+    const h = await harness();
+    const token = await h.login('clerk1');
+    const asFile = (bytes: Buffer) =>
+      request(h.app)
+        .post(`${API}/invoices`)
+        .set('Authorization', `Bearer ${token}`)
+        .attach('invoice', bytes, { filename: 'blob', contentType: 'application/json' })
+        .attach('pdf', PDF, { filename: 'x.pdf', contentType: 'application/pdf' });
+    expect((await asFile(Buffer.from(JSON.stringify(invoiceData())))).status).toBe(201);
+    const latin1 = await asFile(
+      Buffer.from(JSON.stringify(invoiceData({ number: '0000000002' })).replace('}', '\xe9}'), 'latin1'),
+    );
+    expect(latin1.status).toBe(400);
+    expect(errorBody.parse(latin1.body).message).toBe('invoice: must be JSON text in UTF-8');
   });
 
   it('rejects unknown keys in the invoice data', async () => {
@@ -248,6 +306,84 @@ describe('POST /invoices', () => {
   });
 });
 
+describe('POST /invoices: free text and dates', () => {
+  const payer = (name: string) => invoiceData({ payer: { name, idNumber: '31011519800101123X' } });
+  const visit = (fields: Record<string, string>) =>
+    invoiceData({ visit: { department: 'Internal Medicine', visitDate: '2025-03-01', ...fields } });
+  const itemNamed = (name: string) =>
+    invoiceData({
+      items: [
+        { name: 'Consultation', quantity: 1, unitPrice: 2500, amount: 2500 },
+        { name, quantity: 2, unitPrice: 3750, amount: 7500 },
+      ],
+    });
+  const utcDay = (offsetDays: number) => new Date(Date.now() + offsetDays * 86_400_000).toISOString().slice(0, 10);
+
+  it.each([
+    ['payer.name', 'NUL', payer('Zhang\u0000San')],
+    ['payer.name', 'ESC', payer('Zhang\u001b[2JSan')],
+    ['payer.name', 'a C1 control', payer('Zhang\u009bSan')],
+    ['payer.name', 'a right-to-left override', payer('Zhang\u202eSan')],
+    ['payer.name', 'a left-to-right isolate', payer('\u2066Zhang San\u2069')],
+    ['payer.name', 'a lone surrogate', payer('Zhang San\ud800')],
+    ['issuingUnit', 'a bidi pop', invoiceData({ issuingUnit: 'Qingpu Hospital\u202c' })],
+    ['items[1].name', 'a line separator', itemNamed('Blood\u2028test')],
+    ['visit.department', 'a right-to-left embedding', visit({ department: '\u202bInternal Medicine' })],
+    ['visit.medicalRecordNumber', 'a tab', visit({ medicalRecordNumber: 'MR\t001' })],
+  ])('answers 400 naming %s holding %s', async (field, _what, data) => {
+    const h = await harness();
+    const res = await issue(h, await h.login('clerk1'), data);
+    expect(res.status).toBe(400);
+    const body = errorBody.parse(res.body);
+    expect(body.code).toBe('VALIDATION');
+    expect(body.message).toMatch(new RegExp(`(^|; )${field.replace(/[[\].]/g, '\\$&')}: must not contain `));
+    expect(h.chaincode.committed).toEqual([]);
+    expect(h.offchain.files.docs.size).toBe(0);
+  });
+
+  it('counts characters as code points: a 64-character name of supplementary-plane characters is accepted', async () => {
+    const h = await harness();
+    const token = await h.login('clerk1');
+    expect((await issue(h, token, payer('\u{20000}'.repeat(64)))).status).toBe(201);
+    const tooLong = await issue(h, token, payer('\u{20000}'.repeat(65)));
+    expect(tooLong.status).toBe(400);
+    expect(errorBody.parse(tooLong.body).message).toBe('payer.name: must be 1..64 characters long, got 65');
+  });
+
+  it('refuses white space at either end of a name, as the chaincode does for the issuing unit', async () => {
+    const h = await harness();
+    const token = await h.login('clerk1');
+    const res = await issue(h, token, invoiceData({ issuingUnit: ' Qingpu Hospital' }));
+    expect(res.status).toBe(400);
+    expect(errorBody.parse(res.body).message).toBe('issuingUnit: must not start or end with white space');
+  });
+
+  it.each([
+    ['visitDate', '0001-01-01'],
+    ['visitDate', '1899-12-31'],
+    ['visitDate', '9999-12-31'],
+    ['visitDate', 'the day after tomorrow'],
+    ['visitDate', '2025-02-30'],
+    ['dischargeDate', '9999-12-31'],
+  ])('answers 400 naming visit.%s for %s', async (field, date) => {
+    const h = await harness();
+    const data = visit({ [field]: date === 'the day after tomorrow' ? utcDay(2) : date });
+    const res = await issue(h, await h.login('clerk1'), data);
+    expect(res.status).toBe(400);
+    expect(errorBody.parse(res.body).message).toMatch(new RegExp(`(^|; )visit\\.${field}: `));
+    expect(h.offchain.files.docs.size).toBe(0);
+  });
+
+  it('accepts visit dates from 1900-01-01 to the day after today (UTC)', async () => {
+    const h = await harness();
+    const token = await h.login('clerk1');
+    const early = visit({ visitDate: '1900-01-01' });
+    const late = { ...visit({ visitDate: utcDay(1) }), number: '0000000002' };
+    expect((await issue(h, token, early)).status).toBe(201);
+    expect((await issue(h, token, late)).status).toBe(201);
+  });
+});
+
 describe('verify, read, history, pdf', () => {
   async function issued(): Promise<{ h: Harness; token: string; checkCode: string }> {
     const h = await harness();
@@ -278,6 +414,22 @@ describe('verify, read, history, pdf', () => {
       .attach('pdf', PDF, { filename: 'x.pdf', contentType: 'application/pdf' });
     expect(res.status).toBe(200);
     expect(verifyBody.parse(res.body).result).toBe('authentic');
+  });
+
+  it('takes the data to compare as a JSON file part too', async () => {
+    const { h, token, checkCode } = await issued();
+    const res = await request(h.app)
+      .post(`${API}/invoices/verify`)
+      .set('Authorization', `Bearer ${token}`)
+      .field('code', '31010125')
+      .field('number', '0000000001')
+      .field('checkCode', checkCode)
+      .attach('data', Buffer.from(JSON.stringify(invoiceData())), {
+        filename: 'blob',
+        contentType: 'application/json',
+      });
+    expect(res.status).toBe(200);
+    expect(verifyBody.parse(res.body)).toEqual({ result: 'authentic', status: 'ISSUED', mismatches: [] });
   });
 
   it('reports tampered data and PDF', async () => {

@@ -3,8 +3,9 @@ import multer from 'multer';
 import { currentUser, requireInvoiceIssuer } from '../auth/middleware';
 import type { InvoiceService } from './service';
 import { AppError } from '../../errors';
+import { multipartBody } from '../../http/multipart';
 import { bodyFields, parse, parseJsonField } from '../../http/parse';
-import { type JsonObject, type Reply, type Route, route } from '../../http/route';
+import { type MultipartPart, type Reply, type Route, route } from '../../http/route';
 import {
   checkCodeResponseSchema,
   historyResponseSchema,
@@ -15,22 +16,57 @@ import {
   issueResponseSchema,
   pdfQuerySchema,
   verifyBodySchema,
+  verifyDataSchema,
   verifyResponseSchema,
 } from './schemas';
 
 const PDF_MAX_BYTES = 10 * 1024 * 1024;
+const JSON_PART_MAX_BYTES = 1024 * 1024;
 const PDF_MAGIC = Buffer.from('%PDF-', 'ascii');
 
-/** Multipart parsing in memory: one file `pdf` of at most 10 MB, a few small text fields. */
+/**
+ * Multipart parsing in memory: the file `pdf` of at most 10 MB, a JSON part of at most 1 MB (a
+ * text field, or a file part as browsers send a Blob), a few small text fields.
+ */
 const upload = multer({
   storage: multer.memoryStorage(),
-  limits: { fileSize: PDF_MAX_BYTES, files: 1, fields: 8, fieldSize: 1024 * 1024, parts: 12 },
+  limits: { fileSize: PDF_MAX_BYTES, files: 2, fields: 8, fieldSize: JSON_PART_MAX_BYTES, parts: 12 },
 });
+
+/** Parses a multipart body with the file `pdf` and the JSON part `jsonPart`, either of them optional. */
+const multipartWith = (jsonPart: string) =>
+  multipartBody(
+    upload.fields([
+      { name: 'pdf', maxCount: 1 },
+      { name: jsonPart, maxCount: 1 },
+    ]),
+  );
+
+function fileOf(req: Request, name: string): Express.Multer.File | undefined {
+  const files = req.files;
+  return files === undefined || Array.isArray(files) ? undefined : files[name]?.[0];
+}
+
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
+
+/** The text of a JSON part: a text field, or a file part of at most 1 MB of UTF-8. */
+function jsonPartText(req: Request, name: string): string | undefined {
+  const field = bodyFields(req.body)[name];
+  if (typeof field === 'string') return field;
+  const file = fileOf(req, name);
+  if (file === undefined) return undefined;
+  if (file.size > JSON_PART_MAX_BYTES) throw new AppError('PAYLOAD_TOO_LARGE', `${name}: part is too large`);
+  try {
+    return UTF8.decode(file.buffer);
+  } catch {
+    throw new AppError('VALIDATION', `${name}: must be JSON text in UTF-8`);
+  }
+}
 
 function pdfOf(req: Request, required: true): Buffer;
 function pdfOf(req: Request, required: false): Buffer | undefined;
 function pdfOf(req: Request, required: boolean): Buffer | undefined {
-  const file = req.file;
+  const file = fileOf(req, 'pdf');
   if (!file) {
     if (required) throw new AppError('VALIDATION', 'pdf: file is required (multipart part "pdf")');
     return undefined;
@@ -41,38 +77,30 @@ function pdfOf(req: Request, required: boolean): Buffer | undefined {
   return file.buffer;
 }
 
-const ISSUE_FORM: JsonObject = {
-  schema: {
-    type: 'object',
-    required: ['invoice', 'pdf'],
-    properties: {
-      invoice: { type: 'string', description: 'JSON text of InvoiceData (#/components/schemas/InvoiceData)' },
-      pdf: { type: 'string', format: 'binary', description: 'The invoice PDF, at most 10 MB' },
-    },
+const ISSUE_PARTS: Record<string, MultipartPart> = {
+  invoice: {
+    kind: 'json',
+    schema: invoiceDataSchema,
+    required: true,
+    description: 'The invoice data as JSON: a text field or a file part, at most 1 MB',
   },
-  encoding: { invoice: { contentType: 'application/json' }, pdf: { contentType: 'application/pdf' } },
+  pdf: { kind: 'file', contentType: 'application/pdf', required: true, description: 'The invoice PDF, at most 10 MB' },
 };
 
-const VERIFY_FORM: JsonObject = {
-  schema: {
-    type: 'object',
-    required: ['code', 'number', 'checkCode'],
-    properties: {
-      code: { type: 'string', pattern: '^\\d{8}$' },
-      number: { type: 'string', pattern: '^\\d{10}$' },
-      checkCode: { type: 'string', pattern: '^[0-9A-Z]{6}$' },
-      data: { type: 'string', description: 'JSON text of the structured data (optional)' },
-      pdf: { type: 'string', format: 'binary', description: 'PDF to compare (optional)' },
-    },
-  },
+const VERIFY_PARTS: Record<string, MultipartPart> = {
+  code: { kind: 'text', schema: verifyBodySchema.shape.code, required: true },
+  number: { kind: 'text', schema: verifyBodySchema.shape.number, required: true },
+  checkCode: { kind: 'text', schema: verifyBodySchema.shape.checkCode, required: true },
+  data: { kind: 'json', schema: verifyDataSchema, required: false },
+  pdf: { kind: 'file', contentType: 'application/pdf', required: false, description: 'PDF to compare' },
 };
 
 const NO_STORE = { 'Cache-Control': 'no-store' };
 
 /** Issue: multipart with the JSON text part `invoice` and the file `pdf`. */
 async function issue(invoices: InvoiceService, req: Request): Promise<Reply> {
-  const invoiceText = bodyFields(req.body)['invoice'];
-  if (typeof invoiceText !== 'string') {
+  const invoiceText = jsonPartText(req, 'invoice');
+  if (invoiceText === undefined) {
     throw new AppError('VALIDATION', 'invoice: required (multipart text part holding the invoice JSON)');
   }
   const data = parse(invoiceDataSchema, parseJsonField(invoiceText, 'invoice'));
@@ -102,7 +130,7 @@ function issueRoute(invoices: InvoiceService): Route {
       'must be in a range allocated to it (403 CODE_NOT_ALLOCATED; 409 ORG_NOT_REGISTERED before registration). ' +
       'The data digest is SM3 of the canonical JSON of the `invoice` part plus `checkCode`.',
     auth: 'bearer',
-    before: [requireInvoiceIssuer, upload.single('pdf')],
+    before: [requireInvoiceIssuer, multipartWith('invoice')],
     headers: [
       {
         name: 'Idempotency-Key',
@@ -111,7 +139,7 @@ function issueRoute(invoices: InvoiceService): Route {
         schema: idempotencyKeySchema,
       },
     ],
-    body: { multipart: ISSUE_FORM },
+    body: { multipart: ISSUE_PARTS },
     responses: {
       201: {
         description: 'Issued (or replayed: header Idempotent-Replayed: true)',
@@ -136,15 +164,14 @@ function verifyRoute(invoices: InvoiceService): Route {
       'A wrong check code (or an unknown invoice) is a failed guess: recorded, and limited per user and ' +
       'invoice, per invoice and per user over a sliding window; past a limit the answer is 429 with Retry-After.',
     auth: 'bearer',
-    before: [upload.single('pdf')],
-    body: { json: verifyBodySchema, multipart: VERIFY_FORM },
+    before: [multipartWith('data')],
+    body: { json: verifyBodySchema, multipart: VERIFY_PARTS },
     responses: { 200: { description: 'Verdict', schema: verifyResponseSchema } },
     errors: [400, 401, 503],
     handle: async ({ req }) => {
       const fields = bodyFields(req.body);
-      if (req.is('multipart/form-data') !== false && typeof fields['data'] === 'string') {
-        fields['data'] = parseJsonField(fields['data'], 'data');
-      }
+      const dataText = req.is('multipart/form-data') === false ? undefined : jsonPartText(req, 'data');
+      if (dataText !== undefined) fields['data'] = parseJsonField(dataText, 'data');
       const input = parse(verifyBodySchema, fields);
       const pdf = pdfOf(req, false);
       const outcome = await invoices.verifyInvoice(currentUser(req), { ...input, pdf });

@@ -1,5 +1,15 @@
 import { z } from 'zod';
-import { INVOICE_STATUSES, INVOICE_TYPES, paymentSplitProblem, reimbursableProblem } from '@hdt/vocabulary';
+import {
+  INVOICE_STATUSES,
+  INVOICE_TYPES,
+  itemAmountProblem,
+  paymentSplitProblem,
+  QUANTITY_DECIMALS,
+  quantityProblem,
+  reimbursableProblem,
+  textProblem,
+  textRuleDescription,
+} from '@hdt/vocabulary';
 import { verifyOutcomeSchema } from '../../fabric/invoice-ledger';
 import { str, typeError } from '../../schema-text';
 import { historyEntryViewSchema, invoiceViewSchema } from './view';
@@ -24,13 +34,36 @@ const fen = z
   .min(0, { error: 'must not be negative' })
   .max(MAX_FEN, { error: 'is too large' });
 const positiveFen = fen.min(1, { error: 'must be greater than 0' });
+/** Human-readable text by the vocabulary's text rule, the one the chaincode applies (code points). */
 const text = (max: number) =>
   z
     .string({ error: typeError('a string') })
-    .min(1, { error: 'must not be empty' })
-    .max(max, { error: `must be at most ${max} characters` })
-    .regex(/\S/, { error: 'must not be blank' });
-const isoDate = z.iso.date({ error: typeError('a date YYYY-MM-DD') });
+    .superRefine((value, ctx) => {
+      const problem = textProblem(value, 1, max);
+      if (problem !== undefined) ctx.addIssue({ code: 'custom', message: problem });
+    })
+    .meta({ minLength: 1, maxLength: max, description: textRuleDescription(1, max) });
+
+export const EARLIEST_VISIT_DATE = '1900-01-01';
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * Visit and discharge dates lie between 1900-01-01 and the day after the server's current UTC date
+ * (so that today in any time zone, China's included, passes). `date` is a valid YYYY-MM-DD.
+ */
+export function visitDateProblem(date: string, now: Date): string | undefined {
+  if (date < EARLIEST_VISIT_DATE) return `must not be before ${EARLIEST_VISIT_DATE}`;
+  const latest = new Date(now.getTime() + DAY_MS).toISOString().slice(0, 10);
+  return date > latest ? `must not be after ${latest} (the day after today, UTC)` : undefined;
+}
+
+const isoDate = z.iso
+  .date({ error: typeError('a date YYYY-MM-DD') })
+  .superRefine((value, ctx) => {
+    const problem = visitDateProblem(value, new Date());
+    if (problem !== undefined) ctx.addIssue({ code: 'custom', message: problem });
+  })
+  .meta({ description: `A calendar date from ${EARLIEST_VISIT_DATE} to the day after today (UTC)` });
 
 export const paymentInputSchema = z.strictObject({
   medicalInsuranceFund: fen.describe('Paid by the medical-insurance pooled fund (统筹), fen'),
@@ -39,15 +72,24 @@ export const paymentInputSchema = z.strictObject({
   selfPay: fen.describe('Paid by the patient (自付/自费), fen'),
 });
 
-export const invoiceItemSchema = z.strictObject({
-  name: text(128),
-  quantity: z
-    .number({ error: typeError('a number') })
-    .positive({ error: 'must be greater than 0' })
-    .max(1_000_000),
-  unitPrice: fen.describe('fen'),
-  amount: fen.describe('fen'),
-});
+/** An item: its amount is quantity × unitPrice, rounded to the fen with halves up (the vocabulary's rule). */
+export const invoiceItemSchema = z
+  .strictObject({
+    name: text(128),
+    quantity: z
+      .number({ error: typeError('a number') })
+      .positive({ error: 'must be greater than 0' })
+      .max(1_000_000)
+      .describe(`At most ${QUANTITY_DECIMALS} decimal places`),
+    unitPrice: fen.describe('fen'),
+    amount: fen.describe('fen: quantity × unitPrice, rounded to the nearest fen (halves up)'),
+  })
+  .superRefine((item, ctx) => {
+    const quantity = quantityProblem(item.quantity);
+    if (quantity !== undefined) ctx.addIssue({ code: 'custom', path: ['quantity'], message: quantity });
+    const amount = itemAmountProblem(item.quantity, item.unitPrice, item.amount);
+    if (amount !== undefined) ctx.addIssue({ code: 'custom', path: ['amount'], message: amount });
+  });
 
 export const payerSchema = z.strictObject({
   name: text(64),
@@ -59,7 +101,11 @@ export const payerSchema = z.strictObject({
 export const visitSchema = z.strictObject({
   department: text(64),
   visitDate: isoDate,
-  dischargeDate: isoDate.optional().describe('Inpatient invoices: day of discharge'),
+  dischargeDate: isoDate
+    .optional()
+    .describe(
+      `Inpatient invoices: day of discharge, not before visitDate, from ${EARLIEST_VISIT_DATE} to the day after today (UTC)`,
+    ),
   medicalRecordNumber: text(32).optional(),
 });
 
@@ -113,17 +159,19 @@ export const pdfQuerySchema = z.object({
   checkCode: checkCodeSchema.describe('Check code (校验码) printed on the invoice'),
 });
 
+/** The structured data a verifier compares with the on-chain digest. */
+export const verifyDataSchema = z
+  .record(z.string(), z.unknown(), { error: 'must be a JSON object' })
+  .describe(
+    'Structured data to compare with the on-chain digest: the invoice JSON as issued (the check code is added when absent)',
+  );
+
 /** Body of POST /invoices/verify (JSON, or the text fields of a multipart form). */
 export const verifyBodySchema = z.strictObject({
   code: invoiceCodeSchema,
   number: invoiceNumberSchema,
   checkCode: checkCodeSchema,
-  data: z
-    .record(z.string(), z.unknown(), { error: 'must be a JSON object' })
-    .optional()
-    .describe(
-      'Structured data to compare with the on-chain digest: the invoice JSON as issued (the check code is added when absent)',
-    ),
+  data: verifyDataSchema.optional(),
 });
 
 // ---- responses ----
