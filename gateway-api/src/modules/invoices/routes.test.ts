@@ -326,7 +326,7 @@ describe('POST /invoices: free text and dates', () => {
     ['payer.name', 'a right-to-left override', payer('Zhang\u202eSan')],
     ['payer.name', 'a left-to-right isolate', payer('\u2066Zhang San\u2069')],
     ['payer.name', 'a lone surrogate', payer('Zhang San\ud800')],
-    ['issuingUnit', 'a bidi pop', invoiceData({ issuingUnit: 'Qingpu Hospital\u202c' })],
+    ['payer.name', 'a bidi pop', payer('Zhang San\u202c')],
     ['items[1].name', 'a line separator', itemNamed('Blood\u2028test')],
     ['visit.department', 'a right-to-left embedding', visit({ department: '\u202bInternal Medicine' })],
     ['visit.medicalRecordNumber', 'a tab', visit({ medicalRecordNumber: 'MR\t001' })],
@@ -350,12 +350,12 @@ describe('POST /invoices: free text and dates', () => {
     expect(errorBody.parse(tooLong.body).message).toBe('payer.name: must be 1..64 characters long, got 65');
   });
 
-  it('refuses white space at either end of a name, as the chaincode does for the issuing unit', async () => {
+  it('refuses white space at either end of a name, as the chaincode does for its texts', async () => {
     const h = await harness();
     const token = await h.login('clerk1');
-    const res = await issue(h, token, invoiceData({ issuingUnit: ' Qingpu Hospital' }));
+    const res = await issue(h, token, invoiceData({ payer: { name: ' Zhang San', idNumber: '31011519800101123X' } }));
     expect(res.status).toBe(400);
-    expect(errorBody.parse(res.body).message).toBe('issuingUnit: must not start or end with white space');
+    expect(errorBody.parse(res.body).message).toBe('payer.name: must not start or end with white space');
   });
 
   it.each([
