@@ -1,3 +1,4 @@
+import * as path from 'node:path';
 import { z } from 'zod';
 
 /** Settings of the gateway, read once from the environment at start-up. */
@@ -21,7 +22,12 @@ export interface Config {
   rateLimitPerMinute: number;
   /** Login attempts per minute and client IP. */
   loginRateLimitPerMinute: number;
+  /** The web pages (apps/web's build), served under /app/. */
+  webDir: string;
 }
+
+/** apps/web/dist of this checkout (from gateway-api/dist or gateway-api/src). */
+const DEFAULT_WEB_DIR = path.resolve(__dirname, '..', '..', 'apps', 'web', 'dist');
 
 export class ConfigError extends Error {
   constructor(message: string) {
@@ -64,6 +70,7 @@ const envSchema = z.object({
   ISSUER_SECRET_HEX: hex64,
   RATE_LIMIT_PER_MINUTE: intInRange(1, 1_000_000, 600),
   LOGIN_RATE_LIMIT_PER_MINUTE: intInRange(1, 1_000_000, 30),
+  WEB_DIR: z.string().trim().min(1).optional().default(DEFAULT_WEB_DIR),
 });
 
 /**
@@ -95,5 +102,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     issuerSecret: Buffer.from(e.ISSUER_SECRET_HEX, 'hex'),
     rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
     loginRateLimitPerMinute: e.LOGIN_RATE_LIMIT_PER_MINUTE,
+    webDir: path.resolve(e.WEB_DIR),
   };
 }

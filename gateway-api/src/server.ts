@@ -65,7 +65,7 @@ async function main(): Promise<void> {
     issuerSecret: config.issuerSecret,
     logger,
   });
-  const app = buildApp({ config, services, users, logger });
+  const app = buildApp({ config, services, users, logger, webDir: config.webDir });
 
   const server = await listen(app, config);
   const hostForUrl = config.host.includes(':') ? `[${config.host}]` : config.host;

@@ -81,7 +81,7 @@ function checkCodes(list: string[] | undefined): { newCheckCode?: () => string }
   };
 }
 
-export async function harness(options: { checkCodes?: string[] } = {}): Promise<Harness> {
+export async function harness(options: { checkCodes?: string[]; webDir?: string } = {}): Promise<Harness> {
   const chaincode = new ChaincodeNetwork();
   const offchain = new FakeOffchain();
   const app = buildApp({
@@ -100,6 +100,7 @@ export async function harness(options: { checkCodes?: string[] } = {}): Promise<
     }),
     users: await testUsers(),
     logger: silentLogger,
+    ...(options.webDir === undefined ? {} : { webDir: options.webDir }),
   });
   return {
     app,

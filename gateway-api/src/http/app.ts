@@ -21,6 +21,8 @@ export interface AppDeps {
   services: Services;
   users: UserDirectory;
   logger?: Logger;
+  /** Static files served under /app/ (the web pages), when given. */
+  webDir?: string;
 }
 
 /** The use cases the routes call, composed by the caller (server.ts, or a test harness). */
@@ -92,6 +94,7 @@ export function buildApp(deps: AppDeps): Express {
   app.use(helmet());
   app.use(limiter(deps.config.rateLimitPerMinute, 'requests'));
   app.use(express.json({ limit: JSON_BODY_LIMIT }));
+  if (deps.webDir !== undefined) app.use('/app', express.static(deps.webDir));
   app.use(API_PREFIX, api);
   app.use(notFoundHandler);
   app.use(errorHandler(logger));
