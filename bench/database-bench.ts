@@ -11,7 +11,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { appendFileSync } from 'node:fs';
 import mongoose from 'mongoose';
-import { createOffchainDocuments, dataKeyModel } from '@hdt/offchain-store';
+import { dataKeyModel, idempotencyRecordModel } from '@hdt/offchain-store';
 import { invoiceRecordId, invoiceRecordModel } from '../gateway-api/src/modules/invoices/record-model';
 import { invoiceData, issueViaApi, login, newInvoiceId, samplePdf } from '../tests/integration/stack';
 import { measure, option, outFile, type Row, runHeading, table } from './measure';
@@ -36,7 +36,10 @@ async function main(): Promise<void> {
   const uri = process.env['MONGODB_URI'];
   if (!uri) throw new Error('MONGODB_URI must name the API database (scripts/bench.sh sets it)');
   const connection = await mongoose.createConnection(uri).asPromise();
-  const documents = { ...createOffchainDocuments(connection), invoices: invoiceRecordModel(connection) };
+  const documents = {
+    idempotencyRecords: idempotencyRecordModel(connection),
+    invoices: invoiceRecordModel(connection),
+  };
   const dataKeys = dataKeyModel(connection);
   const clerk = await login('h1.clerk');
   const pdf = Buffer.concat([samplePdf('benchmark'), randomBytes(100 * 1024)]);
@@ -123,7 +126,10 @@ async function main(): Promise<void> {
 
 /** Inserts RECORDS documents into each collection; keeps every 100th as a lookup sample. */
 async function load(
-  documents: ReturnType<typeof createOffchainDocuments> & { invoices: ReturnType<typeof invoiceRecordModel> },
+  documents: {
+    idempotencyRecords: ReturnType<typeof idempotencyRecordModel>;
+    invoices: ReturnType<typeof invoiceRecordModel>;
+  },
   dataKeys: ReturnType<typeof dataKeyModel>,
   samples: Sample[],
 ): Promise<void> {
@@ -166,7 +172,8 @@ async function load(
         requestHash: TAG,
         state: 'done',
         statusCode: 201,
-        body: '{}',
+        sealedBody: randomBytes(68),
+        bodyKeyId: randomUUID(),
         createdAt: now,
         lockedAt: now,
       });

@@ -3,7 +3,7 @@ import type { Connection } from 'mongoose';
 import type { BlobStore } from './blobs/blob-store';
 import { KuboBlobStore } from './blobs/kubo-blob-store';
 import { hmacSm3Hex } from './crypto/sm3';
-import { createOffchainDocuments } from './documents';
+import { createOffchainDocuments, purgePlaintextReplays } from './documents';
 import type { OffchainDocuments } from './documents';
 import { describeError, OffchainError } from './errors';
 import { SecureFileStore } from './files/secure-file-store';
@@ -113,8 +113,9 @@ function parseOptions(options: ConnectOptions): ParsedOptions {
 
 /**
  * Connects to the document database (a dedicated mongoose connection), ensures the indexes
- * ((scope, key), keyId, and those of the caller's `models`), and builds the key store, the Kubo blob store
- * and the secure file store. Fails with DATABASE_UNAVAILABLE if the database cannot be reached;
+ * ((scope, key), keyId, and those of the caller's `models`), removes idempotency records an
+ * earlier version stored in clear, and builds the key store, the Kubo blob store and the secure
+ * file store. Fails with DATABASE_UNAVAILABLE if the database cannot be reached;
  * IPFS is not contacted here (see ping()).
  */
 export async function connectOffchain(options: ConnectOptions): Promise<OffchainStore> {
@@ -131,17 +132,19 @@ export async function connectOffchain(options: ConnectOptions): Promise<Offchain
   });
   try {
     await connection.asPromise();
+    const dataKeys = dataKeyModel(connection);
+    const keys = new MongoKeyStore(dataKeys, { kekId: parsed.kekId, key: parsed.kek });
     const documents = createOffchainDocuments(
       connection,
+      keys,
       options.idempotencyStaleAfterMs === undefined ? {} : { staleAfterMs: options.idempotencyStaleAfterMs },
     );
-    const dataKeys = dataKeyModel(connection);
     // One index build at a time.
     const models = [dataKeys, documents.idempotencyRecords, ...(options.models ?? []).map((m) => m(connection))];
     for (const model of models) {
       await model.createIndexes();
     }
-    const keys = new MongoKeyStore(dataKeys, { kekId: parsed.kekId, key: parsed.kek });
+    await purgePlaintextReplays(documents.idempotencyRecords);
     return assemble(connection, documents, keys, blobs, parsed.pingTimeoutMs);
   } catch (error) {
     await connection.close().catch(() => undefined);

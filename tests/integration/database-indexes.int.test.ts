@@ -152,7 +152,8 @@ async function seed(): Promise<void> {
     requestHash: '0'.repeat(64),
     state: 'done',
     statusCode: 201,
-    body: '{}',
+    sealedBody: randomBytes(68),
+    bodyKeyId: randomUUID(),
     createdAt: now,
     lockedAt: now,
   }));
@@ -188,8 +189,8 @@ async function openStore(uri: string): Promise<OffchainStore> {
   const connection = await mongoose
     .createConnection(uri, { autoIndex: false, autoCreate: false, bufferCommands: false })
     .asPromise();
-  const documents = createOffchainDocuments(connection);
   const keys = MongoKeyStore.forConnection(connection, { kekId: 'kek-index-test', key: randomBytes(32) });
+  const documents = createOffchainDocuments(connection, keys);
   for (const model of [
     connection.model(DATA_KEY_MODEL),
     invoiceRecordModel(connection),

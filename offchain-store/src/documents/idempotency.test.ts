@@ -1,3 +1,5 @@
+import { randomUUID } from 'node:crypto';
+import { InMemoryKeyStore } from '../keys/in-memory-key-store';
 import type { IdempotencyRecordModel } from './idempotency';
 import { IdempotencyStore } from './idempotency';
 
@@ -39,9 +41,25 @@ class FakeIdempotencyModel {
   }
 }
 
-function store(staleAfterMs = 60_000): { model: FakeIdempotencyModel; idempotency: IdempotencyStore } {
+function store(staleAfterMs = 60_000): {
+  model: FakeIdempotencyModel;
+  keys: InMemoryKeyStore;
+  idempotency: IdempotencyStore;
+} {
   const model = new FakeIdempotencyModel();
-  return { model, idempotency: new IdempotencyStore(model as unknown as IdempotencyRecordModel, { staleAfterMs }) };
+  const keys = new InMemoryKeyStore();
+  return {
+    model,
+    keys,
+    idempotency: new IdempotencyStore(model as unknown as IdempotencyRecordModel, keys, { staleAfterMs }),
+  };
+}
+
+/** Every string and byte sequence a stored row holds, as one text (to search for secrets). */
+function stored(row: Row): string {
+  return Object.values(row)
+    .map((value) => (Buffer.isBuffer(value) ? value.toString('latin1') : JSON.stringify(value)))
+    .join('\n');
 }
 
 describe('IdempotencyStore', () => {
@@ -80,15 +98,60 @@ describe('IdempotencyStore', () => {
     await expect(idempotency.complete('u', 'k', 200, {})).rejects.toMatchObject({ code: 'IDEMPOTENCY_NOT_PENDING' });
   });
 
+  it('stores the response sealed under a data key of its own, never in clear', async () => {
+    const { model, keys, idempotency } = store();
+    const response = { code: '31010125', number: '0000000001', checkCode: '7K3QXP', issuingUnit: '青浦区中心医院' };
+    await idempotency.begin('clerk1', 'key-0001', 'h');
+    await idempotency.complete('clerk1', 'key-0001', 201, response);
+    const row = model.rows[0]!;
+    expect(row).toMatchObject({ state: 'done', statusCode: 201 });
+    expect(row['body']).toBeUndefined();
+    expect(Buffer.isBuffer(row['sealedBody'])).toBe(true);
+    const text = stored(row);
+    for (const secret of ['7K3QXP', 'checkCode', '31010125', Buffer.from('青浦', 'utf8').toString('latin1')]) {
+      expect(text).not.toContain(secret);
+    }
+    const keyId = row['bodyKeyId'];
+    expect(typeof keyId === 'string' ? keys.describe(keyId)?.docId : undefined).toMatch(/^idempotency\/[0-9a-f]{64}$/);
+    expect(await idempotency.begin('clerk1', 'key-0001', 'h')).toEqual({
+      kind: 'replay',
+      statusCode: 201,
+      body: response,
+    });
+  });
+
+  it('cannot replay once the response key is destroyed, and destroys the key of a response it could not store', async () => {
+    const { model, keys, idempotency } = store();
+    await idempotency.begin('u', 'k', 'h');
+    await idempotency.complete('u', 'k', 201, { secret: 'x' });
+    await keys.destroyDataKey(String(model.rows[0]!['bodyKeyId']));
+    await expect(idempotency.begin('u', 'k', 'h')).rejects.toMatchObject({ code: 'KEY_DESTROYED' });
+
+    const created: string[] = [];
+    const createDataKey = keys.createDataKey.bind(keys);
+    keys.createDataKey = async (docId) => {
+      const key = await createDataKey(docId);
+      created.push(key.keyId);
+      return key;
+    };
+    await expect(idempotency.complete('u', 'never-begun', 201, {})).rejects.toMatchObject({
+      code: 'IDEMPOTENCY_NOT_PENDING',
+    });
+    expect(created).toHaveLength(1);
+    expect(keys.describe(created[0]!)?.destroyedAt).toBeInstanceOf(Date);
+  });
+
   it('reports records it did not write as corrupt', async () => {
     const { model, idempotency } = store();
     const base = { scope: 'u', key: 'k', requestHash: 'h' };
+    const sealed = Buffer.alloc(68);
     const corrupt = [
       { ...base, state: 'failed' },
       { ...base, state: 'pending' },
-      { ...base, state: 'done', body: '{}' },
-      { ...base, state: 'done', statusCode: 200 },
-      { ...base, state: 'done', statusCode: 200, body: '{' },
+      { ...base, state: 'done', sealedBody: sealed, bodyKeyId: randomUUID() },
+      { ...base, state: 'done', statusCode: 200, bodyKeyId: randomUUID() },
+      { ...base, state: 'done', statusCode: 200, body: '{}' },
+      { ...base, state: 'done', statusCode: 200, sealedBody: sealed, bodyKeyId: 'k' },
       { scope: 'u', key: 'k', state: 'done' },
     ];
     for (const row of corrupt) {

@@ -1,8 +1,11 @@
 import { Schema } from 'mongoose';
 import type { Connection, Model } from 'mongoose';
-import { isDuplicateKeyError, parseStoredDate, toDatabaseError } from '../database';
+import { openEnvelope, sealEnvelope } from '../crypto/envelope';
+import { sm3Hex } from '../crypto/sm3';
+import { binaryToBuffer, isDuplicateKeyError, parseStoredDate, toDatabaseError } from '../database';
 import { OffchainError } from '../errors';
-import { parsePositiveInt, parseText } from '../validation';
+import type { KeyStore } from '../keys/key-store';
+import { parseKeyId, parsePositiveInt, parseText } from '../validation';
 
 export const IDEMPOTENCY_RECORD_MODEL = 'IdempotencyRecord';
 export const IDEMPOTENCY_RECORD_COLLECTION = 'idempotency_records';
@@ -10,8 +13,11 @@ export const IDEMPOTENCY_RECORD_COLLECTION = 'idempotency_records';
 export type IdempotencyState = 'pending' | 'done';
 
 /**
- * One write request under an Idempotency-Key. `body` holds the first response body as JSON text
- * (so any JSON shape, including keys with `$` or `.`, is stored exactly).
+ * One write request under an Idempotency-Key. The first response body is kept only sealed: its
+ * JSON text (so any JSON shape, including keys with `$` or `.`, comes back exactly) in an
+ * SM4-CBC + HMAC-SM3 envelope under a data key of its own, which the key store keeps wrapped by
+ * the key-encryption key. A response may carry secrets (an invoice's check code): the database
+ * never holds it in clear.
  */
 export interface IdempotencyRecord {
   /** Who sent the request (user id); keys are unique per scope. */
@@ -21,7 +27,10 @@ export interface IdempotencyRecord {
   requestHash: string;
   state: IdempotencyState;
   statusCode?: number | null;
-  body?: string | null;
+  /** The first response body's JSON text, sealed under `bodyKeyId`. */
+  sealedBody?: Buffer | null;
+  /** The data key of `sealedBody`. */
+  bodyKeyId?: string | null;
   createdAt: Date;
   /** When the current attempt started (a stale pending attempt may be taken over). */
   lockedAt: Date;
@@ -51,7 +60,8 @@ export const idempotencyRecordSchema = new Schema<IdempotencyRecord>(
     requestHash: { type: String, required: true, minlength: 1, maxlength: 128 },
     state: { type: String, required: true, enum: ['pending', 'done'] },
     statusCode: { type: Number, required: false },
-    body: { type: String, required: false },
+    sealedBody: { type: Buffer, required: false },
+    bodyKeyId: { type: String, required: false, maxlength: 64 },
     createdAt: { type: Date, required: true, default: () => new Date() },
     lockedAt: { type: Date, required: true, default: () => new Date() },
     completedAt: { type: Date, required: false },
@@ -76,15 +86,37 @@ const DEFAULT_STALE_AFTER_MS = 5 * 60 * 1000;
 const BEGIN_ATTEMPTS = 3;
 
 /**
+ * Deletes the records an earlier version wrote with the response body in clear (field `body`),
+ * so no stored replay keeps a secret readable. A retry of such a request runs again; the writes
+ * behind this store are themselves unique (an invoice's code and number), so nothing is done
+ * twice. Runs once at connect; returns how many records went.
+ */
+export async function purgePlaintextReplays(model: IdempotencyRecordModel): Promise<number> {
+  try {
+    const result = await model.collection.deleteMany({ body: { $exists: true } });
+    return result.deletedCount;
+  } catch (error) {
+    throw toDatabaseError(error, 'removing idempotency records with clear bodies');
+  }
+}
+
+/** The document id recorded with a response's data key: SM3 of (scope, key), which together may exceed a document id's 256 characters. */
+function bodyDocId(scope: string, key: string): string {
+  return `idempotency/${sm3Hex(`${scope}\u0000${key}`)}`;
+}
+
+/**
  * Idempotent writes without transactions (FerretDB offers none to rely on): `begin` inserts a pending
  * record and relies on the unique (scope, key) index to detect a concurrent or earlier request.
  */
 export class IdempotencyStore {
   readonly #model: IdempotencyRecordModel;
+  readonly #keys: KeyStore;
   readonly #staleAfterMs: number;
 
-  constructor(model: IdempotencyRecordModel, options: IdempotencyOptions = {}) {
+  constructor(model: IdempotencyRecordModel, keys: KeyStore, options: IdempotencyOptions = {}) {
     this.#model = model;
+    this.#keys = keys;
     this.#staleAfterMs = parsePositiveInt(options.staleAfterMs ?? DEFAULT_STALE_AFTER_MS, 'staleAfterMs');
   }
 
@@ -105,7 +137,7 @@ export class IdempotencyStore {
         if (raw === null) continue;
         const existing = parseRecord(raw);
         if (existing.requestHash !== hash) return { kind: 'conflict' };
-        if (existing.state === 'done') return { kind: 'replay', statusCode: existing.statusCode, body: existing.body };
+        if (existing.state === 'done') return await this.replay(existing);
         if (now.getTime() - existing.lockedAt.getTime() < this.#staleAfterMs) return { kind: 'in_progress' };
         const takeover = await this.#model
           .updateOne({ ...filter, state: 'pending', lockedAt: existing.lockedAt }, { $set: { lockedAt: now } })
@@ -118,15 +150,17 @@ export class IdempotencyStore {
     }
   }
 
+  /** Records the first response; its body is sealed under a fresh data key before it is written. */
   async complete(scope: string, key: string, statusCode: number, body: unknown): Promise<void> {
     const filter = { scope: parseText(scope, 'scope', 128), key: parseText(key, 'key', 255) };
     const status = parseStatusCode(statusCode);
     const text = serialiseBody(body);
+    const { keyId, sealedBody } = await this.seal(bodyDocId(filter.scope, filter.key), text);
     try {
       const result = await this.#model
         .updateOne(
           { ...filter, state: 'pending' },
-          { $set: { state: 'done', statusCode: status, body: text, completedAt: new Date() } },
+          { $set: { state: 'done', statusCode: status, sealedBody, bodyKeyId: keyId, completedAt: new Date() } },
         )
         .exec();
       if (result.matchedCount === 0) {
@@ -136,7 +170,34 @@ export class IdempotencyStore {
         );
       }
     } catch (error) {
+      // The sealed body was not stored: leave no usable key behind.
+      await this.#keys.destroyDataKey(keyId).catch(() => undefined);
       throw toDatabaseError(error, 'completing idempotent request');
+    }
+  }
+
+  private async seal(docId: string, text: string): Promise<{ keyId: string; sealedBody: Buffer }> {
+    const { keyId, key } = await this.#keys.createDataKey(docId);
+    try {
+      return { keyId, sealedBody: sealEnvelope(Buffer.from(text, 'utf8'), key) };
+    } finally {
+      key.fill(0);
+    }
+  }
+
+  /** The first response, opened with its data key. */
+  private async replay(record: DoneRecord): Promise<IdempotencyBegin> {
+    const key = await this.#keys.getDataKey(record.bodyKeyId);
+    let text: string;
+    try {
+      text = openEnvelope(record.sealedBody, key).toString('utf8');
+    } finally {
+      key.fill(0);
+    }
+    try {
+      return { kind: 'replay', statusCode: record.statusCode, body: JSON.parse(text) as unknown };
+    } catch (error) {
+      throw new OffchainError('CORRUPT_RECORD', 'idempotency record body is not JSON', { cause: error });
     }
   }
 
@@ -151,9 +212,15 @@ export class IdempotencyStore {
   }
 }
 
-type ParsedRecord =
-  | { readonly state: 'pending'; readonly requestHash: string; readonly lockedAt: Date }
-  | { readonly state: 'done'; readonly requestHash: string; readonly statusCode: number; readonly body: unknown };
+interface DoneRecord {
+  readonly state: 'done';
+  readonly requestHash: string;
+  readonly statusCode: number;
+  readonly sealedBody: Buffer;
+  readonly bodyKeyId: string;
+}
+
+type ParsedRecord = { readonly state: 'pending'; readonly requestHash: string; readonly lockedAt: Date } | DoneRecord;
 
 function corrupt(text: string): OffchainError {
   return new OffchainError('CORRUPT_RECORD', `idempotency record ${text}`);
@@ -175,18 +242,17 @@ function parseLockedAt(raw: object): Date {
   return lockedAt;
 }
 
-function parseResponse(raw: object): { statusCode: number; body: unknown } {
+function parseResponse(raw: object): { statusCode: number; sealedBody: Buffer; bodyKeyId: string } {
   const statusCode: unknown = Reflect.get(raw, 'statusCode');
-  const body: unknown = Reflect.get(raw, 'body');
+  const sealedBody = binaryToBuffer(Reflect.get(raw, 'sealedBody'));
+  const bodyKeyId: unknown = Reflect.get(raw, 'bodyKeyId');
   if (typeof statusCode !== 'number' || !Number.isInteger(statusCode)) throw corrupt('has no statusCode');
-  if (typeof body !== 'string') throw corrupt('has no body');
-  let parsed: unknown;
+  if (sealedBody === undefined) throw corrupt('has no sealed body');
   try {
-    parsed = JSON.parse(body);
+    return { statusCode, sealedBody, bodyKeyId: parseKeyId(bodyKeyId) };
   } catch (error) {
-    throw new OffchainError('CORRUPT_RECORD', 'idempotency record body is not JSON', { cause: error });
+    throw new OffchainError('CORRUPT_RECORD', 'idempotency record has no valid bodyKeyId', { cause: error });
   }
-  return { statusCode, body: parsed };
 }
 
 function parseStatusCode(value: unknown): number {

@@ -1,4 +1,5 @@
 import type { Connection } from 'mongoose';
+import type { KeyStore } from '../keys/key-store';
 import { idempotencyRecordModel, IdempotencyStore } from './idempotency';
 import type { IdempotencyBegin, IdempotencyOptions, IdempotencyRecordModel } from './idempotency';
 
@@ -8,6 +9,7 @@ export {
   idempotencyRecordModel,
   idempotencyRecordSchema,
   IdempotencyStore,
+  purgePlaintextReplays,
 } from './idempotency';
 export type {
   IdempotencyBegin,
@@ -20,18 +22,25 @@ export type {
 /** The document side of the off-chain store: the idempotency model and its helpers. */
 export interface OffchainDocuments {
   readonly idempotencyRecords: IdempotencyRecordModel;
-  /** new | replay (first result) | conflict (same key, other request) | in_progress. */
+  /** new | replay (first result, unsealed) | conflict (same key, other request) | in_progress. */
   beginIdempotent(scope: string, key: string, requestHash: string): Promise<IdempotencyBegin>;
-  /** Records the first result; throws IDEMPOTENCY_NOT_PENDING if begin did not return new. */
+  /**
+   * Records the first result, sealed under a data key of its own from `keys`; throws
+   * IDEMPOTENCY_NOT_PENDING if begin did not return new.
+   */
   completeIdempotent(scope: string, key: string, statusCode: number, body: unknown): Promise<void>;
   /** Deletes a pending record so a failed request can be retried. */
   abandonIdempotent(scope: string, key: string): Promise<void>;
 }
 
-/** Registers the idempotency model on `connection` and binds its helpers to it. */
-export function createOffchainDocuments(connection: Connection, options: IdempotencyOptions = {}): OffchainDocuments {
+/** Registers the idempotency model on `connection` and binds its helpers to it; `keys` seals the stored responses. */
+export function createOffchainDocuments(
+  connection: Connection,
+  keys: KeyStore,
+  options: IdempotencyOptions = {},
+): OffchainDocuments {
   const idempotencyRecords = idempotencyRecordModel(connection);
-  const store = new IdempotencyStore(idempotencyRecords, options);
+  const store = new IdempotencyStore(idempotencyRecords, keys, options);
   return {
     idempotencyRecords,
     beginIdempotent: (scope, key, requestHash) => store.begin(scope, key, requestHash),

@@ -1,4 +1,5 @@
 import mongoose from 'mongoose';
+import { InMemoryKeyStore } from '../keys/in-memory-key-store';
 import { createOffchainDocuments } from '.';
 import { idempotencyRecordModel } from './idempotency';
 
@@ -23,7 +24,7 @@ describe('IdempotencyRecord model', () => {
 
 describe('createOffchainDocuments', () => {
   it('binds the models and helpers to one connection', async () => {
-    const documents = createOffchainDocuments(connection);
+    const documents = createOffchainDocuments(connection, new InMemoryKeyStore());
     expect(documents.idempotencyRecords).toBe(idempotencyRecordModel(connection));
     await expect(documents.beginIdempotent('', 'k', 'h')).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
     await expect(documents.completeIdempotent('u', 'k', 42, {})).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });

@@ -7,6 +7,7 @@ import {
   DATA_KEY_COLLECTION,
   ENVELOPE_MIN_BYTES,
   OffchainError,
+  purgePlaintextReplays,
   sm3Hex,
 } from '../../src';
 import type { OffchainStore } from '../../src';
@@ -200,6 +201,9 @@ describe('idempotency', () => {
 
     const body = { code: '31011526', number: '0000000001', $odd: { 'a.b': [1, null, 'x'] } };
     await docs.completeIdempotent(scope, key, 201, body);
+    const raw = await docs.idempotencyRecords.findOne({ scope, key }).lean().exec();
+    expect(raw === null ? undefined : Reflect.get(raw, 'body')).toBeUndefined();
+    expect(JSON.stringify(raw)).not.toContain('31011526');
     await expect(docs.beginIdempotent(scope, key, 'hash-a')).resolves.toEqual({
       kind: 'replay',
       statusCode: 201,
@@ -210,6 +214,23 @@ describe('idempotency', () => {
     // Abandon does not remove a completed result.
     await docs.abandonIdempotent(scope, key);
     await expect(docs.beginIdempotent(scope, key, 'hash-a')).resolves.toMatchObject({ kind: 'replay' });
+  });
+
+  it('removes records an earlier version stored with the body in clear', async () => {
+    const key = `k-${randomBytes(4).toString('hex')}`;
+    const now = new Date();
+    await store.documents.idempotencyRecords.collection.insertOne({
+      scope,
+      key,
+      requestHash: 'h',
+      state: 'done',
+      statusCode: 201,
+      body: '{"checkCode":"7K3QXP"}',
+      createdAt: now,
+      lockedAt: now,
+    });
+    expect(await purgePlaintextReplays(store.documents.idempotencyRecords)).toBeGreaterThanOrEqual(1);
+    await expect(store.documents.beginIdempotent(scope, key, 'h')).resolves.toEqual({ kind: 'new' });
   });
 
   it('keeps keys apart per scope', async () => {
@@ -241,7 +262,7 @@ describe('idempotency', () => {
   });
 
   it('lets the next identical request take over a stale pending attempt', async () => {
-    const quick = createOffchainDocuments(store.connection, { staleAfterMs: 200 });
+    const quick = createOffchainDocuments(store.connection, store.keys, { staleAfterMs: 200 });
     const key = `k-${randomBytes(4).toString('hex')}`;
     await expect(quick.beginIdempotent(scope, key, 'h')).resolves.toEqual({ kind: 'new' });
     await new Promise((resolve) => setTimeout(resolve, 400));
