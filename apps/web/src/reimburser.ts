@@ -109,6 +109,10 @@ async function load(id: InvoiceId): Promise<void> {
 }
 
 async function verify(): Promise<void> {
+  // What was shown belongs to the previous request: never leave it beside a new one.
+  state.verification = undefined;
+  state.invoice = undefined;
+  render();
   const id = { code: valueOf('verify-code'), number: valueOf('verify-number') };
   if (!/^\d{8}$/.test(id.code)) throw new InputError(() => t('invalid.code'));
   if (!/^\d{10}$/.test(id.number)) throw new InputError(() => t('invalid.number'));

@@ -45,11 +45,8 @@ function showSignedIn(session: Session | undefined, role: Role): void {
     return;
   }
   const { user } = session;
-  name.textContent = t('login.as', {
-    name: user.displayName,
-    org: orgName(user.mspId),
-    role: pick(ROLE_LABELS[user.role]),
-  });
+  name.textContent = t('login.as', { name: user.displayName, msp: user.mspId });
+  name.title = `${orgName(user.mspId)} · ${pick(ROLE_LABELS[user.role])}`;
   const note = byId('role-note', HTMLElement);
   note.hidden = user.role === role || (role === 'supervisor' && user.role === 'admin');
   note.textContent = t('login.wrongRole', { role: pick(ROLE_LABELS[role]) });

@@ -29,7 +29,7 @@ export const TEXTS = {
   'login.password': { zh: '密码', en: 'Password' },
   'login.submit': { zh: '登录', en: 'Sign in' },
   'login.failed': { zh: '用户名或密码错误', en: 'Wrong username or password' },
-  'login.as': { zh: '{name} · {org} · {role}', en: '{name} · {org} · {role}' },
+  'login.as': { zh: '{name}（{msp}）', en: '{name} ({msp})' },
   'login.out': { zh: '退出', en: 'Sign out' },
   'login.hint.hospital': { zh: '收费员账号，例如 h1.clerk', en: 'A billing clerk, e.g. h1.clerk' },
   'login.hint.reimburser': {
