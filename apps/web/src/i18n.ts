@@ -23,10 +23,12 @@ function initialLang(): Lang {
   return stored === 'en' ? 'en' : 'zh';
 }
 
-let current: Lang = initialLang();
+/** Decided on first use (not at load), so that modules using it also load outside a browser. */
+let chosen: Lang | undefined;
 
 export function lang(): Lang {
-  return current;
+  chosen ??= initialLang();
+  return chosen;
 }
 
 function fill(text: string, params: Params): string {
@@ -38,12 +40,12 @@ function fill(text: string, params: Params): string {
 
 /** The text of `key` in the current language, with `{name}` placeholders filled in. */
 export function t(key: TextKey, params: Params = {}): string {
-  return fill(TEXTS[key][current], params);
+  return fill(TEXTS[key][lang()], params);
 }
 
 /** A vocabulary label in the current language. */
 export function pick(label: Label): string {
-  return label[current];
+  return label[lang()];
 }
 
 export function isTextKey(value: string): value is TextKey {
@@ -60,7 +62,7 @@ export function translateStatic(root: ParentNode = document): void {
     const key = el.dataset['i18nPlaceholder'] ?? '';
     if (isTextKey(key)) el.placeholder = t(key);
   }
-  document.documentElement.lang = current === 'zh' ? 'zh-CN' : 'en';
+  document.documentElement.lang = lang() === 'zh' ? 'zh-CN' : 'en';
 }
 
 /** Runs `listener` after every change of language. */
@@ -69,7 +71,7 @@ export function onLangChange(listener: () => void): void {
 }
 
 export function setLang(next: Lang): void {
-  current = next;
+  chosen = next;
   storage()?.setItem(STORAGE_KEY, next);
   translateStatic();
   for (const listener of listeners) listener();
