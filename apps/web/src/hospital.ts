@@ -19,7 +19,34 @@ interface State {
   idempotencyKey?: string;
 }
 
-const state: State = { history: [], session: [] };
+const ISSUED_KEY = 'hdt.hospital.issued';
+
+/** The invoices issued in this browser session, as kept in sessionStorage (anything unreadable is dropped). */
+function loadIssued(): State['session'] {
+  try {
+    const value: unknown = JSON.parse(window.sessionStorage.getItem(ISSUED_KEY) ?? '[]');
+    if (!Array.isArray(value)) return [];
+    return value.flatMap((entry: unknown) => {
+      if (typeof entry !== 'object' || entry === null) return [];
+      const { code, number, at } = entry as Record<string, unknown>;
+      return typeof code === 'string' && typeof number === 'string' && typeof at === 'string'
+        ? [{ code, number, at }]
+        : [];
+    });
+  } catch {
+    return [];
+  }
+}
+
+function saveIssued(): void {
+  try {
+    window.sessionStorage.setItem(ISSUED_KEY, JSON.stringify(state.session));
+  } catch {
+    // storage disabled: the list lasts as long as the page
+  }
+}
+
+const state: State = { history: [], session: loadIssued() };
 
 function newKey(): string {
   const bytes = crypto.getRandomValues(new Uint8Array(16));
@@ -85,8 +112,11 @@ const session = startSession('hospital', 'billing_clerk', (current) => {
   if (current === undefined) {
     state.invoice = undefined;
     state.issued = undefined;
+    state.session = [];
+    saveIssued();
     renderInvoiceArea();
     renderIssued();
+    renderSessionList();
   }
 });
 
@@ -106,6 +136,7 @@ async function issue(): Promise<void> {
   state.idempotencyKey = undefined;
   state.issued = issued;
   state.session = [{ code: issued.code, number: issued.number, at: new Date().toISOString() }, ...state.session];
+  saveIssued();
   renderIssued();
   renderSessionList();
   ok(() => t('issue.done', { code: issued.code, number: issued.number }));

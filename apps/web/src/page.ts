@@ -61,8 +61,8 @@ export function messageOf(err: unknown): Message {
   if (err instanceof InputError) return { kind: 'error', text: err.text };
   if (err instanceof ApiError) {
     const code = err.code;
-    const text = isKeyOf(ERROR_LABELS, code) ? () => pick(ERROR_LABELS[code]) : () => err.message;
-    return { kind: 'error', text, code, detail: err.message };
+    if (!isKeyOf(ERROR_LABELS, code)) return { kind: 'error', text: () => err.message, code };
+    return { kind: 'error', text: () => pick(ERROR_LABELS[code]), code, detail: err.message };
   }
   const detail = err instanceof Error ? err.message : String(err);
   return { kind: 'error', text: () => pick(ERROR_LABELS.UNEXPECTED_RESPONSE), detail };
