@@ -1,8 +1,17 @@
 /**
  * In-memory off-chain store for unit tests: documents kept per (keyId, cid), idempotency
- * records with the semantics of `@hdt/offchain-store` (new / replay / conflict / in_progress).
+ * records with the semantics of `@hdt/offchain-store` (new / replay / conflict / in_progress),
+ * check-code failures in an array.
  */
 import { createHash, randomUUID } from 'node:crypto';
+import type { CheckCodeFailure } from '../src/modules/invoices/check-code-failure-model';
+import { COUNTED_OUTCOMES } from '../src/modules/invoices/check-code-failure-model';
+import type {
+  CheckCodeFailures,
+  NewGuess,
+  RecentFailure,
+  SettledOutcome,
+} from '../src/modules/invoices/check-code-failures';
 import type {
   BeginIdempotentResult,
   DocumentFiles,
@@ -123,10 +132,54 @@ export class FakeIdempotency implements IdempotencyStore {
   }
 }
 
+/** Check-code failures in memory, with the semantics of MongoCheckCodeFailures. */
+export class FakeCheckCodeFailures implements CheckCodeFailures {
+  readonly rows: Array<CheckCodeFailure & { id: string }> = [];
+  /** The next `begin` calls fail while this is above 0. */
+  failBegins = 0;
+
+  async begin(guess: NewGuess): Promise<string> {
+    if (this.failBegins > 0) {
+      this.failBegins--;
+      throw new StoreError('DATABASE_UNAVAILABLE', 'down');
+    }
+    const id = randomUUID();
+    this.rows.push({ ...guess, id, invoice: `${guess.code}/${guess.number}`, outcome: 'checking' });
+    return id;
+  }
+
+  async settle(id: string, outcome: SettledOutcome): Promise<void> {
+    const row = this.rows.find((r) => r.id === id);
+    if (row) row.outcome = outcome;
+  }
+
+  async withdraw(id: string): Promise<void> {
+    const index = this.rows.findIndex((r) => r.id === id);
+    if (index >= 0) this.rows.splice(index, 1);
+  }
+
+  async recentOnInvoice(code: string, number: string, since: Date, limit: number): Promise<RecentFailure[]> {
+    return this.recent((r) => r.code === code && r.number === number, since, limit);
+  }
+
+  async recentByUser(username: string, since: Date, limit: number): Promise<RecentFailure[]> {
+    return this.recent((r) => r.username === username, since, limit);
+  }
+
+  private recent(where: (row: CheckCodeFailure) => boolean, since: Date, limit: number): RecentFailure[] {
+    return this.rows
+      .filter((r) => where(r) && r.at > since && COUNTED_OUTCOMES.includes(r.outcome))
+      .sort((a, b) => b.at.getTime() - a.at.getTime())
+      .slice(0, limit)
+      .map((r) => ({ id: r.id, at: r.at, username: r.username }));
+  }
+}
+
 export class FakeOffchain implements OffchainPorts {
   readonly files = new FakeFiles();
   readonly records = new FakeRecords();
   readonly idempotency = new FakeIdempotency();
+  readonly checkCodeFailures = new FakeCheckCodeFailures();
   health: OffchainHealth = { database: { state: 'up', detail: 'ok' }, ipfs: { state: 'up', detail: 'ok' } };
 
   async ping(): Promise<OffchainHealth> {

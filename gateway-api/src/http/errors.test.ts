@@ -1,8 +1,10 @@
+import express from 'express';
 import multer from 'multer';
+import request from 'supertest';
 import { z } from 'zod';
 import { ERROR_CATALOGUE, ERROR_CODES, statusOf } from '@hdt/vocabulary';
 import { AppError } from '../errors';
-import { formatPath, toAppError } from './errors';
+import { errorHandler, formatPath, toAppError } from './errors';
 
 describe('error catalogue', () => {
   it('maps every code to its HTTP status', () => {
@@ -50,6 +52,18 @@ describe('toAppError', () => {
     expect(err.code).toBe('VALIDATION');
     expect(err.status).toBe(400);
     expect(err.message).toMatch(/^payment\.selfPay: .+; items\[0\]\.amount: /);
+  });
+
+  it('sends the headers an AppError carries with its { code, message } body', async () => {
+    const app = express();
+    app.get('/limited', () => {
+      throw new AppError('RATE_LIMITED', 'slow down', { headers: { 'Retry-After': '42' } });
+    });
+    app.use(errorHandler({ error: () => undefined }));
+    const res = await request(app).get('/limited');
+    expect(res.status).toBe(429);
+    expect(res.headers['retry-after']).toBe('42');
+    expect(res.body).toEqual({ code: 'RATE_LIMITED', message: 'slow down' });
   });
 
   it('names the field of multer errors', () => {

@@ -97,7 +97,7 @@ export function errorHandler(logger: ErrorLogger): ErrorRequestHandler {
       });
     }
     const body: ErrorBody = { code: appError.code, message: appError.message };
-    res.status(appError.status).json(body);
+    res.status(appError.status).set(appError.headers).json(body);
   };
 }
 
