@@ -10,7 +10,7 @@ module.exports = {
     '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json', diagnostics: { ignoreCodes: [151002] } }],
     ...nobleTransform,
   },
-  transformIgnorePatterns: [...nobleIgnorePatterns, '/offchain-store/dist/'],
+  transformIgnorePatterns: [...nobleIgnorePatterns, '/offchain-store/dist/', '/chaincode/dist/'],
   collectCoverageFrom: ['src/**/*.ts', '!src/**/*.test.ts'],
   coverageReporters: ['text-summary'],
   // Floors under the current unit-test coverage; integration tests cover the rest.

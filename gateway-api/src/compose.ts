@@ -6,6 +6,8 @@ import type { Logger } from './logger';
 import { HealthService } from './modules/health/service';
 import { LifecycleService } from './modules/invoices/lifecycle-service';
 import { InvoiceService } from './modules/invoices/service';
+import type { CheckCodeFailures } from './modules/invoices/check-code-failures';
+import { CheckCodeGuard, type GuessLimits } from './modules/invoices/check-code-guard';
 import type { InvoiceRecords } from './modules/invoices/records';
 import type { OffchainPorts } from './ports';
 
@@ -14,11 +16,19 @@ export interface ServiceDeps {
   offchain: OffchainPorts;
   /** The off-chain records of issued invoices. */
   records: InvoiceRecords;
+  /** The durable record of failed check-code guesses. */
+  checkCodeFailures: CheckCodeFailures;
+  /** Failed check-code guesses allowed per window. */
+  guessLimits: GuessLimits;
+  /** PBKDF2-HMAC-SM3 iterations protecting the check codes of new invoices. */
+  checkCodeIterations: number;
   /** Key of the payer pseudonym (HMAC-SM3 of the payer's ID number). */
   issuerSecret: Uint8Array;
   logger: Logger;
   /** Overrides check-code generation (tests). */
   newCheckCode?: () => string;
+  /** Overrides the clock of the guess limits (tests). */
+  clock?: () => Date;
 }
 
 export interface Services {
@@ -32,12 +42,15 @@ export interface Services {
 export function composeServices(deps: ServiceDeps): Services {
   const invoiceLedger = new FabricInvoiceLedger(deps.ledger);
   const { files, idempotency } = deps.offchain;
+  const guard = new CheckCodeGuard(deps.checkCodeFailures, deps.guessLimits, deps.logger, deps.clock);
   const invoices = new InvoiceService({
     ledger: invoiceLedger,
     files,
     records: deps.records,
     idempotency,
+    guard,
     issuerSecret: deps.issuerSecret,
+    checkCodeIterations: deps.checkCodeIterations,
     logger: deps.logger,
     ...(deps.newCheckCode === undefined ? {} : { newCheckCode: deps.newCheckCode }),
   });

@@ -36,6 +36,25 @@ describe('loadConfig', () => {
     expect(config.webDir).toBe(path.resolve(__dirname, '..', '..', 'apps', 'web', 'dist'));
   });
 
+  it('protects check codes with 32,000 PBKDF2 iterations and limits failed guesses by default', () => {
+    expect(loadConfig(valid)).toMatchObject({
+      checkCodeIterations: 32_000,
+      guessLimits: { perUserAndInvoice: 5, perInvoice: 20, perUser: 30, windowSeconds: 900 },
+    });
+    const tuned = loadConfig({
+      ...valid,
+      CHECK_CODE_KDF_ITERATIONS: '50000',
+      CHECK_CODE_FAILURES_PER_USER_AND_INVOICE: '3',
+      CHECK_CODE_FAILURES_PER_INVOICE: '10',
+      CHECK_CODE_FAILURES_PER_USER: '12',
+      CHECK_CODE_FAILURE_WINDOW_SECONDS: '600',
+    });
+    expect(tuned).toMatchObject({
+      checkCodeIterations: 50_000,
+      guessLimits: { perUserAndInvoice: 3, perInvoice: 10, perUser: 12, windowSeconds: 600 },
+    });
+  });
+
   it('reads explicit values', () => {
     const config = loadConfig({
       ...valid,
@@ -64,6 +83,9 @@ describe('loadConfig', () => {
     ['PORT', '70000', 'must be <= 65535'],
     ['PORT', 'eighty', 'must be an integer'],
     ['RATE_LIMIT_PER_MINUTE', '0', 'must be >= 1'],
+    ['CHECK_CODE_KDF_ITERATIONS', '9999', 'must be >= 10000'],
+    ['CHECK_CODE_KDF_ITERATIONS', '10000001', 'must be <= 10000000'],
+    ['CHECK_CODE_FAILURES_PER_INVOICE', '0', 'must be >= 1'],
   ])('names %s when it is invalid', (name, value, text) => {
     const message = errorOf({ ...valid, [name]: value });
     expect(message).toContain(`${name} ${text}`);

@@ -1,5 +1,8 @@
 import * as path from 'node:path';
+import { CHECK_CODE_KDF } from '@hdt/vocabulary';
 import { z } from 'zod';
+import { DEFAULT_CHECK_CODE_ITERATIONS } from './modules/invoices/check-code';
+import { DEFAULT_GUESS_LIMITS, type GuessLimits } from './modules/invoices/check-code-guard';
 
 /** Settings of the gateway, read once from the environment at start-up. */
 export interface Config {
@@ -24,6 +27,10 @@ export interface Config {
   loginRateLimitPerMinute: number;
   /** The web pages (apps/web's build), served under /app/. */
   webDir: string;
+  /** PBKDF2-HMAC-SM3 iterations protecting the check codes of new invoices. */
+  checkCodeIterations: number;
+  /** Failed check-code guesses allowed per window. */
+  guessLimits: GuessLimits;
 }
 
 /** apps/web/dist of this checkout (from gateway-api/dist or gateway-api/src). */
@@ -71,6 +78,15 @@ const envSchema = z.object({
   RATE_LIMIT_PER_MINUTE: intInRange(1, 1_000_000, 600),
   LOGIN_RATE_LIMIT_PER_MINUTE: intInRange(1, 1_000_000, 30),
   WEB_DIR: z.string().trim().min(1).optional().default(DEFAULT_WEB_DIR),
+  CHECK_CODE_KDF_ITERATIONS: intInRange(
+    CHECK_CODE_KDF.minIterations,
+    CHECK_CODE_KDF.maxIterations,
+    DEFAULT_CHECK_CODE_ITERATIONS,
+  ),
+  CHECK_CODE_FAILURES_PER_USER_AND_INVOICE: intInRange(1, 1000, DEFAULT_GUESS_LIMITS.perUserAndInvoice),
+  CHECK_CODE_FAILURES_PER_INVOICE: intInRange(1, 10_000, DEFAULT_GUESS_LIMITS.perInvoice),
+  CHECK_CODE_FAILURES_PER_USER: intInRange(1, 100_000, DEFAULT_GUESS_LIMITS.perUser),
+  CHECK_CODE_FAILURE_WINDOW_SECONDS: intInRange(1, 7 * 24 * 3600, DEFAULT_GUESS_LIMITS.windowSeconds),
 });
 
 /**
@@ -103,5 +119,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
     loginRateLimitPerMinute: e.LOGIN_RATE_LIMIT_PER_MINUTE,
     webDir: path.resolve(e.WEB_DIR),
+    checkCodeIterations: e.CHECK_CODE_KDF_ITERATIONS,
+    guessLimits: {
+      perUserAndInvoice: e.CHECK_CODE_FAILURES_PER_USER_AND_INVOICE,
+      perInvoice: e.CHECK_CODE_FAILURES_PER_INVOICE,
+      perUser: e.CHECK_CODE_FAILURES_PER_USER,
+      windowSeconds: e.CHECK_CODE_FAILURE_WINDOW_SECONDS,
+    },
   };
 }

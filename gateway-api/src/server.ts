@@ -7,7 +7,12 @@ import { FabricLedgerClient } from './fabric/ledger-client';
 import { buildApp } from './http/app';
 import { consoleLogger, describe, type Logger } from './logger';
 import { UserDirectory } from './modules/auth';
-import { invoiceRecordModel, MongoInvoiceRecords } from './modules/invoices';
+import {
+  checkCodeFailureModel,
+  invoiceRecordModel,
+  MongoCheckCodeFailures,
+  MongoInvoiceRecords,
+} from './modules/invoices';
 import { connectStore, offchainPorts } from './offchain';
 import { composeServices } from './compose';
 
@@ -53,7 +58,7 @@ async function main(): Promise<void> {
   const users = await UserDirectory.fromFile(config.demoUsersFile);
   const profile = await loadConnectionProfile(config.fabricConnectionFile);
   const fabric = await FabricConnections.open(profile);
-  const store = await connectStore(config, [invoiceRecordModel]).catch((err: unknown) => {
+  const store = await connectStore(config, [invoiceRecordModel, checkCodeFailureModel]).catch((err: unknown) => {
     fabric.close();
     throw err;
   });
@@ -62,6 +67,9 @@ async function main(): Promise<void> {
     ledger: new FabricLedgerClient(fabric),
     offchain: offchainPorts(store),
     records: new MongoInvoiceRecords(invoiceRecordModel(store.connection)),
+    checkCodeFailures: new MongoCheckCodeFailures(checkCodeFailureModel(store.connection)),
+    guessLimits: config.guessLimits,
+    checkCodeIterations: config.checkCodeIterations,
     issuerSecret: config.issuerSecret,
     logger,
   });

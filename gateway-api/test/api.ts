@@ -10,6 +10,7 @@ export const issueBody = z.object({
   code: z.string(),
   number: z.string(),
   checkCode: z.string(),
+  issuingUnit: z.string(),
   txId: z.string(),
   status: z.string(),
   pdfDigest: z.string(),

@@ -1,9 +1,10 @@
 /**
- * In-memory off-chain store for unit tests: documents kept per (keyId, cid), idempotency
- * records with the semantics of `@hdt/offchain-store` (new / replay / conflict / in_progress),
- * check-code failures in an array.
+ * In-memory off-chain store for unit tests: documents kept per (keyId, cid); idempotency records
+ * through the real IdempotencyStore of `@hdt/offchain-store` (sealing with an in-memory key store)
+ * over an in-memory stand-in for its collection; check-code failures in an array.
  */
 import { createHash, randomUUID } from 'node:crypto';
+import { IdempotencyStore, InMemoryKeyStore, type IdempotencyRecordModel } from '@hdt/offchain-store';
 import type { CheckCodeFailure } from '../src/modules/invoices/check-code-failure-model';
 import { COUNTED_OUTCOMES } from '../src/modules/invoices/check-code-failure-model';
 import type {
@@ -12,14 +13,7 @@ import type {
   RecentFailure,
   SettledOutcome,
 } from '../src/modules/invoices/check-code-failures';
-import type {
-  BeginIdempotentResult,
-  DocumentFiles,
-  IdempotencyStore,
-  OffchainHealth,
-  OffchainPorts,
-  StoredDocument,
-} from '../src/ports';
+import type { DocumentFiles, OffchainHealth, OffchainPorts, StoredDocument } from '../src/ports';
 import type { InvoiceRecordData, InvoiceRecords } from '../src/modules/invoices/records';
 
 const sm3 = (bytes: Uint8Array) => createHash('sm3').update(bytes).digest('hex');
@@ -95,40 +89,45 @@ export class FakeRecords implements InvoiceRecords {
   }
 }
 
-interface IdemRow {
-  requestHash: string;
-  state: 'pending' | 'done';
-  statusCode?: number;
-  body?: string;
+type Row = Record<string, unknown>;
+
+function matches(row: Row, filter: Row): boolean {
+  return Object.entries(filter).every(([key, value]) =>
+    value instanceof Date ? row[key] instanceof Date && row[key].getTime() === value.getTime() : row[key] === value,
+  );
 }
 
-export class FakeIdempotency implements IdempotencyStore {
-  readonly rows = new Map<string, IdemRow>();
+/** The idempotency collection in memory: the mongoose calls IdempotencyStore makes. */
+export class InMemoryIdempotencyCollection {
+  readonly rows: Row[] = [];
 
-  async begin(scope: string, key: string, requestHash: string): Promise<BeginIdempotentResult> {
-    const id = `${scope}\u0000${key}`;
-    const row = this.rows.get(id);
-    if (!row) {
-      this.rows.set(id, { requestHash, state: 'pending' });
-      return { kind: 'new' };
-    }
-    if (row.requestHash !== requestHash) return { kind: 'conflict' };
-    if (row.state === 'pending') return { kind: 'in_progress' };
-    const body: unknown = JSON.parse(row.body ?? 'null');
-    return { kind: 'replay', statusCode: row.statusCode ?? 200, body };
+  create(doc: Row): Promise<Row> {
+    const duplicate = this.rows.some((r) => r['scope'] === doc['scope'] && r['key'] === doc['key']);
+    if (duplicate) return Promise.reject(Object.assign(new Error('E11000 duplicate key'), { code: 11000 }));
+    this.rows.push({ ...doc });
+    return Promise.resolve(doc);
   }
 
-  async complete(scope: string, key: string, statusCode: number, body: unknown): Promise<void> {
-    const row = this.rows.get(`${scope}\u0000${key}`);
-    if (!row || row.state !== 'pending') throw new StoreError('IDEMPOTENCY_NOT_PENDING', key);
-    row.state = 'done';
-    row.statusCode = statusCode;
-    row.body = JSON.stringify(body);
+  findOne(filter: Row) {
+    const row = this.rows.find((r) => matches(r, filter));
+    return { lean: () => ({ exec: () => Promise.resolve(row === undefined ? null : { ...row }) }) };
   }
 
-  async abandon(scope: string, key: string): Promise<void> {
-    const id = `${scope}\u0000${key}`;
-    if (this.rows.get(id)?.state === 'pending') this.rows.delete(id);
+  updateOne(filter: Row, update: { $set: Row }) {
+    const row = this.rows.find((r) => matches(r, filter));
+    if (row) Object.assign(row, update.$set);
+    const count = row ? 1 : 0;
+    return { exec: () => Promise.resolve({ matchedCount: count, modifiedCount: count }) };
+  }
+
+  deleteOne(filter: Row) {
+    const index = this.rows.findIndex((r) => matches(r, filter));
+    if (index >= 0) this.rows.splice(index, 1);
+    return { exec: () => Promise.resolve({ deletedCount: index >= 0 ? 1 : 0 }) };
+  }
+
+  row(scope: string, key: string): Row | undefined {
+    return this.rows.find((r) => r['scope'] === scope && r['key'] === key);
   }
 }
 
@@ -178,7 +177,12 @@ export class FakeCheckCodeFailures implements CheckCodeFailures {
 export class FakeOffchain implements OffchainPorts {
   readonly files = new FakeFiles();
   readonly records = new FakeRecords();
-  readonly idempotency = new FakeIdempotency();
+  readonly keys = new InMemoryKeyStore();
+  readonly idempotencyRecords = new InMemoryIdempotencyCollection();
+  readonly idempotency: IdempotencyStore = new IdempotencyStore(
+    this.idempotencyRecords as unknown as IdempotencyRecordModel,
+    this.keys,
+  );
   readonly checkCodeFailures = new FakeCheckCodeFailures();
   health: OffchainHealth = { database: { state: 'up', detail: 'ok' }, ipfs: { state: 'up', detail: 'ok' } };
 

@@ -6,12 +6,18 @@ import { FabricLedgerClient } from '../src/fabric/ledger-client';
 import { buildApp } from '../src/http/app';
 import { silentLogger } from '../src/logger';
 import { composeServices } from '../src/compose';
+import { DEFAULT_GUESS_LIMITS, type GuessLimits } from '../src/modules/invoices/check-code-guard';
+import { CHECK_CODE_KDF } from '@hdt/vocabulary';
 import { InMemoryContracts, ChaincodeNetwork } from './in-memory-fabric';
 import { FakeOffchain } from './fake-offchain';
 
 export const PASSWORD = 'correct horse battery';
 export const JWT_SECRET = 'unit-test-jwt-secret-0123456789abcdef';
 export const ISSUER_SECRET = Buffer.alloc(32, 7);
+/** The least the chaincode accepts, to keep the tests fast; the default is measured in bench/RESULTS.md. */
+export const TEST_ITERATIONS = CHECK_CODE_KDF.minIterations;
+/** A hospital2 invoice code (its range in network/registry.json is 31020000..31029999). */
+export const HOSPITAL2_CODE = '31020125';
 
 export const DEMO_USERS = [
   {
@@ -28,7 +34,7 @@ export const DEMO_USERS = [
     displayName: 'Clerk Two',
     mspId: 'Hospital2MSP',
     role: 'billing_clerk',
-    unit: 'Zhaoxiang Community Health Centre',
+    unit: 'Zhujiajiao Community Health Service Centre',
   },
   {
     username: 'medclerk',
@@ -81,7 +87,15 @@ function checkCodes(list: string[] | undefined): { newCheckCode?: () => string }
   };
 }
 
-export async function harness(options: { checkCodes?: string[]; webDir?: string } = {}): Promise<Harness> {
+export interface HarnessOptions {
+  checkCodes?: string[];
+  guessLimits?: Partial<GuessLimits>;
+  clock?: () => Date;
+  /** Serves these static files under /app/. */
+  webDir?: string;
+}
+
+export async function harness(options: HarnessOptions = {}): Promise<Harness> {
   const chaincode = new ChaincodeNetwork();
   const offchain = new FakeOffchain();
   const app = buildApp({
@@ -94,9 +108,13 @@ export async function harness(options: { checkCodes?: string[]; webDir?: string 
       ),
       offchain,
       records: offchain.records,
+      checkCodeFailures: offchain.checkCodeFailures,
+      guessLimits: { ...DEFAULT_GUESS_LIMITS, ...options.guessLimits },
+      checkCodeIterations: TEST_ITERATIONS,
       issuerSecret: ISSUER_SECRET,
       logger: silentLogger,
       ...checkCodes(options.checkCodes),
+      ...(options.clock === undefined ? {} : { clock: options.clock }),
     }),
     users: await testUsers(),
     logger: silentLogger,

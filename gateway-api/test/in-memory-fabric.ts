@@ -1,10 +1,13 @@
 /**
- * The real `invoice` contract of the chaincode, run over the chaincode's in-memory ledger, behind
- * the Fabric gateway client API, for unit tests. Errors are shaped like the real gateway's
- * (EndorseError / GatewayError whose details carry `chaincode response 500, CODE: text`), and
- * faults can be injected at each stage of a submit or an evaluate.
+ * The chaincode's real contracts (`invoice`, `registry`), run over the chaincode's in-memory ledger,
+ * behind the Fabric gateway client API, for unit tests. The registry is bootstrapped the way the
+ * network's is, from network/registry.json, before the first transaction. Errors are shaped like the
+ * real gateway's (EndorseError / GatewayError whose details carry `chaincode response 500, CODE:
+ * text`), and faults can be injected at each stage of a submit or an evaluate.
  */
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import {
   CommitStatusError,
@@ -18,8 +21,11 @@ import {
   type SubmittedTransaction,
   type Transaction,
 } from '@hyperledger/fabric-gateway';
+import { canonicalJson, INVOICE_CONTRACT, MspId, REGISTRY_CONTRACT } from '@hdt/vocabulary';
 import type { Context } from 'fabric-contract-api';
+import { z } from 'zod';
 import { InvoiceContract } from '../../chaincode/dist/contracts/invoice-contract';
+import { RegistryContract } from '../../chaincode/dist/contracts/registry-contract';
 import { InMemoryLedger } from '../../chaincode/test/in-memory-ledger';
 import type { ContractProvider } from '../src/fabric/connection';
 import { onChainInvoiceSchema, type OnChainInvoice } from '../src/fabric/invoice-ledger';
@@ -35,32 +41,57 @@ export type Fault =
   | { stage: 'commitStatus'; kind: 'unavailable-after-commit' }
   | { stage: 'evaluate'; kind: 'unavailable' };
 
-type InvoiceTransaction = 'Issue' | 'Read' | 'Verify' | 'History';
-const TRANSACTIONS: readonly string[] = ['Issue', 'Read', 'Verify', 'History'];
+type TransactionFunction = (ctx: Context, ...args: string[]) => Promise<string>;
 
-function run(contract: InvoiceContract, name: InvoiceTransaction, ctx: Context, args: readonly string[]) {
-  const [a = '', b = '', c = '', d = '', e = ''] = args;
-  switch (name) {
-    case 'Issue':
-      return contract.Issue(ctx, a);
-    case 'Read':
-      return contract.Read(ctx, a, b);
-    case 'Verify':
-      return contract.Verify(ctx, a, b, c, d, e);
-    case 'History':
-      return contract.History(ctx, a, b);
-  }
+/** A transaction the vocabulary declares for a contract, bound to the chaincode's implementation. */
+interface Bound {
+  readonly arity: number;
+  readonly run: TransactionFunction;
 }
 
-/** The chaincode's invoice contract over an in-memory ledger, with injectable faults. */
+function bind(contract: object, spec: { transactions: object }, name: string): Bound | undefined {
+  const declared: unknown = Reflect.get(spec.transactions, name);
+  const method: unknown = Reflect.get(contract, name);
+  if (typeof declared !== 'object' || declared === null || typeof method !== 'function') return undefined;
+  const args: unknown = Reflect.get(declared, 'args');
+  const fn = method as TransactionFunction;
+  return { arity: Array.isArray(args) ? args.length : 0, run: (ctx, ...rest) => fn.call(contract, ctx, ...rest) };
+}
+
+const CONTRACTS: ReadonlyArray<{ spec: { name: string; transactions: object }; contract: object }> = [
+  { spec: INVOICE_CONTRACT, contract: new InvoiceContract() },
+  { spec: REGISTRY_CONTRACT, contract: new RegistryContract() },
+];
+
+function transaction(contractName: string, name: string): Bound | undefined {
+  const entry = CONTRACTS.find((c) => c.spec.name === contractName);
+  return entry === undefined ? undefined : bind(entry.contract, entry.spec, name);
+}
+
+const codeRangeSchema = z.object({ first: z.string(), last: z.string() });
+const registryFileSchema = z.object({
+  orgs: z.array(z.object({ mspId: z.string(), unitName: z.string(), codeRanges: z.array(codeRangeSchema) })),
+});
+export type RegistryBootstrap = z.infer<typeof registryFileSchema>;
+
+/** network/registry.json: the unit names and code ranges the network's bootstrap writes to the registry. */
+export function registryBootstrap(): RegistryBootstrap {
+  const file = path.join(__dirname, '..', '..', 'network', 'registry.json');
+  return registryFileSchema.parse(JSON.parse(readFileSync(file, 'utf8')));
+}
+
+/** The chaincode's contracts over an in-memory ledger, with injectable faults. */
 export class ChaincodeNetwork {
   readonly ledger = new InMemoryLedger();
-  private readonly contract = new InvoiceContract();
   /** Names of committed transactions, in order. */
   readonly committed: string[] = [];
   /** Names of evaluated queries, in order. */
   readonly evaluated: string[] = [];
   readonly faults: Fault[] = [];
+  private bootstrapped: Promise<void> | undefined;
+
+  /** `registry: false` leaves the org registry empty (as before the network's bootstrap). */
+  constructor(private readonly options: { registry?: boolean } = {}) {}
 
   takeFault(stage: Fault['stage']): Fault | undefined {
     const index = this.faults.findIndex((f) => f.stage === stage);
@@ -72,11 +103,51 @@ export class ChaincodeNetwork {
   }
 
   /** Runs a transaction function as one ledger transaction; its writes commit when it succeeds. */
-  async run(mspId: string, name: string, args: readonly string[], txId: string): Promise<Uint8Array> {
-    if (!TRANSACTIONS.includes(name)) throw new Error(`INVALID_ARGUMENT: unknown function ${name}`);
-    const result = await this.ledger.invoke(mspId, (ctx) => run(this.contract, name as InvoiceTransaction, ctx, args), {
-      txId,
-    });
+  async run(
+    mspId: string,
+    contractName: string,
+    name: string,
+    args: readonly string[],
+    txId: string,
+  ): Promise<Uint8Array> {
+    await this.bootstrap();
+    return this.runNow(mspId, contractName, name, args, txId);
+  }
+
+  /** The registry as the network's bootstrap writes it: the health commission registers each hospital and its code ranges. */
+  bootstrap(): Promise<void> {
+    this.bootstrapped ??= this.options.registry === false ? Promise.resolve() : this.writeRegistry(registryBootstrap());
+    return this.bootstrapped;
+  }
+
+  private async writeRegistry(registry: RegistryBootstrap): Promise<void> {
+    const submit = (name: string, input: object) =>
+      this.runNow(
+        MspId.HEALTH_COMMISSION,
+        REGISTRY_CONTRACT.name,
+        name,
+        [canonicalJson(input)],
+        randomBytes(32).toString('hex'),
+      );
+    for (const org of registry.orgs) {
+      await submit('SetOrgProfile', { mspId: org.mspId, unitName: org.unitName });
+      for (const range of org.codeRanges) await submit('AllocateCodes', { mspId: org.mspId, range });
+    }
+  }
+
+  private async runNow(
+    mspId: string,
+    contractName: string,
+    name: string,
+    args: readonly string[],
+    txId: string,
+  ): Promise<Uint8Array> {
+    const bound = transaction(contractName, name);
+    if (bound === undefined) throw new Error(`INVALID_ARGUMENT: unknown function ${contractName}:${name}`);
+    if (args.length !== bound.arity) {
+      throw new Error(`INVALID_ARGUMENT: ${contractName}:${name} takes ${bound.arity} arguments, got ${args.length}`);
+    }
+    const result = await this.ledger.invoke(mspId, (ctx) => bound.run(ctx, ...args), { txId });
     return Buffer.from(result, 'utf8');
   }
 
@@ -145,6 +216,7 @@ class InMemoryContract implements Contract {
   newProposal(transactionName: string, options?: ProposalOptions): Proposal {
     const chaincode = this.chaincode;
     const mspId = this.mspId;
+    const contractName = this.contractName;
     const fullName = transactionName;
     const args = (options?.arguments ?? []).map((a) => (typeof a === 'string' ? a : Buffer.from(a).toString('utf8')));
     const txId = randomBytes(32).toString('hex');
@@ -166,7 +238,7 @@ class InMemoryContract implements Contract {
           });
         }
         try {
-          return await chaincode.run(mspId, fullName, args, txId);
+          return await chaincode.run(mspId, contractName, fullName, args, txId);
         } catch (err) {
           const text = `chaincode response 500, ${chaincodeFailure(err)}`;
           const message = `2 UNKNOWN: evaluate call to endorser returned error: ${text}`;
@@ -192,7 +264,7 @@ class InMemoryContract implements Contract {
         // A transaction about to lose an MVCC conflict is endorsed but never takes effect.
         let result: Uint8Array = emptyBytes;
         try {
-          if (!chaincode.hasFault('commit')) result = await chaincode.run(mspId, fullName, args, txId);
+          if (!chaincode.hasFault('commit')) result = await chaincode.run(mspId, contractName, fullName, args, txId);
         } catch (err) {
           const message = '10 ABORTED: failed to endorse transaction, see attached details for more info';
           throw new EndorseError({

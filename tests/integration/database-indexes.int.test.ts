@@ -19,8 +19,11 @@ import {
 } from '@hdt/offchain-store';
 import { offchainPorts } from '../../gateway-api/src/offchain';
 import {
+  checkCodeFailureModel,
+  type CheckCodeFailures,
   invoiceRecordId,
   invoiceRecordModel,
+  MongoCheckCodeFailures,
   type InvoiceRecordData,
   type InvoiceRecords,
   MongoInvoiceRecords,
@@ -39,6 +42,7 @@ interface Observed {
 let store: OffchainStore;
 let ports: OffchainPorts;
 let records: InvoiceRecords;
+let failures: CheckCodeFailures;
 let recording = false;
 const observed: Observed[] = [];
 
@@ -162,6 +166,17 @@ async function seed(): Promise<void> {
     .insertMany(invoices);
   await db.collection(DATA_KEY_COLLECTION).insertMany(keys);
   await store.documents.idempotencyRecords.collection.insertMany(idem);
+  const guesses = Array.from({ length: SEED }, (_, i) => ({
+    at: new Date(now.getTime() - i * 1000),
+    username: `seed-user-${i % 50}`,
+    mspId: 'InsurerMSP',
+    invoice: invoiceRecordId('31019999', String(i % 300).padStart(10, '0')),
+    code: '31019999',
+    number: String(i % 300).padStart(10, '0'),
+    via: 'verify',
+    outcome: 'wrong_check_code',
+  }));
+  await checkCodeFailureModel(store.connection).collection.insertMany(guesses);
 }
 
 /** Every operation the off-chain store, the gateway adapter and the invoice records offer, through their real code. */
@@ -182,6 +197,13 @@ async function exercise(): Promise<void> {
   await ports.idempotency.abandon('user-x', 'key-2');
   await ports.files.destroyDocument(stored.keyId);
   await expect(ports.files.getDocument(stored.keyId, stored.cid)).rejects.toThrow();
+  const guess = { at: new Date(), username: 'user-x', mspId: 'InsurerMSP', code: r.code, number: r.number };
+  const tried = await failures.begin({ ...guess, via: 'verify' });
+  const since = new Date(Date.now() - 15 * 60_000);
+  await failures.recentOnInvoice(r.code, r.number, since, 21);
+  await failures.recentByUser('user-x', since, 31);
+  await failures.settle(tried, 'wrong_check_code');
+  await failures.withdraw(await failures.begin({ ...guess, via: 'pdf' }));
 }
 
 /** The off-chain store as connectOffchain builds it, with the blobs kept in memory. */
@@ -195,6 +217,7 @@ async function openStore(uri: string): Promise<OffchainStore> {
     connection.model(DATA_KEY_MODEL),
     invoiceRecordModel(connection),
     documents.idempotencyRecords,
+    checkCodeFailureModel(connection),
   ]) {
     await model.createIndexes();
   }
@@ -216,6 +239,7 @@ beforeAll(async () => {
   store = await openStore(uri.toString());
   ports = offchainPorts(store);
   records = new MongoInvoiceRecords(invoiceRecordModel(store.connection));
+  failures = new MongoCheckCodeFailures(checkCodeFailureModel(store.connection));
   store.connection.getClient().on('commandStarted', (event: CommandStartedEvent) => {
     if (recording) observed.push(...filtersOf(event));
   });
@@ -234,7 +258,12 @@ afterAll(async () => {
 describe('indexes behind every query', () => {
   it('saw the queries of every collection the code reads', () => {
     const collections = new Set(observed.map((o) => o.collection));
-    expect([...collections].sort()).toEqual(['data_keys', 'idempotency_records', 'invoice_records']);
+    expect([...collections].sort()).toEqual([
+      'check_code_failures',
+      'data_keys',
+      'idempotency_records',
+      'invoice_records',
+    ]);
   });
 
   it('explains each distinct query as an index scan, never a collection scan', async () => {

@@ -27,6 +27,7 @@ interface IssueResult {
   code: string;
   number: string;
   checkCode: string;
+  issuingUnit: string;
   txId: string;
   status: string;
 }
@@ -122,7 +123,12 @@ describe('medical e-invoice: issue and verify', () => {
     const text = await res.text();
     expect({ status: res.status, text }).toMatchObject({ status: 201 });
     issued = JSON.parse(text) as IssueResult;
-    expect(issued).toMatchObject({ code: id.code, number: id.number, status: 'ISSUED' });
+    expect(issued).toMatchObject({
+      code: id.code,
+      number: id.number,
+      status: 'ISSUED',
+      issuingUnit: 'Qingpu District Central Hospital',
+    });
     expect(issued.checkCode).toMatch(/^[0-9A-Z]{6}$/);
     expect(issued.txId).toMatch(/^[0-9a-f]{64}$/);
   });
@@ -205,6 +211,20 @@ describe('medical e-invoice: issue and verify', () => {
     const direct = await submitIssueDirectly('InsurerMSP', { ...issueInput(onChain), ...other });
     expect(direct).toMatch(/FORBIDDEN/);
     await expect(peerQuery('medins', ['invoice:Read', other.code, other.number])).rejects.toThrow(/INVOICE_NOT_FOUND/);
+  });
+
+  test("the API shows the invoice without the check code's salt and hash; the ledger holds them", async () => {
+    const res = await fetch(`${API_URL}/invoices/${id.code}/${id.number}`, {
+      headers: { authorization: `Bearer ${insurer}` },
+    });
+    expect(res.status).toBe(200);
+    const shown = (await res.json()) as Record<string, unknown>;
+    expect(shown).toMatchObject({ code: id.code, issuingUnit: 'Qingpu District Central Hospital' });
+    for (const hidden of ['checkCodeHash', 'checkCodeSalt', 'checkCodeIterations'])
+      expect(shown).not.toHaveProperty(hidden);
+    const onChain = await readOnPeer('medins', id);
+    expect(onChain['checkCodeSalt']).toMatch(/^[0-9a-f]{32}$/);
+    expect(onChain['checkCodeIterations']).toBeGreaterThanOrEqual(10_000);
   });
 
   test("the invoice is on the ledger: Fabric's own peer CLI reads it from another org's peer", async () => {

@@ -10,9 +10,11 @@ function input(overrides: Partial<IssueInput> = {}): IssueInput {
   return {
     code: '31010125',
     number: '0000000001',
+    checkCodeSalt: '00112233445566778899aabbccddeeff',
+    checkCodeIterations: 20_000,
+    // The chaincode only compares this value; its derivation is the service's concern.
     checkCodeHash: hex('31010125:0000000001:ABC123'),
     type: 'INPATIENT',
-    issuingUnit: 'Qingpu District Central Hospital',
     totalAmount: 500,
     payment: { medicalInsuranceFund: 300, personalAccount: 0, otherFund: 0, selfPay: 200 },
     reimbursableAmount: 300,
@@ -21,6 +23,7 @@ function input(overrides: Partial<IssueInput> = {}): IssueInput {
     pdfDigest: hex('pdf'),
     dataCid: `bafkrei${'d'.repeat(52)}`,
     pdfCid: `bafkrei${'p'.repeat(52)}`,
+    actor: 'clerk1',
     ...overrides,
   };
 }
@@ -40,9 +43,46 @@ describe('FabricInvoiceLedger', () => {
   it('issues, waits for the commit and returns the invoice with the tx id', async () => {
     const { chaincode, ledger } = setup();
     const { invoice, txId } = await ledger.issue('Hospital1MSP', input());
-    expect(invoice).toMatchObject({ code: '31010125', status: 'ISSUED', issuerMsp: 'Hospital1MSP', lastTxId: txId });
+    expect(invoice).toMatchObject({
+      code: '31010125',
+      kind: 'BLUE',
+      status: 'ISSUED',
+      issuerMsp: 'Hospital1MSP',
+      issuingUnit: 'Qingpu District Central Hospital',
+      checkCodeIterations: 20_000,
+      locks: [],
+      reimbursements: [],
+      reimbursedAmount: 0,
+      revision: 1,
+      linkedInvoice: null,
+      lastOperation: { operation: 'ISSUE', mspId: 'Hospital1MSP', actor: 'clerk1', txId },
+      lastTxId: txId,
+    });
     expect(chaincode.committed).toEqual(['Issue']);
     expect(await ledger.read('MedInsMSP', '31010125', '0000000001')).toEqual(invoice);
+  });
+
+  it("takes the unit name from the registry and refuses codes outside the caller's ranges", async () => {
+    const { ledger, waits } = setup();
+    const h2 = await ledger.issue('Hospital2MSP', input({ code: '31020125' }));
+    expect(h2.invoice.issuingUnit).toBe('Zhujiajiao Community Health Service Centre');
+    await expect(ledger.issue('Hospital2MSP', input())).rejects.toMatchObject({
+      code: 'CODE_NOT_ALLOCATED',
+      status: 403,
+    });
+    await expect(ledger.issue('Hospital1MSP', input({ code: '31030001' }))).rejects.toMatchObject({
+      code: 'CODE_NOT_ALLOCATED',
+    });
+    expect(waits).toEqual([]);
+  });
+
+  it('reports ORG_NOT_REGISTERED (409) before the registry is written', async () => {
+    const chaincode = new ChaincodeNetwork({ registry: false });
+    const ledger = new FabricInvoiceLedger(new FabricLedgerClient(new InMemoryContracts(chaincode)));
+    await expect(ledger.issue('Hospital1MSP', input())).rejects.toMatchObject({
+      code: 'ORG_NOT_REGISTERED',
+      status: 409,
+    });
   });
 
   it('retries an MVCC conflict with backoff, a bounded number of times', async () => {
@@ -65,7 +105,7 @@ describe('FabricInvoiceLedger', () => {
   it('does not retry chaincode rejections', async () => {
     const { ledger, waits } = setup();
     await ledger.issue('Hospital1MSP', input());
-    await expect(ledger.issue('Hospital2MSP', input({ checkCodeHash: hex('other') }))).rejects.toMatchObject({
+    await expect(ledger.issue('Hospital1MSP', input({ checkCodeHash: hex('other') }))).rejects.toMatchObject({
       code: 'INVOICE_EXISTS',
     });
     await expect(ledger.issue('InsurerMSP', input({ number: '0000000003' }))).rejects.toMatchObject({

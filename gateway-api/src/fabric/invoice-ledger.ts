@@ -1,12 +1,20 @@
 import {
   canonicalJson,
+  CHECK_CODE_KDF,
+  CURRENCIES,
+  HEX32,
   HEX64,
   INVOICE_CODE,
   INVOICE_CONTRACT,
+  INVOICE_KINDS,
   INVOICE_NUMBER,
+  INVOICE_OPERATIONS,
+  INVOICE_STATUSES,
   INVOICE_TYPES,
+  type Invoice,
   type InvoiceTransaction,
   type IssueInvoiceInput,
+  LOCK_STATES,
   VERIFIABLE_DIGESTS,
   VERIFICATION_RESULTS,
 } from '@hdt/vocabulary';
@@ -24,16 +32,47 @@ const paymentSchema = z.object({
 });
 export type Payment = z.infer<typeof paymentSchema>;
 
-/** Invoice summary as the chaincode stores it. */
-export const onChainInvoiceSchema = z.object({
+export const invoiceIdSchema = z.object({
   code: z.string().regex(INVOICE_CODE),
   number: z.string().regex(INVOICE_NUMBER),
+});
+
+export const invoiceLockSchema = z.object({
+  claimId: z.string(),
+  holderMsp: z.string(),
+  actor: z.string(),
+  amount: fen,
+  lockedAt: z.string(),
+  expiresAt: z.string(),
+  state: z.enum(LOCK_STATES),
+  closedAt: z.string().describe('When it was released or reimbursed; "" while ACTIVE'),
+});
+
+export const reimbursementSchema = z.object({
+  claimId: z.string(),
+  payerMsp: z.string(),
+  actor: z.string(),
+  amount: fen,
+  at: z.string(),
+  txId: z.string(),
+});
+
+export const operationRecordSchema = z.object({
+  operation: z.enum(INVOICE_OPERATIONS),
+  mspId: z.string(),
+  actor: z.string(),
+  timestamp: z.string(),
+  txId: z.string(),
+  reason: z.string(),
+});
+
+/** The invoice as the chaincode stores and returns it (vocabulary `Invoice`), check-code protection included. */
+export const onChainInvoiceSchema = z.object({
+  ...invoiceIdSchema.shape,
+  checkCodeSalt: z.string().regex(HEX32),
+  checkCodeIterations: z.number().int().min(CHECK_CODE_KDF.minIterations).max(CHECK_CODE_KDF.maxIterations),
   checkCodeHash: hex64,
   type: z.enum(INVOICE_TYPES),
-  issuingUnit: z.string(),
-  issuerMsp: z.string(),
-  issuedAt: z.string(),
-  currency: z.literal('CNY'),
   totalAmount: fen,
   payment: paymentSchema,
   reimbursableAmount: fen,
@@ -42,16 +81,26 @@ export const onChainInvoiceSchema = z.object({
   pdfDigest: hex64,
   dataCid: z.string(),
   pdfCid: z.string(),
-  /** ISSUED now; later lifecycle steps add LOCKED, REIMBURSED, RED_FLUSHED, VOIDED, WRITTEN_OFF. */
-  status: z.string(),
+  kind: z.enum(INVOICE_KINDS),
+  issuingUnit: z.string(),
+  issuerMsp: z.string(),
+  issuedAt: z.string(),
+  currency: z.enum(CURRENCIES),
+  status: z.enum(INVOICE_STATUSES),
+  linkedInvoice: invoiceIdSchema.nullable(),
+  locks: z.array(invoiceLockSchema),
+  reimbursements: z.array(reimbursementSchema),
+  reimbursedAmount: fen,
+  revision: z.number().int().min(1),
+  lastOperation: operationRecordSchema,
   lastTxId: z.string(),
   updatedAt: z.string(),
-});
+}) satisfies z.ZodType<Invoice>;
 export type OnChainInvoice = z.infer<typeof onChainInvoiceSchema>;
 
 export const verifyOutcomeSchema = z.object({
   result: z.enum(VERIFICATION_RESULTS),
-  status: z.string().optional(),
+  status: z.enum(INVOICE_STATUSES).optional(),
   mismatches: z.array(z.enum(VERIFIABLE_DIGESTS)),
 });
 export type VerifyOutcome = z.infer<typeof verifyOutcomeSchema>;
@@ -64,7 +113,7 @@ export const historyEntrySchema = z.object({
 });
 export type HistoryEntry = z.infer<typeof historyEntrySchema>;
 
-/** Fields the issuer supplies to `Issue`; the chaincode adds issuerMsp, issuedAt, status ... */
+/** Fields the issuer supplies to `Issue`; the chaincode adds the unit name from its registry, issuerMsp, issuedAt, status ... */
 export type IssueInput = IssueInvoiceInput;
 
 export interface VerifyQuery {

@@ -17,6 +17,14 @@ describe('error catalogue', () => {
       INVOICE_NOT_FOUND: 404,
       NOT_FOUND: 404,
       INVOICE_EXISTS: 409,
+      INVOICE_STATE_CONFLICT: 409,
+      AMOUNT_UNAVAILABLE: 409,
+      CLAIM_EXISTS: 409,
+      LOCK_NOT_ACTIVE: 409,
+      NOT_LOCK_HOLDER: 403,
+      CODE_NOT_ALLOCATED: 403,
+      CODE_RANGE_OVERLAP: 409,
+      ORG_NOT_REGISTERED: 409,
       CONFLICT: 409,
       IDEMPOTENCY_KEY_REUSED: 422,
       RATE_LIMITED: 429,
@@ -52,6 +60,16 @@ describe('toAppError', () => {
     expect(err.code).toBe('VALIDATION');
     expect(err.status).toBe(400);
     expect(err.message).toMatch(/^payment\.selfPay: .+; items\[0\]\.amount: /);
+  });
+
+  it('names each unknown key of a strict object as the field itself', () => {
+    const schema = z.strictObject({ code: z.string(), visit: z.strictObject({ date: z.string() }) });
+    const result = schema.safeParse({ code: '1', issuingUnit: 'x', visit: { date: 'd', ward: 3 } });
+    expect(result.success).toBe(false);
+    if (result.success) return;
+    expect(toAppError(result.error).message).toBe(
+      'visit.ward: is not a known field; issuingUnit: is not a known field',
+    );
   });
 
   it('sends the headers an AppError carries with its { code, message } body', async () => {

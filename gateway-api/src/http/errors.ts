@@ -17,9 +17,17 @@ export function formatPath(path: ReadonlyArray<PropertyKey>): string {
   return out === '' ? 'body' : out;
 }
 
+/** `field: message` for one issue; an unknown key is named itself (`issuingUnit: is not a known field`). */
+function issueTexts(issue: z.core.$ZodIssue, prefix: ReadonlyArray<PropertyKey>): string[] {
+  const at = [...prefix, ...issue.path];
+  if (issue.code === 'unrecognized_keys')
+    return issue.keys.map((key) => `${formatPath([...at, key])}: is not a known field`);
+  return [`${formatPath(at)}: ${issue.message}`];
+}
+
 /** Turns a zod error into a VALIDATION error naming each offending field. */
 export function validationError(error: z.ZodError, prefix: ReadonlyArray<PropertyKey> = []): AppError {
-  const parts = error.issues.slice(0, 10).map((issue) => `${formatPath([...prefix, ...issue.path])}: ${issue.message}`);
+  const parts = error.issues.flatMap((issue) => issueTexts(issue, prefix)).slice(0, 10);
   return new AppError('VALIDATION', parts.join('; '));
 }
 

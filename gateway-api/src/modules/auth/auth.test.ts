@@ -20,6 +20,8 @@ describe('UserDirectory', () => {
   it('rejects malformed files naming the field, and duplicates', async () => {
     await expect(UserDirectory.fromJson([{ ...DEMO_USERS[0], role: 'wizard' }])).rejects.toThrow(/0\.role/);
     await expect(UserDirectory.fromJson([{ ...DEMO_USERS[0], mspId: 'Org9MSP' }])).rejects.toThrow(/0\.mspId/);
+    // The user name is the actor recorded on chain: it starts with a letter or digit.
+    await expect(UserDirectory.fromJson([{ ...DEMO_USERS[0], username: '.clerk' }])).rejects.toThrow(/0\.username/);
     await expect(UserDirectory.fromJson([DEMO_USERS[0], DEMO_USERS[0]])).rejects.toThrow(/duplicate username clerk1/);
     await expect(UserDirectory.fromJson({})).rejects.toThrow(/invalid demo users file/);
   });

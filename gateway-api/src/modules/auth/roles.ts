@@ -6,7 +6,7 @@ export interface User {
   displayName: string;
   mspId: MspId;
   role: Role;
-  /** Issuing unit (hospital name) of billing clerks, used when an invoice names none. */
+  /** The user's unit (hospital name), for display; an invoice's issuing unit is the name the org registry on the ledger holds. */
   unit?: string | undefined;
 }
 

@@ -10,7 +10,10 @@ import type { User } from './roles';
  * clear text is not kept.
  */
 const demoUserSchema = z.object({
-  username: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, { error: 'must be 1-64 letters, digits, ".", "_" or "-"' }),
+  // A user name is recorded on chain as the acting user (vocabulary ACTOR), so it starts with a letter or digit.
+  username: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, {
+    error: 'must be 1-64 letters, digits, ".", "_" or "-", starting with a letter or digit',
+  }),
   password: z.string().min(8, { error: 'must be at least 8 characters' }).max(256),
   displayName: z.string().trim().min(1).max(128),
   mspId: z.enum(MspId),

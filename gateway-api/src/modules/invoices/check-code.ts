@@ -14,10 +14,12 @@ export const CHECK_CODE_ALPHABET = '0123456789ABCDEFGHJKLMNPQRSTUVWXYZ';
 export const CHECK_CODE_LENGTH = 6;
 
 /**
- * Iterations for new invoices unless CHECK_CODE_KDF_ITERATIONS says otherwise: 20,000 take about
- * 22 ms of one core of the reference machine, and 34^6 × 22 ms ≈ 1.1 CPU-years (bench/RESULTS.md).
+ * Iterations for new invoices unless CHECK_CODE_KDF_ITERATIONS says otherwise. A CPU-year for the
+ * 34^6 codes of one invoice needs 20.4 ms per derivation; on the reference machine one iteration
+ * takes at least 0.70 µs of a core (its fastest runs; 0.72–1.1 µs under load), so 32,000
+ * iterations take at least 22.4 ms: 1.1 CPU-years (`npm run bench:kdf`, bench/RESULTS.md).
  */
-export const DEFAULT_CHECK_CODE_ITERATIONS = 20_000;
+export const DEFAULT_CHECK_CODE_ITERATIONS = 32_000;
 
 const pbkdf2Async = promisify(pbkdf2);
 

@@ -12,3 +12,4 @@ export {
 } from './check-code-failure-model';
 export { MongoCheckCodeFailures, type CheckCodeFailures } from './check-code-failures';
 export { CheckCodeGuard, DEFAULT_GUESS_LIMITS, type GuessLimits } from './check-code-guard';
+export { invoiceViewSchema, toHistoryView, toInvoiceView, type HistoryEntryView, type InvoiceView } from './view';

@@ -1,4 +1,12 @@
-import { HEX64, INVOICE_CODE, INVOICE_NUMBER, INVOICE_TYPES, type InvoiceType } from '@hdt/vocabulary';
+import {
+  HEX64,
+  INVOICE_CODE,
+  INVOICE_NUMBER,
+  INVOICE_STATUSES,
+  INVOICE_TYPES,
+  type InvoiceStatus,
+  type InvoiceType,
+} from '@hdt/vocabulary';
 import { Schema } from 'mongoose';
 import type { Connection, Model } from 'mongoose';
 
@@ -31,11 +39,13 @@ export interface InvoiceRecord {
   code: string;
   number: string;
   issuerMsp: string;
+  /** The unit name the org registry on the ledger held at issue. */
   issuingUnit: string;
   type: InvoiceType;
   /** Integer fen. */
   totalAmount: number;
-  status: string;
+  /** The status when this record was last written; the ledger holds the current one. */
+  status: InvoiceStatus;
   pdf: StoredFileRef;
   data: StoredDataRef;
   txId: string;
@@ -108,7 +118,7 @@ export const invoiceRecordSchema = new Schema<InvoiceRecord>(
       required: true,
       validate: { validator: isPositiveInteger, message: 'totalAmount must be a positive integer (fen)' },
     },
-    status: { type: String, required: true, match: /^[A-Z][A-Z_]{0,31}$/ },
+    status: { type: String, required: true, enum: INVOICE_STATUSES },
     pdf: { type: fileRefSchema, required: true },
     data: { type: dataRefSchema, required: true },
     txId: { type: String, required: true, minlength: 1, maxlength: 128 },

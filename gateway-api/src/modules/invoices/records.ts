@@ -1,4 +1,4 @@
-import { INVOICE_TYPES, type InvoiceType } from '@hdt/vocabulary';
+import { INVOICE_STATUSES, INVOICE_TYPES, type InvoiceStatus, type InvoiceType } from '@hdt/vocabulary';
 import { z } from 'zod';
 import { invoiceRecordId, type InvoiceRecordModel } from './record-model';
 
@@ -7,10 +7,12 @@ export interface InvoiceRecordData {
   code: string;
   number: string;
   issuerMsp: string;
+  /** The unit name the org registry on the ledger held at issue (the chain's answer). */
   issuingUnit: string;
   type: InvoiceType;
   totalAmount: number;
-  status: string;
+  /** The status when this record was last written; the ledger holds the current one. */
+  status: InvoiceStatus;
   pdf: { cid: string; sm3: string; keyId: string; size: number };
   data: { cid: string; sm3: string; keyId: string; size: number };
   txId: string;
@@ -37,7 +39,7 @@ const invoiceRecordSchema = z.object({
   issuingUnit: z.string(),
   type: z.enum(INVOICE_TYPES),
   totalAmount: z.number(),
-  status: z.string(),
+  status: z.enum(INVOICE_STATUSES),
   pdf: storedRefSchema,
   data: storedRefSchema.extend({ size: z.number().int().min(0).optional() }),
   txId: z.string(),

@@ -1,6 +1,7 @@
+import { pbkdf2Sync } from 'node:crypto';
 import request from 'supertest';
 import { z } from 'zod';
-import { harness, invoiceData, PDF, type Harness } from '../../../test/harness';
+import { harness, HOSPITAL2_CODE, invoiceData, PDF, TEST_ITERATIONS, type Harness } from '../../../test/harness';
 import { API, errorBody, issue, issueBody, sm3, verifyBody } from '../../../test/api';
 import { CHECK_CODE_ALPHABET } from './service';
 
@@ -17,18 +18,55 @@ describe('POST /invoices', () => {
     expect(res.headers['location']).toBe(`${API}/invoices/31010125/0000000001`);
 
     const onChain = h.chaincode.invoice('31010125', '0000000001');
-    expect(onChain).toBeDefined();
-    expect(onChain?.lastTxId).toBe(body.txId);
-    expect(onChain?.checkCodeHash).toBe(sm3(`31010125:0000000001:${body.checkCode}`));
-    expect(onChain?.issuingUnit).toBe('Qingpu District Central Hospital');
-    expect(onChain?.dataDigest).toBe(body.dataDigest);
+    if (!onChain) throw new Error('not on chain');
+    expect(onChain.lastTxId).toBe(body.txId);
+    const salt = Buffer.from(onChain.checkCodeSalt, 'hex');
+    const password = `31010125:0000000001:${body.checkCode}`;
+    expect(onChain.checkCodeHash).toBe(pbkdf2Sync(password, salt, TEST_ITERATIONS, 32, 'sm3').toString('hex'));
+    expect(onChain.issuingUnit).toBe('Qingpu District Central Hospital');
+    expect(body.issuingUnit).toBe('Qingpu District Central Hospital');
+    expect(onChain.lastOperation).toMatchObject({ operation: 'ISSUE', actor: 'clerk1' });
+    expect(onChain.dataDigest).toBe(body.dataDigest);
     // No clear personal data on chain.
     const chainText = JSON.stringify(onChain);
     expect(chainText).not.toContain('Zhang San');
     expect(chainText).not.toContain('31011519800101123X');
 
     const record = h.offchain.records.rows.get('31010125/0000000001');
-    expect(record).toMatchObject({ txId: body.txId, createdBy: 'clerk1', issuerMsp: 'Hospital1MSP' });
+    expect(record).toMatchObject({
+      txId: body.txId,
+      createdBy: 'clerk1',
+      issuerMsp: 'Hospital1MSP',
+      issuingUnit: 'Qingpu District Central Hospital',
+      status: 'ISSUED',
+    });
+  });
+
+  it("issues for hospital2 under its own codes, with its registered unit name; refuses hospital1's codes (403)", async () => {
+    const h = await harness();
+    const token = await h.login('clerk2');
+    const own = await issue(h, token, invoiceData({ code: HOSPITAL2_CODE }));
+    expect(own.status).toBe(201);
+    expect(issueBody.parse(own.body).issuingUnit).toBe('Zhujiajiao Community Health Service Centre');
+    expect(h.offchain.records.rows.get(`${HOSPITAL2_CODE}/0000000001`)?.issuingUnit).toBe(
+      'Zhujiajiao Community Health Service Centre',
+    );
+
+    const foreign = await issue(h, token);
+    expect(foreign.status).toBe(403);
+    expect(errorBody.parse(foreign.body)).toEqual({
+      code: 'CODE_NOT_ALLOCATED',
+      message: 'invoice code 31010125 is not allocated to Hospital2MSP',
+    });
+    expect(h.chaincode.committed).toEqual(['Issue']);
+  });
+
+  it('refuses an issuing unit in the request as an unknown field (400 naming it)', async () => {
+    const h = await harness();
+    const res = await issue(h, await h.login('clerk1'), invoiceData({ issuingUnit: 'Any Hospital' }));
+    expect(res.status).toBe(400);
+    expect(errorBody.parse(res.body)).toEqual({ code: 'VALIDATION', message: 'issuingUnit: is not a known field' });
+    expect(h.chaincode.committed).toEqual([]);
   });
 
   it('forbids an insurer (403) without calling the ledger', async () => {
@@ -148,6 +186,12 @@ describe('POST /invoices', () => {
     expect(second.body).toEqual(first.body);
     expect(second.headers['idempotent-replayed']).toBe('true');
     expect(h.chaincode.committed).toEqual(['Issue']);
+    // The stored replay holds the check code sealed only.
+    const row = h.offchain.idempotencyRecords.row('clerk1', 'issue-0001-abcdef');
+    expect(JSON.stringify(row)).not.toContain(issueBody.parse(first.body).checkCode);
+    expect(
+      Buffer.isBuffer(row?.['sealedBody']) && row['sealedBody'].includes(issueBody.parse(first.body).checkCode),
+    ).toBe(false);
   });
 
   it('answers 422 when an Idempotency-Key is reused for a different request', async () => {
@@ -182,7 +226,7 @@ describe('POST /invoices', () => {
     const h = await harness();
     const token = await h.login('clerk1');
     expect((await issue(h, token)).status).toBe(201);
-    const res = await issue(h, await h.login('clerk2'));
+    const res = await issue(h, token);
     expect(res.status).toBe(409);
     const body = errorBody.parse(res.body);
     expect(body.code).toBe('INVOICE_EXISTS');
@@ -290,7 +334,7 @@ describe('verify, read, history, pdf', () => {
     expect(errorBody.parse(res.body)).toEqual({ code: 'VALIDATION', message: 'body: malformed JSON' });
   });
 
-  it('reads the on-chain summary and the history', async () => {
+  it("reads the on-chain summary and the history, without the check code's salt, iterations or hash", async () => {
     const { h, token } = await issued();
     const read = await request(h.app)
       .get(`${API}/invoices/31010125/0000000001`)
@@ -299,14 +343,34 @@ describe('verify, read, history, pdf', () => {
     expect(read.body).toMatchObject({
       code: '31010125',
       number: '0000000001',
+      kind: 'BLUE',
       status: 'ISSUED',
       issuerMsp: 'Hospital1MSP',
+      issuingUnit: 'Qingpu District Central Hospital',
+      linkedInvoice: null,
+      locks: [],
+      reimbursements: [],
+      reimbursedAmount: 0,
+      revision: 1,
+      lastOperation: { operation: 'ISSUE', actor: 'clerk1', mspId: 'Hospital1MSP' },
     });
+    const onChain = h.chaincode.invoice('31010125', '0000000001');
+    for (const hidden of ['checkCodeHash', 'checkCodeSalt', 'checkCodeIterations']) {
+      expect(read.body).not.toHaveProperty(hidden);
+    }
+    expect(JSON.stringify(read.body)).not.toContain(onChain?.checkCodeHash);
+    expect(JSON.stringify(read.body)).not.toContain(onChain?.checkCodeSalt);
     const history = await request(h.app)
       .get(`${API}/invoices/31010125/0000000001/history`)
       .set('Authorization', `Bearer ${token}`);
     expect(history.status).toBe(200);
-    expect(z.array(z.object({ txId: z.string() })).parse(history.body)).toHaveLength(1);
+    const entries = z
+      .array(z.object({ txId: z.string(), value: z.record(z.string(), z.unknown()) }))
+      .parse(history.body);
+    expect(entries).toHaveLength(1);
+    expect(entries[0]?.value).toMatchObject({ status: 'ISSUED', lastOperation: { operation: 'ISSUE' } });
+    expect(JSON.stringify(history.body)).not.toContain(onChain?.checkCodeHash);
+    expect(JSON.stringify(history.body)).not.toContain('checkCodeSalt');
   });
 
   it('answers 404 INVOICE_NOT_FOUND for an unknown invoice and 400 for a malformed number', async () => {
@@ -365,6 +429,81 @@ describe('verify, read, history, pdf', () => {
       .set('Authorization', `Bearer ${token}`);
     expect(res.status).toBe(400);
     expect(errorBody.parse(res.body).message).toMatch(/^checkCode: /);
+  });
+});
+
+describe('check-code guessing', () => {
+  const verify = (h: Harness, token: string, checkCode: string) =>
+    request(h.app)
+      .post(`${API}/invoices/verify`)
+      .set('Authorization', `Bearer ${token}`)
+      .send({ code: '31010125', number: '0000000001', checkCode });
+
+  it('answers 429 with Retry-After after 5 wrong check codes of one user on one invoice; records each', async () => {
+    const h = await harness();
+    const clerk = await h.login('clerk1');
+    const checkCode = issueBody.parse((await issue(h, clerk)).body).checkCode;
+    const wrong = checkCode === 'AAAAAA' ? 'BBBBBB' : 'AAAAAA';
+    const insurer = await h.login('insurer1');
+    for (let i = 0; i < 5; i++) expect(verifyBody.parse((await verify(h, insurer, wrong)).body).result).toBe('unknown');
+
+    const limited = await verify(h, insurer, checkCode);
+    expect(limited.status).toBe(429);
+    expect(errorBody.parse(limited.body).code).toBe('RATE_LIMITED');
+    expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
+    expect(Number(limited.headers['retry-after'])).toBeLessThanOrEqual(900);
+    // The PDF route is the same guess.
+    const pdf = await request(h.app)
+      .get(`${API}/invoices/31010125/0000000001/pdf`)
+      .query({ checkCode })
+      .set('Authorization', `Bearer ${insurer}`);
+    expect(pdf.status).toBe(429);
+
+    expect(h.offchain.checkCodeFailures.rows.map((r) => [r.username, r.mspId, r.invoice, r.via, r.outcome])).toEqual([
+      ...Array.from({ length: 5 }, () => [
+        'insurer1',
+        'InsurerMSP',
+        '31010125/0000000001',
+        'verify',
+        'wrong_check_code',
+      ]),
+      ['insurer1', 'InsurerMSP', '31010125/0000000001', 'verify', 'rate_limited'],
+      ['insurer1', 'InsurerMSP', '31010125/0000000001', 'pdf', 'rate_limited'],
+    ]);
+    // Another user is not held back by this user's failures.
+    const other = await verify(h, await h.login('medins1'), checkCode);
+    expect(verifyBody.parse(other.body).result).toBe('authentic');
+  });
+
+  it('counts wrong check codes on the PDF route, and lets the guesses resume after the window', async () => {
+    let now = new Date('2026-11-30T08:00:00.000Z');
+    const h = await harness({ guessLimits: { perUserAndInvoice: 2 }, clock: () => now });
+    const checkCode = issueBody.parse((await issue(h, await h.login('clerk1'))).body).checkCode;
+    const wrong = checkCode === 'AAAAAA' ? 'BBBBBB' : 'AAAAAA';
+    const insurer = await h.login('insurer1');
+    const pdf = (code: string) =>
+      request(h.app)
+        .get(`${API}/invoices/31010125/0000000001/pdf`)
+        .query({ checkCode: code })
+        .set('Authorization', `Bearer ${insurer}`);
+    expect((await pdf(wrong)).status).toBe(404);
+    expect((await pdf(wrong)).status).toBe(404);
+    const limited = await pdf(checkCode);
+    expect(limited.status).toBe(429);
+    expect(limited.headers['retry-after']).toBe('900');
+    now = new Date(now.getTime() + 900_000);
+    expect((await pdf(checkCode)).status).toBe(200);
+  });
+
+  it('answers 503 and checks nothing when the attempt cannot be recorded', async () => {
+    const h = await harness();
+    const checkCode = issueBody.parse((await issue(h, await h.login('clerk1'))).body).checkCode;
+    h.offchain.checkCodeFailures.failBegins = 1;
+    h.chaincode.evaluated.length = 0;
+    const res = await verify(h, await h.login('insurer1'), checkCode);
+    expect(res.status).toBe(503);
+    expect(errorBody.parse(res.body).code).toBe('STORAGE_UNAVAILABLE');
+    expect(h.chaincode.evaluated).toEqual([]);
   });
 });
 

@@ -97,7 +97,9 @@ function issueRoute(invoices: InvoiceService): Route {
     summary: 'Issue an invoice (billing clerks of a hospital organisation)',
     description:
       'Stores the PDF and the structured data SM4-encrypted off chain and anchors their SM3 digests, ' +
-      'the check-code hash and the payer pseudonym on chain. The check code is returned once. ' +
+      'the payer pseudonym and the check code protected by PBKDF2-HMAC-SM3 (random salt per invoice) on chain. ' +
+      "The issuing unit is the name the org registry on the ledger holds for the clerk's organisation; the code " +
+      'must be in a range allocated to it (403 CODE_NOT_ALLOCATED; 409 ORG_NOT_REGISTERED before registration). ' +
       'The data digest is SM3 of the canonical JSON of the `invoice` part plus `checkCode`.',
     auth: 'bearer',
     before: [requireInvoiceIssuer, upload.single('pdf')],
@@ -130,6 +132,9 @@ function verifyRoute(invoices: InvoiceService): Route {
     operationId: 'verifyInvoice',
     tag: 'invoices',
     summary: 'Verify an invoice (查验): authentic, tampered or unknown',
+    description:
+      'A wrong check code (or an unknown invoice) is a failed guess: recorded, and limited per user and ' +
+      'invoice, per invoice and per user over a sliding window; past a limit the answer is 429 with Retry-After.',
     auth: 'bearer',
     before: [upload.single('pdf')],
     body: { json: verifyBodySchema, multipart: VERIFY_FORM },
@@ -154,7 +159,7 @@ function readRoutes(invoices: InvoiceService): Route[] {
     path: '/invoices/:code/:number',
     operationId: 'readInvoice',
     tag: 'invoices',
-    summary: 'On-chain summary of an invoice',
+    summary: "On-chain summary of an invoice (without the check code's salt and hash)",
     auth: 'bearer',
     params: invoiceParamsSchema,
     responses: { 200: { description: 'Invoice summary', schema: invoiceResponseSchema } },
@@ -209,6 +214,7 @@ function pdfRoute(invoices: InvoiceService): Route {
     operationId: 'downloadInvoicePdf',
     tag: 'invoices',
     summary: 'The original PDF, for whoever knows the check code',
+    description: 'The check code is limited and recorded like one given to verify (429 with Retry-After).',
     auth: 'bearer',
     params: invoiceParamsSchema,
     query: pdfQuerySchema,

@@ -1,7 +1,8 @@
 import { z } from 'zod';
-import { INVOICE_TYPES, paymentSplitProblem, reimbursableProblem } from '@hdt/vocabulary';
-import { historyEntrySchema, onChainInvoiceSchema, verifyOutcomeSchema } from '../../fabric/invoice-ledger';
+import { INVOICE_STATUSES, INVOICE_TYPES, paymentSplitProblem, reimbursableProblem } from '@hdt/vocabulary';
+import { verifyOutcomeSchema } from '../../fabric/invoice-ledger';
 import { str, typeError } from '../../schema-text';
+import { historyEntryViewSchema, invoiceViewSchema } from './view';
 
 /*
  * Request and response schemas of the invoice resource. Requests are parsed with these (errors name the field);
@@ -62,13 +63,16 @@ export const visitSchema = z.strictObject({
   medicalRecordNumber: text(32).optional(),
 });
 
-/** Structured data of an invoice, as posted in the `invoice` part of POST /invoices. */
+/**
+ * Structured data of an invoice, as posted in the `invoice` part of POST /invoices. There is no
+ * issuing unit: the chaincode takes the name the org registry on the ledger holds for the
+ * clerk's organisation (an `issuingUnit` is refused as an unknown field).
+ */
 export const invoiceDataSchema = z
   .strictObject({
     code: invoiceCodeSchema,
     number: invoiceNumberSchema,
     type: z.enum(INVOICE_TYPES, { error: typeError(`one of ${INVOICE_TYPES.join(', ')}`) }),
-    issuingUnit: text(128).optional().describe("Defaults to the clerk's unit"),
     payer: payerSchema,
     items: z.array(invoiceItemSchema).min(1, { error: 'must list at least one item' }).max(500),
     totalAmount: positiveFen,
@@ -127,9 +131,10 @@ export const verifyBodySchema = z.strictObject({
 export const issueResponseSchema = z.object({
   code: invoiceCodeSchema,
   number: invoiceNumberSchema,
-  checkCode: checkCodeSchema.describe('Shown once; print it on the invoice'),
+  checkCode: checkCodeSchema.describe('Print it on the invoice; only its salted PBKDF2-HMAC-SM3 hash is on chain'),
+  issuingUnit: z.string().describe("The issuing organisation's unit name, from the org registry on the ledger"),
   txId: z.string(),
-  status: z.string(),
+  status: z.enum(INVOICE_STATUSES),
   pdfDigest: z.string().describe('SM3 of the PDF, hex'),
   dataDigest: z.string().describe('SM3 of the canonical JSON of the structured data, hex'),
 });
@@ -141,8 +146,8 @@ export const checkCodeResponseSchema = z.object({
   checkCode: checkCodeSchema.describe('The check code printed on the invoice, for reprinting it'),
 });
 
-export const invoiceResponseSchema = onChainInvoiceSchema;
-export const historyResponseSchema = z.array(historyEntrySchema);
+export const invoiceResponseSchema = invoiceViewSchema;
+export const historyResponseSchema = z.array(historyEntryViewSchema);
 export const verifyResponseSchema = verifyOutcomeSchema;
 
 /** The invoice resource's named schemas in the OpenAPI document. */

@@ -1,35 +1,19 @@
-import { randomInt } from 'node:crypto';
 import { hmacSm3Hex, sm3Hex } from '@hdt/offchain-store';
-import { canonicalJson } from '@hdt/vocabulary';
+import { canonicalJson, type InvoiceId } from '@hdt/vocabulary';
 import { z } from 'zod';
 import { canIssueInvoices, type User } from '../auth/roles';
-import type {
-  HistoryEntry,
-  InvoiceLedger,
-  IssueInput,
-  OnChainInvoice,
-  VerifyOutcome,
-} from '../../fabric/invoice-ledger';
+import type { InvoiceLedger, IssueInput, OnChainInvoice, VerifyOutcome } from '../../fabric/invoice-ledger';
 import { AppError } from '../../errors';
 import type { InvoiceData } from './schemas';
 import { describe, type Logger } from '../../logger';
 import type { BeginIdempotentResult, DocumentFiles, IdempotencyStore, StoredDocument } from '../../ports';
+import { checkCodeMatches, deriveCheckCodeHash, generateCheckCode, protectCheckCode } from './check-code';
+import type { Checked, CheckCodeGuard } from './check-code-guard';
 import type { InvoiceRecordData, InvoiceRecords } from './records';
+import { fromStorageError } from './storage-errors';
+import { toHistoryView, toInvoiceView, type HistoryEntryView, type InvoiceView } from './view';
 
-/** Unambiguous alphabet of check codes: digits and uppercase letters without O and I. */
-export const CHECK_CODE_ALPHABET = '0123456789ABCDEFGHJKLMNPQRSTUVWXYZ';
-const CHECK_CODE_LENGTH = 6;
-
-export function generateCheckCode(): string {
-  let code = '';
-  for (let i = 0; i < CHECK_CODE_LENGTH; i++) code += CHECK_CODE_ALPHABET[randomInt(CHECK_CODE_ALPHABET.length)];
-  return code;
-}
-
-/** The value anchored on chain for a check code. */
-export function checkCodeHash(code: string, number: string, checkCode: string): string {
-  return sm3Hex(`${code}:${number}:${checkCode}`);
-}
+export { CHECK_CODE_ALPHABET, generateCheckCode } from './check-code';
 
 /**
  * Structured data as kept off chain: the posted invoice data plus the check code printed on
@@ -52,6 +36,7 @@ const issueResultSchema = z.object({
   code: z.string(),
   number: z.string(),
   checkCode: z.string(),
+  issuingUnit: z.string(),
   txId: z.string(),
   status: z.string(),
   pdfDigest: z.string(),
@@ -78,34 +63,30 @@ export interface InvoiceServiceDeps {
   files: DocumentFiles;
   records: InvoiceRecords;
   idempotency: IdempotencyStore;
+  /** Limits and records guesses of check codes. */
+  guard: CheckCodeGuard;
   /** Key of the payer pseudonym (HMAC-SM3 of the payer's ID number). */
   issuerSecret: Uint8Array;
+  /** PBKDF2-HMAC-SM3 iterations protecting the check codes of new invoices. */
+  checkCodeIterations: number;
   logger: Logger;
   newCheckCode?: () => string;
 }
 
 /** Chaincode or gateway verdicts after which the transaction certainly did not reach the ledger. */
-const DEFINITELY_NOT_WRITTEN = new Set(['INVALID_ARGUMENT', 'FORBIDDEN', 'INVOICE_EXISTS', 'CONFLICT', 'VALIDATION']);
+const DEFINITELY_NOT_WRITTEN = new Set([
+  'INVALID_ARGUMENT',
+  'FORBIDDEN',
+  'INVOICE_EXISTS',
+  'CODE_NOT_ALLOCATED',
+  'ORG_NOT_REGISTERED',
+  'CONFLICT',
+  'VALIDATION',
+]);
 
-const offchainErrorShape = z.object({ code: z.string() });
 const storedCheckCodeSchema = z.object({ checkCode: z.string().regex(/^[0-9A-Z]{6}$/) });
 
-/** Maps an error of the off-chain store to an AppError (storage errors are never the client's fault). */
-function fromStorageError(err: unknown, what: string): AppError {
-  if (err instanceof AppError) return err;
-  const shape = err instanceof Error ? offchainErrorShape.safeParse(err) : undefined;
-  const code = shape?.success ? shape.data.code : undefined;
-  switch (code) {
-    case 'DATABASE_UNAVAILABLE':
-    case 'BLOB_STORE_UNAVAILABLE':
-    case 'KEK_UNAVAILABLE':
-      return new AppError('STORAGE_UNAVAILABLE', `${what}: storage is unavailable, try again later`, { cause: err });
-    case 'KEY_DESTROYED':
-      return new AppError('NOT_FOUND', `${what}: the document was erased`, { cause: err });
-    default:
-      return new AppError('INTERNAL', `${what} failed`, { cause: err });
-  }
-}
+const UNKNOWN: VerifyOutcome = { result: 'unknown', mismatches: [] };
 
 interface StoredDocuments {
   data: StoredDocument;
@@ -117,14 +98,10 @@ interface IssuedInvoice {
   txId: string;
 }
 
-/** The issuing unit named by the invoice, or the clerk's; only hospital billing clerks issue. */
-function issuingUnitOf(user: User, data: InvoiceData): string {
-  if (!canIssueInvoices(user)) {
-    throw new AppError('FORBIDDEN', 'only billing clerks of a hospital organisation issue invoices');
-  }
-  const issuingUnit = data.issuingUnit ?? user.unit;
-  if (issuingUnit === undefined) throw new AppError('VALIDATION', 'issuingUnit: required (the user has no unit)');
-  return issuingUnit;
+/** Digests a verifier supplied besides the check code. */
+interface SuppliedDigests {
+  pdfDigest?: string | undefined;
+  dataDigest?: string | undefined;
 }
 
 /** The first result of an idempotent request, or undefined when this request is new. */
@@ -146,19 +123,20 @@ function replayOf(begin: BeginIdempotentResult): IssueResult | undefined {
   }
 }
 
-/** The summary that goes on chain: digests, content addresses and pseudonyms, no personal data. */
+/** The summary that goes on chain: digests, content addresses, pseudonyms and the check code's hash. */
 function ledgerInput(
+  user: User,
   data: InvoiceData,
-  issuingUnit: string,
-  derived: { checkCodeHash: string; payerPseudonym: string; docs: StoredDocuments },
+  derived: Pick<IssueInput, 'checkCodeSalt' | 'checkCodeIterations' | 'checkCodeHash' | 'payerPseudonym'>,
+  docs: StoredDocuments,
 ): IssueInput {
-  const { docs } = derived;
   return {
     code: data.code,
     number: data.number,
+    checkCodeSalt: derived.checkCodeSalt,
+    checkCodeIterations: derived.checkCodeIterations,
     checkCodeHash: derived.checkCodeHash,
     type: data.type,
-    issuingUnit,
     totalAmount: data.totalAmount,
     payment: data.payment,
     reimbursableAmount: data.reimbursableAmount,
@@ -167,24 +145,35 @@ function ledgerInput(
     pdfDigest: docs.pdf.sm3,
     dataCid: docs.data.cid,
     pdfCid: docs.pdf.cid,
+    actor: user.username,
   };
 }
 
-function invoiceRecord(user: User, input: IssueInput, issued: IssuedInvoice, docs: StoredDocuments): InvoiceRecordData {
+/** The off-chain record: what the chain returned (the registered unit name included) and where the documents are. */
+function invoiceRecord(user: User, issued: IssuedInvoice, docs: StoredDocuments): InvoiceRecordData {
   const ref = (doc: StoredDocument) => ({ cid: doc.cid, sm3: doc.sm3, keyId: doc.keyId, size: doc.size });
+  const { invoice } = issued;
   return {
-    code: input.code,
-    number: input.number,
-    issuerMsp: issued.invoice.issuerMsp,
-    issuingUnit: input.issuingUnit,
-    type: input.type,
-    totalAmount: input.totalAmount,
-    status: issued.invoice.status,
+    code: invoice.code,
+    number: invoice.number,
+    issuerMsp: invoice.issuerMsp,
+    issuingUnit: invoice.issuingUnit,
+    type: invoice.type,
+    totalAmount: invoice.totalAmount,
+    status: invoice.status,
     pdf: ref(docs.pdf),
     data: ref(docs.data),
     txId: issued.txId,
     createdBy: user.username,
   };
+}
+
+function dataDigestOrFail(data: Readonly<Record<string, unknown>>, checkCode: string): string {
+  try {
+    return dataDigestOf(data, checkCode);
+  } catch (err) {
+    throw new AppError('VALIDATION', 'data: cannot be represented as canonical JSON', { cause: err });
+  }
 }
 
 /** Use cases of medical e-invoices: issue, verify, read, history and PDF retrieval. */
@@ -196,14 +185,17 @@ export class InvoiceService {
   }
 
   /**
-   * Issues an invoice: check code, pseudonym and digests are computed here, the PDF and the
-   * structured data are stored encrypted, the summary goes on chain, then the off-chain record
-   * is saved. With an Idempotency-Key, a repeated identical request returns the first result.
+   * Issues an invoice: check code, its salted hash, pseudonym and digests are computed here, the
+   * PDF and the structured data are stored encrypted, the summary goes on chain, then the
+   * off-chain record is saved. With an Idempotency-Key, a repeated identical request returns the
+   * first result.
    */
   async issueInvoice(user: User, data: InvoiceData, pdf: Uint8Array, idempotencyKey?: string): Promise<IssueOutcome> {
-    const issuingUnit = issuingUnitOf(user, data);
+    if (!canIssueInvoices(user)) {
+      throw new AppError('FORBIDDEN', 'only billing clerks of a hospital organisation issue invoices');
+    }
     const pdfDigest = sm3Hex(pdf);
-    const issue = () => this.issueOnce(user, data, issuingUnit, pdf, pdfDigest);
+    const issue = () => this.issueOnce(user, data, pdf, pdfDigest);
     if (idempotencyKey === undefined) return { result: await issue(), replayed: false };
     const requestHash = sm3Hex(canonicalJson({ invoice: data, pdfDigest }));
     return this.idempotently(user.username, idempotencyKey, requestHash, issue);
@@ -244,36 +236,23 @@ export class InvoiceService {
     return { result, replayed: false };
   }
 
-  private async issueOnce(
-    user: User,
-    data: InvoiceData,
-    issuingUnit: string,
-    pdf: Uint8Array,
-    pdfDigest: string,
-  ): Promise<IssueResult> {
+  private async issueOnce(user: User, data: InvoiceData, pdf: Uint8Array, pdfDigest: string): Promise<IssueResult> {
     const checkCode = this.newCheckCode();
+    const protection = await protectCheckCode(data, checkCode, this.deps.checkCodeIterations);
+    const payerPseudonym = hmacSm3Hex(this.deps.issuerSecret, data.payer.idNumber);
     const dataBytes = Buffer.from(canonicalJson(storedData(data, checkCode)), 'utf8');
     const docs = await this.storeDocuments(`invoice/${data.code}/${data.number}`, dataBytes, pdf, pdfDigest);
-    const input = ledgerInput(data, issuingUnit, {
-      checkCodeHash: checkCodeHash(data.code, data.number, checkCode),
-      payerPseudonym: hmacSm3Hex(this.deps.issuerSecret, data.payer.idNumber),
-      docs,
-    });
-    const issued = await this.anchor(user, input, docs);
-    await this.saveRecord(invoiceRecord(user, input, issued, docs));
-    this.deps.logger.info('invoice issued', {
-      code: data.code,
-      number: data.number,
-      txId: issued.txId,
-      mspId: user.mspId,
-    });
-    const { code, number } = data;
+    const issued = await this.anchor(user, ledgerInput(user, data, { ...protection, payerPseudonym }, docs), docs);
+    await this.saveRecord(invoiceRecord(user, issued, docs));
+    const { invoice, txId } = issued;
+    this.deps.logger.info('invoice issued', { code: invoice.code, number: invoice.number, txId, mspId: user.mspId });
     return {
-      code,
-      number,
+      code: invoice.code,
+      number: invoice.number,
       checkCode,
-      txId: issued.txId,
-      status: issued.invoice.status,
+      issuingUnit: invoice.issuingUnit,
+      txId,
+      status: invoice.status,
       pdfDigest,
       dataDigest: docs.data.sm3,
     };
@@ -344,39 +323,58 @@ export class InvoiceService {
     }
   }
 
-  /** Authentic / tampered / unknown, comparing the digests of whatever the verifier supplied. */
+  /**
+   * Authentic / tampered / unknown, comparing the digests of whatever the verifier supplied. The
+   * check code is a guess: limited and, when wrong, recorded (CheckCodeGuard).
+   */
   async verifyInvoice(user: User, input: VerifyInput): Promise<VerifyOutcome> {
-    let dataDigest: string | undefined;
-    if (input.data !== undefined) {
-      try {
-        dataDigest = dataDigestOf(input.data, input.checkCode);
-      } catch (err) {
-        throw new AppError('VALIDATION', 'data: cannot be represented as canonical JSON', { cause: err });
-      }
-    }
-    return this.deps.ledger.verify(user.mspId, {
-      code: input.code,
-      number: input.number,
-      checkCodeHash: checkCodeHash(input.code, input.number, input.checkCode),
+    const { code, number, checkCode } = input;
+    const digests: SuppliedDigests = {
       pdfDigest: input.pdf === undefined ? undefined : sm3Hex(input.pdf),
-      dataDigest,
+      dataDigest: input.data === undefined ? undefined : dataDigestOrFail(input.data, checkCode),
+    };
+    return this.deps.guard.guess({ user, code, number, via: 'verify' }, async () => {
+      const checked = await this.checkOnLedger(user, { code, number }, checkCode, digests);
+      return { result: checked.result.verdict, failure: checked.failure };
     });
   }
 
-  readInvoice(user: User, code: string, number: string): Promise<OnChainInvoice> {
-    return this.deps.ledger.read(user.mspId, code, number);
+  /**
+   * Reads the invoice for its salt and iteration count, derives the check code's hash and has
+   * the chaincode verify it (on the user's own org's peer).
+   */
+  private async checkOnLedger(
+    user: User,
+    id: InvoiceId,
+    checkCode: string,
+    digests: SuppliedDigests,
+  ): Promise<Checked<{ verdict: VerifyOutcome; invoice?: OnChainInvoice }>> {
+    const { ledger } = this.deps;
+    const invoice = await ledger.read(user.mspId, id.code, id.number).catch((err: unknown) => {
+      if (err instanceof AppError && err.code === 'INVOICE_NOT_FOUND') return undefined;
+      throw err;
+    });
+    if (invoice === undefined) return { result: { verdict: UNKNOWN }, failure: 'no_such_invoice' };
+    const checkCodeHash = await deriveCheckCodeHash(id, checkCode, invoice.checkCodeSalt, invoice.checkCodeIterations);
+    const verdict = await ledger.verify(user.mspId, { ...id, checkCodeHash, ...digests });
+    if (verdict.result === 'unknown') return { result: { verdict }, failure: 'wrong_check_code' };
+    return { result: { verdict, invoice } };
   }
 
-  async history(user: User, code: string, number: string): Promise<HistoryEntry[]> {
+  async readInvoice(user: User, code: string, number: string): Promise<InvoiceView> {
+    return toInvoiceView(await this.deps.ledger.read(user.mspId, code, number));
+  }
+
+  async history(user: User, code: string, number: string): Promise<HistoryEntryView[]> {
     const entries = await this.deps.ledger.history(user.mspId, code, number);
     if (entries.length === 0) throw new AppError('INVOICE_NOT_FOUND', `invoice ${code}/${number} does not exist`);
-    return entries;
+    return toHistoryView(entries);
   }
 
   /**
    * The check code of an invoice, for a billing clerk of the organisation that issued it (to
    * reprint it). It is read from the invoice's encrypted structured data, whose SM3 must be the
-   * digest on chain, and must hash to the check-code hash on chain.
+   * digest on chain, and must derive the check-code hash on chain.
    */
   async recoverCheckCode(
     user: User,
@@ -399,7 +397,7 @@ export class InvoiceService {
       throw new AppError('INTERNAL', 'stored structured data is not JSON', { cause: err });
     }
     const parsed = storedCheckCodeSchema.safeParse(stored);
-    if (!parsed.success || checkCodeHash(code, number, parsed.data.checkCode) !== invoice.checkCodeHash) {
+    if (!parsed.success || !(await checkCodeMatches({ code, number }, parsed.data.checkCode, invoice))) {
       throw new AppError('INTERNAL', 'stored check code does not match the ledger');
     }
     return { code, number, checkCode: parsed.data.checkCode };
@@ -407,20 +405,17 @@ export class InvoiceService {
 
   /**
    * The original PDF for whoever knows code, number and check code. The check code is verified
-   * on chain first (a wrong one answers exactly like a missing invoice), and the decrypted bytes
-   * must have the SM3 digest anchored on chain.
+   * on chain first, as a guess (limited, recorded when wrong); a wrong one answers exactly like a
+   * missing invoice, and the decrypted bytes must have the SM3 digest anchored on chain.
    */
   async downloadPdf(user: User, code: string, number: string, checkCode: string): Promise<Uint8Array> {
-    const { ledger } = this.deps;
-    const verdict = await ledger.verify(user.mspId, {
-      code,
-      number,
-      checkCodeHash: checkCodeHash(code, number, checkCode),
+    const invoice = await this.deps.guard.guess({ user, code, number, via: 'pdf' }, async () => {
+      const checked = await this.checkOnLedger(user, { code, number }, checkCode, {});
+      return { result: checked.result.invoice, failure: checked.failure };
     });
-    if (verdict.result === 'unknown') {
+    if (invoice === undefined) {
       throw new AppError('INVOICE_NOT_FOUND', 'no invoice with this code, number and check code');
     }
-    const invoice = await ledger.read(user.mspId, code, number);
     return this.readAnchoredDocument(invoice, 'pdf');
   }
 
