@@ -97,5 +97,7 @@ export async function text(page: Page, selector: string): Promise<string> {
 /** Full-page screenshot into SCREENSHOT_DIR (git-ignored under .state/). */
 export async function screenshot(page: Page, name: string): Promise<void> {
   mkdirSync(SCREENSHOT_DIR, { recursive: true });
+  // From the top, so that the message line (sticky while scrolling) sits in its place.
+  await page.evaluate('window.scrollTo(0, 0)');
   await page.screenshot({ path: path.join(SCREENSHOT_DIR, `${name}.png`), fullPage: true });
 }

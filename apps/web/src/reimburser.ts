@@ -96,7 +96,8 @@ function render(): void {
 /** Suggests a claim id and the amount still open, unless the officer typed their own. */
 function prefillLock(invoice: InvoiceSummary): void {
   if (valueOf('lock-claim') === '') setValue('lock-claim', suggestClaimId());
-  if (valueOf('lock-amount') === '') setValue('lock-amount', yuanText(claimAmounts(invoice, Date.now()).available));
+  const { available } = claimAmounts(invoice, Date.now());
+  if (valueOf('lock-amount') === '' && available > 0) setValue('lock-amount', yuanText(available));
 }
 
 async function load(id: InvoiceId): Promise<void> {

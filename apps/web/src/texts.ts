@@ -143,7 +143,7 @@ export const TEXTS = {
     en: 'Enter the code, number and check code; with a PDF, its content is also compared with the digest on chain.',
   },
   'verify.submit': { zh: '查验', en: 'Verify' },
-  'verify.statusIs': { zh: '链上状态：{status}', en: 'Status on chain: {status}' },
+  'verify.statusIs': { zh: '查验时的链上状态：{status}', en: 'Status on chain when verified: {status}' },
 
   'lock.title': { zh: '锁定报销金额', en: 'Lock an amount for a claim' },
   'lock.ttl': { zh: '锁定期限', en: 'Lock for' },
