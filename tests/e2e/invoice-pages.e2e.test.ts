@@ -214,6 +214,28 @@ describe('invoice pages in Chromium', () => {
     pages.push(clerk, bureau, insurer, supervisor);
   });
 
+  test('only the lock holder unlocks; the released amount is free again', async () => {
+    const invoice = newInvoice();
+    const suffix = invoice.number.slice(-6);
+    const { page: clerk, checkCode } = await issue(browser, invoice);
+    const insurer = await verifyAs(browser, 'insurer.officer', invoice, checkCode);
+    await lock(insurer, `INS-${suffix}`, '48.30');
+    expect(await text(insurer, '#amount-available')).toBe('¥0.00');
+    const bureau = await verifyAs(browser, 'medins.officer', invoice, checkCode);
+    await bureau.click(`#locks button`);
+    expect(await bureau.inputValue('#unlock-claim')).toBe(`INS-${suffix}`);
+    await bureau.fill('#unlock-reason', 'not ours');
+    await submit(bureau, 'unlock-form');
+    expect(await message(bureau)).toMatchObject({ kind: 'error', code: 'NOT_LOCK_HOLDER' });
+    await insurer.click(`#locks button`);
+    await insurer.fill('#unlock-reason', 'claim refused');
+    await submit(insurer, 'unlock-form');
+    expect(await message(insurer)).toMatchObject({ kind: 'ok' });
+    expect(await text(insurer, '#locks')).toContain('已解锁');
+    expect(await text(insurer, '#amount-available')).toBe('¥48.30');
+    pages.push(clerk, insurer, bureau);
+  });
+
   test('a clerk voids an unclaimed invoice; red-flush shows as not yet available', async () => {
     const invoice = newInvoice();
     const { page } = await issue(browser, invoice);
