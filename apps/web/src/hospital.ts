@@ -135,6 +135,9 @@ async function issue(): Promise<void> {
   const issued = await session.api().issue(invoice, pdf, state.idempotencyKey);
   state.idempotencyKey = undefined;
   state.issued = issued;
+  // The next invoice has its own number and PDF; the rest is often the same.
+  setValue('issue-number', '');
+  setValue('issue-pdf', '');
   state.session = [{ code: issued.code, number: issued.number, at: new Date().toISOString() }, ...state.session];
   saveIssued();
   renderIssued();
