@@ -25,7 +25,7 @@ const NON_DETERMINISTIC_CRYPTO = [
   'createECDH',
 ];
 
-const workspaces = '{packages/vocabulary,chaincode,offchain-store,gateway-api}';
+const workspaces = '{packages/vocabulary,chaincode,offchain-store,gateway-api,apps/web}';
 
 module.exports = defineConfig([
   globalIgnores(['**/dist/', '**/coverage/', '**/node_modules/', '.tools/', '.state/', 'network/', 'test-network/']),

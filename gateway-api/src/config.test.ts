@@ -1,3 +1,4 @@
+import * as path from 'node:path';
 import { ConfigError, loadConfig } from './config';
 
 const HEX = 'ab'.repeat(32);
@@ -32,6 +33,7 @@ describe('loadConfig', () => {
     });
     expect(config.issuerSecret).toEqual(Buffer.from('cd'.repeat(32), 'hex'));
     expect(config.dataKekId).toBeUndefined();
+    expect(config.webDir).toBe(path.resolve(__dirname, '..', '..', 'apps', 'web', 'dist'));
   });
 
   it('protects check codes with 32,000 PBKDF2 iterations and limits failed guesses by default', () => {
@@ -62,6 +64,7 @@ describe('loadConfig', () => {
       DATA_KEK_ID: 'kek-1',
     });
     expect(config).toMatchObject({ host: '0.0.0.0', port: 9090, rateLimitPerMinute: 50, dataKekId: 'kek-1' });
+    expect(loadConfig({ ...valid, WEB_DIR: '/srv/pages' }).webDir).toBe('/srv/pages');
   });
 
   it('applies the documented HTTP timeouts by default and reads explicit ones', () => {

@@ -1,3 +1,4 @@
+import * as path from 'node:path';
 import { CHECK_CODE_KDF } from '@hdt/vocabulary';
 import { z } from 'zod';
 import { DEFAULT_CHECK_CODE_ITERATIONS } from './modules/invoices/check-code';
@@ -24,6 +25,8 @@ export interface Config {
   rateLimitPerMinute: number;
   /** Login attempts per minute and client IP. */
   loginRateLimitPerMinute: number;
+  /** The web pages (apps/web's build), served under /app/. */
+  webDir: string;
   /** PBKDF2-HMAC-SM3 iterations protecting the check codes of new invoices. */
   checkCodeIterations: number;
   /** Failed check-code guesses allowed per window. */
@@ -40,6 +43,9 @@ export interface HttpTimeouts {
   /** Idle time of a keep-alive connection after a response before it is closed. */
   keepAliveTimeoutMs: number;
 }
+
+/** apps/web/dist of this checkout (from gateway-api/dist or gateway-api/src). */
+const DEFAULT_WEB_DIR = path.resolve(__dirname, '..', '..', 'apps', 'web', 'dist');
 
 export class ConfigError extends Error {
   constructor(message: string) {
@@ -85,6 +91,7 @@ const envSchema = z
     ISSUER_SECRET_HEX: hex64,
     RATE_LIMIT_PER_MINUTE: intInRange(1, 1_000_000, 600),
     LOGIN_RATE_LIMIT_PER_MINUTE: intInRange(1, 1_000_000, 30),
+    WEB_DIR: z.string().trim().min(1).optional().default(DEFAULT_WEB_DIR),
     HTTP_HEADERS_TIMEOUT_MS: intInRange(100, HOUR_MS, 10_000),
     HTTP_REQUEST_TIMEOUT_MS: intInRange(100, HOUR_MS, 60_000),
     HTTP_KEEP_ALIVE_TIMEOUT_MS: intInRange(100, HOUR_MS, 5_000),
@@ -137,6 +144,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     issuerSecret: Buffer.from(e.ISSUER_SECRET_HEX, 'hex'),
     rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
     loginRateLimitPerMinute: e.LOGIN_RATE_LIMIT_PER_MINUTE,
+    webDir: path.resolve(e.WEB_DIR),
     checkCodeIterations: e.CHECK_CODE_KDF_ITERATIONS,
     guessLimits: {
       perUserAndInvoice: e.CHECK_CODE_FAILURES_PER_USER_AND_INVOICE,

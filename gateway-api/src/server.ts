@@ -100,6 +100,7 @@ async function main(): Promise<void> {
     services: { ...services, statistics: new InvoiceStatisticsService(invoiceViewModel(store.connection)) },
     users,
     logger,
+    webDir: config.webDir,
   });
 
   const server = createHttpServer(app, config.httpTimeouts);

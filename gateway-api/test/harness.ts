@@ -108,6 +108,8 @@ export interface HarnessOptions {
   clock?: () => Date;
   logger?: Logger;
   loginThrottle?: LoginThrottle;
+  /** Serves these static files under /app/. */
+  webDir?: string;
 }
 
 export async function harness(options: HarnessOptions = {}): Promise<Harness> {
@@ -134,6 +136,7 @@ export async function harness(options: HarnessOptions = {}): Promise<Harness> {
     users: await testUsers(),
     logger: options.logger ?? silentLogger,
     ...(options.loginThrottle === undefined ? {} : { loginThrottle: options.loginThrottle }),
+    ...(options.webDir === undefined ? {} : { webDir: options.webDir }),
   });
   return {
     app,

@@ -1,4 +1,7 @@
 import { gzipSync } from 'node:zlib';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
 import request from 'supertest';
 import { harness, invoiceData, PDF, RecordingLogger } from '../../test/harness';
 import { API, errorBody, sendBytes } from '../../test/api';
@@ -167,5 +170,28 @@ describe('methods', () => {
       .attach('pdf', PDF, { filename: 'x.pdf', contentType: 'application/pdf' });
     expect(res.status).toBe(201);
     expect((await request(h.app).head(`${API}/health`)).status).toBe(200);
+  });
+});
+
+describe('web pages', () => {
+  it('serves the files of webDir under /app/ with the security headers; /app redirects to /app/', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'web-pages-'));
+    writeFileSync(path.join(dir, 'index.html'), '<!doctype html><title>pages</title>');
+    const h = await harness({ webDir: dir });
+
+    const page = await request(h.app).get('/app/');
+    expect(page.status).toBe(200);
+    expect(page.type).toBe('text/html');
+    expect(page.text).toContain('<title>pages</title>');
+    expect(page.headers['content-security-policy']).toContain("script-src 'self'");
+    expect((await request(h.app).get('/app')).headers['location']).toBe('/app/');
+    const missing = await request(h.app).get('/app/missing.js');
+    expect(missing.status).toBe(404);
+    expect(errorBody.parse(missing.body).code).toBe('NOT_FOUND');
+  });
+
+  it('serves no pages when no webDir is given', async () => {
+    const h = await harness();
+    expect((await request(h.app).get('/app/')).status).toBe(404);
   });
 });

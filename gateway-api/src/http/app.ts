@@ -26,6 +26,8 @@ export interface AppDeps {
   logger?: Logger;
   /** Throttle of failed logins per account (a fresh one by default). */
   loginThrottle?: LoginThrottle;
+  /** Static files served under /app/ (the web pages), when given. */
+  webDir?: string;
 }
 
 /** The use cases the routes call, composed by the caller (server.ts, or a test harness). */
@@ -103,6 +105,7 @@ export function buildApp(deps: AppDeps): Express {
   app.use(helmet());
   app.use(limiter(deps.config.rateLimitPerMinute, 'requests'));
   app.use(express.json({ limit: JSON_BODY_LIMIT }));
+  if (deps.webDir !== undefined) app.use('/app', express.static(deps.webDir));
   app.use(API_PREFIX, api);
   app.use(notFoundHandler);
   app.use(errorHandler(logger));

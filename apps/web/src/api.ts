@@ -1,0 +1,169 @@
+/** The gateway's REST API, as the pages use it: one method per operation, answers parsed. */
+import type { InvoiceId, OrgProfile } from '@hdt/vocabulary';
+import {
+  type Committed,
+  errorBody,
+  type HistoryItem,
+  type InvoiceSummary,
+  type Issued,
+  parseCheckCode,
+  parseCommitted,
+  parseHistory,
+  parseInvoice,
+  parseIssued,
+  parseProfiles,
+  parseSession,
+  parseVerification,
+  ResponseShapeError,
+  type Session,
+  type Verification,
+} from './parse.js';
+
+/** A refusal or failure: the API's error code (or NETWORK / UNEXPECTED_RESPONSE) and its message. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}
+
+/** The API beside the pages: /app/x.html → /api/v1/. */
+export function defaultBase(): URL {
+  return new URL('../api/v1/', document.baseURI);
+}
+
+export interface LockRequest {
+  readonly claimId: string;
+  readonly amount: number;
+  readonly ttlSeconds: number;
+}
+
+type Body = { json: unknown } | { form: FormData } | undefined;
+
+async function answer<T>(response: Response, parse: (value: unknown) => T): Promise<T> {
+  const value: unknown = await response.json().catch(() => undefined);
+  if (!response.ok) {
+    const error = errorBody(value);
+    if (error === undefined) throw new ApiError(response.status, 'UNEXPECTED_RESPONSE', `HTTP ${response.status}`);
+    throw new ApiError(response.status, error.code, error.message);
+  }
+  try {
+    return parse(value);
+  } catch (err) {
+    if (err instanceof ResponseShapeError) throw new ApiError(response.status, 'UNEXPECTED_RESPONSE', err.message);
+    throw err;
+  }
+}
+
+/** The request body; a JSON body also sets its content type. */
+function payloadOf(body: Body, headers: Headers): BodyInit | null {
+  if (body === undefined) return null;
+  if ('form' in body) return body.form;
+  headers.set('content-type', 'application/json');
+  return JSON.stringify(body.json);
+}
+
+async function send(url: URL, init: RequestInit): Promise<Response> {
+  try {
+    return await fetch(url, init);
+  } catch (err) {
+    throw new ApiError(0, 'NETWORK', err instanceof Error ? err.message : String(err));
+  }
+}
+
+export class Api {
+  /** Called when the API says the token is no longer valid. */
+  onUnauthenticated: () => void = () => undefined;
+
+  constructor(
+    private readonly base: URL,
+    private readonly token?: string,
+  ) {}
+
+  withToken(token: string): Api {
+    const api = new Api(this.base, token);
+    api.onUnauthenticated = this.onUnauthenticated;
+    return api;
+  }
+
+  private async call<T>(
+    method: string,
+    path: string,
+    body: Body,
+    parse: (value: unknown) => T,
+    extraHeaders: Record<string, string> = {},
+  ): Promise<T> {
+    const headers = new Headers(extraHeaders);
+    if (this.token !== undefined) headers.set('authorization', `Bearer ${this.token}`);
+    const response = await send(new URL(path, this.base), { method, headers, body: payloadOf(body, headers) });
+    if (response.status === 401 && this.token !== undefined) this.onUnauthenticated();
+    return answer(response, parse);
+  }
+
+  private invoicePath(id: InvoiceId, rest = ''): string {
+    return `invoices/${encodeURIComponent(id.code)}/${encodeURIComponent(id.number)}${rest}`;
+  }
+
+  login(username: string, password: string): Promise<Session> {
+    return this.call('POST', 'auth/login', { json: { username, password } }, parseSession);
+  }
+
+  /** Issues an invoice; a retry with the same key after a lost answer returns the first result. */
+  issue(invoice: unknown, pdf: File, idempotencyKey: string): Promise<Issued> {
+    const form = new FormData();
+    form.set('invoice', JSON.stringify(invoice));
+    form.set('pdf', pdf, pdf.name);
+    return this.call('POST', 'invoices', { form }, parseIssued, { 'idempotency-key': idempotencyKey });
+  }
+
+  verify(id: InvoiceId, checkCode: string, pdf: File | undefined): Promise<Verification> {
+    const form = new FormData();
+    form.set('code', id.code);
+    form.set('number', id.number);
+    form.set('checkCode', checkCode);
+    if (pdf !== undefined) form.set('pdf', pdf, pdf.name);
+    return this.call('POST', 'invoices/verify', { form }, parseVerification);
+  }
+
+  invoice(id: InvoiceId): Promise<InvoiceSummary> {
+    return this.call('GET', this.invoicePath(id), undefined, (value) => parseInvoice(value, 'body'));
+  }
+
+  history(id: InvoiceId): Promise<HistoryItem[]> {
+    return this.call('GET', this.invoicePath(id, '/history'), undefined, parseHistory);
+  }
+
+  checkCode(id: InvoiceId): Promise<string> {
+    return this.call('GET', this.invoicePath(id, '/check-code'), undefined, parseCheckCode);
+  }
+
+  lock(id: InvoiceId, request: LockRequest): Promise<Committed> {
+    return this.call('POST', this.invoicePath(id, '/locks'), { json: request }, parseCommitted);
+  }
+
+  reimburse(id: InvoiceId, claimId: string, amount: number): Promise<Committed> {
+    const path = this.invoicePath(id, `/locks/${encodeURIComponent(claimId)}/reimburse`);
+    return this.call('POST', path, { json: { amount } }, parseCommitted);
+  }
+
+  unlock(id: InvoiceId, claimId: string, reason: string): Promise<Committed> {
+    const path = this.invoicePath(id, `/locks/${encodeURIComponent(claimId)}/unlock`);
+    return this.call('POST', path, { json: { reason } }, parseCommitted);
+  }
+
+  void(id: InvoiceId, reason: string): Promise<Committed> {
+    return this.call('POST', this.invoicePath(id, '/void'), { json: { reason } }, parseCommitted);
+  }
+
+  writeOff(id: InvoiceId, reason: string): Promise<Committed> {
+    return this.call('POST', this.invoicePath(id, '/write-off'), { json: { reason } }, parseCommitted);
+  }
+
+  registry(): Promise<OrgProfile[]> {
+    return this.call('GET', 'registry/orgs', undefined, parseProfiles);
+  }
+}

@@ -1,0 +1,162 @@
+/**
+ * Chinese and English names of the platform's vocabulary: invoice statuses, types, operations,
+ * organisations, roles and error codes. Each table is keyed by the vocabulary's own type, so a
+ * value added there and missing here does not compile; the tables double as the lists of known
+ * values when answers are parsed.
+ */
+import type {
+  ErrorCode,
+  InvoiceKind,
+  InvoiceOperation,
+  InvoiceStatus,
+  InvoiceType,
+  LockState,
+  MspId,
+  Role,
+  VerifiableDigest,
+  VerificationResultKind,
+} from '@hdt/vocabulary';
+
+export interface Label {
+  readonly zh: string;
+  readonly en: string;
+}
+
+export const STATUS_LABELS: Record<InvoiceStatus, Label> = {
+  ISSUED: { zh: '已开具', en: 'Issued' },
+  LOCKED: { zh: '已锁定', en: 'Locked' },
+  PARTIALLY_REIMBURSED: { zh: '部分报销', en: 'Partly reimbursed' },
+  REIMBURSED: { zh: '已报销', en: 'Reimbursed' },
+  RED_FLUSHED: { zh: '已冲红', en: 'Red-flushed' },
+  VOIDED: { zh: '已作废', en: 'Voided' },
+  WRITTEN_OFF: { zh: '已核销', en: 'Written off' },
+};
+
+export const TYPE_LABELS: Record<InvoiceType, Label> = {
+  OUTPATIENT: { zh: '门诊', en: 'Outpatient' },
+  INPATIENT: { zh: '住院', en: 'Inpatient' },
+  INTERNET: { zh: '互联网医院', en: 'Internet hospital' },
+  REGISTRATION: { zh: '挂号', en: 'Registration' },
+  CHECKUP: { zh: '体检', en: 'Check-up' },
+};
+
+export const KIND_LABELS: Record<InvoiceKind, Label> = {
+  BLUE: { zh: '蓝票（正常）', en: 'Ordinary (blue)' },
+  RED: { zh: '红票（冲红）', en: 'Red (negative)' },
+};
+
+export const LOCK_STATE_LABELS: Record<LockState, Label> = {
+  ACTIVE: { zh: '锁定中', en: 'Active' },
+  RELEASED: { zh: '已解锁', en: 'Released' },
+  REIMBURSED: { zh: '已报销', en: 'Reimbursed' },
+};
+
+export const OPERATION_LABELS: Record<InvoiceOperation, Label> = {
+  ISSUE: { zh: '开具', en: 'Issue' },
+  UPDATE: { zh: '更正', en: 'Update' },
+  LOCK: { zh: '锁定', en: 'Lock' },
+  REIMBURSE: { zh: '报销', en: 'Reimburse' },
+  UNLOCK: { zh: '解锁', en: 'Unlock' },
+  RED_FLUSH: { zh: '冲红', en: 'Red-flush' },
+  VOID: { zh: '作废', en: 'Void' },
+  WRITE_OFF: { zh: '核销', en: 'Write off' },
+};
+
+export const ORG_LABELS: Record<MspId, Label> = {
+  Hospital1MSP: { zh: '区中心医院', en: 'District hospital' },
+  Hospital2MSP: { zh: '社区卫生服务中心', en: 'Community health centre' },
+  MedInsMSP: { zh: '医保局', en: 'Medical-insurance bureau' },
+  InsurerMSP: { zh: '商业保险公司', en: 'Commercial insurer' },
+  HealthCommMSP: { zh: '卫健委（平台中心）', en: 'Health commission' },
+};
+
+export const ROLE_LABELS: Record<Role, Label> = {
+  billing_clerk: { zh: '收费员', en: 'Billing clerk' },
+  reimbursement_officer: { zh: '报销经办人', en: 'Reimbursement officer' },
+  supervisor: { zh: '监管人员', en: 'Supervisor' },
+  admin: { zh: '平台管理员', en: 'Platform administrator' },
+};
+
+export const VERDICT_LABELS: Record<VerificationResultKind, Label> = {
+  authentic: { zh: '真票：与链上记录一致', en: 'Authentic: matches the ledger' },
+  tampered: {
+    zh: '不一致：票据文件或数据与链上摘要不符，可能被篡改',
+    en: 'Tampered: the file or data differs from the ledger',
+  },
+  unknown: { zh: '查无此票，或校验码不正确', en: 'Unknown: no such invoice, or a wrong check code' },
+};
+
+export const MISMATCH_LABELS: Record<VerifiableDigest, Label> = {
+  pdfDigest: { zh: '上传的 PDF 与链上 SM3 摘要不符', en: 'the uploaded PDF differs from its SM3 digest on chain' },
+  dataDigest: { zh: '结构化数据与链上 SM3 摘要不符', en: 'the structured data differs from its SM3 digest on chain' },
+};
+
+/** Failures of the page itself, besides the API's error codes. */
+export type ClientErrorCode = 'NETWORK' | 'UNEXPECTED_RESPONSE';
+
+export const ERROR_LABELS: Record<ErrorCode | ClientErrorCode, Label> = {
+  INVALID_ARGUMENT: {
+    zh: '参数缺失、格式错误或违反金额规则',
+    en: 'An argument is missing, malformed or breaks an amount rule',
+  },
+  FORBIDDEN: { zh: '您无权执行此操作', en: 'You may not do this' },
+  INVOICE_EXISTS: { zh: '该票据代码和号码已开具过', en: 'An invoice with this code and number was already issued' },
+  INVOICE_NOT_FOUND: { zh: '查无此票据', en: 'No invoice with this code and number' },
+  INVOICE_STATE_CONFLICT: {
+    zh: '票据当前状态不允许此操作（已终结、已锁定、已有报销或为红票）',
+    en: "The invoice's current state does not allow this (closed, locked, claimed or red)",
+  },
+  AMOUNT_UNAVAILABLE: {
+    zh: '金额超过剩余可报销金额：其他报销方可能已锁定或报销了这部分',
+    en: 'The amount exceeds what is still reimbursable: another payer may hold or have paid it',
+  },
+  CLAIM_EXISTS: { zh: '此票据已有该理赔单号的锁定', en: 'The invoice already has a lock for this claim id' },
+  LOCK_NOT_ACTIVE: {
+    zh: '该理赔单号没有有效的锁定（已报销、已解锁或已过期），不能重复报销',
+    en: 'No active lock for this claim id (already reimbursed, released or expired): it cannot be paid again',
+  },
+  NOT_LOCK_HOLDER: {
+    zh: '只有持有该锁定的机构才能执行此操作',
+    en: 'Only the organisation holding the lock may do this',
+  },
+  CODE_NOT_ALLOCATED: {
+    zh: '票据代码不在分配给本单位的代码段内',
+    en: 'The invoice code is not in a range allocated to your organisation',
+  },
+  CODE_RANGE_OVERLAP: { zh: '代码段与已分配的代码段重叠', en: 'The code range overlaps a range already allocated' },
+  ORG_NOT_REGISTERED: { zh: '本机构尚未在平台登记', en: 'Your organisation has no profile in the registry yet' },
+  INTERNAL: { zh: '服务内部错误，请稍后重试', en: 'Internal error; please try again later' },
+  VALIDATION: { zh: '输入不符合要求', en: 'The input is not valid' },
+  UNAUTHENTICATED: {
+    zh: '未登录或登录已失效，请重新登录',
+    en: 'Not signed in, or the session expired: please sign in again',
+  },
+  NOT_FOUND: { zh: '未找到', en: 'Not found' },
+  CONFLICT: { zh: '与当前状态冲突', en: 'Conflicts with the current state' },
+  IDEMPOTENCY_KEY_REUSED: {
+    zh: '重复提交的请求与首次提交的内容不一致',
+    en: 'This request was submitted before with different content',
+  },
+  RATE_LIMITED: { zh: '请求过于频繁，请稍后再试', en: 'Too many requests; please slow down' },
+  METHOD_NOT_ALLOWED: { zh: '该地址不支持此操作', en: 'This address does not accept that method' },
+  PAYLOAD_TOO_LARGE: { zh: '提交的内容过大', en: 'The request is too large' },
+  UNSUPPORTED_MEDIA_TYPE: { zh: '不支持的内容格式或编码', en: 'Unsupported content type or encoding' },
+  LEDGER_UNAVAILABLE: {
+    zh: '区块链暂时无法访问，请稍后重试',
+    en: 'The ledger cannot be reached; please try again later',
+  },
+  STORAGE_UNAVAILABLE: {
+    zh: '链下存储暂时无法访问，请稍后重试',
+    en: 'Off-chain storage cannot be reached; please try again later',
+  },
+  NETWORK: { zh: '无法连接服务器', en: 'Cannot reach the server' },
+  UNEXPECTED_RESPONSE: {
+    zh: '服务器返回了无法识别的应答',
+    en: 'The server sent an answer this page does not understand',
+  },
+};
+
+/** Whether `value` is a key of `table` (the table lists every value of its key type). */
+export function isKeyOf<K extends string>(table: Record<K, unknown>, value: string): value is K {
+  return Object.prototype.hasOwnProperty.call(table, value);
+}

@@ -1,0 +1,313 @@
+/**
+ * The API's answers, checked field by field before the pages use them: an answer that does not
+ * have the expected shape is an error naming the field, never a page showing `undefined`.
+ */
+import type {
+  CheckCodeProtection,
+  Invoice,
+  InvoiceLock,
+  OperationRecord,
+  OrgProfile,
+  Reimbursement,
+  Role,
+  VerifiableDigest,
+  VerificationResultKind,
+} from '@hdt/vocabulary';
+import {
+  isKeyOf,
+  KIND_LABELS,
+  LOCK_STATE_LABELS,
+  MISMATCH_LABELS,
+  OPERATION_LABELS,
+  ROLE_LABELS,
+  STATUS_LABELS,
+  TYPE_LABELS,
+  VERDICT_LABELS,
+} from './labels.js';
+
+/** An invoice as the API shows it: everything but the check-code protection. */
+export type InvoiceView = Omit<Invoice, keyof CheckCodeProtection>;
+
+/**
+ * What the pages show of an invoice. Fields that an older gateway does not send yet are
+ * optional; its locks and reimbursements are then empty.
+ */
+export type InvoiceSummary = Pick<
+  InvoiceView,
+  | 'code'
+  | 'number'
+  | 'type'
+  | 'status'
+  | 'issuingUnit'
+  | 'issuerMsp'
+  | 'issuedAt'
+  | 'totalAmount'
+  | 'payment'
+  | 'reimbursableAmount'
+  | 'reimbursedAmount'
+  | 'locks'
+  | 'reimbursements'
+  | 'pdfDigest'
+  | 'dataDigest'
+  | 'lastTxId'
+  | 'updatedAt'
+> &
+  Partial<Pick<InvoiceView, 'kind' | 'revision' | 'linkedInvoice' | 'lastOperation'>>;
+
+export interface User {
+  readonly username: string;
+  readonly displayName: string;
+  readonly mspId: string;
+  readonly role: Role;
+}
+
+export interface Session {
+  readonly token: string;
+  readonly expiresAt: string;
+  readonly user: User;
+}
+
+export interface Issued {
+  readonly code: string;
+  readonly number: string;
+  readonly checkCode: string;
+  readonly txId: string;
+}
+
+export interface Verification {
+  readonly result: VerificationResultKind;
+  readonly status: string | undefined;
+  readonly mismatches: readonly VerifiableDigest[];
+}
+
+export interface HistoryItem {
+  readonly txId: string;
+  readonly timestamp: string;
+  readonly status: string | undefined;
+  readonly operation: OperationRecord | undefined;
+}
+
+export interface Committed {
+  readonly invoice: InvoiceSummary;
+  readonly txId: string;
+}
+
+export class ResponseShapeError extends Error {}
+
+type Json = Readonly<Record<string, unknown>>;
+
+function fail(path: string, expected: string): never {
+  throw new ResponseShapeError(`${path}: expected ${expected}`);
+}
+
+function record(value: unknown, path: string): Json {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) fail(path, 'an object');
+  return value as Json;
+}
+
+function str(o: Json, key: string, path: string): string {
+  const value = o[key];
+  return typeof value === 'string' ? value : fail(`${path}.${key}`, 'a string');
+}
+
+function optionalStr(o: Json, key: string, path: string): string | undefined {
+  return o[key] === undefined ? undefined : str(o, key, path);
+}
+
+function fen(o: Json, key: string, path: string): number {
+  const value = o[key];
+  return Number.isSafeInteger(value) ? (value as number) : fail(`${path}.${key}`, 'an amount in fen');
+}
+
+function oneOf<K extends string>(table: Record<K, unknown>, o: Json, key: string, path: string): K {
+  const value = o[key];
+  return typeof value === 'string' && isKeyOf(table, value) ? value : fail(`${path}.${key}`, 'a known value');
+}
+
+/** A list; a missing one is empty (fields an older gateway does not send). */
+function list<T>(o: Json, key: string, path: string, item: (value: unknown, path: string) => T): T[] {
+  const value = o[key];
+  if (value === undefined) return [];
+  if (!Array.isArray(value)) fail(`${path}.${key}`, 'a list');
+  return value.map((v, i) => item(v, `${path}.${key}[${i}]`));
+}
+
+function parseLock(value: unknown, path: string): InvoiceLock {
+  const o = record(value, path);
+  return {
+    claimId: str(o, 'claimId', path),
+    holderMsp: str(o, 'holderMsp', path),
+    actor: str(o, 'actor', path),
+    amount: fen(o, 'amount', path),
+    lockedAt: str(o, 'lockedAt', path),
+    expiresAt: str(o, 'expiresAt', path),
+    state: oneOf(LOCK_STATE_LABELS, o, 'state', path),
+    closedAt: optionalStr(o, 'closedAt', path) ?? '',
+  };
+}
+
+function parseReimbursement(value: unknown, path: string): Reimbursement {
+  const o = record(value, path);
+  return {
+    claimId: str(o, 'claimId', path),
+    payerMsp: str(o, 'payerMsp', path),
+    actor: str(o, 'actor', path),
+    amount: fen(o, 'amount', path),
+    at: str(o, 'at', path),
+    txId: str(o, 'txId', path),
+  };
+}
+
+function parseOperation(value: unknown, path: string): OperationRecord | undefined {
+  if (value === undefined) return undefined;
+  const o = record(value, path);
+  return {
+    operation: oneOf(OPERATION_LABELS, o, 'operation', path),
+    mspId: str(o, 'mspId', path),
+    actor: str(o, 'actor', path),
+    timestamp: str(o, 'timestamp', path),
+    txId: str(o, 'txId', path),
+    reason: optionalStr(o, 'reason', path) ?? '',
+  };
+}
+
+function parsePayment(value: unknown, path: string): InvoiceView['payment'] {
+  const o = record(value, path);
+  return {
+    medicalInsuranceFund: fen(o, 'medicalInsuranceFund', path),
+    personalAccount: fen(o, 'personalAccount', path),
+    otherFund: fen(o, 'otherFund', path),
+    selfPay: fen(o, 'selfPay', path),
+  };
+}
+
+function parseLink(value: unknown, path: string): InvoiceView['linkedInvoice'] | undefined {
+  if (value === undefined || value === null) return value;
+  const o = record(value, path);
+  return { code: str(o, 'code', path), number: str(o, 'number', path) };
+}
+
+/** The parts that the lifecycle added; absent from an older gateway's answers. */
+function lifecycleParts(o: Json, path: string): Partial<InvoiceSummary> {
+  const reimbursements = list(o, 'reimbursements', path, parseReimbursement);
+  const paid = reimbursements.reduce((sum, r) => sum + r.amount, 0);
+  return {
+    locks: list(o, 'locks', path, parseLock),
+    reimbursements,
+    reimbursedAmount: o['reimbursedAmount'] === undefined ? paid : fen(o, 'reimbursedAmount', path),
+    ...(o['kind'] === undefined ? {} : { kind: oneOf(KIND_LABELS, o, 'kind', path) }),
+    ...(o['revision'] === undefined ? {} : { revision: fen(o, 'revision', path) }),
+    linkedInvoice: parseLink(o['linkedInvoice'], `${path}.linkedInvoice`),
+    lastOperation: parseOperation(o['lastOperation'], `${path}.lastOperation`),
+  };
+}
+
+export function parseInvoice(value: unknown, path = 'invoice'): InvoiceSummary {
+  const o = record(value, path);
+  return {
+    code: str(o, 'code', path),
+    number: str(o, 'number', path),
+    type: oneOf(TYPE_LABELS, o, 'type', path),
+    status: oneOf(STATUS_LABELS, o, 'status', path),
+    issuingUnit: str(o, 'issuingUnit', path),
+    issuerMsp: str(o, 'issuerMsp', path),
+    issuedAt: str(o, 'issuedAt', path),
+    totalAmount: fen(o, 'totalAmount', path),
+    payment: parsePayment(o['payment'], `${path}.payment`),
+    reimbursableAmount: fen(o, 'reimbursableAmount', path),
+    pdfDigest: str(o, 'pdfDigest', path),
+    dataDigest: str(o, 'dataDigest', path),
+    lastTxId: str(o, 'lastTxId', path),
+    updatedAt: str(o, 'updatedAt', path),
+    locks: [],
+    reimbursements: [],
+    reimbursedAmount: 0,
+    ...lifecycleParts(o, path),
+  };
+}
+
+export function parseCommitted(value: unknown): Committed {
+  const o = record(value, 'body');
+  return { invoice: parseInvoice(o['invoice'], 'body.invoice'), txId: str(o, 'txId', 'body') };
+}
+
+export function parseSession(value: unknown): Session {
+  const o = record(value, 'body');
+  const user = record(o['user'], 'body.user');
+  return {
+    token: str(o, 'token', 'body'),
+    expiresAt: str(o, 'expiresAt', 'body'),
+    user: {
+      username: str(user, 'username', 'body.user'),
+      displayName: str(user, 'displayName', 'body.user'),
+      mspId: str(user, 'mspId', 'body.user'),
+      role: oneOf(ROLE_LABELS, user, 'role', 'body.user'),
+    },
+  };
+}
+
+export function parseIssued(value: unknown): Issued {
+  const o = record(value, 'body');
+  return {
+    code: str(o, 'code', 'body'),
+    number: str(o, 'number', 'body'),
+    checkCode: str(o, 'checkCode', 'body'),
+    txId: str(o, 'txId', 'body'),
+  };
+}
+
+export function parseCheckCode(value: unknown): string {
+  return str(record(value, 'body'), 'checkCode', 'body');
+}
+
+export function parseVerification(value: unknown): Verification {
+  const o = record(value, 'body');
+  return {
+    result: oneOf(VERDICT_LABELS, o, 'result', 'body'),
+    status: optionalStr(o, 'status', 'body'),
+    mismatches: list(o, 'mismatches', 'body', (v, path) => oneOf(MISMATCH_LABELS, { v }, 'v', path)),
+  };
+}
+
+function parseHistoryItem(value: unknown, path: string): HistoryItem {
+  const o = record(value, path);
+  const invoice = o['value'] === null || o['value'] === undefined ? undefined : record(o['value'], `${path}.value`);
+  return {
+    txId: str(o, 'txId', path),
+    timestamp: str(o, 'timestamp', path),
+    status: invoice === undefined ? undefined : optionalStr(invoice, 'status', `${path}.value`),
+    operation:
+      invoice === undefined ? undefined : parseOperation(invoice['lastOperation'], `${path}.value.lastOperation`),
+  };
+}
+
+export function parseHistory(value: unknown): HistoryItem[] {
+  return list({ history: value }, 'history', 'body', parseHistoryItem);
+}
+
+function parseProfile(value: unknown, path: string): OrgProfile {
+  const o = record(value, path);
+  return {
+    mspId: str(o, 'mspId', path),
+    unitName: str(o, 'unitName', path),
+    codeRanges: list(o, 'codeRanges', path, (range, p) => {
+      const r = record(range, p);
+      return { first: str(r, 'first', p), last: str(r, 'last', p) };
+    }),
+    updatedAt: str(o, 'updatedAt', path),
+    lastTxId: str(o, 'lastTxId', path),
+  };
+}
+
+export function parseProfiles(value: unknown): OrgProfile[] {
+  return list(record(value, 'body'), 'orgs', 'body', parseProfile);
+}
+
+/** The API's error body `{ code, message }`, if that is what `value` is. */
+export function errorBody(value: unknown): { code: string; message: string } | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const o = value as Json;
+  return typeof o['code'] === 'string' && typeof o['message'] === 'string'
+    ? { code: o['code'], message: o['message'] }
+    : undefined;
+}
