@@ -23,6 +23,14 @@ export IPFS_API_URL=${IPFS_API_URL:-http://127.0.0.1:$IPFS_API_PORT}
 # kubo-rpc-client is an ES module, loaded with import() from CommonJS.
 NODE_OPTIONS="${NODE_OPTIONS:-} --experimental-vm-modules" npx jest -c jest.integration.config.js --runInBand "$@"
 
+# Not when only some tests were asked for: the web pages in Chromium, then the API fuzzed from its
+# OpenAPI document (no 5xx, no valid request refused, no response outside its schema).
+if [ $# -eq 0 ]; then
+  bash scripts/install-browser.sh
+  npx jest -c jest.e2e.config.js --runInBand
+  bash scripts/fuzz-api.sh
+fi
+
 # The consortium restarted on the ledger the tests have grown: the first start must succeed and the
 # channel must be usable afterwards. Not when only some tests were asked for.
 if [ $# -eq 0 ]; then bash scripts/check-restart.sh; fi
