@@ -5,21 +5,13 @@ import { type Route, route } from '../http/route';
 import { currentUser } from '../modules/auth/middleware';
 import type { InvoiceStatisticsService } from './statistics';
 
-const DAY = /^\d{4}-\d{2}-\d{2}$/;
-const day = z
-  .string()
-  .regex(DAY)
-  .refine(
-    (text) =>
-      !Number.isNaN(Date.parse(`${text}T00:00:00Z`)) && new Date(`${text}T00:00:00Z`).toISOString().startsWith(text),
-    {
-      error: 'must be a calendar date YYYY-MM-DD',
-    },
-  );
+const day = z.iso.date();
 
-export const periodQuerySchema = z
-  .object({ from: day.describe('First day (China Standard Time)'), to: day.describe('Last day, inclusive') })
-  .refine((q) => q.from <= q.to, { error: 'from must not be after to', path: ['to'] });
+/** A period of days; one whose first day is after its last holds no days, and no invoices. */
+export const periodQuerySchema = z.object({
+  from: day.describe('First day (China Standard Time)'),
+  to: day.describe('Last day, inclusive'),
+});
 
 const bucket = z.object({ key: z.string(), count: z.number(), totalAmount: z.number(), reimbursedAmount: z.number() });
 export const statisticsResponseSchema = z.object({

@@ -1,4 +1,4 @@
-import { textLength, textProblem, textRuleDescription } from './text';
+import { TEXT_PATTERN, textLength, textProblem, textRuleDescription } from './text';
 
 describe('the text rule', () => {
   it('counts code points, not UTF-16 units', () => {
@@ -45,5 +45,27 @@ describe('the text rule', () => {
 
   it('describes itself', () => {
     expect(textRuleDescription(1, 64)).toMatch(/^1\.\.64 characters \(Unicode code points\)/);
+  });
+});
+
+describe('TEXT_PATTERN', () => {
+  const pattern = new RegExp(TEXT_PATTERN, 'u');
+  it.each([
+    'Qingpu District Central Hospital',
+    '上海市青浦区中心医院',
+    '\u{20000}\u{20001}',
+    'a',
+    ' leading',
+    'trailing\u3000',
+    '\ufeffbom',
+    'tab\tinside',
+    'bidi\u202eoverride',
+    'nul\u0000',
+    'line\u2028separator',
+    'C1\u0085',
+    'lone\ud800',
+    'in ner space',
+  ])('agrees with the rule on %j', (text) => {
+    expect(pattern.test(text)).toBe(textProblem(text, 1, 1000) === undefined);
   });
 });

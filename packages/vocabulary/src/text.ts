@@ -56,3 +56,16 @@ export function textRuleDescription(min: number, max: number): string {
     'or lone surrogates; no white space at either end'
   );
 }
+
+const FORBIDDEN_RANGES =
+  '\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200e\\u200f\\u2028\\u2029\\u202a-\\u202e\\u2066-\\u2069\\ud800-\\udfff';
+/** White space `String.prototype.trim` removes, spelled out so other regex dialects read it alike. */
+const EDGE_SPACE = '\\t\\n\\v\\f\\r \\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000\\ufeff';
+
+/**
+ * The text rule as a regular expression for API descriptions (JSON Schema `pattern`): no forbidden
+ * character anywhere, no white space at either end. Lengths are left to minLength/maxLength, which
+ * count code points as the rule does. Surrogate pairs are allowed by the rule; the pattern's
+ * surrogate range speaks of lone surrogates in dialects that match code points.
+ */
+export const TEXT_PATTERN = `^[^${EDGE_SPACE}${FORBIDDEN_RANGES}](?:[^${FORBIDDEN_RANGES}]*[^${EDGE_SPACE}${FORBIDDEN_RANGES}])?$`;

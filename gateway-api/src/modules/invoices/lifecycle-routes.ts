@@ -1,5 +1,12 @@
 /** Routes of the invoice lifecycle: locks, reimbursement, unlock, void, write-off. */
-import { CLAIM_ID, LOCK_TTL_SECONDS, REASON_MAX } from '@hdt/vocabulary';
+import {
+  CLAIM_ID,
+  LOCK_TTL_SECONDS,
+  REASON_MAX,
+  TEXT_PATTERN,
+  textProblem,
+  textRuleDescription,
+} from '@hdt/vocabulary';
 import { z } from 'zod';
 import { parse } from '../../http/parse';
 import { type Route, route } from '../../http/route';
@@ -12,10 +19,16 @@ const fen = z.number().int().min(1).max(Number.MAX_SAFE_INTEGER).describe('Amoun
 const claimId = z.string().regex(CLAIM_ID).describe("The payer's claim id (1..64 letters, digits, . _ : -)");
 const reason = z
   .string()
-  .min(1)
-  .max(REASON_MAX)
-  .refine((text) => text.trim() === text && !/\p{Cc}/u.test(text), { error: 'no control characters or edge spaces' })
-  .describe('Why (recorded on chain)');
+  .superRefine((value, ctx) => {
+    const problem = textProblem(value, 1, REASON_MAX);
+    if (problem !== undefined) ctx.addIssue({ code: 'custom', message: problem });
+  })
+  .meta({
+    minLength: 1,
+    maxLength: REASON_MAX,
+    pattern: TEXT_PATTERN,
+    description: `Why (recorded on chain). ${textRuleDescription(1, REASON_MAX)}`,
+  });
 
 export const lockBodySchema = z.strictObject({
   claimId,

@@ -9,6 +9,7 @@ import {
   reimbursableProblem,
   textProblem,
   textRuleDescription,
+  TEXT_PATTERN,
 } from '@hdt/vocabulary';
 import { verifyOutcomeSchema } from '../../fabric/invoice-ledger';
 import { str, typeError } from '../../schema-text';
@@ -42,7 +43,7 @@ const text = (max: number) =>
       const problem = textProblem(value, 1, max);
       if (problem !== undefined) ctx.addIssue({ code: 'custom', message: problem });
     })
-    .meta({ minLength: 1, maxLength: max, description: textRuleDescription(1, max) });
+    .meta({ minLength: 1, maxLength: max, pattern: TEXT_PATTERN, description: textRuleDescription(1, max) });
 
 export const EARLIEST_VISIT_DATE = '1900-01-01';
 const DAY_MS = 24 * 60 * 60 * 1000;
