@@ -27,6 +27,8 @@ token_of() {
 
 report_dir=$STATE_DIR/fuzz
 mkdir -p "$report_dir"
+# Schemathesis keeps its cache in the working directory: run it from the state directory.
+cd "$report_dir"
 # One run per role that owns operations, so each operation is reached with a caller allowed to do it.
 # The tokens are taken first: the fuzzed login attempts count against the login limit.
 users=(h1.clerk medins.officer)
