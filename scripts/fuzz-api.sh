@@ -20,7 +20,7 @@ http_ok "$api/health" || die "the API is not running at $api (npm start)"
 
 token_of() {
   local user=$1 password
-  password=$(node -e 'const u=require("./network/demo-users.json").find((x)=>x.username===process.argv[1]);process.stdout.write(u.password)' "$user")
+  password=$(node -e 'const u=require(process.argv[2]).find((x)=>x.username===process.argv[1]);process.stdout.write(u.password)' "$user" "$ROOT_DIR/network/demo-users.json")
   curl -fsS -H 'content-type: application/json' -d "{\"username\":\"$user\",\"password\":\"$password\"}" "$api/auth/login" \
     | node -e 'let s="";process.stdin.on("data",(d)=>(s+=d)).on("end",()=>process.stdout.write(JSON.parse(s).token))'
 }
