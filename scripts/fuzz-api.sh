@@ -11,7 +11,12 @@ SCHEMATHESIS_VERSION=4.32.5
 venv=$TOOLS_DIR/schemathesis
 if ! "$venv/bin/st" --version 2>/dev/null | grep -q "$SCHEMATHESIS_VERSION"; then
   log "installing Schemathesis $SCHEMATHESIS_VERSION (PyPI) into $venv"
-  python3 -m venv "$venv"
+  if ! python3 -m venv "$venv"; then
+    # Debian ships venv separately.
+    [ "$(id -u)" = 0 ] || die "python3 -m venv failed: install the python3-venv package"
+    apt-get install -y -qq python3-venv >/dev/null
+    python3 -m venv "$venv"
+  fi
   "$venv/bin/pip" install --quiet --disable-pip-version-check "schemathesis==$SCHEMATHESIS_VERSION"
 fi
 
