@@ -1,34 +1,16 @@
 /** Routes of the invoice lifecycle: locks, reimbursement, unlock, void, write-off. */
-import {
-  CLAIM_ID,
-  LOCK_TTL_SECONDS,
-  REASON_MAX,
-  TEXT_PATTERN,
-  textProblem,
-  textRuleDescription,
-} from '@hdt/vocabulary';
+import { CLAIM_ID, LOCK_TTL_SECONDS, REASON_MAX } from '@hdt/vocabulary';
 import { z } from 'zod';
 import { parse } from '../../http/parse';
 import { type Route, route } from '../../http/route';
 import { currentUser } from '../auth/middleware';
 import type { LifecycleService } from './lifecycle-service';
-import { invoiceParamsSchema } from './schemas';
+import { invoiceParamsSchema, text } from './schemas';
 import { invoiceViewSchema } from './view';
 
 const fen = z.number().int().min(1).max(Number.MAX_SAFE_INTEGER).describe('Amount in fen (1 CNY = 100 fen)');
 const claimId = z.string().regex(CLAIM_ID).describe("The payer's claim id (1..64 letters, digits, . _ : -)");
-const reason = z
-  .string()
-  .superRefine((value, ctx) => {
-    const problem = textProblem(value, 1, REASON_MAX);
-    if (problem !== undefined) ctx.addIssue({ code: 'custom', message: problem });
-  })
-  .meta({
-    minLength: 1,
-    maxLength: REASON_MAX,
-    pattern: TEXT_PATTERN,
-    description: `Why (recorded on chain). ${textRuleDescription(1, REASON_MAX)}`,
-  });
+const reason = text(REASON_MAX).describe('Why (recorded on chain)');
 
 export const lockBodySchema = z.strictObject({
   claimId,

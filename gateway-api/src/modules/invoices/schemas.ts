@@ -36,7 +36,7 @@ const fen = z
   .max(MAX_FEN, { error: 'is too large' });
 const positiveFen = fen.min(1, { error: 'must be greater than 0' });
 /** Human-readable text by the vocabulary's text rule, the one the chaincode applies (code points). */
-const text = (max: number) =>
+export const text = (max: number) =>
   z
     .string({ error: typeError('a string') })
     .superRefine((value, ctx) => {
