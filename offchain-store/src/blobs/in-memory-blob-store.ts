@@ -26,6 +26,11 @@ export class InMemoryBlobStore implements BlobStore {
     return Buffer.from(data);
   }
 
+  // eslint-disable-next-line @typescript-eslint/require-await -- in-memory double: async makes its errors rejections, like the real store
+  async unpin(cid: string): Promise<void> {
+    this.#blobs.delete(parseText(cid, 'cid'));
+  }
+
   async ping(): Promise<void> {
     // Always reachable.
   }

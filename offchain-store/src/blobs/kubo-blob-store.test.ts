@@ -24,6 +24,15 @@ class FakeKubo implements KuboClientLike {
     if (this.failWith) throw this.failWith;
     return { version: '0.42.0' };
   }
+
+  readonly unpinned: string[] = [];
+  pin = {
+    rm: async (cid: string): Promise<unknown> => {
+      if (this.failWith) throw this.failWith;
+      this.unpinned.push(cid);
+      return cid;
+    },
+  };
 }
 
 describe('KuboBlobStore', () => {
@@ -71,6 +80,18 @@ describe('KuboBlobStore', () => {
     await expect(store.ping()).rejects.toThrow('timed out');
     kubo.failWith = undefined;
     await expect(store.ping()).resolves.toBeUndefined();
+  });
+
+  it('unpins, takes "not pinned" as done and reports other failures', async () => {
+    const kubo = new FakeKubo();
+    const store = new KuboBlobStore(kubo);
+    await store.unpin('bafkreitestcid');
+    expect(kubo.unpinned).toEqual(['bafkreitestcid']);
+    kubo.failWith = new Error('not pinned or pinned indirectly');
+    await expect(store.unpin('bafkreitestcid')).resolves.toBeUndefined();
+    kubo.failWith = new TypeError('fetch failed');
+    await expect(store.unpin('bafkreitestcid')).rejects.toMatchObject({ code: 'BLOB_STORE_UNAVAILABLE' });
+    await expect(store.unpin('/ipfs/x')).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
   });
 
   it('validates options', () => {

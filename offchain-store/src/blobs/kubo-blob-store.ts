@@ -10,6 +10,7 @@ export interface KuboClientLike {
   ): Promise<{ cid: { toString(): string } }>;
   cat(cid: string, options: { signal?: AbortSignal }): AsyncIterable<Uint8Array>;
   version(options: { signal?: AbortSignal }): Promise<unknown>;
+  pin: { rm(cid: string, options: { signal?: AbortSignal }): Promise<unknown> };
 }
 
 export interface KuboBlobStoreOptions {
@@ -93,6 +94,17 @@ export class KuboBlobStore implements BlobStore {
       throw classify(error, `reading cid ${id}`);
     }
     return Buffer.concat(chunks, total);
+  }
+
+  async unpin(cid: string): Promise<void> {
+    const id = parseCid(cid);
+    try {
+      await this.#client.pin.rm(id, { signal: this.#signal() });
+    } catch (error) {
+      // Kubo answers "not pinned or pinned indirectly" for a CID it does not hold pinned.
+      if (/not pinned/i.test(describeError(error))) return;
+      throw classify(error, `unpinning cid ${id}`);
+    }
   }
 
   async ping(): Promise<void> {

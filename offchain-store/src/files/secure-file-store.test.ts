@@ -79,6 +79,16 @@ describe('SecureFileStore', () => {
     expect((await blobs.get(stored.cid)).length).toBeGreaterThan(PDF.length);
   });
 
+  it('discards a document: key destroyed, blob unpinned', async () => {
+    const { blobs, keys, files } = setup();
+    const stored = await files.putDocument('doc', PDF);
+    const other = await files.putDocument('other', PDF);
+    await files.discardDocument(stored.keyId, stored.cid);
+    expect(keys.describe(stored.keyId)?.destroyedAt).toBeInstanceOf(Date);
+    await expect(blobs.get(stored.cid)).rejects.toMatchObject({ code: 'BLOB_NOT_FOUND' });
+    expect(Buffer.from(await files.getDocument(other.keyId, other.cid)).equals(PDF)).toBe(true);
+  });
+
   it('destroys the new key when the blob store fails', async () => {
     const keys = new InMemoryKeyStore();
     const failing: BlobStore = {
@@ -86,6 +96,7 @@ describe('SecureFileStore', () => {
         throw new Error('ipfs down');
       },
       get: async () => new Uint8Array(),
+      unpin: async () => undefined,
       ping: async () => undefined,
     };
     const created: string[] = [];

@@ -80,4 +80,14 @@ export class SecureFileStore {
   async destroyDocument(keyId: string): Promise<void> {
     await this.#keys.destroyDataKey(parseKeyId(keyId));
   }
+
+  /**
+   * For a document nothing refers to (an issue the ledger refused): its key destroyed first, so
+   * the ciphertext is unreadable even where a copy remains, then its blob unpinned.
+   */
+  async discardDocument(keyId: string, cid: string): Promise<void> {
+    const address = parseText(cid, 'cid');
+    await this.destroyDocument(keyId);
+    await this.#blobs.unpin(address);
+  }
 }
