@@ -10,12 +10,22 @@ import type { CheckCodeFailures } from './modules/invoices/check-code-failures';
 import { CheckCodeGuard, type GuessLimits } from './modules/invoices/check-code-guard';
 import type { InvoiceRecords } from './modules/invoices/records';
 import type { OffchainPorts } from './ports';
+import { IssuanceRunner, type IssuancePoint } from './modules/invoices/issuance';
+import type { Issuance } from './modules/invoices/issuances';
+import { IssuanceRecoveryWorker } from './modules/invoices/issuance-worker';
+import type { Issuances } from './modules/invoices/issuances';
 
 export interface ServiceDeps {
   ledger: LedgerClient;
   offchain: OffchainPorts;
   /** The off-chain records of issued invoices. */
   records: InvoiceRecords;
+  /** The durable log of issuances (saga steps). */
+  issuances: Issuances;
+  /** Lease of a running issuance and the recovery worker's pause, in ms. */
+  issuanceTiming: { leaseMs: number; recoveryIntervalMs: number };
+  /** Called at each point of an issuance (crash tests). */
+  issuanceReached?: (point: IssuancePoint, issuance: Issuance) => void;
   /** The durable record of failed check-code guesses. */
   checkCodeFailures: CheckCodeFailures;
   /** Failed check-code guesses allowed per window. */
@@ -36,6 +46,8 @@ export interface Services {
   lifecycle: LifecycleService;
   registry: FabricRegistryLedger;
   health: HealthService;
+  /** Finishes or undoes interrupted and pending issuances; started by the server. */
+  issuanceRecovery: IssuanceRecoveryWorker;
 }
 
 /** Builds the services over one ledger client and the off-chain ports. */
@@ -43,6 +55,17 @@ export function composeServices(deps: ServiceDeps): Services {
   const invoiceLedger = new FabricInvoiceLedger(deps.ledger);
   const { files, idempotency } = deps.offchain;
   const guard = new CheckCodeGuard(deps.checkCodeFailures, deps.guessLimits, deps.logger, deps.clock);
+  const registry = new FabricRegistryLedger(deps.ledger);
+  const issuance = new IssuanceRunner({
+    ledger: invoiceLedger,
+    files,
+    records: deps.records,
+    idempotency,
+    issuances: deps.issuances,
+    logger: deps.logger,
+    leaseMs: deps.issuanceTiming.leaseMs,
+    reached: deps.issuanceReached,
+  });
   const invoices = new InvoiceService({
     ledger: invoiceLedger,
     files,
@@ -51,6 +74,8 @@ export function composeServices(deps: ServiceDeps): Services {
     guard,
     issuerSecret: deps.issuerSecret,
     checkCodeIterations: deps.checkCodeIterations,
+    issuance,
+    registry,
     logger: deps.logger,
     ...(deps.newCheckCode === undefined ? {} : { newCheckCode: deps.newCheckCode }),
   });
@@ -58,7 +83,11 @@ export function composeServices(deps: ServiceDeps): Services {
   return {
     invoices,
     lifecycle,
-    registry: new FabricRegistryLedger(deps.ledger),
-    health: new HealthService(invoiceLedger, deps.offchain, deps.logger),
+    registry,
+    health: new HealthService(invoiceLedger, deps.offchain, deps.logger, deps.issuances),
+    issuanceRecovery: new IssuanceRecoveryWorker(deps.issuances, issuance, deps.logger, {
+      intervalMs: deps.issuanceTiming.recoveryIntervalMs,
+      leaseMs: deps.issuanceTiming.leaseMs,
+    }),
   };
 }

@@ -3,6 +3,7 @@ import { CHECK_CODE_KDF } from '@hdt/vocabulary';
 import { z } from 'zod';
 import { DEFAULT_CHECK_CODE_ITERATIONS } from './modules/invoices/check-code';
 import { DEFAULT_GUESS_LIMITS, type GuessLimits } from './modules/invoices/check-code-guard';
+import { ISSUANCE_POINTS, type IssuancePoint } from './modules/invoices/issuance';
 
 /** Settings of the gateway, read once from the environment at start-up. */
 export interface Config {
@@ -33,6 +34,10 @@ export interface Config {
   guessLimits: GuessLimits;
   /** Limits on how long a client may take to send a request, and how long an idle connection stays. */
   httpTimeouts: HttpTimeouts;
+  /** Lease of a running issuance (then the recovery worker may take it over) and the worker's pause, in ms. */
+  issuanceTiming: { leaseMs: number; recoveryIntervalMs: number };
+  /** Crash tests only: the process kills itself when an issuance reaches this point. */
+  issuanceCrashAt: IssuancePoint | undefined;
 }
 
 export interface HttpTimeouts {
@@ -104,6 +109,9 @@ const envSchema = z
     CHECK_CODE_FAILURES_PER_INVOICE: intInRange(1, 10_000, DEFAULT_GUESS_LIMITS.perInvoice),
     CHECK_CODE_FAILURES_PER_USER: intInRange(1, 100_000, DEFAULT_GUESS_LIMITS.perUser),
     CHECK_CODE_FAILURE_WINDOW_SECONDS: intInRange(1, 7 * 24 * 3600, DEFAULT_GUESS_LIMITS.windowSeconds),
+    ISSUANCE_LEASE_MS: intInRange(1000, HOUR_MS, 120_000),
+    ISSUANCE_RECOVERY_INTERVAL_MS: intInRange(100, HOUR_MS, 2_000),
+    ISSUANCE_CRASH_AT: z.enum(ISSUANCE_POINTS).optional(),
   })
   .superRefine((env, ctx) => {
     if (env.HTTP_HEADERS_TIMEOUT_MS > env.HTTP_REQUEST_TIMEOUT_MS) {
@@ -114,6 +122,15 @@ const envSchema = z
       });
     }
   });
+
+function guessLimitsOf(e: z.infer<typeof envSchema>): GuessLimits {
+  return {
+    perUserAndInvoice: e.CHECK_CODE_FAILURES_PER_USER_AND_INVOICE,
+    perInvoice: e.CHECK_CODE_FAILURES_PER_INVOICE,
+    perUser: e.CHECK_CODE_FAILURES_PER_USER,
+    windowSeconds: e.CHECK_CODE_FAILURE_WINDOW_SECONDS,
+  };
+}
 
 /**
  * Reads and validates the environment. Throws a ConfigError naming every offending variable
@@ -146,16 +163,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     loginRateLimitPerMinute: e.LOGIN_RATE_LIMIT_PER_MINUTE,
     webDir: path.resolve(e.WEB_DIR),
     checkCodeIterations: e.CHECK_CODE_KDF_ITERATIONS,
-    guessLimits: {
-      perUserAndInvoice: e.CHECK_CODE_FAILURES_PER_USER_AND_INVOICE,
-      perInvoice: e.CHECK_CODE_FAILURES_PER_INVOICE,
-      perUser: e.CHECK_CODE_FAILURES_PER_USER,
-      windowSeconds: e.CHECK_CODE_FAILURE_WINDOW_SECONDS,
-    },
+    guessLimits: guessLimitsOf(e),
     httpTimeouts: {
       headersTimeoutMs: e.HTTP_HEADERS_TIMEOUT_MS,
       requestTimeoutMs: e.HTTP_REQUEST_TIMEOUT_MS,
       keepAliveTimeoutMs: e.HTTP_KEEP_ALIVE_TIMEOUT_MS,
     },
+    issuanceTiming: { leaseMs: e.ISSUANCE_LEASE_MS, recoveryIntervalMs: e.ISSUANCE_RECOVERY_INTERVAL_MS },
+    issuanceCrashAt: e.ISSUANCE_CRASH_AT,
   };
 }

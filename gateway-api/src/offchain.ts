@@ -15,6 +15,7 @@ export function offchainPorts(store: OffchainStore): OffchainPorts {
       putDocument: (docId, plaintext) => files.putDocument(docId, plaintext),
       getDocument: (keyId, cid, expectedSm3) => files.getDocument(keyId, cid, expectedSm3),
       destroyDocument: (keyId) => files.destroyDocument(keyId),
+      discardDocument: (keyId, cid) => files.discardDocument(keyId, cid),
     },
     idempotency: {
       begin: (scope, key, requestHash) => documents.beginIdempotent(scope, key, requestHash),

@@ -19,6 +19,8 @@ export interface DocumentFiles {
   getDocument(keyId: string, cid: string, expectedSm3?: string): Promise<Uint8Array>;
   /** Crypto-shredding: destroys the document's data key. */
   destroyDocument(keyId: string): Promise<void>;
+  /** For a document nothing refers to: destroys its data key, then unpins its ciphertext. */
+  discardDocument(keyId: string, cid: string): Promise<void>;
 }
 
 export type BeginIdempotentResult =

@@ -1,6 +1,6 @@
 import type { Server } from 'node:http';
 import type { OffchainStore } from '@hdt/offchain-store';
-import { loadConfig } from './config';
+import { loadConfig, type Config } from './config';
 import { FabricConnections, loadConnectionProfile } from './fabric/connection';
 import { FabricLedgerClient } from './fabric/ledger-client';
 import { buildApp } from './http/app';
@@ -13,8 +13,12 @@ import {
   MongoCheckCodeFailures,
   MongoInvoiceRecords,
 } from './modules/invoices';
+import type { IssuancePoint } from './modules/invoices/issuance';
+import { issuanceModel } from './modules/invoices/issuance-model';
+import { MongoIssuances } from './modules/invoices/issuances';
+import type { IssuanceRecoveryWorker } from './modules/invoices/issuance-worker';
 import { connectStore, offchainPorts } from './offchain';
-import { composeServices } from './compose';
+import { composeServices, type Services } from './compose';
 import { MspId } from '@hdt/vocabulary';
 import { InvoiceProjection } from './projection/listener';
 import { checkpointModel, invoiceViewModel } from './projection/model';
@@ -28,6 +32,7 @@ function stopOnSignals(
   fabric: FabricConnections,
   store: OffchainStore,
   projection: InvoiceProjection,
+  recovery: IssuanceRecoveryWorker,
   logger: Logger,
 ): void {
   let stopping = false;
@@ -40,7 +45,7 @@ function stopOnSignals(
       process.exit(1);
     }, SHUTDOWN_GRACE_MS);
     force.unref();
-    const closing = projection.stop();
+    const closing = Promise.all([projection.stop(), recovery.stop()]);
     server.close(() => {
       void closing.finally(() => fabric.close());
       store
@@ -72,29 +77,47 @@ function startProjection(fabric: FabricConnections, store: OffchainStore, logger
   return projection;
 }
 
+/** Crash tests: the process dies (SIGKILL, no clean-up) the moment an issuance reaches `point`. */
+function crashAt(point: IssuancePoint | undefined, logger: Logger): ((reached: IssuancePoint) => void) | undefined {
+  if (point === undefined) return undefined;
+  logger.warn('crash test: this process kills itself when an issuance reaches a point', { point });
+  return (reached) => {
+    if (reached === point) process.kill(process.pid, 'SIGKILL');
+  };
+}
+
+/** The services over the real ledger, database and IPFS. */
+function servicesOver(config: Config, fabric: FabricConnections, store: OffchainStore, logger: Logger): Services {
+  return composeServices({
+    ledger: new FabricLedgerClient(fabric),
+    offchain: offchainPorts(store),
+    records: new MongoInvoiceRecords(invoiceRecordModel(store.connection)),
+    checkCodeFailures: new MongoCheckCodeFailures(checkCodeFailureModel(store.connection)),
+    issuances: new MongoIssuances(issuanceModel(store.connection)),
+    issuanceTiming: config.issuanceTiming,
+    issuanceReached: crashAt(config.issuanceCrashAt, logger),
+    guessLimits: config.guessLimits,
+    checkCodeIterations: config.checkCodeIterations,
+    issuerSecret: config.issuerSecret,
+    logger,
+  });
+}
+
 async function main(): Promise<void> {
   const logger = consoleLogger;
   const config = loadConfig();
   const users = await UserDirectory.fromFile(config.demoUsersFile);
   const profile = await loadConnectionProfile(config.fabricConnectionFile);
   const fabric = await FabricConnections.open(profile);
-  const models = [invoiceRecordModel, checkCodeFailureModel, invoiceViewModel, checkpointModel];
+  const models = [invoiceRecordModel, checkCodeFailureModel, invoiceViewModel, checkpointModel, issuanceModel];
   const store = await connectStore(config, models).catch((err: unknown) => {
     fabric.close();
     throw err;
   });
 
-  const services = composeServices({
-    ledger: new FabricLedgerClient(fabric),
-    offchain: offchainPorts(store),
-    records: new MongoInvoiceRecords(invoiceRecordModel(store.connection)),
-    checkCodeFailures: new MongoCheckCodeFailures(checkCodeFailureModel(store.connection)),
-    guessLimits: config.guessLimits,
-    checkCodeIterations: config.checkCodeIterations,
-    issuerSecret: config.issuerSecret,
-    logger,
-  });
+  const services = servicesOver(config, fabric, store, logger);
   const projection = startProjection(fabric, store, logger);
+  services.issuanceRecovery.start();
   const app = buildApp({
     config,
     services: { ...services, statistics: new InvoiceStatisticsService(invoiceViewModel(store.connection)) },
@@ -112,7 +135,7 @@ async function main(): Promise<void> {
     chaincode: profile.chaincode,
     orgs: fabric.mspIds(),
   });
-  stopOnSignals(server, fabric, store, projection, logger);
+  stopOnSignals(server, fabric, store, projection, services.issuanceRecovery, logger);
 }
 
 main().catch((err: unknown) => {

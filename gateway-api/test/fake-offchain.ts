@@ -15,6 +15,8 @@ import type {
 } from '../src/modules/invoices/check-code-failures';
 import type { DocumentFiles, OffchainHealth, OffchainPorts, StoredDocument } from '../src/ports';
 import type { InvoiceRecordData, InvoiceRecords } from '../src/modules/invoices/records';
+import { OPEN_ISSUANCE_STATES } from '../src/modules/invoices/issuance-model';
+import type { Issuance, IssuanceChanges, Issuances, IssuanceSummary } from '../src/modules/invoices/issuances';
 
 const sm3 = (bytes: Uint8Array) => createHash('sm3').update(bytes).digest('hex');
 
@@ -62,9 +64,17 @@ export class FakeFiles implements DocumentFiles {
     this.destroyed.add(keyId);
   }
 
-  /** The plaintext of the document stored under `docId`. */
-  byDocId(docId: string): Buffer | undefined {
-    for (const doc of this.docs.values()) if (doc.docId === docId) return doc.bytes;
+  readonly unpinned = new Set<string>();
+
+  async discardDocument(keyId: string, cid: string): Promise<void> {
+    this.destroyed.add(keyId);
+    this.unpinned.add(cid);
+    this.docs.delete(cid);
+  }
+
+  /** The plaintext of the document stored under a `docId` the pattern matches. */
+  byDocId(docId: RegExp): Buffer | undefined {
+    for (const doc of this.docs.values()) if (docId.test(doc.docId)) return doc.bytes;
     return undefined;
   }
 }
@@ -184,9 +194,67 @@ export class FakeOffchain implements OffchainPorts {
     this.keys,
   );
   readonly checkCodeFailures = new FakeCheckCodeFailures();
+  readonly issuances = new FakeIssuances();
   health: OffchainHealth = { database: { state: 'up', detail: 'ok' }, ipfs: { state: 'up', detail: 'ok' } };
 
   async ping(): Promise<OffchainHealth> {
     return this.health;
+  }
+}
+
+/** Issuances in memory, with the semantics of MongoIssuances (leases included). */
+export class FakeIssuances implements Issuances {
+  readonly rows = new Map<string, Issuance>();
+
+  async create(issuance: Issuance): Promise<Issuance | undefined> {
+    const existing = this.rows.get(issuance.id);
+    if (existing !== undefined) return structuredClone(existing);
+    this.rows.set(issuance.id, structuredClone(issuance));
+    return undefined;
+  }
+
+  async find(code: string, number: string): Promise<Issuance | undefined> {
+    const row = this.rows.get(`${code}/${number}`);
+    return row === undefined ? undefined : structuredClone(row);
+  }
+
+  async update(id: string, lease: string, changes: IssuanceChanges): Promise<boolean> {
+    const row = this.rows.get(id);
+    if (row === undefined || row.lease !== lease) return false;
+    for (const [field, value] of Object.entries(changes)) {
+      if (value !== undefined) Object.assign(row, { [field]: structuredClone(value) });
+    }
+    row.updatedAt = new Date();
+    return true;
+  }
+
+  async remove(id: string, lease: string): Promise<boolean> {
+    const row = this.rows.get(id);
+    if (row === undefined || row.lease !== lease) return false;
+    this.rows.delete(id);
+    return true;
+  }
+
+  async claimDue(now: Date, lease: string, until: Date): Promise<Issuance | undefined> {
+    const due = [...this.rows.values()]
+      .filter((r) => OPEN_ISSUANCE_STATES.includes(r.state) && r.dueAt <= now)
+      .sort((a, b) => a.dueAt.getTime() - b.dueAt.getTime())[0];
+    if (due === undefined) return undefined;
+    Object.assign(due, { lease, dueAt: until, updatedAt: now });
+    return structuredClone(due);
+  }
+
+  async summary(): Promise<IssuanceSummary> {
+    const open = [...this.rows.values()].filter((r) => OPEN_ISSUANCE_STATES.includes(r.state));
+    const oldest = open.map((r) => r.createdAt).sort((a, b) => a.getTime() - b.getTime())[0];
+    return { open: open.length, oldestOpenAt: oldest };
+  }
+
+  async listOpen(limit: number): Promise<Issuance[]> {
+    return [...this.rows.values()]
+      .filter((r) => OPEN_ISSUANCE_STATES.includes(r.state))
+      .sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime())
+      .slice(0, limit)
+      .map((r) => structuredClone(r));
   }
 }

@@ -52,6 +52,8 @@ async function main(): Promise<void> {
     offchain,
     records: offchain.records,
     checkCodeFailures: offchain.checkCodeFailures,
+    issuances: offchain.issuances,
+    issuanceTiming: { leaseMs: 60_000, recoveryIntervalMs: 2_000 },
     guessLimits: DEFAULT_GUESS_LIMITS,
     checkCodeIterations: TEST_ITERATIONS,
     issuerSecret: randomBytes(32),

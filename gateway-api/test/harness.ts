@@ -6,7 +6,7 @@ import { UserDirectory } from '../src/modules/auth/users';
 import { FabricLedgerClient } from '../src/fabric/ledger-client';
 import { buildApp } from '../src/http/app';
 import { type Logger, silentLogger } from '../src/logger';
-import { composeServices } from '../src/compose';
+import { composeServices, type Services } from '../src/compose';
 import { DEFAULT_GUESS_LIMITS, type GuessLimits } from '../src/modules/invoices/check-code-guard';
 import { CHECK_CODE_KDF } from '@hdt/vocabulary';
 import { InMemoryContracts, ChaincodeNetwork } from './in-memory-fabric';
@@ -72,6 +72,7 @@ export interface Harness {
   app: Express;
   chaincode: ChaincodeNetwork;
   offchain: FakeOffchain;
+  services: Services;
   login(username: string): Promise<string>;
 }
 
@@ -115,24 +116,27 @@ export interface HarnessOptions {
 export async function harness(options: HarnessOptions = {}): Promise<Harness> {
   const chaincode = new ChaincodeNetwork();
   const offchain = new FakeOffchain();
+  const services = composeServices({
+    ledger: new FabricLedgerClient(
+      new InMemoryContracts(chaincode),
+      { attempts: 3, baseDelayMs: 0 },
+      async () => undefined,
+    ),
+    offchain,
+    records: offchain.records,
+    checkCodeFailures: offchain.checkCodeFailures,
+    issuances: offchain.issuances,
+    issuanceTiming: { leaseMs: 60_000, recoveryIntervalMs: 60_000 },
+    guessLimits: { ...DEFAULT_GUESS_LIMITS, ...options.guessLimits },
+    checkCodeIterations: TEST_ITERATIONS,
+    issuerSecret: ISSUER_SECRET,
+    logger: silentLogger,
+    ...checkCodes(options.checkCodes),
+    ...(options.clock === undefined ? {} : { clock: options.clock }),
+  });
   const app = buildApp({
     config: { jwtSecret: JWT_SECRET, rateLimitPerMinute: 10_000, loginRateLimitPerMinute: 10_000 },
-    services: composeServices({
-      ledger: new FabricLedgerClient(
-        new InMemoryContracts(chaincode),
-        { attempts: 3, baseDelayMs: 0 },
-        async () => undefined,
-      ),
-      offchain,
-      records: offchain.records,
-      checkCodeFailures: offchain.checkCodeFailures,
-      guessLimits: { ...DEFAULT_GUESS_LIMITS, ...options.guessLimits },
-      checkCodeIterations: TEST_ITERATIONS,
-      issuerSecret: ISSUER_SECRET,
-      logger: silentLogger,
-      ...checkCodes(options.checkCodes),
-      ...(options.clock === undefined ? {} : { clock: options.clock }),
-    }),
+    services,
     users: await testUsers(),
     logger: options.logger ?? silentLogger,
     ...(options.loginThrottle === undefined ? {} : { loginThrottle: options.loginThrottle }),
@@ -142,6 +146,7 @@ export async function harness(options: HarnessOptions = {}): Promise<Harness> {
     app,
     chaincode,
     offchain,
+    services,
     login: async (username) => {
       const res = await request(app).post('/api/v1/auth/login').send({ username, password: PASSWORD }).expect(200);
       return z.object({ token: z.string() }).parse(res.body).token;

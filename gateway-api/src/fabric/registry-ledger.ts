@@ -33,6 +33,11 @@ export class FabricRegistryLedger {
     return this.ledger.evaluate(mspId, call('ListOrgs', []), z.array(orgProfileSchema));
   }
 
+  /** The profile of `member` (ORG_NOT_REGISTERED when it has none), read as `mspId`. */
+  read(mspId: string, member: string): Promise<OrgProfileView> {
+    return this.ledger.evaluate(mspId, call('ReadOrg', [member]), orgProfileSchema);
+  }
+
   async setProfile(mspId: string, input: SetOrgProfileInput): Promise<OrgProfileView> {
     return (await this.ledger.submit(mspId, call('SetOrgProfile', [canonicalJson(input)]), orgProfileSchema)).result;
   }

@@ -18,6 +18,7 @@ describe('health', () => {
         database: { state: 'up', detail: 'ok' },
         ipfs: { state: 'down', detail: 'unreachable' },
       },
+      pendingIssues: { count: 0, oldestSince: null },
     });
   });
 

@@ -9,6 +9,10 @@ export const healthResponseSchema = z.object({
     database: dependencyStateSchema,
     ipfs: dependencyStateSchema,
   }),
+  pendingIssues: z
+    .object({ count: z.number().int().min(0), oldestSince: z.string().nullable() })
+    .nullable()
+    .describe('Issues accepted and not yet finished (e.g. waiting for the ordering service); null when unknown'),
 });
 export type HealthResponse = z.infer<typeof healthResponseSchema>;
 

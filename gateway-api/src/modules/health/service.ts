@@ -1,6 +1,7 @@
 import type { LedgerProbe } from '../../fabric/invoice-ledger';
 import { describe, type Logger } from '../../logger';
 import type { OffchainPorts } from '../../ports';
+import type { IssuanceSummary } from '../invoices/issuances';
 
 export type DependencyState = 'up' | 'down';
 
@@ -12,6 +13,8 @@ export interface DependencyReport {
 export interface HealthReport {
   status: 'ok' | 'degraded';
   dependencies: { fabric: DependencyReport; database: DependencyReport; ipfs: DependencyReport };
+  /** Issues accepted and not yet finished (e.g. waiting for the ordering service); null when unknown. */
+  pendingIssues: { count: number; oldestSince: string | null } | null;
 }
 
 const DOWN: DependencyReport = { state: 'down', detail: 'unreachable' };
@@ -34,11 +37,12 @@ export class HealthService {
     private readonly ledger: LedgerProbe,
     private readonly offchain: Pick<OffchainPorts, 'ping'>,
     private readonly logger: Logger,
+    private readonly issuances?: { summary(): Promise<IssuanceSummary> },
     private readonly timeoutMs = 4_000,
   ) {}
 
   async check(): Promise<HealthReport> {
-    const [fabric, store] = await Promise.all([
+    const [fabric, store, pendingIssues] = await Promise.all([
       withTimeout(this.ledger.ping(), this.timeoutMs).then(
         () => UP,
         (err: unknown) => {
@@ -53,12 +57,24 @@ export class HealthService {
           ipfs: { state: 'down' as const, detail: 'unknown' },
         };
       }),
+      this.pendingIssues(),
     ]);
     const database = store.database.state === 'up' ? UP : DOWN;
     const ipfs = store.ipfs.state === 'up' ? UP : DOWN;
     if (database !== UP) this.logger.warn('health: database down', { detail: store.database.detail });
     if (ipfs !== UP) this.logger.warn('health: ipfs down', { detail: store.ipfs.detail });
     const allUp = fabric === UP && database === UP && ipfs === UP;
-    return { status: allUp ? 'ok' : 'degraded', dependencies: { fabric, database, ipfs } };
+    return { status: allUp ? 'ok' : 'degraded', dependencies: { fabric, database, ipfs }, pendingIssues };
+  }
+
+  private async pendingIssues(): Promise<HealthReport['pendingIssues']> {
+    if (this.issuances === undefined) return null;
+    try {
+      const summary = await withTimeout(this.issuances.summary(), this.timeoutMs);
+      return { count: summary.open, oldestSince: summary.oldestOpenAt?.toISOString() ?? null };
+    } catch (err) {
+      this.logger.warn('health: pending issues unknown', { error: describe(err) });
+      return null;
+    }
   }
 }

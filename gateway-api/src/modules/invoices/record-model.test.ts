@@ -68,6 +68,13 @@ describe('InvoiceRecord model', () => {
     expect(invalidPaths({ ...validInvoice(), totalAmount: 0 })).toEqual(['totalAmount']);
   });
 
+  it('measures the unit name in code points, as the registry on chain does', () => {
+    // 128 astral-plane characters are 256 UTF-16 units: the chain accepts them, so must the record.
+    expect(invalidPaths({ ...validInvoice(), issuingUnit: '\u{20000}'.repeat(128) })).toEqual([]);
+    expect(invalidPaths({ ...validInvoice(), issuingUnit: '\u{20000}'.repeat(129) })).toEqual(['issuingUnit']);
+    expect(invalidPaths({ ...validInvoice(), issuingUnit: ' Hospital' })).toEqual(['issuingUnit']);
+  });
+
   it('refuses fields outside the schema (no clear personal data can slip in)', () => {
     expect(invalidPaths({ ...validInvoice(), payerName: 'Zhang San' })).toEqual(['StrictModeError']);
   });

@@ -6,6 +6,8 @@ import {
   INVOICE_TYPES,
   type InvoiceStatus,
   type InvoiceType,
+  textProblem,
+  UNIT_NAME_MAX,
 } from '@hdt/vocabulary';
 import { Schema } from 'mongoose';
 import type { Connection, Model } from 'mongoose';
@@ -111,7 +113,15 @@ export const invoiceRecordSchema = new Schema<InvoiceRecord>(
     code: { type: String, required: true, match: INVOICE_CODE },
     number: { type: String, required: true, match: INVOICE_NUMBER },
     issuerMsp: { type: String, required: true, match: /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/ },
-    issuingUnit: { type: String, required: true, minlength: 1, maxlength: 128 },
+    // The registry's own text rule (code points, not UTF-16 units): any name the chain accepts fits here.
+    issuingUnit: {
+      type: String,
+      required: true,
+      validate: {
+        validator: (value: string) => textProblem(value, 1, UNIT_NAME_MAX) === undefined,
+        message: `issuingUnit must follow the registry's unit-name rule (1..${UNIT_NAME_MAX} characters)`,
+      },
+    },
     type: { type: String, required: true, enum: INVOICE_TYPES },
     totalAmount: {
       type: Number,

@@ -280,31 +280,72 @@ describe('POST /invoices', () => {
     expect(errorBody.parse(res.body).message).toMatch(/^Idempotency-Key: /);
   });
 
-  it('maps the chaincode error INVOICE_EXISTS to 409 and shreds the orphan documents', async () => {
+  it('answers the same request again with its first result, another request for the invoice 409, storing nothing', async () => {
     const h = await harness();
     const token = await h.login('clerk1');
-    expect((await issue(h, token)).status).toBe(201);
-    const res = await issue(h, token);
+    const first = await issue(h, token);
+    expect(first.status).toBe(201);
+    const again = await issue(h, token);
+    expect(again.status).toBe(201);
+    expect(again.headers['idempotent-replayed']).toBe('true');
+    expect(again.body).toEqual(first.body);
+    const stored = h.offchain.files.docs.size;
+    const res = await issue(
+      h,
+      token,
+      invoiceData({ totalAmount: 10000, items: [{ name: 'Other', quantity: 1, unitPrice: 10000, amount: 10000 }] }),
+    );
     expect(res.status).toBe(409);
     const body = errorBody.parse(res.body);
     expect(body.code).toBe('INVOICE_EXISTS');
     expect(body.message).toBe('invoice 31010125/0000000001 was already issued');
-    // The second attempt's two documents are unreadable now.
-    expect(h.offchain.files.destroyed.size).toBe(2);
+    expect(h.offchain.files.docs.size).toBe(stored);
   });
 
-  it('answers 503 LEDGER_UNAVAILABLE when the peers stay unreachable', async () => {
+  it('accepts an issue the ledger cannot take now (202 PENDING) and lands it exactly once when it can', async () => {
     const h = await harness();
+    const token = await h.login('clerk1');
     h.chaincode.faults.push(
       { stage: 'endorse', kind: 'unavailable' },
       { stage: 'endorse', kind: 'unavailable' },
       { stage: 'endorse', kind: 'unavailable' },
     );
-    const res = await issue(h, await h.login('clerk1'));
-    expect(res.status).toBe(503);
-    expect(errorBody.parse(res.body).code).toBe('LEDGER_UNAVAILABLE');
+    const res = await issue(h, token, invoiceData(), 'pending-key-1');
+    expect(res.status).toBe(202);
+    expect(res.headers['location']).toBe('/api/v1/invoices/31010125/0000000001/issuance');
+    const accepted = z
+      .object({ status: z.literal('PENDING'), attempts: z.literal(1), checkCode: z.string() })
+      .parse(res.body);
+    expect(accepted.checkCode).toMatch(/^[0-9A-Z]{6}$/);
+    expect(h.chaincode.invoice('31010125', '0000000001')).toBeUndefined();
+    const pending = await request(h.app)
+      .get('/api/v1/invoices/31010125/0000000001/issuance')
+      .set('Authorization', `Bearer ${token}`);
+    expect(pending.status).toBe(200);
+    expect(pending.body).toMatchObject({ state: 'ANCHORING', attempts: 1, txId: null });
+    expect(pendingIssues((await request(h.app).get('/api/v1/health')).body)).toBe(1);
+    // The same request again while pending: the same answer, nothing stored twice.
+    const docs = h.offchain.files.docs.size;
+    const again = await issue(h, token, invoiceData(), 'pending-key-1');
+    expect(again.status).toBe(202);
+    expect(again.body).toEqual(res.body);
+    expect(h.offchain.files.docs.size).toBe(docs);
+
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    expect(await h.services.issuanceRecovery.round()).toBe(1);
+    const landed = h.chaincode.invoice('31010125', '0000000001');
+    expect(landed?.status).toBe('ISSUED');
+    expect(h.chaincode.committed.filter((name) => name === 'Issue')).toHaveLength(1);
+    const done = await issue(h, token, invoiceData(), 'pending-key-1');
+    expect(done.status).toBe(201);
+    expect(issueBody.parse(done.body)).toMatchObject({ checkCode: accepted.checkCode, status: 'ISSUED' });
+    expect(pendingIssues((await request(h.app).get('/api/v1/health')).body)).toBe(0);
   });
 });
+
+function pendingIssues(health: unknown): number {
+  return z.object({ pendingIssues: z.object({ count: z.number() }) }).parse(health).pendingIssues.count;
+}
 
 describe('POST /invoices: free text and dates', () => {
   const payer = (name: string) => invoiceData({ payer: { name, idNumber: '31011519800101123X' } });

@@ -5,7 +5,7 @@ import type { InvoiceService } from './service';
 import { AppError } from '../../errors';
 import { multipartBody } from '../../http/multipart';
 import { bodyFields, parse, parseJsonField } from '../../http/parse';
-import { type MultipartPart, type Reply, type Route, route } from '../../http/route';
+import { type MultipartPart, type Reply, type ResponseSpec, type Route, route } from '../../http/route';
 import {
   checkCodeResponseSchema,
   historyResponseSchema,
@@ -13,6 +13,9 @@ import {
   invoiceDataSchema,
   invoiceParamsSchema,
   invoiceResponseSchema,
+  issuanceParamsSchema,
+  issuanceResponseSchema,
+  issuePendingResponseSchema,
   issueResponseSchema,
   pdfQuerySchema,
   verifyBodySchema,
@@ -107,14 +110,28 @@ async function issue(invoices: InvoiceService, req: Request): Promise<Reply> {
   const pdf = pdfOf(req, true);
   const keyHeader = req.get('Idempotency-Key');
   const key = keyHeader === undefined ? undefined : parse(idempotencyKeySchema, keyHeader, ['Idempotency-Key']);
-  const { result, replayed } = await invoices.issueInvoice(currentUser(req), data, pdf, key);
+  const { kind, result, replayed } = await invoices.issueInvoice(currentUser(req), data, pdf, key);
   const location = `/api/v1/invoices/${result.code}/${result.number}`;
-  return {
-    status: 201,
-    body: result,
-    headers: { ...(replayed ? { 'Idempotent-Replayed': 'true' } : {}), Location: location },
-  };
+  const headers = { ...(replayed ? { 'Idempotent-Replayed': 'true' } : {}), ...NO_STORE };
+  if (kind === 'pending')
+    return { status: 202, body: result, headers: { ...headers, Location: `${location}/issuance` } };
+  return { status: 201, body: result, headers: { ...headers, Location: location } };
 }
+
+const ISSUE_RESPONSES: Record<number, ResponseSpec> = {
+  201: {
+    description: 'Issued (or replayed: header Idempotent-Replayed: true)',
+    headers: { Location: { schema: { type: 'string' } } },
+    schema: issueResponseSchema,
+  },
+  202: {
+    description:
+      'Accepted, not yet on chain (the ordering service is unreachable): retried until it lands exactly once; ' +
+      'Location is its issuance resource. Repeating the same request answers the same way.',
+    headers: { Location: { schema: { type: 'string' } } },
+    schema: issuePendingResponseSchema,
+  },
+};
 
 function issueRoute(invoices: InvoiceService): Route {
   return route({
@@ -140,13 +157,7 @@ function issueRoute(invoices: InvoiceService): Route {
       },
     ],
     body: { multipart: ISSUE_PARTS },
-    responses: {
-      201: {
-        description: 'Issued (or replayed: header Idempotent-Replayed: true)',
-        headers: { Location: { schema: { type: 'string' } } },
-        schema: issueResponseSchema,
-      },
-    },
+    responses: ISSUE_RESPONSES,
     errors: [400, 401, 403, 409, 422, 503],
     handle: async ({ req }) => issue(invoices, req),
   });
@@ -234,6 +245,30 @@ function checkCodeRoute(invoices: InvoiceService): Route {
   });
 }
 
+function issuanceRoute(invoices: InvoiceService): Route {
+  return route({
+    method: 'get',
+    path: '/invoices/:code/:number/issuance',
+    operationId: 'readIssuance',
+    tag: 'invoices',
+    summary: 'How far issuing an invoice has got (billing clerks of the issuing organisation)',
+    description:
+      'After a 202 from issuing: ANCHORING while the ordering service is unreachable (retried), DONE once on chain ' +
+      'and recorded. An issue the ledger refused, or one interrupted before its documents were stored, is undone ' +
+      'and has no issuance (404).',
+    auth: 'bearer',
+    before: [requireInvoiceIssuer],
+    params: issuanceParamsSchema,
+    responses: { 200: { description: 'The issuance', schema: issuanceResponseSchema } },
+    errors: [400, 401, 403, 404, 503],
+    handle: async ({ req, params }) => ({
+      status: 200,
+      body: await invoices.issuanceOf(currentUser(req), params.code, params.number),
+      headers: NO_STORE,
+    }),
+  });
+}
+
 function pdfRoute(invoices: InvoiceService): Route {
   return route({
     method: 'get',
@@ -268,6 +303,7 @@ export function invoiceRoutes(invoices: InvoiceService): Route[] {
     verifyRoute(invoices),
     ...readRoutes(invoices),
     checkCodeRoute(invoices),
+    issuanceRoute(invoices),
     pdfRoute(invoices),
   ];
 }

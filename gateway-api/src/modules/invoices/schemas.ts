@@ -189,6 +189,31 @@ export const issueResponseSchema = z.object({
 });
 export type IssueResponse = z.infer<typeof issueResponseSchema>;
 
+export const issuePendingResponseSchema = z.object({
+  code: invoiceCodeSchema,
+  number: invoiceNumberSchema,
+  checkCode: checkCodeSchema.describe('Print it on the invoice once it is on chain'),
+  status: z.literal('PENDING'),
+  pdfDigest: z.string().describe('SM3 of the PDF, hex'),
+  dataDigest: z.string().describe('SM3 of the canonical JSON of the structured data, hex'),
+  attempts: z.number().int().min(0).describe('Attempts so far to put it on chain'),
+});
+
+export const issuanceParamsSchema = z.object({ code: invoiceCodeSchema, number: invoiceNumberSchema });
+
+export const issuanceResponseSchema = z.object({
+  code: invoiceCodeSchema,
+  number: invoiceNumberSchema,
+  state: z
+    .enum(['STORING', 'ANCHORING', 'RECORDING', 'DONE'])
+    .describe('STORING and ANCHORING: not on chain yet; RECORDING: on chain, off-chain record being saved; DONE'),
+  attempts: z.number().int().min(0),
+  lastError: z.string().nullable().describe('Why the last attempt to put it on chain failed'),
+  txId: z.string().nullable().describe('The Issue transaction, once on chain'),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+
 export const checkCodeResponseSchema = z.object({
   code: invoiceCodeSchema,
   number: invoiceNumberSchema,
@@ -207,6 +232,8 @@ export const invoiceComponents = {
   Visit: visitSchema,
   InvoiceData: invoiceDataSchema,
   IssueResponse: issueResponseSchema,
+  IssuePending: issuePendingResponseSchema,
+  Issuance: issuanceResponseSchema,
   CheckCode: checkCodeResponseSchema,
   Invoice: invoiceResponseSchema,
   History: historyResponseSchema,

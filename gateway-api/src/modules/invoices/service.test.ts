@@ -1,23 +1,11 @@
 import { createHash, createHmac, pbkdf2Sync } from 'node:crypto';
-import { InMemoryContracts, ChaincodeNetwork } from '../../../test/in-memory-fabric';
-import { FakeOffchain } from '../../../test/fake-offchain';
+import { CLERK as clerk, serviceSetup as setup } from '../../../test/invoice-service';
 import { ISSUER_SECRET, invoiceData, PDF, TEST_ITERATIONS } from '../../../test/harness';
 import type { User } from '../auth/roles';
-import { FabricInvoiceLedger } from '../../fabric/invoice-ledger';
-import { FabricLedgerClient } from '../../fabric/ledger-client';
 import { invoiceDataSchema } from './schemas';
-import type { Logger } from '../../logger';
-import { CheckCodeGuard, DEFAULT_GUESS_LIMITS } from './check-code-guard';
-import { dataDigestOf, InvoiceService } from './service';
+import { dataDigestOf, type IssueOutcome } from './service';
 
 const sm3 = (data: Uint8Array | string) => createHash('sm3').update(data).digest('hex');
-const clerk: User = {
-  username: 'clerk1',
-  displayName: 'Clerk',
-  mspId: 'Hospital1MSP',
-  role: 'billing_clerk',
-  unit: 'Qingpu District Central Hospital',
-};
 const officer: User = {
   username: 'officer',
   displayName: 'Officer',
@@ -25,27 +13,13 @@ const officer: User = {
   role: 'reimbursement_officer',
 };
 
-function setup() {
-  const chaincode = new ChaincodeNetwork();
-  const offchain = new FakeOffchain();
-  const logged: string[] = [];
-  const logger: Logger = { info: () => undefined, warn: (m) => logged.push(m), error: (m) => logged.push(m) };
-  const service = new InvoiceService({
-    ledger: new FabricInvoiceLedger(
-      new FabricLedgerClient(new InMemoryContracts(chaincode), { attempts: 2, baseDelayMs: 0 }, async () => undefined),
-    ),
-    files: offchain.files,
-    records: offchain.records,
-    idempotency: offchain.idempotency,
-    guard: new CheckCodeGuard(offchain.checkCodeFailures, DEFAULT_GUESS_LIMITS, logger),
-    issuerSecret: ISSUER_SECRET,
-    checkCodeIterations: TEST_ITERATIONS,
-    logger,
-  });
-  return { chaincode, offchain, service, logged };
-}
-
 const data = invoiceDataSchema.parse(invoiceData());
+
+/** The outcome of an issue that landed on chain. */
+function done(outcome: IssueOutcome): Extract<IssueOutcome, { kind: 'done' }> {
+  if (outcome.kind !== 'done') throw new Error(`expected an issued invoice, got ${outcome.kind}`);
+  return outcome;
+}
 
 /** Every string and byte sequence a stored row holds, as one text. */
 function storedText(row: Record<string, unknown> | undefined): string {
@@ -57,12 +31,12 @@ function storedText(row: Record<string, unknown> | undefined): string {
 describe('InvoiceService.issueInvoice', () => {
   it('anchors the pseudonym and digests, keeps personal data and the check code off chain, encrypted', async () => {
     const { chaincode, offchain, service } = setup();
-    const { result } = await service.issueInvoice(clerk, data, PDF);
+    const { result } = done(await service.issueInvoice(clerk, data, PDF));
     const onChain = chaincode.invoice('31010125', '0000000001');
     expect(onChain?.payerPseudonym).toBe(createHmac('sm3', ISSUER_SECRET).update('31011519800101123X').digest('hex'));
     expect(onChain?.pdfDigest).toBe(sm3(PDF));
 
-    const stored = offchain.files.byDocId('invoice/31010125/0000000001/data');
+    const stored = offchain.files.byDocId(/^invoice\/31010125\/0000000001\/[0-9a-f-]{36}\/data$/);
     expect(stored).toBeDefined();
     const storedJson: unknown = JSON.parse(stored?.toString('utf8') ?? 'null');
     expect(storedJson).toMatchObject({ checkCode: result.checkCode, payer: { name: 'Zhang San' } });
@@ -72,7 +46,7 @@ describe('InvoiceService.issueInvoice', () => {
 
   it('anchors the check code as PBKDF2-HMAC-SM3 with a fresh salt per invoice, never as a plain SM3', async () => {
     const { chaincode, service } = setup();
-    const first = await service.issueInvoice(clerk, data, PDF);
+    const first = done(await service.issueInvoice(clerk, data, PDF));
     await service.issueInvoice(clerk, { ...data, number: '0000000002' }, PDF);
     const a = chaincode.invoice('31010125', '0000000001');
     const b = chaincode.invoice('31010125', '0000000002');
@@ -89,7 +63,7 @@ describe('InvoiceService.issueInvoice', () => {
 
   it("keeps the unit name the registry on the ledger holds, not the clerk's", async () => {
     const { offchain, service } = setup();
-    const { result } = await service.issueInvoice({ ...clerk, unit: 'Some other name' }, data, PDF);
+    const { result } = done(await service.issueInvoice({ ...clerk, unit: 'Some other name' }, data, PDF));
     expect(result.issuingUnit).toBe('Qingpu District Central Hospital');
     expect(offchain.records.rows.get('31010125/0000000001')?.issuingUnit).toBe('Qingpu District Central Hospital');
   });
@@ -101,7 +75,7 @@ describe('InvoiceService.issueInvoice', () => {
     expect(chaincode.committed).toEqual([]);
   });
 
-  it("shreds the documents when the code is not allocated to the clerk's hospital (403 CODE_NOT_ALLOCATED)", async () => {
+  it("stores nothing when the code is not allocated to the clerk's hospital (403 CODE_NOT_ALLOCATED)", async () => {
     const { chaincode, offchain, service } = setup();
     const clerk2: User = { ...clerk, username: 'clerk2', mspId: 'Hospital2MSP' };
     await expect(service.issueInvoice(clerk2, data, PDF)).rejects.toMatchObject({
@@ -109,19 +83,64 @@ describe('InvoiceService.issueInvoice', () => {
       status: 403,
     });
     expect(chaincode.committed).toEqual([]);
+    expect(offchain.files.docs.size).toBe(0);
+    expect(offchain.issuances.rows.size).toBe(0);
+  });
+
+  it('stores nothing for an invoice already on chain, and answers a different request for it 409', async () => {
+    const { offchain, service } = setup();
+    await service.issueInvoice(clerk, data, PDF);
+    const docs = offchain.files.docs.size;
+    await expect(
+      service.issueInvoice(clerk, { ...data, totalAmount: data.totalAmount }, Buffer.concat([PDF, Buffer.from('x')])),
+    ).rejects.toMatchObject({
+      code: 'INVOICE_EXISTS',
+    });
+    offchain.issuances.rows.clear(); // as for an invoice issued elsewhere: the ledger's answer decides
+    await expect(service.issueInvoice(clerk, data, PDF)).rejects.toMatchObject({ code: 'INVOICE_EXISTS' });
+    expect(offchain.files.docs.size).toBe(docs);
+  });
+
+  it('discards (shreds and unpins) the documents when the ledger refuses after they were stored', async () => {
+    const { chaincode, offchain, service } = setup();
+    // The prechecks pass; another issue of the same invoice lands in between.
+    const original = chaincode.run.bind(chaincode);
+    let raced = false;
+    chaincode.run = async (mspId, contract, name, args, txId) => {
+      if (name === 'Issue' && !raced) {
+        raced = true;
+        // The same invoice with another PDF (its content address differs in the last character).
+        const other = args[0]!.replace(
+          /("pdfCid":"[a-z2-7]+)([a-z2-7])"/,
+          (_, head: string, last: string) => `${head}${last === 'a' ? 'b' : 'a'}"`,
+        );
+        await original(mspId, contract, name, [other], 'other-tx');
+      }
+      return original(mspId, contract, name, args, txId);
+    };
+    await expect(service.issueInvoice(clerk, data, PDF, 'refused-key')).rejects.toMatchObject({
+      code: 'INVOICE_EXISTS',
+    });
     expect(offchain.files.destroyed.size).toBe(2);
+    expect(offchain.files.unpinned.size).toBe(2);
+    expect(offchain.issuances.rows.size).toBe(0);
+    expect(offchain.idempotencyRecords.row('clerk1', 'refused-key')).toBeUndefined();
   });
 
-  it('still answers with the check code when the off-chain record cannot be saved, and logs it', async () => {
-    const { offchain, service, logged } = setup();
-    offchain.records.failUpserts = 5;
-    const { result } = await service.issueInvoice(clerk, data, PDF);
+  it('still answers with the check code when the off-chain record cannot be saved; the worker saves it later', async () => {
+    const { offchain, service, logged, recoverAfter } = setup();
+    offchain.records.failUpserts = 1;
+    const { result } = done(await service.issueInvoice(clerk, data, PDF));
     expect(result.checkCode).toHaveLength(6);
-    expect(offchain.records.upserts).toBe(3);
-    expect(logged).toContain('invoice on chain but its off-chain record was not saved');
+    expect(logged).toContain('invoice on chain, its off-chain record not saved yet');
+    expect(offchain.records.rows.size).toBe(0);
+    expect(offchain.issuances.rows.get('31010125/0000000001')?.state).toBe('RECORDING');
+    expect(await recoverAfter(5_000)).toBe(1);
+    expect(offchain.records.rows.get('31010125/0000000001')?.txId).toBe(result.txId);
+    expect(offchain.issuances.rows.get('31010125/0000000001')?.state).toBe('DONE');
   });
 
-  it('answers IDEMPOTENCY_KEY_REUSED for a key held by another request, CONFLICT while the same one runs', async () => {
+  it('answers IDEMPOTENCY_KEY_REUSED for a key held by another request; a repeat while the key is pending gets the issuance', async () => {
     const { offchain, service } = setup();
     await offchain.idempotency.begin('clerk1', 'key-held-elsewhere', 'hash-of-another-request');
     await expect(service.issueInvoice(clerk, data, PDF, 'key-held-elsewhere')).rejects.toMatchObject({
@@ -131,14 +150,15 @@ describe('InvoiceService.issueInvoice', () => {
     await service.issueInvoice(clerk, data, PDF, 'key-running');
     const row = offchain.idempotencyRecords.row('clerk1', 'key-running');
     if (!row) throw new Error('no row');
-    row['state'] = 'pending'; // as if the first request were still running
+    row['state'] = 'pending'; // as if the first request were still answering
     row['lockedAt'] = new Date();
-    await expect(service.issueInvoice(clerk, data, PDF, 'key-running')).rejects.toMatchObject({ code: 'CONFLICT' });
+    const repeat = await service.issueInvoice(clerk, data, PDF, 'key-running');
+    expect(repeat).toMatchObject({ kind: 'done', replayed: true, result: { status: 'ISSUED' } });
   });
 
   it('stores the replay of an issue sealed: the idempotency record holds no check code, the replay does', async () => {
     const { offchain, service } = setup();
-    const first = await service.issueInvoice(clerk, data, PDF, 'issue-key-0001');
+    const first = done(await service.issueInvoice(clerk, data, PDF, 'issue-key-0001'));
     const row = offchain.idempotencyRecords.row('clerk1', 'issue-key-0001');
     expect(row).toMatchObject({ state: 'done', statusCode: 201 });
     const text = storedText(row);
@@ -147,14 +167,14 @@ describe('InvoiceService.issueInvoice', () => {
     expect(text).not.toContain(first.result.txId);
 
     const replay = await service.issueInvoice(clerk, data, PDF, 'issue-key-0001');
-    expect(replay).toEqual({ result: first.result, replayed: true });
+    expect(replay).toEqual({ kind: 'done', result: first.result, replayed: true });
   });
 });
 
 describe('InvoiceService.verifyInvoice', () => {
   it('derives the hash from the salt and iterations on chain and asks the chaincode; records nothing when right', async () => {
     const { chaincode, offchain, service } = setup();
-    const { result } = await service.issueInvoice(clerk, data, PDF);
+    const { result } = done(await service.issueInvoice(clerk, data, PDF));
     chaincode.evaluated.length = 0;
     const verdict = await service.verifyInvoice(officer, {
       code: '31010125',
@@ -169,7 +189,7 @@ describe('InvoiceService.verifyInvoice', () => {
 
   it('records a wrong check code and an unknown invoice as failed guesses, with user, org and invoice', async () => {
     const { offchain, service } = setup();
-    const { result } = await service.issueInvoice(clerk, data, PDF);
+    const { result } = done(await service.issueInvoice(clerk, data, PDF));
     const wrong = result.checkCode === 'AAAAAA' ? 'BBBBBB' : 'AAAAAA';
     for (const number of ['0000000001', '0000000404']) {
       await expect(service.verifyInvoice(officer, { code: '31010125', number, checkCode: wrong })).resolves.toEqual({
@@ -193,14 +213,14 @@ describe('InvoiceService.verifyInvoice', () => {
 describe('InvoiceService.downloadPdf', () => {
   it('returns the original bytes, checked against the on-chain digest', async () => {
     const { service } = setup();
-    const { result } = await service.issueInvoice(clerk, data, PDF);
+    const { result } = done(await service.issueInvoice(clerk, data, PDF));
     const bytes = await service.downloadPdf(officer, '31010125', '0000000001', result.checkCode);
     expect(Buffer.from(bytes).equals(PDF)).toBe(true);
   });
 
   it('answers NOT_FOUND when this platform holds no record, or the document was erased', async () => {
     const { offchain, service } = setup();
-    const { result } = await service.issueInvoice(clerk, data, PDF);
+    const { result } = done(await service.issueInvoice(clerk, data, PDF));
     const record = offchain.records.rows.get('31010125/0000000001');
     if (!record) throw new Error('no record');
     await offchain.files.destroyDocument(record.pdf.keyId);
@@ -215,7 +235,7 @@ describe('InvoiceService.downloadPdf', () => {
 
   it('refuses to serve a stored PDF that does not match the ledger', async () => {
     const { offchain, service } = setup();
-    const { result } = await service.issueInvoice(clerk, data, PDF);
+    const { result } = done(await service.issueInvoice(clerk, data, PDF));
     const record = offchain.records.rows.get('31010125/0000000001');
     const doc = record ? offchain.files.docs.get(record.pdf.cid) : undefined;
     if (!doc) throw new Error('no doc');

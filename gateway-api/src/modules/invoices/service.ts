@@ -1,5 +1,5 @@
 import { hmacSm3Hex, sm3Hex } from '@hdt/offchain-store';
-import { canonicalJson, type InvoiceId } from '@hdt/vocabulary';
+import { canonicalJson, codeInRange, type CodeRange, type InvoiceId } from '@hdt/vocabulary';
 import { z } from 'zod';
 import { canIssueInvoices, type User } from '../auth/roles';
 import type { InvoiceLedger, IssueInput, OnChainInvoice, VerifyOutcome } from '../../fabric/invoice-ledger';
@@ -7,9 +7,11 @@ import { AppError } from '../../errors';
 import type { InvoiceData } from './schemas';
 import { describe, type Logger } from '../../logger';
 import type { BeginIdempotentResult, DocumentFiles, IdempotencyStore, StoredDocument } from '../../ports';
+import type { IssuanceRunner, PendingResult } from './issuance';
+import type { Issuance } from './issuances';
 import { checkCodeMatches, deriveCheckCodeHash, generateCheckCode, protectCheckCode } from './check-code';
 import type { Checked, CheckCodeGuard } from './check-code-guard';
-import type { InvoiceRecordData, InvoiceRecords } from './records';
+import type { InvoiceRecords } from './records';
 import { fromStorageError } from './storage-errors';
 import { toHistoryView, toInvoiceView, type HistoryEntryView, type InvoiceView } from './view';
 
@@ -44,10 +46,23 @@ const issueResultSchema = z.object({
 });
 export type IssueResult = z.infer<typeof issueResultSchema>;
 
-export interface IssueOutcome {
-  result: IssueResult;
-  /** True when an earlier request with the same Idempotency-Key produced this result. */
-  replayed: boolean;
+/**
+ * Issued: on chain; pending: accepted, not yet on chain (the ordering service is unreachable).
+ * `replayed` when an earlier identical request produced this issuance.
+ */
+export type IssueOutcome =
+  | { kind: 'done'; result: IssueResult; replayed: boolean }
+  | { kind: 'pending'; result: PendingResult; replayed: boolean };
+
+export interface IssuanceView {
+  code: string;
+  number: string;
+  state: Issuance['state'];
+  attempts: number;
+  lastError: string | null;
+  txId: string | null;
+  createdAt: string;
+  updatedAt: string;
 }
 
 export interface VerifyInput {
@@ -69,34 +84,17 @@ export interface InvoiceServiceDeps {
   issuerSecret: Uint8Array;
   /** PBKDF2-HMAC-SM3 iterations protecting the check codes of new invoices. */
   checkCodeIterations: number;
+  /** Runs the steps of issuing (saga); shared with the recovery worker. */
+  issuance: IssuanceRunner;
+  /** The org registry on the ledger, to check a code is the clerk's before anything is stored. */
+  registry: { read(mspId: string, member: string): Promise<{ codeRanges: readonly CodeRange[] }> };
   logger: Logger;
   newCheckCode?: () => string;
 }
 
-/** Chaincode or gateway verdicts after which the transaction certainly did not reach the ledger. */
-const DEFINITELY_NOT_WRITTEN = new Set([
-  'INVALID_ARGUMENT',
-  'FORBIDDEN',
-  'INVOICE_EXISTS',
-  'CODE_NOT_ALLOCATED',
-  'ORG_NOT_REGISTERED',
-  'CONFLICT',
-  'VALIDATION',
-]);
-
 const storedCheckCodeSchema = z.object({ checkCode: z.string().regex(/^[0-9A-Z]{6}$/) });
 
 const UNKNOWN: VerifyOutcome = { result: 'unknown', mismatches: [] };
-
-interface StoredDocuments {
-  data: StoredDocument;
-  pdf: StoredDocument;
-}
-
-interface IssuedInvoice {
-  invoice: OnChainInvoice;
-  txId: string;
-}
 
 /** Digests a verifier supplied besides the check code. */
 interface SuppliedDigests {
@@ -104,7 +102,7 @@ interface SuppliedDigests {
   dataDigest?: string | undefined;
 }
 
-/** The first result of an idempotent request, or undefined when this request is new. */
+/** The first result of an idempotent request; undefined when this request is new or still running. */
 function replayOf(begin: BeginIdempotentResult): IssueResult | undefined {
   switch (begin.kind) {
     case 'replay': {
@@ -117,7 +115,6 @@ function replayOf(begin: BeginIdempotentResult): IssueResult | undefined {
     case 'conflict':
       throw new AppError('IDEMPOTENCY_KEY_REUSED', 'Idempotency-Key was already used for a different request');
     case 'in_progress':
-      throw new AppError('CONFLICT', 'a request with this Idempotency-Key is still in progress');
     case 'new':
       return undefined;
   }
@@ -128,7 +125,7 @@ function ledgerInput(
   user: User,
   data: InvoiceData,
   derived: Pick<IssueInput, 'checkCodeSalt' | 'checkCodeIterations' | 'checkCodeHash' | 'payerPseudonym'>,
-  docs: StoredDocuments,
+  docs: { data: StoredDocument; pdf: StoredDocument },
 ): IssueInput {
   return {
     code: data.code,
@@ -149,25 +146,6 @@ function ledgerInput(
   };
 }
 
-/** The off-chain record: what the chain returned (the registered unit name included) and where the documents are. */
-function invoiceRecord(user: User, issued: IssuedInvoice, docs: StoredDocuments): InvoiceRecordData {
-  const ref = (doc: StoredDocument) => ({ cid: doc.cid, sm3: doc.sm3, keyId: doc.keyId, size: doc.size });
-  const { invoice } = issued;
-  return {
-    code: invoice.code,
-    number: invoice.number,
-    issuerMsp: invoice.issuerMsp,
-    issuingUnit: invoice.issuingUnit,
-    type: invoice.type,
-    totalAmount: invoice.totalAmount,
-    status: invoice.status,
-    pdf: ref(docs.pdf),
-    data: ref(docs.data),
-    txId: issued.txId,
-    createdBy: user.username,
-  };
-}
-
 function dataDigestOrFail(data: Readonly<Record<string, unknown>>, checkCode: string): string {
   try {
     return dataDigestOf(data, checkCode);
@@ -185,141 +163,108 @@ export class InvoiceService {
   }
 
   /**
-   * Issues an invoice: check code, its salted hash, pseudonym and digests are computed here, the
-   * PDF and the structured data are stored encrypted, the summary goes on chain, then the
-   * off-chain record is saved. With an Idempotency-Key, a repeated identical request returns the
-   * first result.
+   * Issues an invoice as a saga (see IssuanceRunner): nothing is stored before the checks the
+   * ledger would make anyway (code allocated to the clerk's org, code+number new), then every
+   * step is recorded before it runs. A repeated identical request (same user, same data and PDF)
+   * gets the first issuance's answer, with or without an Idempotency-Key.
    */
   async issueInvoice(user: User, data: InvoiceData, pdf: Uint8Array, idempotencyKey?: string): Promise<IssueOutcome> {
     if (!canIssueInvoices(user)) {
       throw new AppError('FORBIDDEN', 'only billing clerks of a hospital organisation issue invoices');
     }
     const pdfDigest = sm3Hex(pdf);
-    const issue = () => this.issueOnce(user, data, pdf, pdfDigest);
-    if (idempotencyKey === undefined) return { result: await issue(), replayed: false };
     const requestHash = sm3Hex(canonicalJson({ invoice: data, pdfDigest }));
-    return this.idempotently(user.username, idempotencyKey, requestHash, issue);
-  }
-
-  /** Runs `issue` once per (scope, key); a replay returns the first result. */
-  private async idempotently(
-    scope: string,
-    key: string,
-    requestHash: string,
-    issue: () => Promise<IssueResult>,
-  ): Promise<IssueOutcome> {
+    if (idempotencyKey === undefined) return this.issueOnce(user, data, pdf, { pdfDigest, requestHash });
     const { idempotency, logger } = this.deps;
-    const begin = await idempotency.begin(scope, key, requestHash).catch((err: unknown) => {
+    const scope = user.username;
+    const begin = await idempotency.begin(scope, idempotencyKey, requestHash).catch((err: unknown) => {
       throw fromStorageError(err, 'idempotency check');
     });
     const replayed = replayOf(begin);
-    if (replayed) return { result: replayed, replayed: true };
-    let result: IssueResult;
+    if (replayed) return { kind: 'done', result: replayed, replayed: true };
+    const key = { scope, key: idempotencyKey };
     try {
-      result = await issue();
+      return await this.issueOnce(user, data, pdf, { pdfDigest, requestHash, idempotency: key });
     } catch (err) {
-      await idempotency.abandon(scope, key).catch((abandonErr: unknown) => {
-        logger.error('could not release idempotency key', { scope, error: describe(abandonErr) });
-      });
+      // While this request's issuance exists, the issuance answers the key; otherwise nothing holds it.
+      const issuance = await this.deps.issuance.find(data.code, data.number).catch(() => undefined);
+      const ours = issuance?.idempotency?.scope === scope && issuance.idempotency.key === idempotencyKey;
+      if (begin.kind === 'new' && !ours) {
+        await idempotency.abandon(scope, idempotencyKey).catch((abandonErr: unknown) => {
+          logger.error('could not release idempotency key', { scope, error: describe(abandonErr) });
+        });
+      }
       throw err;
     }
-    await idempotency.complete(scope, key, 201, result).catch((err: unknown) => {
-      // The invoice is on chain; the response must still reach the clerk. The key stays pending
-      // and a retry gets 409 until it goes stale; code+number uniqueness prevents a second issue.
-      logger.error('could not record idempotent response', {
-        scope,
-        code: result.code,
-        number: result.number,
-        error: describe(err),
-      });
-    });
-    return { result, replayed: false };
   }
 
-  private async issueOnce(user: User, data: InvoiceData, pdf: Uint8Array, pdfDigest: string): Promise<IssueResult> {
+  private async issueOnce(
+    user: User,
+    data: InvoiceData,
+    pdf: Uint8Array,
+    request: { pdfDigest: string; requestHash: string; idempotency?: { scope: string; key: string } },
+  ): Promise<IssueOutcome> {
+    const existing = await this.deps.issuance.find(data.code, data.number);
+    if (existing !== undefined) return this.repeated(user, existing, request.requestHash);
+    await this.precheck(user, data);
     const checkCode = this.newCheckCode();
     const protection = await protectCheckCode(data, checkCode, this.deps.checkCodeIterations);
     const payerPseudonym = hmacSm3Hex(this.deps.issuerSecret, data.payer.idNumber);
-    const dataBytes = Buffer.from(canonicalJson(storedData(data, checkCode)), 'utf8');
-    const docs = await this.storeDocuments(`invoice/${data.code}/${data.number}`, dataBytes, pdf, pdfDigest);
-    const issued = await this.anchor(user, ledgerInput(user, data, { ...protection, payerPseudonym }, docs), docs);
-    await this.saveRecord(invoiceRecord(user, issued, docs));
-    const { invoice, txId } = issued;
-    this.deps.logger.info('invoice issued', { code: invoice.code, number: invoice.number, txId, mspId: user.mspId });
-    return {
-      code: invoice.code,
-      number: invoice.number,
+    const outcome = await this.deps.issuance.begin({
+      code: data.code,
+      number: data.number,
+      owner: { username: user.username, mspId: user.mspId },
+      requestHash: request.requestHash,
+      idempotency: request.idempotency,
       checkCode,
-      issuingUnit: invoice.issuingUnit,
-      txId,
-      status: invoice.status,
-      pdfDigest,
-      dataDigest: docs.data.sm3,
+      dataBytes: Buffer.from(canonicalJson(storedData(data, checkCode)), 'utf8'),
+      pdf,
+      pdfDigest: request.pdfDigest,
+      ledgerInput: (docs) => ledgerInput(user, data, { ...protection, payerPseudonym }, docs),
+    });
+    if (outcome.kind === 'existing') return this.repeated(user, outcome.issuance, request.requestHash);
+    return { ...outcome, replayed: false };
+  }
+
+  /** A second request for an invoice that has an issuance: the same request gets its answer, another one 409. */
+  private async repeated(user: User, issuance: Issuance, requestHash: string): Promise<IssueOutcome> {
+    if (issuance.requestHash !== requestHash || issuance.owner.username !== user.username) {
+      throw new AppError('INVOICE_EXISTS', `invoice ${issuance.code}/${issuance.number} was already issued`);
+    }
+    return { ...(await this.deps.issuance.outcomeOf(issuance)), replayed: true };
+  }
+
+  /** The issuance of an invoice, for the issuing organisation's clerks. */
+  async issuanceOf(user: User, code: string, number: string): Promise<IssuanceView> {
+    const issuance = await this.deps.issuance.find(code, number);
+    if (issuance === undefined || issuance.owner.mspId !== user.mspId) {
+      throw new AppError('NOT_FOUND', `no issuance of invoice ${code}/${number} by ${user.mspId}`);
+    }
+    return {
+      code: issuance.code,
+      number: issuance.number,
+      state: issuance.state,
+      attempts: issuance.attempts,
+      lastError: issuance.lastError ?? null,
+      txId: issuance.anchor?.txId ?? null,
+      createdAt: issuance.createdAt.toISOString(),
+      updatedAt: issuance.updatedAt.toISOString(),
     };
   }
 
-  /** Stores both documents encrypted; on failure the ones already stored are shredded. */
-  private async storeDocuments(
-    docBase: string,
-    dataBytes: Uint8Array,
-    pdf: Uint8Array,
-    pdfDigest: string,
-  ): Promise<StoredDocuments> {
-    const { files } = this.deps;
-    const stored: StoredDocument[] = [];
-    try {
-      const data = await files.putDocument(`${docBase}/data`, dataBytes);
-      stored.push(data);
-      const pdfDoc = await files.putDocument(`${docBase}/pdf`, pdf);
-      stored.push(pdfDoc);
-      if (pdfDoc.sm3 !== pdfDigest) throw new AppError('INTERNAL', 'stored PDF digest differs from the uploaded PDF');
-      return { data, pdf: pdfDoc };
-    } catch (err) {
-      await this.shred(stored);
-      throw fromStorageError(err, 'storing the documents');
+  /** What can be checked before anything is stored: the code is the org's, the invoice is new. */
+  private async precheck(user: User, data: InvoiceData): Promise<void> {
+    const { ledger, registry } = this.deps;
+    const profile = await registry.read(user.mspId, user.mspId);
+    if (!profile.codeRanges.some((range) => codeInRange(data.code, range))) {
+      throw new AppError('CODE_NOT_ALLOCATED', `invoice code ${data.code} is not allocated to ${user.mspId}`);
     }
-  }
-
-  /** Puts the summary on chain; a rejection before commit shreds the orphan documents. */
-  private async anchor(user: User, input: IssueInput, docs: StoredDocuments): Promise<IssuedInvoice> {
-    try {
-      return await this.deps.ledger.issue(user.mspId, input);
-    } catch (err) {
-      // Rejected before commit: the encrypted copies are orphans, make them unreadable.
-      if (err instanceof AppError && DEFINITELY_NOT_WRITTEN.has(err.code)) await this.shred([docs.data, docs.pdf]);
+    const onChain = await ledger.read(user.mspId, data.code, data.number).catch((err: unknown) => {
+      if (err instanceof AppError && err.code === 'INVOICE_NOT_FOUND') return undefined;
       throw err;
-    }
-  }
-
-  /**
-   * The invoice is on chain by now, so a failure here must not lose the check code: retry a
-   * little, then log loudly (code, number, txId and key ids, no personal data) and answer anyway.
-   */
-  private async saveRecord(record: InvoiceRecordData): Promise<void> {
-    let lastError: unknown;
-    for (let attempt = 1; attempt <= 3; attempt++) {
-      try {
-        await this.deps.records.upsert(record);
-        return;
-      } catch (err) {
-        lastError = err;
-      }
-    }
-    this.deps.logger.error('invoice on chain but its off-chain record was not saved', {
-      code: record.code,
-      number: record.number,
-      txId: record.txId,
-      pdfKeyId: record.pdf.keyId,
-      dataKeyId: record.data.keyId,
-      error: describe(lastError),
     });
-  }
-
-  private async shred(documents: StoredDocument[]): Promise<void> {
-    for (const doc of documents) {
-      await this.deps.files.destroyDocument(doc.keyId).catch((err: unknown) => {
-        this.deps.logger.warn('could not destroy orphan document key', { keyId: doc.keyId, error: describe(err) });
-      });
+    if (onChain !== undefined) {
+      throw new AppError('INVOICE_EXISTS', `invoice ${data.code}/${data.number} was already issued`);
     }
   }
 
