@@ -126,13 +126,14 @@ export async function issueViaApi(
   data: Record<string, unknown>,
   pdf: Buffer,
   idempotencyKey?: string,
+  apiUrl = API_URL,
 ): Promise<Response> {
   const form = new FormData();
   form.set('invoice', JSON.stringify(data));
   form.set('pdf', new Blob([new Uint8Array(pdf)], { type: 'application/pdf' }), 'invoice.pdf');
   const headers: Record<string, string> = { authorization: `Bearer ${token}` };
   if (idempotencyKey) headers['idempotency-key'] = idempotencyKey;
-  return fetch(`${API_URL}/invoices`, { method: 'POST', headers, body: form });
+  return fetch(`${apiUrl}/invoices`, { method: 'POST', headers, body: form });
 }
 
 /** POST /invoices/verify with code, number, check code and optionally the PDF. */

@@ -67,14 +67,14 @@ function renderIssued(): void {
   if (issued === undefined) return;
   replaceChildren(
     box,
-    h('p', { text: t('issue.done', { code: issued.code, number: issued.number }) }),
+    h('p', { text: t(issued.pending ? 'issue.pending' : 'issue.done', { code: issued.code, number: issued.number }) }),
     h(
       'p',
       { class: 'check-code' },
       `${t('field.checkCode')}: `,
       h('strong', { id: 'issued-check-code', text: issued.checkCode }),
     ),
-    h('p', { class: 'hint', text: t('action.tx', { txId: issued.txId }) }),
+    issued.pending ? undefined : h('p', { class: 'hint', text: t('action.tx', { txId: issued.txId }) }),
   );
 }
 
@@ -142,8 +142,8 @@ async function issue(): Promise<void> {
   saveIssued();
   renderIssued();
   renderSessionList();
-  ok(() => t('issue.done', { code: issued.code, number: issued.number }));
-  await show(issued);
+  ok(() => t(issued.pending ? 'issue.pending' : 'issue.done', { code: issued.code, number: issued.number }));
+  if (!issued.pending) await show(issued);
 }
 
 async function voidInvoice(): Promise<void> {

@@ -1,4 +1,12 @@
-import { errorBody, parseCommitted, parseHistory, parseInvoice, parseVerification, ResponseShapeError } from './parse';
+import {
+  errorBody,
+  parseCommitted,
+  parseHistory,
+  parseInvoice,
+  parseIssued,
+  parseVerification,
+  ResponseShapeError,
+} from './parse';
 
 const lock = {
   claimId: 'MI-1',
@@ -100,5 +108,24 @@ describe('parsing the API answers', () => {
     });
     expect(errorBody('<html>')).toBeUndefined();
     expect(errorBody({ code: 1 })).toBeUndefined();
+  });
+});
+
+describe('parseIssued', () => {
+  const base = { code: '31010001', number: '0000000001', checkCode: 'ABC123', pdfDigest: 'c'.repeat(64) };
+
+  it('reads an issued invoice with its transaction', () => {
+    expect(parseIssued({ ...base, status: 'ISSUED', txId: 'tx1', issuingUnit: 'X', dataDigest: 'd' })).toEqual({
+      code: '31010001',
+      number: '0000000001',
+      checkCode: 'ABC123',
+      txId: 'tx1',
+      pending: false,
+    });
+  });
+
+  it('reads a pending one (202: not on chain yet, no transaction)', () => {
+    expect(parseIssued({ ...base, status: 'PENDING', attempts: 2 })).toMatchObject({ pending: true, txId: '' });
+    expect(() => parseIssued({ ...base, status: 'ISSUED' })).toThrow(ResponseShapeError);
   });
 });

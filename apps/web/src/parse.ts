@@ -71,7 +71,10 @@ export interface Issued {
   readonly code: string;
   readonly number: string;
   readonly checkCode: string;
+  /** "" while pending. */
   readonly txId: string;
+  /** Accepted, not yet on chain (the ledger was unreachable): the platform retries on its own. */
+  readonly pending: boolean;
 }
 
 export interface Verification {
@@ -248,11 +251,13 @@ export function parseSession(value: unknown): Session {
 
 export function parseIssued(value: unknown): Issued {
   const o = record(value, 'body');
+  const pending = str(o, 'status', 'body') === 'PENDING';
   return {
     code: str(o, 'code', 'body'),
     number: str(o, 'number', 'body'),
     checkCode: str(o, 'checkCode', 'body'),
-    txId: str(o, 'txId', 'body'),
+    txId: pending ? '' : str(o, 'txId', 'body'),
+    pending,
   };
 }
 

@@ -115,6 +115,10 @@ export const TEXTS = {
     zh: '票据 {code}-{number} 已开具并上链。请将校验码打印在票据上。',
     en: 'Invoice {code}-{number} is issued and on chain. Print the check code on the invoice.',
   },
+  'issue.pending': {
+    zh: '票据 {code}-{number} 已受理：账本暂时无法写入，平台将自动重试直至上链（仅一次）。上链后再打印校验码。',
+    en: 'Invoice {code}-{number} is accepted: the ledger cannot be written right now; the platform retries until it is on chain (exactly once). Print the check code once it is on chain.',
+  },
   'issue.session': { zh: '本次会话开具的票据', en: 'Invoices issued in this session' },
   'issue.sessionNote': {
     zh: '接口暂无票据列表功能，此处只列出本浏览器会话中开具的票据；其他票据请按代码和号码查询。',

@@ -1,0 +1,164 @@
+/**
+ * Issuing survives a crash between any two of its steps, and an ordering service that is down:
+ * - a second gateway process is started that kills itself (SIGKILL) when an issuance reaches a
+ *   given point; the platform's own gateway then finishes or undoes that issuance, and the
+ *   client's retry with the same Idempotency-Key gets the one result;
+ * - with every orderer stopped, an issue is accepted as pending (202), shown in /health, and lands
+ *   on chain exactly once after the orderers return.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createHash, randomUUID } from 'node:crypto';
+import { API_URL, eventually, invoiceData, issueViaApi, login, newInvoiceId, ROOT_DIR, run, samplePdf } from './stack';
+
+jest.setTimeout(300_000);
+
+const POINTS = ['intent', 'stored', 'submitted', 'anchored', 'recorded', 'done'] as const;
+const CRASH_PORT = 18091;
+const CRASH_API = `http://127.0.0.1:${CRASH_PORT}/api/v1`;
+const sm3 = (bytes: Uint8Array) => createHash('sm3').update(bytes).digest('hex');
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+interface Issued {
+  checkCode: string;
+  status: string;
+  txId?: string;
+}
+
+async function ok(url: string): Promise<boolean> {
+  try {
+    return (await fetch(url)).status === 200;
+  } catch {
+    return false;
+  }
+}
+
+/** A gateway on CRASH_PORT that dies when an issuance reaches `point`; its leases last 2 s. */
+async function crashingGateway(point: string): Promise<ChildProcess> {
+  const child = spawn('bash', ['scripts/api.sh', 'run'], {
+    cwd: ROOT_DIR,
+    env: { ...process.env, PORT: String(CRASH_PORT), ISSUANCE_CRASH_AT: point, ISSUANCE_LEASE_MS: '2000' },
+    stdio: 'ignore',
+  });
+  const deadline = Date.now() + 60_000;
+  while (!(await ok(`${CRASH_API}/health`))) {
+    if (child.exitCode !== null || Date.now() > deadline) throw new Error('the crashing gateway did not start');
+    await sleep(300);
+  }
+  return child;
+}
+
+function exited(child: ChildProcess): Promise<NodeJS.Signals | number | null> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(child.signalCode ?? child.exitCode);
+  return new Promise((resolve) => child.once('exit', (code, signal) => resolve(signal ?? code)));
+}
+
+async function issuance(
+  token: string,
+  id: { code: string; number: string },
+): Promise<{ status: number; state?: string }> {
+  const res = await fetch(`${API_URL}/invoices/${id.code}/${id.number}/issuance`, {
+    headers: { authorization: `Bearer ${token}` },
+  });
+  const body = (await res.json()) as { state?: string };
+  return { status: res.status, state: body.state };
+}
+
+/** The operations in the invoice's history on the ledger, in order. */
+async function operationsOf(token: string, id: { code: string; number: string }): Promise<string[]> {
+  const res = await fetch(`${API_URL}/invoices/${id.code}/${id.number}/history`, {
+    headers: { authorization: `Bearer ${token}` },
+  });
+  expect(res.status).toBe(200);
+  const entries = (await res.json()) as Array<{ value: { lastOperation: { operation: string } } | null }>;
+  return entries.map((entry) => entry.value?.lastOperation.operation ?? 'DELETE');
+}
+
+async function pdfWith(token: string, id: { code: string; number: string }, checkCode: string): Promise<Buffer> {
+  const res = await fetch(`${API_URL}/invoices/${id.code}/${id.number}/pdf?checkCode=${checkCode}`, {
+    headers: { authorization: `Bearer ${token}` },
+  });
+  expect(res.status).toBe(200);
+  return Buffer.from(await res.arrayBuffer());
+}
+
+describe('issuance recovery', () => {
+  let child: ChildProcess | undefined;
+
+  afterEach(async () => {
+    if (child && child.exitCode === null && child.signalCode === null) {
+      child.kill('SIGKILL');
+      await exited(child);
+    }
+    child = undefined;
+  });
+
+  test.each(POINTS)('the gateway killed after "%s": finished or undone, the retry gets one result', async (point) => {
+    const clerk = await login('h1.clerk');
+    const id = newInvoiceId();
+    const pdf = samplePdf(`${id.code}-${id.number}-${point}`);
+    const key = `crash-${point}-${randomUUID()}`;
+    child = await crashingGateway(point);
+    const lost = await issueViaApi(clerk, invoiceData(id), pdf, key, CRASH_API).then(
+      (res) => `answered ${res.status}`,
+      () => 'no answer',
+    );
+    expect(lost).toBe('no answer');
+    expect(await exited(child)).toBe('SIGKILL');
+
+    // The platform's gateway takes the issuance over once the dead process's 2 s lease has run out.
+    const settled = await eventually(
+      () => issuance(clerk, id),
+      (s) => (point === 'intent' ? s.status === 404 : s.state === 'DONE'),
+      30,
+    );
+    expect(settled).toMatchObject(point === 'intent' ? { status: 404 } : { status: 200, state: 'DONE' });
+
+    const retry = await issueViaApi(clerk, invoiceData(id), pdf, key);
+    const body = (await retry.json()) as Issued;
+    expect({ status: retry.status, body }).toMatchObject({ status: 201, body: { status: 'ISSUED' } });
+    expect(retry.headers.get('idempotent-replayed')).toBe(point === 'intent' ? null : 'true');
+    expect(await operationsOf(clerk, id)).toEqual(['ISSUE']);
+    expect(sm3(await pdfWith(clerk, id, body.checkCode))).toBe(sm3(pdf));
+  });
+
+  test('with every orderer down an issue is pending (202, in /health) and lands exactly once when they return', async () => {
+    const clerk = await login('h1.clerk');
+    const id = newInvoiceId();
+    const pdf = samplePdf(`${id.code}-${id.number}-pending`);
+    const key = `pending-${randomUUID()}`;
+    await run('bash', ['-c', '. scripts/lib.sh; stop_bg orderer0 orderer1 orderer2'], { cwd: ROOT_DIR });
+    let restarted = false;
+    try {
+      const accepted = await issueViaApi(clerk, invoiceData(id), pdf, key);
+      const pending = (await accepted.json()) as Issued & { attempts: number };
+      expect({ status: accepted.status, body: pending }).toMatchObject({ status: 202, body: { status: 'PENDING' } });
+      expect(pending.attempts).toBeGreaterThanOrEqual(1);
+      const health = (await (await fetch(`${API_URL}/health`)).json()) as { pendingIssues: { count: number } };
+      expect(health.pendingIssues.count).toBeGreaterThanOrEqual(1);
+      expect(await issuance(clerk, id)).toMatchObject({ status: 200, state: 'ANCHORING' });
+
+      // The same request again while pending: the same answer.
+      const again = await issueViaApi(clerk, invoiceData(id), pdf, key);
+      expect(again.status).toBe(202);
+      expect(((await again.json()) as Issued).checkCode).toBe(pending.checkCode);
+
+      await run('bash', ['test-network/nodes.sh', 'start'], { cwd: ROOT_DIR });
+      restarted = true;
+      await eventually(
+        () => issuance(clerk, id),
+        (s) => s.state === 'DONE',
+        120,
+      );
+      const done = await issueViaApi(clerk, invoiceData(id), pdf, key);
+      const body = (await done.json()) as Issued;
+      expect({ status: done.status, body }).toMatchObject({
+        status: 201,
+        body: { status: 'ISSUED', checkCode: pending.checkCode },
+      });
+      expect(await operationsOf(clerk, id)).toEqual(['ISSUE']);
+      expect(sm3(await pdfWith(clerk, id, pending.checkCode))).toBe(sm3(pdf));
+    } finally {
+      if (!restarted) await run('bash', ['test-network/nodes.sh', 'start'], { cwd: ROOT_DIR });
+    }
+  });
+});
