@@ -3,12 +3,16 @@ import {
   ACTOR,
   ALL_FIELDS,
   CONSENT_LIMITS,
+  CONSENT_TERMS_MEMBERS,
   CONSENT_PURPOSES,
   GRANT_ID,
+  GRANTEE_MEMBERS,
+  GRANT_TERMS_MEMBERS,
   HEALTH_RECORD_TYPES,
   RECORD_FIELD,
   RECORD_ID,
   REFERRAL_ID,
+  SCOPE_MEMBERS,
   type ChangeConsentInput,
   type ConsentScope,
   type ConsentTerms,
@@ -66,7 +70,7 @@ function parseFields(value: unknown, path: string): string[] {
 }
 
 function parseScope(value: unknown, path: string): ConsentScope {
-  const field = openObject(value, path, ['recordTypes', 'recordIds', 'fields']);
+  const field = openObject(value, path, SCOPE_MEMBERS);
   return {
     recordTypes: parseList(field('recordTypes'), `${path}.recordTypes`, 1, HEALTH_RECORD_TYPES.length, (v, p) =>
       expectOneOf(v, p, HEALTH_RECORD_TYPES),
@@ -86,8 +90,6 @@ function parseUseLimit(value: unknown, path: string): number | null {
   return value;
 }
 
-const TERMS_FIELDS = ['scope', 'notBefore', 'notAfter', 'useLimit'] as const;
-
 function parseTermsOf(field: Field, path: string): ConsentTerms {
   const notBefore = expectIsoTimestamp(field('notBefore'), `${path}.notBefore`);
   const notAfter = expectIsoTimestamp(field('notAfter'), `${path}.notAfter`);
@@ -101,7 +103,7 @@ function parseTermsOf(field: Field, path: string): ConsentTerms {
 }
 
 function parseGrantee(value: unknown, path: string): Grantee {
-  const field = openObject(value, path, ['mspId', 'doctorId']);
+  const field = openObject(value, path, GRANTEE_MEMBERS);
   const doctorId = field('doctorId');
   return {
     mspId: parseMemberMsp(field('mspId'), `${path}.mspId`),
@@ -109,10 +111,8 @@ function parseGrantee(value: unknown, path: string): Grantee {
   };
 }
 
-export const GRANT_TERMS_FIELDS = ['grantId', 'grantee', 'purpose', 'referralId', ...TERMS_FIELDS] as const;
-
 export function parseGrantTerms(value: unknown, path: string): GrantTerms {
-  const field = openObject(value, path, GRANT_TERMS_FIELDS);
+  const field = openObject(value, path, GRANT_TERMS_MEMBERS);
   const purpose = expectOneOf(field('purpose'), `${path}.purpose`, CONSENT_PURPOSES);
   const referral = field('referralId');
   if (referral === null && purpose === 'REFERRAL') {
@@ -129,7 +129,7 @@ export function parseGrantTerms(value: unknown, path: string): GrantTerms {
 
 export function parseGrantInputJson(text: unknown): GrantConsentInput {
   const field = openInput(text, ['payload', 'signature']);
-  const payload = openPayload(field, ['keyVersion', 'grant']);
+  const payload = openPayload(field, 'consent.grant');
   return {
     payload: {
       ...parseHeader(payload, 'consent.grant'),
@@ -142,14 +142,14 @@ export function parseGrantInputJson(text: unknown): GrantConsentInput {
 
 export function parseChangeInputJson(text: unknown): ChangeConsentInput {
   const field = openInput(text, ['payload', 'signature']);
-  const payload = openPayload(field, ['keyVersion', 'grantId', 'version', 'terms']);
+  const payload = openPayload(field, 'consent.change');
   return {
     payload: {
       ...parseHeader(payload, 'consent.change'),
       keyVersion: parseVersion(payload('keyVersion'), 'payload.keyVersion'),
       grantId: parseGrantId(payload('grantId'), 'payload.grantId'),
       version: parseVersion(payload('version'), 'payload.version'),
-      terms: parseTermsOf(openObject(payload('terms'), 'payload.terms', TERMS_FIELDS), 'payload.terms'),
+      terms: parseTermsOf(openObject(payload('terms'), 'payload.terms', CONSENT_TERMS_MEMBERS), 'payload.terms'),
     },
     signature: parseSignature(field('signature')),
   };
@@ -157,7 +157,7 @@ export function parseChangeInputJson(text: unknown): ChangeConsentInput {
 
 export function parseRevokeInputJson(text: unknown): RevokeConsentInput {
   const field = openInput(text, ['payload', 'signature']);
-  const payload = openPayload(field, ['keyVersion', 'grantId', 'version']);
+  const payload = openPayload(field, 'consent.revoke');
   return {
     payload: {
       ...parseHeader(payload, 'consent.revoke'),

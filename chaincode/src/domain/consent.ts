@@ -6,6 +6,7 @@
 import {
   CONSENT_OPERATIONS,
   GRANT_STATUSES,
+  GRANT_TERMS_MEMBERS,
   MspId,
   type ChangePayload,
   type ConsentGrant,
@@ -15,7 +16,7 @@ import {
   type GrantStatus,
   type RevokePayload,
 } from '@hdt/vocabulary';
-import { GRANT_TERMS_FIELDS, parseGrantTerms } from './consent-inputs';
+import { parseGrantTerms } from './consent-inputs';
 import { ErrorCode, chaincodeError, invalidArgument } from './errors';
 import { expectIsoTimestamp, expectOneOf, expectString, expectText } from './fields';
 import type { TxContext } from './invoice';
@@ -181,8 +182,8 @@ function parseUses(value: unknown): number {
 
 /** Checks a grant read back from the ledger (failures are reported as INTERNAL by the ledger layer). */
 export function parseStoredGrant(value: unknown): ConsentGrant {
-  const field = openObject(value, 'grant', [...GRANT_TERMS_FIELDS, ...STATE_FIELDS]);
-  const terms = Object.fromEntries(GRANT_TERMS_FIELDS.map((key) => [key, field(key)]));
+  const field = openObject(value, 'grant', [...GRANT_TERMS_MEMBERS, ...STATE_FIELDS]);
+  const terms = Object.fromEntries(GRANT_TERMS_MEMBERS.map((key) => [key, field(key)]));
   return {
     ...parseGrantTerms(terms, 'grant'),
     residentId: parseResidentId(field('residentId')),

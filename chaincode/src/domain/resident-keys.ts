@@ -46,7 +46,7 @@ function parseActor(value: unknown): string {
 
 export function parseRegisterKeyInputJson(text: unknown): RegisterResidentKeyInput {
   const field = openInput(text, ['payload', 'signature', 'actor']);
-  const payload = openPayload(field, ['publicKey']);
+  const payload = openPayload(field, 'resident-key.register');
   return {
     payload: {
       ...parseHeader(payload, 'resident-key.register'),
@@ -59,7 +59,7 @@ export function parseRegisterKeyInputJson(text: unknown): RegisterResidentKeyInp
 
 export function parseRotateKeyInputJson(text: unknown): RotateResidentKeyInput {
   const field = openInput(text, ['payload', 'signature', 'newKeySignature']);
-  const payload = openPayload(field, ['keyVersion', 'newPublicKey']);
+  const payload = openPayload(field, 'resident-key.rotate');
   return {
     payload: {
       ...parseHeader(payload, 'resident-key.rotate'),
@@ -73,7 +73,7 @@ export function parseRotateKeyInputJson(text: unknown): RotateResidentKeyInput {
 
 export function parseRecoverKeyInputJson(text: unknown): RecoverResidentKeyInput {
   const field = openInput(text, ['payload', 'signature', 'actor', 'reason']);
-  const payload = openPayload(field, ['keyVersion', 'newPublicKey']);
+  const payload = openPayload(field, 'resident-key.recover');
   return {
     payload: {
       ...parseHeader(payload, 'resident-key.recover'),

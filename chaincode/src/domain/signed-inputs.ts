@@ -3,7 +3,15 @@
  * nonce, signing time, key version), keys and signatures. Parsers rebuild the payload member by
  * member, so the canonical encoding the chaincode verifies is exactly what it stores.
  */
-import { NONCE, RESIDENT_ID, SIGNING_VERSION, SM2_SIGNATURE, type SignedOperation } from '@hdt/vocabulary';
+import {
+  NONCE,
+  RESIDENT_ID,
+  SIGNED_HEADER_MEMBERS,
+  SIGNED_PAYLOAD_MEMBERS,
+  SIGNING_VERSION,
+  SM2_SIGNATURE,
+  type SignedOperation,
+} from '@hdt/vocabulary';
 import { invalidArgument } from './errors';
 import {
   type UnknownRecord,
@@ -77,9 +85,7 @@ export function parseHeader<Op extends SignedOperation>(field: Field, op: Op): H
   };
 }
 
-export const HEADER_FIELDS = ['op', 'v', 'residentId', 'nonce', 'signedAt'] as const;
-
-/** `payload` of the input, with the header members and `extra`. */
-export function openPayload(field: Field, extra: readonly string[]): Field {
-  return openObject(field('payload'), 'payload', [...HEADER_FIELDS, ...extra]);
+/** The input's `payload`, holding exactly the members the vocabulary lists for `op`. */
+export function openPayload(field: Field, op: SignedOperation): Field {
+  return openObject(field('payload'), 'payload', [...SIGNED_HEADER_MEMBERS, ...SIGNED_PAYLOAD_MEMBERS[op]]);
 }

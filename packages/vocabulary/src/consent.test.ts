@@ -11,6 +11,8 @@ import {
   RESIDENT_KEY_EVENTS,
   SIGNATURE_MAX_AGE_SECONDS,
   SIGNED_OPERATIONS,
+  SIGNED_PAYLOAD_MEMBERS,
+  GRANT_TERMS_MEMBERS,
   SM2_PUBLIC_KEY,
   SM2_SIGNATURE,
   SM2_USER_ID,
@@ -88,6 +90,12 @@ describe('the signing description', () => {
     expect(CONSENT_SIGNING_DESCRIPTION).toContain('SEQUENCE { INTEGER r, INTEGER s }');
     expect(CONSENT_SIGNING_DESCRIPTION).toContain(`${SIGNATURE_MAX_AGE_SECONDS} s before`);
     expect(SM2_USER_ID).toBe('1234567812345678');
+  });
+
+  it('lists the members of every signed payload, in the description too', () => {
+    expect(Object.keys(SIGNED_PAYLOAD_MEMBERS).sort()).toEqual(Object.values(SIGNED_OPERATIONS).sort());
+    expect(CONSENT_SIGNING_DESCRIPTION).toContain('consent.change: keyVersion, grantId, version, terms');
+    expect(CONSENT_SIGNING_DESCRIPTION).toContain(`grant: ${GRANT_TERMS_MEMBERS.join(', ')};`);
   });
 
   it('describes the bytes canonical JSON gives for a payload', () => {

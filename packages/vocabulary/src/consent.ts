@@ -79,6 +79,44 @@ export type SignedOperation = (typeof SIGNED_OPERATIONS)[keyof typeof SIGNED_OPE
 /** The version of the signed encoding (`v`). */
 export const SIGNING_VERSION = 1;
 
+/** The members every signed payload starts with. */
+export const SIGNED_HEADER_MEMBERS = ['op', 'v', 'residentId', 'nonce', 'signedAt'] as const;
+
+/** The members of each signed payload after the header; all required, no others accepted. */
+export const SIGNED_PAYLOAD_MEMBERS = {
+  'resident-key.register': ['publicKey'],
+  'resident-key.rotate': ['keyVersion', 'newPublicKey'],
+  'resident-key.recover': ['keyVersion', 'newPublicKey'],
+  'consent.grant': ['keyVersion', 'grant'],
+  'consent.change': ['keyVersion', 'grantId', 'version', 'terms'],
+  'consent.revoke': ['keyVersion', 'grantId', 'version'],
+} as const satisfies Record<SignedOperation, readonly string[]>;
+
+/** Members of the nested objects: `terms` (change), `grant` (grant), `scope` and `grantee`. */
+export const CONSENT_TERMS_MEMBERS = [
+  'scope',
+  'notBefore',
+  'notAfter',
+  'useLimit',
+] as const satisfies readonly (keyof ConsentTerms)[];
+export const GRANT_TERMS_MEMBERS = [
+  'grantId',
+  'grantee',
+  'purpose',
+  'referralId',
+  ...CONSENT_TERMS_MEMBERS,
+] as const satisfies readonly (keyof GrantTerms)[];
+export const SCOPE_MEMBERS = ['recordTypes', 'recordIds', 'fields'] as const satisfies readonly (keyof ConsentScope)[];
+export const GRANTEE_MEMBERS = ['mspId', 'doctorId'] as const satisfies readonly (keyof Grantee)[];
+
+function membersInWords(): string {
+  const ops = Object.entries(SIGNED_PAYLOAD_MEMBERS).map(([op, extra]) => `${op}: ${extra.join(', ')}`);
+  return (
+    `Members after op, v, residentId, nonce, signedAt: ${ops.join('; ')}. grant: ${GRANT_TERMS_MEMBERS.join(', ')}; ` +
+    `terms: ${CONSENT_TERMS_MEMBERS.join(', ')}; scope: ${SCOPE_MEMBERS.join(', ')}; grantee: ${GRANTEE_MEMBERS.join(', ')}. `
+  );
+}
+
 /**
  * The encoding a resident signs, in words, for the API description. Keep it in step with the
  * chaincode's verification (tests sign by this text with OpenSSL).
@@ -101,7 +139,10 @@ export const CONSENT_SIGNING_DESCRIPTION = [
   'OpenSSL 3: `openssl pkeyutl -sign -rawin -digest sm3 -inkey key.pem -pkeyopt distid:1234567812345678 ',
   '-in payload.json` (OpenSSL 3.0 uses an empty identifier unless distid is given); sm-crypto: ',
   "`sm2.doSignature(bytes, privateKey, { hash: true, der: true })`. Public keys are uncompressed: '04' || X || Y, ",
-  '130 lowercase hexadecimal characters.',
+  '130 lowercase hexadecimal characters. ',
+  membersInWords(),
+  'register is signed by the key being registered; rotate by the current key (`signature`) and by the new key ',
+  '(`newKeySignature`) over the same bytes; recover by the new key.',
 ].join('');
 
 /** Who a grant is for: an institution (member MSP id), optionally one doctor (user id) of it. */
