@@ -1,5 +1,6 @@
+import { ConsentContract } from './contracts/consent-contract';
 import { InvoiceContract } from './contracts/invoice-contract';
 import { ProbeContract } from './contracts/probe-contract';
 import { RegistryContract } from './contracts/registry-contract';
 
-export const contracts = [InvoiceContract, RegistryContract, ProbeContract];
+export const contracts = [InvoiceContract, RegistryContract, ProbeContract, ConsentContract];

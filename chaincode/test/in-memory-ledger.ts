@@ -5,7 +5,7 @@
  * when the transaction function succeeds and dropped when it throws.
  */
 import { Context } from 'fabric-contract-api';
-import type { KeyModificationLike, LedgerStub, TimestampLike } from '../src/ledger/stub';
+import type { KeyModificationLike, KeyValueLike, LedgerStub, TimestampLike } from '../src/ledger/stub';
 
 /** Stands in for protobuf's `Long` in `getTxTimestamp().seconds`. */
 export class FakeLong {
@@ -77,6 +77,14 @@ export class InMemoryTransaction implements LedgerStub {
 
   setEvent(name: string, payload: Uint8Array): void {
     this.event = { name, payload: Uint8Array.from(payload) };
+  }
+
+  async *getStateByPartialCompositeKey(objectType: string, attributes: string[]): AsyncIterable<KeyValueLike> {
+    const prefix = `\u0000${[objectType, ...attributes].join('\u0000')}\u0000`;
+    for (const key of this.ledger.keys().sort()) {
+      const value = this.ledger.committed(key);
+      if (key.startsWith(prefix) && value !== undefined) yield { key, value };
+    }
   }
 
   async *getHistoryForKey(key: string): AsyncIterable<KeyModificationLike> {

@@ -125,6 +125,28 @@ export const ERROR_LABELS: Record<ErrorCode | ClientErrorCode, Label> = {
   },
   CODE_RANGE_OVERLAP: { zh: '代码段与已分配的代码段重叠', en: 'The code range overlaps a range already allocated' },
   ORG_NOT_REGISTERED: { zh: '本机构尚未在平台登记', en: 'Your organisation has no profile in the registry yet' },
+  RESIDENT_KEY_EXISTS: {
+    zh: '该居民已登记密钥，请轮换密钥，遗失时请办理密钥找回',
+    en: 'The resident already has a registered key: rotate it, or recover it when lost',
+  },
+  RESIDENT_KEY_UNKNOWN: { zh: '该居民尚未登记密钥', en: 'No key is registered for this resident' },
+  RESIDENT_KEY_SUPERSEDED: {
+    zh: '签名所用的密钥已不是该居民的当前密钥',
+    en: "The operation was signed with a key that is no longer the resident's current key",
+  },
+  SIGNATURE_INVALID: { zh: '居民的 SM2 签名验证失败', en: "The resident's SM2 signature does not verify" },
+  SIGNATURE_STALE: { zh: '签名已过期，请重新签名', en: 'The signature is too old (or dated ahead): please sign again' },
+  NONCE_REUSED: { zh: '该签名请求已提交过（重放）', en: 'This signed request was submitted before (a replay)' },
+  GRANT_EXISTS: { zh: '已有相同编号的授权', en: 'A grant with this id already exists' },
+  GRANT_NOT_FOUND: { zh: '查无此授权', en: 'No such grant' },
+  GRANT_VERSION_CONFLICT: {
+    zh: '授权在签名后已被修改，请刷新后重新签名',
+    en: 'The grant changed since it was signed: reload it and sign again',
+  },
+  CONSENT_NOT_ACTIVE: {
+    zh: '授权已撤销、已终止或已过期，不能再修改',
+    en: 'The grant is revoked, ended or expired and can no longer be changed',
+  },
   INTERNAL: { zh: '服务内部错误，请稍后重试', en: 'Internal error; please try again later' },
   VALIDATION: { zh: '输入不符合要求', en: 'The input is not valid' },
   UNAUTHENTICATED: {

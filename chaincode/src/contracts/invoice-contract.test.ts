@@ -13,6 +13,7 @@ import { InMemoryLedger } from '../../test/in-memory-ledger';
 import { HOSPITAL2_CODE, HOSPITAL2_UNIT, invoiceKeys, registeredLedger } from '../../test/registry';
 import { contracts } from '../index';
 import { canonicalJson } from '../ledger/serialise';
+import { ConsentContract } from './consent-contract';
 import { InvoiceContract } from './invoice-contract';
 import { ProbeContract } from './probe-contract';
 import { RegistryContract } from './registry-contract';
@@ -50,7 +51,7 @@ async function verify(
 
 describe('chaincode entry point', () => {
   it('lists the invoice contract', () => {
-    expect(contracts).toEqual([InvoiceContract, RegistryContract, ProbeContract]);
+    expect(contracts).toEqual([InvoiceContract, RegistryContract, ProbeContract, ConsentContract]);
     expect(contract.getName()).toBe('invoice');
   });
 });

@@ -15,3 +15,24 @@ export const ORG_OBJECT_TYPE = 'org';
 export function orgKey(stub: Pick<LedgerStub, 'createCompositeKey'>, mspId: string): string {
   return stub.createCompositeKey(ORG_OBJECT_TYPE, [mspId]);
 }
+
+export const RESIDENT_KEY_OBJECT_TYPE = 'resident-key';
+
+/** `resident-key` [residentId]: the resident's current SM2 key; its history holds every version. */
+export function residentKeyKey(stub: Pick<LedgerStub, 'createCompositeKey'>, residentId: string): string {
+  return stub.createCompositeKey(RESIDENT_KEY_OBJECT_TYPE, [residentId]);
+}
+
+export const GRANT_OBJECT_TYPE = 'consent-grant';
+
+/** `consent-grant` [residentId, grantId]: one key per grant, listed by the partial key [residentId]. */
+export function grantKey(stub: Pick<LedgerStub, 'createCompositeKey'>, residentId: string, grantId: string): string {
+  return stub.createCompositeKey(GRANT_OBJECT_TYPE, [residentId, grantId]);
+}
+
+export const NONCE_OBJECT_TYPE = 'consent-nonce';
+
+/** `consent-nonce` [residentId, nonce]: written once when a signed operation uses the nonce. */
+export function nonceKey(stub: Pick<LedgerStub, 'createCompositeKey'>, residentId: string, nonce: string): string {
+  return stub.createCompositeKey(NONCE_OBJECT_TYPE, [residentId, nonce]);
+}

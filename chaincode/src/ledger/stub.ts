@@ -20,6 +20,11 @@ export interface KeyModificationLike {
   readonly timestamp: TimestampLike;
 }
 
+export interface KeyValueLike {
+  readonly key: string;
+  readonly value: Uint8Array;
+}
+
 export interface LedgerStub {
   getState(key: string): Promise<Uint8Array>;
   putState(key: string, value: Uint8Array): Promise<void>;
@@ -28,6 +33,8 @@ export interface LedgerStub {
   getTxTimestamp(): TimestampLike;
   setEvent(name: string, payload: Uint8Array): void;
   getHistoryForKey(key: string): AsyncIterable<KeyModificationLike>;
+  /** The committed states whose composite keys start with `objectType` and `attributes`, in key order. */
+  getStateByPartialCompositeKey(objectType: string, attributes: string[]): AsyncIterable<KeyValueLike>;
   /** Sets a key-level (state-based) endorsement policy: serialised SignaturePolicyEnvelope bytes. */
   setStateValidationParameter(key: string, policy: Uint8Array): Promise<void>;
 }

@@ -3,6 +3,7 @@
  * has. The chaincode registers these names; the gateway's ledger clients call them. A
  * transaction is either submitted (ordered, changes the ledger) or evaluated (a query).
  */
+import type { ConsentGrant, HistoryEntry, ResidentKey } from './consent';
 import type { Invoice, InvoiceHistoryEntry, IssueInvoiceInput, VerificationResult } from './invoice';
 import type { OrgProfile } from './registry';
 
@@ -72,6 +73,40 @@ export const PROBE_CONTRACT = {
   transactions: {
     /** Submitted, writes nothing: the throughput baseline. */
     Noop: tx<[], string>('submit', []),
+  },
+} as const;
+
+/**
+ * Resident keys and consent grants. The signed operations take canonical JSON of their input
+ * (`{ payload, signature, ... }`, see CONSENT_SIGNING_DESCRIPTION); any member may submit them, the
+ * resident's signature authorises them. Queries are open to members.
+ */
+export const CONSENT_CONTRACT = {
+  name: 'consent',
+  transactions: {
+    /** RegisterResidentKeyInput; health commission or hospital. */
+    RegisterResidentKey: tx<['input'], ResidentKey>('submit', ['input']),
+    /** RotateResidentKeyInput: signed by the current key and by the new key. */
+    RotateResidentKey: tx<['input'], ResidentKey>('submit', ['input']),
+    /** RecoverResidentKeyInput: the lost key replaced by an authority, with a reason. */
+    RecoverResidentKey: tx<['input'], ResidentKey>('submit', ['input']),
+    ReadResidentKey: tx<['residentId'], ResidentKey>('evaluate', ['residentId']),
+    /** Every version of the resident's key, oldest first. */
+    ResidentKeyHistory: tx<['residentId'], HistoryEntry<ResidentKey>[]>('evaluate', ['residentId']),
+    /** GrantConsentInput. */
+    Grant: tx<['input'], ConsentGrant>('submit', ['input']),
+    /** ChangeConsentInput: new scope, validity window or use limit. */
+    Change: tx<['input'], ConsentGrant>('submit', ['input']),
+    /** RevokeConsentInput. */
+    Revoke: tx<['input'], ConsentGrant>('submit', ['input']),
+    /** EndReferralInput; the grantee institution. Returns the grants it ended. */
+    EndReferral: tx<['input'], ConsentGrant[]>('submit', ['input']),
+    /** The grant, its status as at the query's time (ACTIVE past notAfter reads EXPIRED). */
+    ReadGrant: tx<['residentId', 'grantId'], ConsentGrant>('evaluate', ['residentId', 'grantId']),
+    /** The resident's grants ordered by grant id, statuses as in ReadGrant. */
+    ListGrantsByResident: tx<['residentId'], ConsentGrant[]>('evaluate', ['residentId']),
+    /** Every version of the grant, oldest first, as stored. */
+    GrantHistory: tx<['residentId', 'grantId'], HistoryEntry<ConsentGrant>[]>('evaluate', ['residentId', 'grantId']),
   },
 } as const;
 

@@ -1,4 +1,7 @@
 import {
+  CONSENT_CONTRACT,
+  CONSENT_SIGNING_DESCRIPTION,
+  HEALTH_RECORD_TYPES,
   canonicalJson,
   CanonicalJsonError,
   CURRENCIES,
@@ -86,5 +89,28 @@ describe('the package surface', () => {
       'evaluate',
       'evaluate',
     ]);
+  });
+
+  it('describes the consent contract: signed operations are submitted, reads are evaluated', () => {
+    const { name, transactions } = CONSENT_CONTRACT;
+    expect(name).toBe('consent');
+    const submitted = Object.entries(transactions)
+      .filter(([, spec]) => spec.kind === 'submit')
+      .map(([txName, spec]) => [txName, spec.args]);
+    expect(submitted).toEqual(
+      [
+        'RegisterResidentKey',
+        'RotateResidentKey',
+        'RecoverResidentKey',
+        'Grant',
+        'Change',
+        'Revoke',
+        'EndReferral',
+      ].map((txName) => [txName, ['input']]),
+    );
+    expect(transactions.ReadGrant).toEqual({ kind: 'evaluate', args: ['residentId', 'grantId'] });
+    expect(transactions.ListGrantsByResident).toEqual({ kind: 'evaluate', args: ['residentId'] });
+    expect(HEALTH_RECORD_TYPES).toContain('DISCHARGE_SUMMARY');
+    expect(CONSENT_SIGNING_DESCRIPTION.length).toBeGreaterThan(500);
   });
 });

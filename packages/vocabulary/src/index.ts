@@ -4,6 +4,8 @@ export * from './fields';
 export * from './text';
 export * from './invoice';
 export * from './registry';
+export * from './health-records';
+export * from './consent';
 export * from './amounts';
 export * from './errors';
 export * from './contracts';
