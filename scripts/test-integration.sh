@@ -17,6 +17,9 @@ trap cleanup EXIT
 export API_URL=http://$API_HOST:$API_PORT/api/v1
 # Tests that need the local database cluster itself (backup and restore) skip an external one.
 if [ -n "${MONGODB_URI:-}" ]; then export EXTERNAL_MONGODB=1; fi
+# The database of the running gateway, for tests that start more gateway processes beside it.
+GATEWAY_MONGODB_URI=$(local_mongodb_uri hdt)
+export GATEWAY_MONGODB_URI
 MONGODB_URI=$(local_mongodb_uri hdt_integration)
 export MONGODB_URI
 export IPFS_API_URL=${IPFS_API_URL:-http://127.0.0.1:$IPFS_API_PORT}

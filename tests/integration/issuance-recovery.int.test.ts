@@ -7,8 +7,21 @@
  *   on chain exactly once after the orderers return.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { openSync } from 'node:fs';
+import * as path from 'node:path';
 import { createHash, randomUUID } from 'node:crypto';
-import { API_URL, eventually, invoiceData, issueViaApi, login, newInvoiceId, ROOT_DIR, run, samplePdf } from './stack';
+import {
+  API_URL,
+  eventually,
+  invoiceData,
+  issueViaApi,
+  login,
+  newInvoiceId,
+  ROOT_DIR,
+  run,
+  samplePdf,
+  STATE_DIR,
+} from './stack';
 
 jest.setTimeout(300_000);
 
@@ -34,10 +47,16 @@ async function ok(url: string): Promise<boolean> {
 
 /** A gateway on CRASH_PORT that dies when an issuance reaches `point`; its leases last 2 s. */
 async function crashingGateway(point: string): Promise<ChildProcess> {
+  // The same database as the platform's gateway (the tests' own MONGODB_URI names another one).
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  delete env['MONGODB_URI'];
+  const database = process.env['GATEWAY_MONGODB_URI'];
+  if (database !== undefined) env['MONGODB_URI'] = database;
+  const log = openSync(path.join(STATE_DIR, 'logs', `api-crash-${point}.log`), 'w');
   const child = spawn('bash', ['scripts/api.sh', 'run'], {
     cwd: ROOT_DIR,
-    env: { ...process.env, PORT: String(CRASH_PORT), ISSUANCE_CRASH_AT: point, ISSUANCE_LEASE_MS: '2000' },
-    stdio: 'ignore',
+    env: { ...env, PORT: String(CRASH_PORT), ISSUANCE_CRASH_AT: point, ISSUANCE_LEASE_MS: '2000' },
+    stdio: ['ignore', log, log],
   });
   const deadline = Date.now() + 60_000;
   while (!(await ok(`${CRASH_API}/health`))) {
