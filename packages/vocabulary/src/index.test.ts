@@ -67,6 +67,8 @@ describe('the package surface', () => {
       'Read',
       'Verify',
       'History',
+      'ImportBatch',
+      'ReadBatch',
     ]);
     for (const operation of [
       'Issue',
@@ -77,6 +79,7 @@ describe('the package surface', () => {
       'RedFlush',
       'Void',
       'WriteOff',
+      'ImportBatch',
     ] as const) {
       expect(transactions[operation]).toEqual({ kind: 'submit', args: ['input'] });
     }
@@ -86,5 +89,6 @@ describe('the package surface', () => {
       'evaluate',
       'evaluate',
     ]);
+    expect(transactions.ReadBatch).toEqual({ kind: 'evaluate', args: ['ids'] });
   });
 });
