@@ -9,6 +9,10 @@ import { InvoiceService } from './modules/invoices/service';
 import type { CheckCodeFailures } from './modules/invoices/check-code-failures';
 import { CheckCodeGuard, type GuessLimits } from './modules/invoices/check-code-guard';
 import type { InvoiceRecords } from './modules/invoices/records';
+import { FabricMigrationLedger } from './fabric/migration-ledger';
+import { MigrationService } from './modules/migration/service';
+import { InMemoryMigrationStore, type MigrationStore } from './modules/migration/store';
+import { AppError } from './errors';
 import type { OffchainPorts } from './ports';
 
 export interface ServiceDeps {
@@ -29,6 +33,8 @@ export interface ServiceDeps {
   newCheckCode?: () => string;
   /** Overrides the clock of the guess limits (tests). */
   clock?: () => Date;
+  /** Where migration jobs are kept (in memory unless given). */
+  migrationStore?: MigrationStore;
 }
 
 export interface Services {
@@ -36,6 +42,26 @@ export interface Services {
   lifecycle: LifecycleService;
   registry: FabricRegistryLedger;
   health: HealthService;
+  migrations: MigrationService;
+}
+
+function migrationService(deps: ServiceDeps, registry: FabricRegistryLedger): MigrationService {
+  const unitName = async (mspId: string): Promise<string> => {
+    const profile = (await registry.list(mspId)).find((org) => org.mspId === mspId);
+    if (profile === undefined) throw new AppError('ORG_NOT_REGISTERED', `organisation ${mspId} is not in the registry`);
+    return profile.unitName;
+  };
+  return new MigrationService({
+    ledger: new FabricMigrationLedger(deps.ledger),
+    unitName,
+    files: deps.offchain.files,
+    records: deps.records,
+    store: deps.migrationStore ?? new InMemoryMigrationStore(),
+    issuerSecret: deps.issuerSecret,
+    checkCodeIterations: deps.checkCodeIterations,
+    logger: deps.logger,
+    ...(deps.newCheckCode === undefined ? {} : { newCheckCode: deps.newCheckCode }),
+  });
 }
 
 /** Builds the services over one ledger client and the off-chain ports. */
@@ -55,10 +81,13 @@ export function composeServices(deps: ServiceDeps): Services {
     ...(deps.newCheckCode === undefined ? {} : { newCheckCode: deps.newCheckCode }),
   });
   const lifecycle = new LifecycleService({ ledger: new FabricLifecycleLedger(deps.ledger), logger: deps.logger });
+  const registry = new FabricRegistryLedger(deps.ledger);
+  const migrations = migrationService(deps, registry);
   return {
     invoices,
     lifecycle,
-    registry: new FabricRegistryLedger(deps.ledger),
+    migrations,
+    registry,
     health: new HealthService(invoiceLedger, deps.offchain, deps.logger),
   };
 }

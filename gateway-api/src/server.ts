@@ -19,8 +19,17 @@ import { MspId } from '@hdt/vocabulary';
 import { InvoiceProjection } from './projection/listener';
 import { checkpointModel, invoiceViewModel } from './projection/model';
 import { InvoiceStatisticsService } from './projection/statistics';
+import { migrationItemModel, migrationJobModel, MongoMigrationStore } from './modules/migration';
 
 const SHUTDOWN_GRACE_MS = 10_000;
+const MODELS = [
+  invoiceRecordModel,
+  checkCodeFailureModel,
+  invoiceViewModel,
+  checkpointModel,
+  migrationJobModel,
+  migrationItemModel,
+];
 
 /** On SIGINT/SIGTERM: stop accepting requests, close Fabric and the store, exit (forced after a grace period). */
 function stopOnSignals(
@@ -78,8 +87,7 @@ async function main(): Promise<void> {
   const users = await UserDirectory.fromFile(config.demoUsersFile);
   const profile = await loadConnectionProfile(config.fabricConnectionFile);
   const fabric = await FabricConnections.open(profile);
-  const models = [invoiceRecordModel, checkCodeFailureModel, invoiceViewModel, checkpointModel];
-  const store = await connectStore(config, models).catch((err: unknown) => {
+  const store = await connectStore(config, MODELS).catch((err: unknown) => {
     fabric.close();
     throw err;
   });
@@ -93,6 +101,7 @@ async function main(): Promise<void> {
     checkCodeIterations: config.checkCodeIterations,
     issuerSecret: config.issuerSecret,
     logger,
+    migrationStore: new MongoMigrationStore(migrationJobModel(store.connection), migrationItemModel(store.connection)),
   });
   const projection = startProjection(fabric, store, logger);
   const app = buildApp({
