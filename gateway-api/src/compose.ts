@@ -9,6 +9,10 @@ import { InvoiceService } from './modules/invoices/service';
 import type { CheckCodeFailures } from './modules/invoices/check-code-failures';
 import { CheckCodeGuard, type GuessLimits } from './modules/invoices/check-code-guard';
 import type { InvoiceRecords } from './modules/invoices/records';
+import { FabricMigrationLedger } from './fabric/migration-ledger';
+import { MigrationService } from './modules/migration/service';
+import { InMemoryMigrationStore, type MigrationStore } from './modules/migration/store';
+import { AppError } from './errors';
 import type { OffchainPorts } from './ports';
 import { IssuanceRunner, type IssuancePoint } from './modules/invoices/issuance';
 import type { Issuance } from './modules/invoices/issuances';
@@ -39,6 +43,8 @@ export interface ServiceDeps {
   newCheckCode?: () => string;
   /** Overrides the clock of the guess limits (tests). */
   clock?: () => Date;
+  /** Where migration jobs are kept (in memory unless given). */
+  migrationStore?: MigrationStore;
 }
 
 export interface Services {
@@ -48,6 +54,39 @@ export interface Services {
   health: HealthService;
   /** Finishes or undoes interrupted and pending issuances; started by the server. */
   issuanceRecovery: IssuanceRecoveryWorker;
+  migrations: MigrationService;
+}
+
+function migrationService(deps: ServiceDeps, registry: FabricRegistryLedger): MigrationService {
+  const unitName = async (mspId: string): Promise<string> => {
+    const profile = (await registry.list(mspId)).find((org) => org.mspId === mspId);
+    if (profile === undefined) throw new AppError('ORG_NOT_REGISTERED', `organisation ${mspId} is not in the registry`);
+    return profile.unitName;
+  };
+  return new MigrationService({
+    ledger: new FabricMigrationLedger(deps.ledger),
+    unitName,
+    files: deps.offchain.files,
+    records: deps.records,
+    store: deps.migrationStore ?? new InMemoryMigrationStore(),
+    issuerSecret: deps.issuerSecret,
+    checkCodeIterations: deps.checkCodeIterations,
+    logger: deps.logger,
+    ...(deps.newCheckCode === undefined ? {} : { newCheckCode: deps.newCheckCode }),
+  });
+}
+
+function issuanceRunner(deps: ServiceDeps, ledger: FabricInvoiceLedger): IssuanceRunner {
+  return new IssuanceRunner({
+    ledger,
+    files: deps.offchain.files,
+    records: deps.records,
+    idempotency: deps.offchain.idempotency,
+    issuances: deps.issuances,
+    logger: deps.logger,
+    leaseMs: deps.issuanceTiming.leaseMs,
+    reached: deps.issuanceReached,
+  });
 }
 
 /** Builds the services over one ledger client and the off-chain ports. */
@@ -56,16 +95,7 @@ export function composeServices(deps: ServiceDeps): Services {
   const { files, idempotency } = deps.offchain;
   const guard = new CheckCodeGuard(deps.checkCodeFailures, deps.guessLimits, deps.logger, deps.clock);
   const registry = new FabricRegistryLedger(deps.ledger);
-  const issuance = new IssuanceRunner({
-    ledger: invoiceLedger,
-    files,
-    records: deps.records,
-    idempotency,
-    issuances: deps.issuances,
-    logger: deps.logger,
-    leaseMs: deps.issuanceTiming.leaseMs,
-    reached: deps.issuanceReached,
-  });
+  const issuance = issuanceRunner(deps, invoiceLedger);
   const invoices = new InvoiceService({
     ledger: invoiceLedger,
     files,
@@ -80,9 +110,11 @@ export function composeServices(deps: ServiceDeps): Services {
     ...(deps.newCheckCode === undefined ? {} : { newCheckCode: deps.newCheckCode }),
   });
   const lifecycle = new LifecycleService({ ledger: new FabricLifecycleLedger(deps.ledger), logger: deps.logger });
+  const migrations = migrationService(deps, registry);
   return {
     invoices,
     lifecycle,
+    migrations,
     registry,
     health: new HealthService(invoiceLedger, deps.offchain, deps.logger, deps.issuances),
     issuanceRecovery: new IssuanceRecoveryWorker(deps.issuances, issuance, deps.logger, {

@@ -23,8 +23,18 @@ import { MspId } from '@hdt/vocabulary';
 import { InvoiceProjection } from './projection/listener';
 import { checkpointModel, invoiceViewModel } from './projection/model';
 import { InvoiceStatisticsService } from './projection/statistics';
+import { migrationItemModel, migrationJobModel, MongoMigrationStore } from './modules/migration';
 
 const SHUTDOWN_GRACE_MS = 10_000;
+const MODELS = [
+  invoiceRecordModel,
+  checkCodeFailureModel,
+  invoiceViewModel,
+  checkpointModel,
+  migrationJobModel,
+  migrationItemModel,
+  issuanceModel,
+];
 
 /** On SIGINT/SIGTERM: stop accepting requests, close Fabric and the store, exit (forced after a grace period). */
 function stopOnSignals(
@@ -100,6 +110,7 @@ function servicesOver(config: Config, fabric: FabricConnections, store: Offchain
     checkCodeIterations: config.checkCodeIterations,
     issuerSecret: config.issuerSecret,
     logger,
+    migrationStore: new MongoMigrationStore(migrationJobModel(store.connection), migrationItemModel(store.connection)),
   });
 }
 
@@ -109,8 +120,7 @@ async function main(): Promise<void> {
   const users = await UserDirectory.fromFile(config.demoUsersFile);
   const profile = await loadConnectionProfile(config.fabricConnectionFile);
   const fabric = await FabricConnections.open(profile);
-  const models = [invoiceRecordModel, checkCodeFailureModel, invoiceViewModel, checkpointModel, issuanceModel];
-  const store = await connectStore(config, models).catch((err: unknown) => {
+  const store = await connectStore(config, MODELS).catch((err: unknown) => {
     fabric.close();
     throw err;
   });

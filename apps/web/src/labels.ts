@@ -60,6 +60,7 @@ export const OPERATION_LABELS: Record<InvoiceOperation, Label> = {
   RED_FLUSH: { zh: '冲红', en: 'Red-flush' },
   VOID: { zh: '作废', en: 'Void' },
   WRITE_OFF: { zh: '核销', en: 'Write off' },
+  IMPORT: { zh: '历史票据导入', en: 'Import (migration)' },
 };
 
 export const ORG_LABELS: Record<MspId, Label> = {

@@ -32,6 +32,7 @@ import {
   parseReimburseInputJson,
   parseUnlockInputJson,
 } from '../domain/lifecycle-inputs';
+import { atItem, buildImportedBatch, importResult, parseImportBatchJson, parseInvoiceIdsJson } from '../domain/import';
 import { authoriseIssuer, authoriseMember } from '../domain/orgs';
 import { issuingUnitFor } from '../domain/registry';
 import { parseVerificationRequest, verifyInvoice } from '../domain/verify';
@@ -60,6 +61,15 @@ async function existing(invoices: InvoiceRepository, id: InvoiceId): Promise<Inv
 async function refuseExisting(invoices: InvoiceRepository, id: InvoiceId): Promise<void> {
   if (await invoices.exists(id)) {
     throw chaincodeError(ErrorCode.INVOICE_EXISTS, `invoice ${id.code}/${id.number} was already issued`);
+  }
+}
+
+/** Refuses the first invoice of a batch already on the ledger, naming its index. */
+async function refuseExistingItems(invoices: InvoiceRepository, ids: readonly InvoiceId[]): Promise<void> {
+  for (const [index, id] of ids.entries()) {
+    await refuseExisting(invoices, id).catch((error: unknown) => {
+      throw atItem(index, error);
+    });
   }
 }
 
@@ -104,6 +114,25 @@ export class InvoiceContract extends Contract {
     await invoices.create(invoice);
     emitEvent(ctx.stub, INVOICE_EVENTS.ISSUE, invoiceEvent('ISSUE', tx, [invoice]));
     return canonicalJson(invoice);
+  }
+
+  /**
+   * A hospital imports up to IMPORT_BATCH_MAX of its historic invoices, each with its original
+   * issue time, under the rules of Issue; all or none. Emits one InvoicesImported event.
+   */
+  @Transaction()
+  @Returns('string')
+  async ImportBatch(ctx: Context, input: string): Promise<string> {
+    const batch = parseImportBatchJson(input);
+    authoriseIssuer(ctx.clientIdentity.getMSPID());
+    const tx = txContext(ctx);
+    const imported = buildImportedBatch(batch, await new RegistryRepository(ctx.stub).get(tx.mspId), tx);
+    const invoices = new InvoiceRepository(ctx.stub);
+    await refuseExistingItems(invoices, imported);
+
+    for (const invoice of imported) await invoices.create(invoice);
+    emitEvent(ctx.stub, INVOICE_EVENTS.IMPORT, invoiceEvent('IMPORT', tx, imported));
+    return canonicalJson(importResult(batch, imported, tx));
   }
 
   /** The issuer corrects the content of an invoice nobody has locked or claimed. */
@@ -202,6 +231,19 @@ export class InvoiceContract extends Contract {
 
     const invoice = await new InvoiceRepository(ctx.stub).get(id);
     return canonicalJson(verifyInvoice(invoice, request));
+  }
+
+  /** Returns, for each of up to IMPORT_BATCH_MAX ids, the invoice or null (reconciliation). */
+  @Transaction(false)
+  @Returns('string')
+  async ReadBatch(ctx: Context, ids: string): Promise<string> {
+    const parsed = parseInvoiceIdsJson(ids);
+    authoriseMember(ctx.clientIdentity.getMSPID());
+
+    const invoices = new InvoiceRepository(ctx.stub);
+    const found: (Invoice | null)[] = [];
+    for (const id of parsed) found.push((await invoices.get(id)) ?? null);
+    return canonicalJson(found);
   }
 
   /** Returns every committed version of the invoice, oldest first; each says which operation made it. */

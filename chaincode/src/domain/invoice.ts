@@ -4,6 +4,7 @@
  */
 import {
   ACTOR,
+  BATCH_ID,
   CHECK_CODE_KDF,
   CURRENCIES,
   HEX32,
@@ -18,6 +19,7 @@ import {
   type InvoiceContent,
   type InvoiceId,
   type IssueInvoiceInput,
+  type MigrationMark,
   type Fen,
   type PaymentSplit,
   type UpdateInvoiceInput,
@@ -103,6 +105,7 @@ export const INVOICE_FIELDS = [
   'lastOperation',
   'lastTxId',
   'updatedAt',
+  'migration',
 ] as const satisfies readonly (keyof Invoice)[];
 
 /** Upper bound on a JSON argument, far above any legitimate input. */
@@ -189,11 +192,11 @@ function parseContent(record: UnknownRecord): InvoiceContent {
   return { type, totalAmount, payment, reimbursableAmount, payerPseudonym, ...parseDocuments(record, '') };
 }
 
-/** Decodes a JSON text argument of at most MAX_INPUT_LENGTH characters into an object. */
-export function decodeJsonArgument(text: unknown): UnknownRecord {
+/** Decodes a JSON text argument of at most `maxLength` characters into an object. */
+export function decodeJsonArgument(text: unknown, maxLength = MAX_INPUT_LENGTH): UnknownRecord {
   const json = expectString(text, 'input');
-  if (json.length > MAX_INPUT_LENGTH) {
-    throw invalidArgument('input', `must not exceed ${MAX_INPUT_LENGTH} characters`);
+  if (json.length > maxLength) {
+    throw invalidArgument('input', `must not exceed ${maxLength} characters`);
   }
   let decoded: unknown;
   try {
@@ -204,17 +207,21 @@ export function decodeJsonArgument(text: unknown): UnknownRecord {
   return expectRecord(decoded, 'input');
 }
 
-/** Parses the decoded `Issue` argument. */
-export function parseIssueInput(value: unknown): IssueInvoiceInput {
-  const record = expectRecord(value, 'input');
-  rejectUnknownFields(record, ISSUE_INPUT_FIELDS, '');
+/** The fields `Issue` and `ImportBatch` share: identity, check-code protection and content. */
+export function parseIssuedFields(record: UnknownRecord): Omit<IssueInvoiceInput, 'actor'> {
   return {
     code: parseInvoiceCode(requiredField(record, 'code', '')),
     number: parseInvoiceNumber(requiredField(record, 'number', '')),
     ...parseCheckCodeProtection(record, ''),
     ...parseContent(record),
-    actor: parseActor(requiredField(record, 'actor', '')),
   };
+}
+
+/** Parses the decoded `Issue` argument. */
+export function parseIssueInput(value: unknown): IssueInvoiceInput {
+  const record = expectRecord(value, 'input');
+  rejectUnknownFields(record, ISSUE_INPUT_FIELDS, '');
+  return { ...parseIssuedFields(record), actor: parseActor(requiredField(record, 'actor', '')) };
 }
 
 /** Parses the raw `Issue` argument: a JSON text holding the fields of {@link IssueInvoiceInput}. */
@@ -295,6 +302,15 @@ function parseLinkedInvoice(value: unknown): InvoiceId | null {
   };
 }
 
+function parseMigrationMark(value: unknown): MigrationMark {
+  const record = expectRecord(value, 'migration');
+  rejectUnknownFields(record, ['batchId', 'importedAt'], 'migration');
+  return {
+    batchId: expectPattern(requiredField(record, 'batchId', 'migration'), 'migration.batchId', BATCH_ID, 'a batch id'),
+    importedAt: expectIsoTimestamp(requiredField(record, 'importedAt', 'migration'), 'migration.importedAt'),
+  };
+}
+
 function parseRevision(value: unknown): number {
   if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 1) {
     throw invalidArgument('revision', 'must be a positive integer');
@@ -329,5 +345,6 @@ export function parseStoredInvoice(value: unknown): Invoice {
     lastOperation: parseOperationRecord(field('lastOperation')),
     lastTxId: expectText(field('lastTxId'), 'lastTxId', 1, 256),
     updatedAt: expectIsoTimestamp(field('updatedAt'), 'updatedAt'),
+    ...(record['migration'] === undefined ? {} : { migration: parseMigrationMark(record['migration']) }),
   };
 }

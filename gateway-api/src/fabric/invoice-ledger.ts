@@ -95,6 +95,10 @@ export const onChainInvoiceSchema = z.object({
   lastOperation: operationRecordSchema,
   lastTxId: z.string(),
   updatedAt: z.string(),
+  migration: z
+    .object({ batchId: z.string(), importedAt: z.string() })
+    .optional()
+    .describe('Only on imported historic invoices: the import batch and when it ran (issuedAt is the original time)'),
 }) satisfies z.ZodType<Invoice>;
 export type OnChainInvoice = z.infer<typeof onChainInvoiceSchema>;
 

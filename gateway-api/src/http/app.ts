@@ -11,6 +11,7 @@ import { AppError } from '../errors';
 import type { FabricRegistryLedger } from '../fabric/registry-ledger';
 import { lifecycleRoutes } from '../modules/invoices/lifecycle-routes';
 import type { LifecycleService } from '../modules/invoices/lifecycle-service';
+import { migrationComponents, migrationRoutes, type MigrationService } from '../modules/migration';
 import { registryRoutes } from '../modules/registry/routes';
 import { statisticsRoutes } from '../projection/routes';
 import type { InvoiceStatisticsService } from '../projection/statistics';
@@ -36,6 +37,7 @@ export interface Services {
   lifecycle: LifecycleService;
   registry: FabricRegistryLedger;
   health: HealthService;
+  migrations: MigrationService;
   /** Present when the projection's query model is kept (the server); absent in unit tests. */
   statistics?: InvoiceStatisticsService;
 }
@@ -78,6 +80,7 @@ function apiRoutes(deps: AppDeps): Route[] {
     ...invoiceRoutes(invoices),
     ...lifecycleRoutes(lifecycle),
     ...registryRoutes(registry),
+    ...migrationRoutes(deps.services.migrations),
     ...(deps.services.statistics === undefined ? [] : statisticsRoutes(deps.services.statistics)),
   ];
   document = buildOpenApiDocument(
@@ -87,7 +90,7 @@ function apiRoutes(deps: AppDeps): Route[] {
   return routes;
 }
 
-const COMPONENTS = { ...authComponents, ...invoiceComponents, ...healthComponents };
+const COMPONENTS = { ...authComponents, ...invoiceComponents, ...healthComponents, ...migrationComponents };
 
 /** Builds the Express app (no listen), so tests run it in-process. */
 export function buildApp(deps: AppDeps): Express {

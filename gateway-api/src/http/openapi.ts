@@ -218,6 +218,10 @@ export function buildOpenApiDocument(routes: readonly RouteDoc[], components: Co
       { name: 'system', description: 'Health and documentation' },
       { name: 'auth', description: 'Login' },
       { name: 'invoices', description: 'Medical e-invoices (医疗收费电子票据)' },
+      {
+        name: 'migrations',
+        description: "Bulk import of a hospital's historic invoices with their PDFs, and its reconciliation report",
+      },
     ],
     security: [{ bearerAuth: [] }],
     paths,

@@ -4,7 +4,7 @@
  * transaction is either submitted (ordered, changes the ledger) or evaluated (a query).
  */
 import type { ConsentGrant, HistoryEntry, ResidentKey } from './consent';
-import type { Invoice, InvoiceHistoryEntry, IssueInvoiceInput, VerificationResult } from './invoice';
+import type { ImportBatchResult, Invoice, InvoiceHistoryEntry, IssueInvoiceInput, VerificationResult } from './invoice';
 import type { OrgProfile } from './registry';
 
 export type TransactionKind = 'submit' | 'evaluate';
@@ -53,6 +53,10 @@ export const INVOICE_CONTRACT = {
       'dataDigest',
     ]),
     History: tx<['code', 'number'], InvoiceHistoryEntry[]>('evaluate', ['code', 'number']),
+    /** ImportBatchInput: a hospital imports up to IMPORT_BATCH_MAX historic invoices, all or none. */
+    ImportBatch: tx<['input'], ImportBatchResult>('submit', ['input']),
+    /** `ids`: JSON array of up to IMPORT_BATCH_MAX {code, number}; answers each invoice or null, in order. */
+    ReadBatch: tx<['ids'], (Invoice | null)[]>('evaluate', ['ids']),
   },
 } as const;
 

@@ -70,6 +70,8 @@ describe('the package surface', () => {
       'Read',
       'Verify',
       'History',
+      'ImportBatch',
+      'ReadBatch',
     ]);
     for (const operation of [
       'Issue',
@@ -80,6 +82,7 @@ describe('the package surface', () => {
       'RedFlush',
       'Void',
       'WriteOff',
+      'ImportBatch',
     ] as const) {
       expect(transactions[operation]).toEqual({ kind: 'submit', args: ['input'] });
     }
@@ -89,6 +92,7 @@ describe('the package surface', () => {
       'evaluate',
       'evaluate',
     ]);
+    expect(transactions.ReadBatch).toEqual({ kind: 'evaluate', args: ['ids'] });
   });
 
   it('describes the consent contract: signed operations are submitted, reads are evaluated', () => {

@@ -40,6 +40,7 @@ export const INVOICE_OPERATIONS = [
   'RED_FLUSH',
   'VOID',
   'WRITE_OFF',
+  'IMPORT',
 ] as const;
 export type InvoiceOperation = (typeof INVOICE_OPERATIONS)[number];
 
@@ -138,6 +139,16 @@ export interface OperationRecord {
   readonly reason: string;
 }
 
+/**
+ * Set on an invoice a hospital issued before it joined the platform and brought onto the ledger
+ * with `invoice:ImportBatch`: `issuedAt` is then the original issue time, and this says when and
+ * in which batch it was imported.
+ */
+export interface MigrationMark {
+  readonly batchId: string;
+  readonly importedAt: string;
+}
+
 /** The invoice as stored under the composite key `invoice` [code, number]. */
 export interface Invoice extends InvoiceId, CheckCodeProtection, InvoiceContent {
   readonly kind: InvoiceKind;
@@ -156,6 +167,8 @@ export interface Invoice extends InvoiceId, CheckCodeProtection, InvoiceContent 
   readonly lastOperation: OperationRecord;
   readonly lastTxId: string;
   readonly updatedAt: string;
+  /** Present only on imported invoices. */
+  readonly migration?: MigrationMark;
 }
 
 export interface LockInvoiceInput extends InvoiceId, Acting {
@@ -227,6 +240,7 @@ export const INVOICE_EVENTS = {
   RED_FLUSH: 'InvoiceRedFlushed',
   VOID: 'InvoiceVoided',
   WRITE_OFF: 'InvoiceWrittenOff',
+  IMPORT: 'InvoicesImported',
 } as const satisfies Record<InvoiceOperation, string>;
 
 export const INVOICE_ISSUED_EVENT = INVOICE_EVENTS.ISSUE;
@@ -264,4 +278,30 @@ export const CHECK_CODE_KDF = {
 /** The password the check-code KDF derives from. */
 export function checkCodeKdfPassword(code: string, number: string, checkCode: string): string {
   return `${code}:${number}:${checkCode}`;
+}
+
+/** Most invoices one `invoice:ImportBatch` transaction imports. */
+export const IMPORT_BATCH_MAX = 200;
+/** Batch ids: short printable identifiers. */
+export const BATCH_ID = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$/;
+/** The earliest original issue time an imported invoice may carry. */
+export const EARLIEST_ISSUE_TIME = '1900-01-01T00:00:00.000Z';
+
+/** One historic invoice in an import batch: what `Issue` takes (but the actor) plus its original issue time. */
+export interface ImportedInvoiceInput extends InvoiceId, CheckCodeProtection, InvoiceContent {
+  /** ISO-8601 UTC with milliseconds; after EARLIEST_ISSUE_TIME and before the transaction time. */
+  readonly issuedAt: string;
+}
+
+/** `invoice:ImportBatch`'s argument: up to IMPORT_BATCH_MAX historic invoices of the caller's hospital. */
+export interface ImportBatchInput extends Acting {
+  readonly batchId: string;
+  readonly invoices: readonly ImportedInvoiceInput[];
+}
+
+export interface ImportBatchResult {
+  readonly batchId: string;
+  readonly issuerMsp: string;
+  readonly issuingUnit: string;
+  readonly count: number;
 }

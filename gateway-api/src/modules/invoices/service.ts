@@ -25,7 +25,7 @@ export { CHECK_CODE_ALPHABET, generateCheckCode } from './check-code';
  * chain covers it, so a verifier who supplies the data without `checkCode` gets it added from
  * the request (see `storedData`).
  */
-function storedData(data: Readonly<Record<string, unknown>>, checkCode: string): Record<string, unknown> {
+export function storedData(data: Readonly<Record<string, unknown>>, checkCode: string): Record<string, unknown> {
   return Object.prototype.hasOwnProperty.call(data, 'checkCode') ? { ...data } : { ...data, checkCode };
 }
 
