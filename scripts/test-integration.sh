@@ -17,6 +17,9 @@ trap cleanup EXIT
 export API_URL=http://$API_HOST:$API_PORT/api/v1
 # Tests that need the local database cluster itself (backup and restore) skip an external one.
 if [ -n "${MONGODB_URI:-}" ]; then export EXTERNAL_MONGODB=1; fi
+# The bulk-migration test imports this many historic invoices (MIGRATION_TEST_COUNT=10000 for the
+# full-size run, about half an hour on a 2-core machine).
+export MIGRATION_TEST_COUNT=${MIGRATION_TEST_COUNT:-1000}
 # The database of the running gateway, for tests that start more gateway processes beside it.
 GATEWAY_MONGODB_URI=$(local_mongodb_uri hdt)
 export GATEWAY_MONGODB_URI
