@@ -22,7 +22,9 @@ import { composeServices, type Services } from './compose';
 import { MspId } from '@hdt/vocabulary';
 import { InvoiceProjection } from './projection/listener';
 import { checkpointModel, invoiceViewModel } from './projection/model';
-import { InvoiceStatisticsService } from './projection/statistics';
+import { InvoiceStatisticsService, ProjectedInvoiceIds } from './projection/statistics';
+import { InvoiceReconciler } from './modules/invoices/reconciliation';
+import { FabricInvoiceLedger } from './fabric/invoice-ledger';
 import { migrationItemModel, migrationJobModel, MongoMigrationStore } from './modules/migration';
 
 const SHUTDOWN_GRACE_MS = 10_000;
@@ -114,6 +116,21 @@ function servicesOver(config: Config, fabric: FabricConnections, store: Offchain
   });
 }
 
+/** The services over the projection's query model. */
+function queryServices(config: Config, fabric: FabricConnections, store: OffchainStore) {
+  const views = invoiceViewModel(store.connection);
+  return {
+    statistics: new InvoiceStatisticsService(views),
+    reconciliation: new InvoiceReconciler({
+      ledger: new FabricInvoiceLedger(new FabricLedgerClient(fabric)),
+      records: new MongoInvoiceRecords(invoiceRecordModel(store.connection)),
+      chain: new ProjectedInvoiceIds(views),
+      issuances: new MongoIssuances(issuanceModel(store.connection)),
+      stalledAfterMs: config.issuanceTiming.leaseMs,
+    }),
+  };
+}
+
 async function main(): Promise<void> {
   const logger = consoleLogger;
   const config = loadConfig();
@@ -130,7 +147,7 @@ async function main(): Promise<void> {
   services.issuanceRecovery.start();
   const app = buildApp({
     config,
-    services: { ...services, statistics: new InvoiceStatisticsService(invoiceViewModel(store.connection)) },
+    services: { ...services, ...queryServices(config, fabric, store) },
     users,
     logger,
     webDir: config.webDir,

@@ -97,6 +97,14 @@ export class FakeRecords implements InvoiceRecords {
     const row = this.rows.get(`${code}/${number}`);
     return row === undefined ? undefined : structuredClone(row);
   }
+
+  async listByIssuer(issuerMsp: string, after: string | undefined, limit: number): Promise<InvoiceRecordData[]> {
+    return [...this.rows.entries()]
+      .filter(([id, row]) => row.issuerMsp === issuerMsp && (after === undefined || id > after))
+      .sort(([a], [b]) => (a < b ? -1 : 1))
+      .slice(0, limit)
+      .map(([, row]) => structuredClone(row));
+  }
 }
 
 type Row = Record<string, unknown>;

@@ -14,6 +14,8 @@ import type { LifecycleService } from '../modules/invoices/lifecycle-service';
 import { migrationComponents, migrationRoutes, type MigrationService } from '../modules/migration';
 import { registryRoutes } from '../modules/registry/routes';
 import { statisticsRoutes } from '../projection/routes';
+import { reconciliationRoutes } from '../modules/invoices/reconciliation-routes';
+import type { InvoiceReconciler } from '../modules/invoices/reconciliation';
 import type { InvoiceStatisticsService } from '../projection/statistics';
 import { errorHandler, notFoundHandler } from './errors';
 import { mountMethodFallbacks } from './methods';
@@ -40,6 +42,8 @@ export interface Services {
   migrations: MigrationService;
   /** Present when the projection's query model is kept (the server); absent in unit tests. */
   statistics?: InvoiceStatisticsService;
+  /** Present with the projection: compares the ledger with the off-chain records. */
+  reconciliation?: InvoiceReconciler;
 }
 
 const JSON_BODY_LIMIT = '1mb';
@@ -82,6 +86,7 @@ function apiRoutes(deps: AppDeps): Route[] {
     ...registryRoutes(registry),
     ...migrationRoutes(deps.services.migrations),
     ...(deps.services.statistics === undefined ? [] : statisticsRoutes(deps.services.statistics)),
+    ...(deps.services.reconciliation === undefined ? [] : reconciliationRoutes(deps.services.reconciliation)),
   ];
   document = buildOpenApiDocument(
     routes.map((r) => r.doc),

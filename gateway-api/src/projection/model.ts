@@ -77,6 +77,7 @@ const viewSchema = new Schema<InvoiceViewDoc>(
 // Statistics select a period of days, optionally one unit, status or payer.
 viewSchema.index({ issuedDay: 1, issuingUnit: 1 });
 viewSchema.index({ issuerMsp: 1, issuedDay: 1 });
+viewSchema.index({ issuerMsp: 1, _id: 1 });
 viewSchema.index({ 'reimbursements.day': 1, 'reimbursements.payerMsp': 1 });
 
 const checkpointSchema = new Schema<CheckpointDoc>(

@@ -122,3 +122,19 @@ export class InvoiceStatisticsService {
     }));
   }
 }
+
+/** The invoices the chaincode's events reported, by issuer: the chain's side of a reconciliation. */
+export class ProjectedInvoiceIds {
+  constructor(private readonly views: InvoiceViewModel) {}
+
+  async idsByIssuer(issuerMsp: string, after: string | undefined, limit: number): Promise<string[]> {
+    const rows = await this.views
+      .find({ issuerMsp, ...(after === undefined ? {} : { _id: { $gt: after } }) })
+      .sort({ _id: 1 })
+      .limit(limit)
+      .select({ _id: 1 })
+      .lean()
+      .exec();
+    return rows.map((row) => row._id);
+  }
+}

@@ -137,6 +137,8 @@ export const invoiceRecordSchema = new Schema<InvoiceRecord>(
   },
   { collection: INVOICE_RECORD_COLLECTION, versionKey: false, strict: 'throw' },
 );
+// The reconciler pages through one issuer's records in id order.
+invoiceRecordSchema.index({ issuerMsp: 1, _id: 1 }, { name: 'issuer_id' });
 invoiceRecordSchema.pre('validate', function deriveId() {
   this._id = invoiceRecordId(this.code, this.number);
 });

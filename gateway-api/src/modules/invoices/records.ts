@@ -23,6 +23,8 @@ export interface InvoiceRecords {
   /** Inserts or replaces the record of (code, number); repeating it is harmless. */
   upsert(record: InvoiceRecordData): Promise<void>;
   find(code: string, number: string): Promise<InvoiceRecordData | undefined>;
+  /** One issuer's records in `code/number` order, after `after`. */
+  listByIssuer(issuerMsp: string, after: string | undefined, limit: number): Promise<InvoiceRecordData[]>;
 }
 
 const storedRefSchema = z.object({
@@ -46,6 +48,13 @@ const invoiceRecordSchema = z.object({
   createdBy: z.string(),
 });
 
+function fromStored(raw: unknown, which: string): InvoiceRecordData {
+  const parsed = invoiceRecordSchema.safeParse(raw);
+  if (!parsed.success) throw new Error(`invoice record ${which} has an unexpected shape`);
+  const r = parsed.data;
+  return { ...r, data: { cid: r.data.cid, sm3: r.data.sm3, keyId: r.data.keyId, size: r.data.size ?? 0 } };
+}
+
 /** Invoice records in the document database. */
 export class MongoInvoiceRecords implements InvoiceRecords {
   constructor(private readonly model: InvoiceRecordModel) {}
@@ -67,9 +76,16 @@ export class MongoInvoiceRecords implements InvoiceRecords {
       .lean()
       .exec();
     if (raw === null || raw === undefined) return undefined;
-    const parsed = invoiceRecordSchema.safeParse(raw);
-    if (!parsed.success) throw new Error(`invoice record ${code}/${number} has an unexpected shape`);
-    const r = parsed.data;
-    return { ...r, data: { cid: r.data.cid, sm3: r.data.sm3, keyId: r.data.keyId, size: r.data.size ?? 0 } };
+    return fromStored(raw, `${code}/${number}`);
+  }
+
+  async listByIssuer(issuerMsp: string, after: string | undefined, limit: number): Promise<InvoiceRecordData[]> {
+    const rows: unknown[] = await this.model
+      .find({ issuerMsp, ...(after === undefined ? {} : { _id: { $gt: after } }) })
+      .sort({ _id: 1 })
+      .limit(limit)
+      .lean()
+      .exec();
+    return rows.map((raw) => fromStored(raw, 'of the list'));
   }
 }

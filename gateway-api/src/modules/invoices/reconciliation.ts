@@ -1,0 +1,182 @@
+import { AppError } from '../../errors';
+import type { InvoiceLedger, OnChainInvoice } from '../../fabric/invoice-ledger';
+import type { Issuance } from './issuances';
+import type { InvoiceRecordData } from './records';
+
+/** Every way the ledger and this platform's off-chain copies can disagree. */
+export const DIVERGENCE_KINDS = {
+  ISSUANCE_STALLED:
+    'an accepted issue not finished after its lease: not on chain yet (ledger unreachable), or on chain without its record yet',
+  RECORD_NOT_ON_LEDGER: 'an off-chain record of an invoice the ledger does not have',
+  RECORD_DIFFERS: 'an off-chain record whose documents or issuer are not the ones anchored on chain',
+  LEDGER_WITHOUT_RECORD:
+    'an invoice on chain, of an organisation this platform serves, whose documents no record points at',
+} as const;
+export type DivergenceKind = keyof typeof DIVERGENCE_KINDS;
+
+export interface Divergence {
+  kind: DivergenceKind;
+  /** `code/number` */
+  invoice: string;
+  detail: string;
+}
+
+export interface ReconciliationReport {
+  issuerMsp: string;
+  checkedAt: string;
+  /** How many of each side were compared. */
+  counts: { records: number; ledgerInvoices: number; openIssuances: number };
+  divergences: Divergence[];
+  /** True when more divergences exist than listed. */
+  truncated: boolean;
+}
+
+export interface ReconcilerDeps {
+  ledger: Pick<InvoiceLedger, 'read'>;
+  /** The off-chain records of one issuer, in `code/number` order, after `after`. */
+  records: { listByIssuer(issuerMsp: string, after: string | undefined, limit: number): Promise<InvoiceRecordData[]> };
+  /** Ids (`code/number`) of one issuer's invoices on chain, as the event projection saw them, after `after`. */
+  chain: { idsByIssuer(issuerMsp: string, after: string | undefined, limit: number): Promise<string[]> };
+  issuances: { listOpen(limit: number): Promise<Issuance[]> };
+  /** An open issuance older than this counts as stalled. */
+  stalledAfterMs: number;
+  clock?: () => Date;
+}
+
+const PAGE = 200;
+const MAX_LISTED = 1000;
+const CONCURRENCY = 8;
+
+/** Runs `work` over `items`, at most `limit` at a time, keeping the order of results. */
+async function mapLimited<T, R>(items: readonly T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array<R>(items.length);
+  let next = 0;
+  const lanes = Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await work(items[index] as T);
+    }
+  });
+  await Promise.all(lanes);
+  return results;
+}
+
+/**
+ * Compares the ledger with this platform's off-chain copies for one issuing organisation: every
+ * record against the invoice on chain (read now, not from the projection), every invoice the
+ * chain's events reported against the records, and the issuances still open.
+ */
+export class InvoiceReconciler {
+  private readonly now: () => Date;
+
+  constructor(private readonly deps: ReconcilerDeps) {
+    this.now = deps.clock ?? (() => new Date());
+  }
+
+  async run(readAs: string, issuerMsp: string): Promise<ReconciliationReport> {
+    const divergences: Divergence[] = [];
+    const recorded = new Set<string>();
+    const records = await this.compareRecords(readAs, issuerMsp, recorded, divergences);
+    const ledgerInvoices = await this.findUnrecorded(readAs, issuerMsp, recorded, divergences);
+    const open = await this.deps.issuances.listOpen(MAX_LISTED);
+    const stalledBefore = this.now().getTime() - this.deps.stalledAfterMs;
+    for (const issuance of open.filter((i) => i.owner.mspId === issuerMsp)) {
+      if (issuance.updatedAt.getTime() > stalledBefore) continue;
+      divergences.push({
+        kind: 'ISSUANCE_STALLED',
+        invoice: issuance.id,
+        detail: `${issuance.state} since ${issuance.updatedAt.toISOString()}, ${issuance.attempts} attempts${
+          issuance.lastError === undefined ? '' : `; last error ${issuance.lastError}`
+        }`,
+      });
+    }
+    return {
+      issuerMsp,
+      checkedAt: this.now().toISOString(),
+      counts: { records, ledgerInvoices, openIssuances: open.length },
+      divergences: divergences.slice(0, MAX_LISTED),
+      truncated: divergences.length > MAX_LISTED,
+    };
+  }
+
+  private async compareRecords(
+    readAs: string,
+    issuerMsp: string,
+    recorded: Set<string>,
+    divergences: Divergence[],
+  ): Promise<number> {
+    let after: string | undefined;
+    let count = 0;
+    for (;;) {
+      const page = await this.deps.records.listByIssuer(issuerMsp, after, PAGE);
+      if (page.length === 0) return count;
+      count += page.length;
+      const found = await mapLimited(page, CONCURRENCY, (record) => this.onLedger(readAs, record.code, record.number));
+      page.forEach((record, i) => {
+        const id = `${record.code}/${record.number}`;
+        recorded.add(id);
+        const problem = recordProblem(record, found[i]);
+        if (problem !== undefined) divergences.push({ ...problem, invoice: id });
+      });
+      const last = page[page.length - 1];
+      after = last === undefined ? undefined : `${last.code}/${last.number}`;
+    }
+  }
+
+  private async findUnrecorded(
+    readAs: string,
+    issuerMsp: string,
+    recorded: Set<string>,
+    divergences: Divergence[],
+  ): Promise<number> {
+    let after: string | undefined;
+    let count = 0;
+    for (;;) {
+      const ids = await this.deps.chain.idsByIssuer(issuerMsp, after, PAGE);
+      if (ids.length === 0) return count;
+      count += ids.length;
+      const missing = ids.filter((id) => !recorded.has(id));
+      // The projection may be behind or ahead of the records: ask the ledger and the records again.
+      const confirmed = await mapLimited(missing, CONCURRENCY, async (id) => {
+        const [code = '', number = ''] = id.split('/');
+        const invoice = await this.onLedger(readAs, code, number);
+        return invoice !== undefined && invoice.kind === 'BLUE' ? invoice : undefined;
+      });
+      confirmed.forEach((invoice, i) => {
+        if (invoice === undefined) return;
+        divergences.push({
+          kind: 'LEDGER_WITHOUT_RECORD',
+          invoice: missing[i] ?? '',
+          detail: `on chain since ${invoice.issuedAt} (tx ${invoice.lastTxId}); its PDF and check code are unreachable here`,
+        });
+      });
+      after = ids[ids.length - 1];
+    }
+  }
+
+  private async onLedger(readAs: string, code: string, number: string): Promise<OnChainInvoice | undefined> {
+    return this.deps.ledger.read(readAs, code, number).catch((err: unknown) => {
+      if (err instanceof AppError && err.code === 'INVOICE_NOT_FOUND') return undefined;
+      throw err;
+    });
+  }
+}
+
+function recordProblem(
+  record: InvoiceRecordData,
+  invoice: OnChainInvoice | undefined,
+): Omit<Divergence, 'invoice'> | undefined {
+  if (invoice === undefined) {
+    return {
+      kind: 'RECORD_NOT_ON_LEDGER',
+      detail: `record written by tx ${record.txId}; the ledger has no such invoice`,
+    };
+  }
+  const differs = [
+    invoice.pdfCid !== record.pdf.cid ? 'pdf' : undefined,
+    invoice.dataCid !== record.data.cid ? 'data' : undefined,
+    invoice.issuerMsp !== record.issuerMsp ? 'issuer' : undefined,
+  ].filter((what) => what !== undefined);
+  if (differs.length === 0) return undefined;
+  return { kind: 'RECORD_DIFFERS', detail: `differs from the ledger in: ${differs.join(', ')}` };
+}
