@@ -10,6 +10,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { openSync } from 'node:fs';
 import * as path from 'node:path';
 import { createHash, randomUUID } from 'node:crypto';
+import mongoose from 'mongoose';
 import {
   API_URL,
   eventually,
@@ -178,6 +179,48 @@ describe('issuance recovery', () => {
       expect(sm3(await pdfWith(clerk, id, pending.checkCode))).toBe(sm3(pdf));
     } finally {
       if (!restarted) await run('bash', ['test-network/nodes.sh', 'start'], { cwd: ROOT_DIR });
+    }
+  });
+
+  test('the reconciler lists an invoice on chain whose off-chain record is gone, and not the others', async () => {
+    const clerk = await login('h1.clerk');
+    const supervisor = await login('hc.supervisor');
+    const ids = [newInvoiceId(), newInvoiceId()];
+    for (const id of ids) {
+      const res = await issueViaApi(clerk, invoiceData(id), samplePdf(`${id.code}-${id.number}-reconcile`));
+      expect(res.status).toBe(201);
+    }
+    const database = process.env['GATEWAY_MONGODB_URI'];
+    if (database === undefined)
+      throw new Error('GATEWAY_MONGODB_URI is not set (run through scripts/test-integration.sh)');
+    const connection = await mongoose.createConnection(database).asPromise();
+    const records = connection.collection('invoice_records');
+    const lostId = `${ids[0]?.code}/${ids[0]?.number}`;
+    const lost = await records.findOne({ _id: lostId as never });
+    expect(lost).not.toBeNull();
+    await records.deleteOne({ _id: lostId as never });
+    try {
+      const report = await eventually(
+        async () => {
+          const res = await fetch(`${API_URL}/reconciliation/invoices?issuer=Hospital1MSP`, {
+            headers: { authorization: `Bearer ${supervisor}` },
+          });
+          expect(res.status).toBe(200);
+          return (await res.json()) as { divergences: Array<{ kind: string; invoice: string }> };
+        },
+        // The projection reports the invoice a moment after it is committed.
+        (r) => r.divergences.some((d) => d.invoice === lostId),
+        30,
+      );
+      const ours = report.divergences.filter((d) => ids.some((id) => d.invoice === `${id.code}/${id.number}`));
+      expect(ours).toEqual([expect.objectContaining({ kind: 'LEDGER_WITHOUT_RECORD', invoice: lostId })]);
+      const refused = await fetch(`${API_URL}/reconciliation/invoices?issuer=Hospital2MSP`, {
+        headers: { authorization: `Bearer ${clerk}` },
+      });
+      expect(refused.status).toBe(403);
+    } finally {
+      if (lost !== null) await records.insertOne(lost);
+      await connection.close();
     }
   });
 });
