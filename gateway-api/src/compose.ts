@@ -14,6 +14,7 @@ import { MigrationService } from './modules/migration/service';
 import { InMemoryMigrationStore, type MigrationStore } from './modules/migration/store';
 import { AppError } from './errors';
 import type { OffchainPorts } from './ports';
+import { RedFlushService } from './modules/invoices/red-flush';
 import { IssuanceRunner, type IssuancePoint } from './modules/invoices/issuance';
 import type { Issuance } from './modules/invoices/issuances';
 import { IssuanceRecoveryWorker } from './modules/invoices/issuance-worker';
@@ -55,6 +56,7 @@ export interface Services {
   /** Finishes or undoes interrupted and pending issuances; started by the server. */
   issuanceRecovery: IssuanceRecoveryWorker;
   migrations: MigrationService;
+  redFlush: RedFlushService;
 }
 
 function migrationService(deps: ServiceDeps, registry: FabricRegistryLedger): MigrationService {
@@ -115,6 +117,7 @@ export function composeServices(deps: ServiceDeps): Services {
     invoices,
     lifecycle,
     migrations,
+    redFlush: new RedFlushService({ ...deps, ledger: invoiceLedger, registry, files: deps.offchain.files }),
     registry,
     health: new HealthService(invoiceLedger, deps.offchain, deps.logger, deps.issuances),
     issuanceRecovery: new IssuanceRecoveryWorker(deps.issuances, issuance, deps.logger, {

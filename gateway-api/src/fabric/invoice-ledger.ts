@@ -14,6 +14,7 @@ import {
   type Invoice,
   type InvoiceTransaction,
   type IssueInvoiceInput,
+  type RedFlushInvoiceInput,
   LOCK_STATES,
   VERIFIABLE_DIGESTS,
   VERIFICATION_RESULTS,
@@ -136,6 +137,11 @@ export interface VerifyQuery {
  */
 export interface InvoiceLedger {
   issue(mspId: string, input: IssueInput): Promise<{ invoice: OnChainInvoice; txId: string }>;
+  /** The original marked RED_FLUSHED and the new red invoice, as committed. */
+  redFlush(
+    mspId: string,
+    input: RedFlushInvoiceInput,
+  ): Promise<{ original: OnChainInvoice; red: OnChainInvoice; txId: string }>;
   read(mspId: string, code: string, number: string): Promise<OnChainInvoice>;
   verify(mspId: string, query: VerifyQuery): Promise<VerifyOutcome>;
   history(mspId: string, code: string, number: string): Promise<HistoryEntry[]>;
@@ -165,6 +171,23 @@ export class FabricInvoiceLedger implements InvoiceLedger, LedgerProbe {
     const landed = (caller: string, txIds: readonly string[]) => this.landedIssue(caller, input, txIds);
     const issued = await this.ledger.submit(mspId, call('Issue', [canonicalJson(input)]), onChainInvoiceSchema, landed);
     return { invoice: issued.result, txId: issued.txId };
+  }
+
+  async redFlush(
+    mspId: string,
+    input: RedFlushInvoiceInput,
+  ): Promise<{ original: OnChainInvoice; red: OnChainInvoice; txId: string }> {
+    const pair = z.tuple([onChainInvoiceSchema, onChainInvoiceSchema]);
+    // An earlier attempt whose outcome was unknown landed if it made the original's current version.
+    const landed = async (caller: string, txIds: readonly string[]) => {
+      const original = await this.read(caller, input.code, input.number);
+      if (!txIds.includes(original.lastTxId)) return undefined;
+      const red = await this.read(caller, input.red.code, input.red.number);
+      return { result: [original, red] as [OnChainInvoice, OnChainInvoice], txId: original.lastTxId };
+    };
+    const committed = await this.ledger.submit(mspId, call('RedFlush', [canonicalJson(input)]), pair, landed);
+    const [original, red] = committed.result;
+    return { original, red, txId: committed.txId };
   }
 
   read(mspId: string, code: string, number: string): Promise<OnChainInvoice> {

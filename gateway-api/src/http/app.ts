@@ -16,6 +16,7 @@ import { registryRoutes } from '../modules/registry/routes';
 import { statisticsRoutes } from '../projection/routes';
 import { reconciliationRoutes } from '../modules/invoices/reconciliation-routes';
 import type { InvoiceReconciler } from '../modules/invoices/reconciliation';
+import type { RedFlushService } from '../modules/invoices/red-flush';
 import type { InvoiceStatisticsService } from '../projection/statistics';
 import { errorHandler, notFoundHandler } from './errors';
 import { mountMethodFallbacks } from './methods';
@@ -40,6 +41,7 @@ export interface Services {
   registry: FabricRegistryLedger;
   health: HealthService;
   migrations: MigrationService;
+  redFlush: RedFlushService;
   /** Present when the projection's query model is kept (the server); absent in unit tests. */
   statistics?: InvoiceStatisticsService;
   /** Present with the projection: compares the ledger with the off-chain records. */
@@ -81,7 +83,7 @@ function apiRoutes(deps: AppDeps): Route[] {
       loginLimiter: limiter(deps.config.loginRateLimitPerMinute, 'login attempts'),
       loginThrottle: deps.loginThrottle ?? new LoginThrottle(),
     }),
-    ...invoiceRoutes(invoices),
+    ...invoiceRoutes(invoices, deps.services.redFlush),
     ...lifecycleRoutes(lifecycle),
     ...registryRoutes(registry),
     ...migrationRoutes(deps.services.migrations),

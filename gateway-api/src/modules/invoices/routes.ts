@@ -2,6 +2,7 @@ import type { Request } from 'express';
 import multer from 'multer';
 import { currentUser, requireInvoiceIssuer } from '../auth/middleware';
 import type { InvoiceService } from './service';
+import type { RedFlushService } from './red-flush';
 import { AppError } from '../../errors';
 import { multipartBody } from '../../http/multipart';
 import { bodyFields, parse, parseJsonField } from '../../http/parse';
@@ -18,6 +19,8 @@ import {
   issuePendingResponseSchema,
   issueResponseSchema,
   pdfQuerySchema,
+  redFlushPartSchema,
+  redFlushResponseSchema,
   verifyBodySchema,
   verifyDataSchema,
   verifyResponseSchema,
@@ -269,6 +272,46 @@ function issuanceRoute(invoices: InvoiceService): Route {
   });
 }
 
+const RED_FLUSH_PARTS: Record<string, MultipartPart> = {
+  red: {
+    kind: 'json',
+    schema: redFlushPartSchema,
+    required: true,
+    description: "The red invoice's code and number and the reason, as JSON",
+  },
+  pdf: { kind: 'file', contentType: 'application/pdf', required: true, description: "The red invoice's PDF" },
+};
+
+function redFlushRoute(redFlush: RedFlushService): Route {
+  return route({
+    method: 'post',
+    path: '/invoices/:code/:number/red-flush',
+    operationId: 'redFlushInvoice',
+    tag: 'invoices',
+    summary: 'Cancel an invoice with a linked red invoice (红冲; billing clerks of the issuing hospital)',
+    description:
+      'Refused while a lock is active or after any reimbursement (409). The red invoice has its own code ' +
+      '(allocated to the hospital), number, PDF and check code; the original becomes RED_FLUSHED in the same ' +
+      'transaction.',
+    auth: 'bearer',
+    before: [requireInvoiceIssuer, multipartWith('red')],
+    params: invoiceParamsSchema,
+    body: { multipart: RED_FLUSH_PARTS },
+    responses: {
+      201: { description: 'The original as committed and the red invoice', schema: redFlushResponseSchema },
+    },
+    errors: [400, 401, 403, 404, 409, 503],
+    handle: async ({ req, params }) => {
+      const redText = jsonPartText(req, 'red');
+      if (redText === undefined) throw new AppError('VALIDATION', 'red: required (multipart part holding JSON)');
+      const { reason, ...red } = parse(redFlushPartSchema, parseJsonField(redText, 'red'), ['red']);
+      const pdf = pdfOf(req, true);
+      const body = await redFlush.redFlush(currentUser(req), params, { red, reason, pdf });
+      return { status: 201, body, headers: NO_STORE };
+    },
+  });
+}
+
 function pdfRoute(invoices: InvoiceService): Route {
   return route({
     method: 'get',
@@ -297,8 +340,9 @@ function pdfRoute(invoices: InvoiceService): Route {
 }
 
 /** Routes of the invoice resource; every one requires authentication. */
-export function invoiceRoutes(invoices: InvoiceService): Route[] {
+export function invoiceRoutes(invoices: InvoiceService, redFlush: RedFlushService): Route[] {
   return [
+    redFlushRoute(redFlush),
     issueRoute(invoices),
     verifyRoute(invoices),
     ...readRoutes(invoices),

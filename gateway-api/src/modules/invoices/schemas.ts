@@ -6,6 +6,7 @@ import {
   paymentSplitProblem,
   QUANTITY_DECIMALS,
   quantityProblem,
+  REASON_MAX,
   reimbursableProblem,
   textProblem,
   textRuleDescription,
@@ -197,6 +198,24 @@ export const issuePendingResponseSchema = z.object({
   pdfDigest: z.string().describe('SM3 of the PDF, hex'),
   dataDigest: z.string().describe('SM3 of the canonical JSON of the structured data, hex'),
   attempts: z.number().int().min(0).describe('Attempts so far to put it on chain'),
+});
+
+export const redFlushPartSchema = z.strictObject({
+  code: invoiceCodeSchema.describe("The red invoice's code: one allocated to the hospital"),
+  number: invoiceNumberSchema.describe("The red invoice's number"),
+  reason: text(REASON_MAX).describe('Why the invoice is cancelled (recorded on chain)'),
+});
+
+export const redFlushResponseSchema = z.object({
+  original: invoiceViewSchema,
+  red: z.object({
+    code: invoiceCodeSchema,
+    number: invoiceNumberSchema,
+    checkCode: checkCodeSchema.describe("The red invoice's check code, to print on it"),
+    pdfDigest: z.string(),
+    dataDigest: z.string(),
+  }),
+  txId: z.string(),
 });
 
 export const issuanceParamsSchema = z.object({ code: invoiceCodeSchema, number: invoiceNumberSchema });

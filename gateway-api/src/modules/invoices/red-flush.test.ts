@@ -1,0 +1,90 @@
+import request from 'supertest';
+import { harness, PDF, type Harness } from '../../../test/harness';
+import { API, errorBody, issue } from '../../../test/api';
+import { redFlushResponseSchema } from './schemas';
+
+const BASE = `${API}/invoices/31010125/0000000001`;
+const RED_PDF = Buffer.concat([PDF, Buffer.from('% red invoice\n')]);
+
+function redFlush(h: Harness, token: string, red: Record<string, unknown>, pdf: Buffer = RED_PDF) {
+  return request(h.app)
+    .post(`${BASE}/red-flush`)
+    .set('Authorization', `Bearer ${token}`)
+    .field('red', JSON.stringify(red))
+    .attach('pdf', pdf, { filename: 'red.pdf', contentType: 'application/pdf' });
+}
+
+async function issued(): Promise<{ h: Harness; clerk: string }> {
+  const h = await harness();
+  const clerk = await h.login('clerk1');
+  expect((await issue(h, clerk)).status).toBe(201);
+  return { h, clerk };
+}
+
+const RED = { code: '31010126', number: '0000000001', reason: 'Wrong department charged' };
+
+describe('POST /invoices/{code}/{number}/red-flush', () => {
+  it('marks the original RED_FLUSHED and issues a linked red invoice with its own check code and documents', async () => {
+    const { h, clerk } = await issued();
+    const res = await redFlush(h, clerk, RED);
+    expect(res.status).toBe(201);
+    const body = redFlushResponseSchema.parse(res.body);
+    expect(body.original).toMatchObject({
+      status: 'RED_FLUSHED',
+      linkedInvoice: { code: '31010126', number: '0000000001' },
+    });
+    expect(body.red.checkCode).toMatch(/^[0-9A-Z]{6}$/);
+    const red = h.chaincode.invoice('31010126', '0000000001');
+    expect(red).toMatchObject({ kind: 'RED', linkedInvoice: { code: '31010125', number: '0000000001' } });
+    expect(red?.pdfDigest).toBe(body.red.pdfDigest);
+    expect(h.offchain.records.rows.get('31010126/0000000001')?.pdf.sm3).toBe(body.red.pdfDigest);
+    // The red invoice's PDF comes back with its check code.
+    const pdf = await request(h.app)
+      .get(`${API}/invoices/31010126/0000000001/pdf?checkCode=${body.red.checkCode}`)
+      .set('Authorization', `Bearer ${clerk}`)
+      .buffer(true)
+      .parse((r, done) => {
+        const chunks: Buffer[] = [];
+        r.on('data', (c: Buffer) => chunks.push(c));
+        r.on('end', () => done(null, Buffer.concat(chunks)));
+      });
+    expect(pdf.status).toBe(200);
+    expect(Buffer.compare(pdf.body as Buffer, RED_PDF)).toBe(0);
+  });
+
+  it('is refused while a payer holds a lock (409), discarding the red documents it stored', async () => {
+    const { h, clerk } = await issued();
+    const medins = await h.login('medins1');
+    await request(h.app)
+      .post(`${BASE}/locks`)
+      .set('Authorization', `Bearer ${medins}`)
+      .send({ claimId: 'MI-1', amount: 1000, ttlSeconds: 600 })
+      .expect(200);
+    const destroyed = h.offchain.files.destroyed.size;
+    const res = await redFlush(h, clerk, RED);
+    expect(res.status).toBe(409);
+    expect(errorBody.parse(res.body).code).toBe('INVOICE_STATE_CONFLICT');
+    expect(h.offchain.files.destroyed.size).toBe(destroyed + 2);
+    expect(h.offchain.files.unpinned.size).toBe(2);
+    expect(h.chaincode.invoice('31010126', '0000000001')).toBeUndefined();
+  });
+
+  it('refuses another hospital, payers, a red code not allocated to the hospital and bad input, storing nothing', async () => {
+    const { h, clerk } = await issued();
+    const docs = h.offchain.files.docs.size;
+    const other = await redFlush(h, await h.login('clerk2'), { ...RED, code: '31020001' });
+    expect(other.status).toBe(403);
+    expect((await redFlush(h, await h.login('medins1'), RED)).status).toBe(403);
+    const foreign = await redFlush(h, clerk, { ...RED, code: '31020001' });
+    expect({ status: foreign.status, code: errorBody.parse(foreign.body).code }).toEqual({
+      status: 403,
+      code: 'CODE_NOT_ALLOCATED',
+    });
+    const bad = await redFlush(h, clerk, { ...RED, reason: '' });
+    expect(bad.status).toBe(400);
+    expect(errorBody.parse(bad.body).message).toMatch(/^red\.reason/);
+    const again = await redFlush(h, clerk, { ...RED, number: '0000000001', code: '31010125' });
+    expect(errorBody.parse(again.body).code).toBe('INVOICE_EXISTS');
+    expect(h.offchain.files.docs.size).toBe(docs);
+  });
+});

@@ -1,0 +1,182 @@
+/**
+ * Red-flush (红冲): the issuing hospital cancels an invoice with a linked red invoice. The red
+ * invoice is a document of its own — its PDF and structured data stored SM4-encrypted like any
+ * invoice's, its own check code — and the chaincode marks the original RED_FLUSHED in the same
+ * transaction (refused while a lock is active or after any reimbursement).
+ */
+import { randomUUID } from 'node:crypto';
+import { canonicalJson, codeInRange, type CodeRange, type InvoiceId } from '@hdt/vocabulary';
+import { sm3Hex } from '@hdt/offchain-store';
+import { AppError } from '../../errors';
+import type { InvoiceLedger, OnChainInvoice } from '../../fabric/invoice-ledger';
+import { describe, type Logger } from '../../logger';
+import type { DocumentFiles, StoredDocument } from '../../ports';
+import { canIssueInvoices, type User } from '../auth/roles';
+import { generateCheckCode, protectCheckCode } from './check-code';
+import type { InvoiceRecords } from './records';
+import { fromStorageError } from './storage-errors';
+import { toInvoiceView, type InvoiceView } from './view';
+
+export interface RedFlushRequest {
+  /** The red invoice's own code (allocated to the hospital) and number. */
+  red: InvoiceId;
+  reason: string;
+  /** The red invoice's PDF. */
+  pdf: Uint8Array;
+}
+
+export interface RedFlushResult {
+  original: InvoiceView;
+  red: { code: string; number: string; checkCode: string; pdfDigest: string; dataDigest: string };
+  txId: string;
+}
+
+export interface RedFlushDeps {
+  ledger: InvoiceLedger;
+  registry: { read(mspId: string, member: string): Promise<{ codeRanges: readonly CodeRange[] }> };
+  files: DocumentFiles;
+  records: InvoiceRecords;
+  checkCodeIterations: number;
+  logger: Logger;
+  newCheckCode?: (() => string) | undefined;
+}
+
+/** Verdicts after which the transaction certainly did not reach the ledger. */
+const REFUSED = new Set(['INVALID_ARGUMENT', 'FORBIDDEN', 'INVOICE_EXISTS', 'CODE_NOT_ALLOCATED', 'VALIDATION']);
+
+export class RedFlushService {
+  constructor(private readonly deps: RedFlushDeps) {}
+
+  async redFlush(user: User, id: InvoiceId, request: RedFlushRequest): Promise<RedFlushResult> {
+    if (!canIssueInvoices(user)) {
+      throw new AppError('FORBIDDEN', 'only billing clerks of the issuing hospital red-flush an invoice');
+    }
+    const original = await this.precheck(user, id, request.red);
+    const checkCode = (this.deps.newCheckCode ?? generateCheckCode)();
+    const protection = await protectCheckCode(request.red, checkCode, this.deps.checkCodeIterations);
+    const data = redData(id, original, request, checkCode);
+    const docs = await this.store(request.red, Buffer.from(canonicalJson(data), 'utf8'), request.pdf);
+    let committed: { original: OnChainInvoice; red: OnChainInvoice; txId: string };
+    try {
+      committed = await this.deps.ledger.redFlush(user.mspId, {
+        code: id.code,
+        number: id.number,
+        actor: user.username,
+        reason: request.reason,
+        red: {
+          ...request.red,
+          ...protection,
+          dataDigest: docs.data.sm3,
+          pdfDigest: docs.pdf.sm3,
+          dataCid: docs.data.cid,
+          pdfCid: docs.pdf.cid,
+        },
+      });
+    } catch (err) {
+      if (err instanceof AppError && (REFUSED.has(err.code) || err.status === 409)) await this.discard(docs);
+      throw err;
+    }
+    await this.record(user, committed, docs);
+    return {
+      original: toInvoiceView(committed.original),
+      red: { ...request.red, checkCode, pdfDigest: docs.pdf.sm3, dataDigest: docs.data.sm3 },
+      txId: committed.txId,
+    };
+  }
+
+  /** What can be checked before storing: the original is the clerk's, the red code is theirs and new. */
+  private async precheck(user: User, id: InvoiceId, red: InvoiceId): Promise<OnChainInvoice> {
+    const { ledger, registry } = this.deps;
+    const original = await ledger.read(user.mspId, id.code, id.number);
+    if (original.issuerMsp !== user.mspId) {
+      throw new AppError('FORBIDDEN', `only ${original.issuerMsp}, which issued it, red-flushes this invoice`);
+    }
+    const profile = await registry.read(user.mspId, user.mspId);
+    if (!profile.codeRanges.some((range) => codeInRange(red.code, range))) {
+      throw new AppError('CODE_NOT_ALLOCATED', `invoice code ${red.code} is not allocated to ${user.mspId}`);
+    }
+    const existing = await ledger.read(user.mspId, red.code, red.number).catch((err: unknown) => {
+      if (err instanceof AppError && err.code === 'INVOICE_NOT_FOUND') return undefined;
+      throw err;
+    });
+    if (existing !== undefined)
+      throw new AppError('INVOICE_EXISTS', `invoice ${red.code}/${red.number} was already issued`);
+    return original;
+  }
+
+  private async store(
+    red: InvoiceId,
+    data: Uint8Array,
+    pdf: Uint8Array,
+  ): Promise<{ data: StoredDocument; pdf: StoredDocument }> {
+    const base = `invoice/${red.code}/${red.number}/${randomUUID()}`;
+    const stored: StoredDocument[] = [];
+    try {
+      const dataDoc = await this.deps.files.putDocument(`${base}/data`, data);
+      stored.push(dataDoc);
+      const pdfDoc = await this.deps.files.putDocument(`${base}/pdf`, pdf);
+      stored.push(pdfDoc);
+      if (pdfDoc.sm3 !== sm3Hex(pdf)) throw new AppError('INTERNAL', 'stored PDF digest differs from the uploaded PDF');
+      return { data: dataDoc, pdf: pdfDoc };
+    } catch (err) {
+      await this.discard({ data: stored[0], pdf: stored[1] });
+      throw fromStorageError(err, 'storing the red invoice');
+    }
+  }
+
+  private async record(
+    user: User,
+    committed: { red: OnChainInvoice; txId: string },
+    docs: { data: StoredDocument; pdf: StoredDocument },
+  ): Promise<void> {
+    const { red, txId } = committed;
+    await this.deps.records
+      .upsert({
+        code: red.code,
+        number: red.number,
+        issuerMsp: red.issuerMsp,
+        issuingUnit: red.issuingUnit,
+        type: red.type,
+        totalAmount: red.totalAmount,
+        status: red.status,
+        pdf: docs.pdf,
+        data: docs.data,
+        txId,
+        createdBy: user.username,
+      })
+      .catch((err: unknown) => {
+        // On chain already; the reconciler lists it (LEDGER_WITHOUT_RECORD) until it is repaired.
+        this.deps.logger.error('red invoice on chain, its off-chain record not saved', {
+          invoice: `${red.code}/${red.number}`,
+          txId,
+          error: describe(err),
+        });
+      });
+  }
+
+  private async discard(docs: { data?: StoredDocument | undefined; pdf?: StoredDocument | undefined }): Promise<void> {
+    for (const doc of [docs.data, docs.pdf]) {
+      if (doc === undefined) continue;
+      await this.deps.files.discardDocument(doc.keyId, doc.cid).catch((err: unknown) => {
+        this.deps.logger.warn('could not discard a document of a refused red-flush', {
+          keyId: doc.keyId,
+          error: describe(err),
+        });
+      });
+    }
+  }
+}
+
+/** The red invoice's structured data: what it cancels, why, its negative amount and its check code. */
+function redData(id: InvoiceId, original: OnChainInvoice, request: RedFlushRequest, checkCode: string) {
+  return {
+    kind: 'RED',
+    code: request.red.code,
+    number: request.red.number,
+    original: { code: id.code, number: id.number },
+    type: original.type,
+    totalAmount: -original.totalAmount,
+    reason: request.reason,
+    checkCode,
+  };
+}
