@@ -63,11 +63,15 @@ export const DEMO_PASSWORDS: Record<string, string> = Object.fromEntries(
 );
 
 export async function login(username: string): Promise<string> {
-  const res = await fetch(`${API_URL}/auth/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ username, password: DEMO_PASSWORDS[username] }),
-  });
+  const send = () =>
+    fetch(`${API_URL}/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username, password: DEMO_PASSWORDS[username] }),
+    });
+  // A pooled connection the server closed as idle just as it was reused fails without an answer:
+  // logging in again is harmless.
+  const res = await send().catch(send);
   if (res.status !== 200) throw new Error(`login ${username}: HTTP ${res.status} ${await res.text()}`);
   const body = (await res.json()) as { token: string };
   return body.token;
