@@ -1,8 +1,8 @@
 /**
  * The three invoice pages in a real Chromium, against the API at API_URL: a billing clerk issues,
  * two payers verify, lock and reimburse their parts, a double reimbursement is refused in words,
- * the invoice is written off, and the supervisor reads it all back. Each page's screenshot is
- * written to SCREENSHOT_DIR.
+ * the invoice is written off, and the supervisor reads it all back, its unit counted in the day's
+ * statistics and the daily chart drawn. Each page's screenshot is written to SCREENSHOT_DIR.
  */
 import type { Browser, Page } from 'playwright-core';
 import { newInvoiceId, samplePdf } from '../integration/stack';
@@ -162,16 +162,49 @@ async function writeOff(page: Page): Promise<void> {
   expect(await status(page)).toBe('WRITTEN_OFF');
 }
 
-/** The supervisor: registry with code ranges, the statistics placeholder (no figures, no calls), the history. */
-async function supervisorReads(browser: Browser, invoice: InvoiceUnderTest): Promise<Page> {
+/** Today in China Standard Time (the statistics' days), YYYY-MM-DD. */
+function chinaToday(): string {
+  return new Date(Date.now() + 8 * 60 * 60 * 1000).toISOString().slice(0, 10);
+}
+
+/** The count of `unit` in the table by issuing unit, or undefined when it has no row. */
+async function unitCount(page: Page, unit: string): Promise<number | undefined> {
+  const units = (await page.locator('#stats-by-unit tbody td:nth-child(1)').allTextContents()).map((u) => u.trim());
+  const counts = await page.locator('#stats-by-unit tbody td:nth-child(2)').allTextContents();
+  const row = units.indexOf(unit);
+  return row < 0 ? undefined : Number((counts[row] ?? '').replace(/[^\d-]/g, ''));
+}
+
+/**
+ * The supervisor loads the statistics of the days from `firstDay` to today: the projection follows
+ * the chain's events a moment behind, so it loads them again until the invoice's unit is counted.
+ */
+async function statisticsShowUnit(page: Page, firstDay: string, unit: string): Promise<void> {
+  const today = chinaToday();
+  await page.fill('#stats-from', firstDay);
+  await page.fill('#stats-to', today);
+  for (let attempt = 0; attempt < 20; attempt += 1) {
+    await submit(page, 'stats-form');
+    await page.waitForSelector(`#stats-result[data-from="${firstDay}"][data-to="${today}"]`);
+    if (((await unitCount(page, unit)) ?? 0) >= 1) break;
+    await page.waitForTimeout(500);
+  }
+  expect(await unitCount(page, unit)).toBeGreaterThanOrEqual(1);
+  expect(Number((await text(page, '#stats-total-count')).replace(/[^\d-]/g, ''))).toBeGreaterThanOrEqual(1);
+  // The daily chart is drawn (ECharts' canvas renderer) beside the tables.
+  const canvas = page.locator('#stats-chart-daily canvas').first();
+  await canvas.waitFor({ state: 'attached' });
+  expect(Number(await canvas.getAttribute('width'))).toBeGreaterThan(0);
+}
+
+/** The supervisor: registry with code ranges, the history, the statistics of the invoice's day. */
+async function supervisorReads(browser: Browser, invoice: InvoiceUnderTest, firstDay: string): Promise<Page> {
   const page = await openPage(browser, 'supervisor.html');
   const calls: string[] = [];
   page.on('request', (request) => calls.push(new URL(request.url()).pathname));
   await signIn(page, 'hc.supervisor');
   await page.waitForSelector('#registry');
   expect(await text(page, '#registry')).toContain('31010000–31019999');
-  expect(await page.getAttribute('#statistics', 'data-placeholder')).toBe('true');
-  expect(await text(page, '#statistics')).not.toMatch(/\d/);
   await page.fill('#lookup-code', invoice.code);
   await page.fill('#lookup-number', invoice.number);
   await submit(page, 'lookup-form');
@@ -179,7 +212,10 @@ async function supervisorReads(browser: Browser, invoice: InvoiceUnderTest): Pro
   const operations = await page.locator('#history tbody tr td:nth-child(2)').allTextContents();
   // The refused lock left no trace: only committed transactions are history.
   expect(operations).toEqual(['开具', '锁定', '报销', '锁定', '报销', '核销']);
-  expect(calls.filter((p) => p.includes('/api/') && /stat/i.test(p))).toEqual([]);
+  const unit = await text(page, '#invoice-issuing-unit');
+  expect(unit).not.toBe('');
+  await statisticsShowUnit(page, firstDay, unit);
+  expect(calls).toContain('/api/v1/statistics/invoices');
   return page;
 }
 
@@ -214,6 +250,7 @@ describe('invoice pages in Chromium', () => {
   test('issue, verify, a payer pays part, a second payer the rest, a double reimbursement is refused, write-off', async () => {
     const invoice = newInvoice();
     const suffix = invoice.number.slice(-6);
+    const firstDay = chinaToday();
     const { page: clerk, checkCode } = await issue(browser, invoice, 'hospital');
     const bureau = await verifyAs(browser, 'medins.officer', invoice, checkCode);
     await bureauPaysPart(bureau, `MI-${suffix}`);
@@ -223,7 +260,7 @@ describe('invoice pages in Chromium', () => {
     await doubleReimbursementRefused(insurer, `INS-${suffix}`);
     await writeOff(insurer);
     await screenshot(insurer, 'reimburser');
-    const supervisor = await supervisorReads(browser, invoice);
+    const supervisor = await supervisorReads(browser, invoice, firstDay);
     await screenshot(supervisor, 'supervisor');
     pages.push(clerk, bureau, insurer, supervisor);
   });

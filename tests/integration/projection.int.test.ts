@@ -134,11 +134,13 @@ describe('invoice projection', () => {
     const views = invoiceViewModel(connection);
     const todays = await views.find({ issuedDay: today }).lean();
     let net = 0;
+    let reimbursable = 0;
     let reimbursed = 0;
     for (const view of todays) {
       const onChain = await ledgerInvoice({ code: view.code, number: view.number });
-      const total = onChain['totalAmount'] as number;
-      net += onChain['kind'] === 'RED' ? -total : total;
+      const sign = onChain['kind'] === 'RED' ? -1 : 1;
+      net += sign * (onChain['totalAmount'] as number);
+      reimbursable += sign * (onChain['reimbursableAmount'] as number);
       reimbursed += onChain['reimbursedAmount'] as number;
     }
     const stats = await new InvoiceStatisticsService(views).compute({ from: today, to: today });
@@ -146,6 +148,7 @@ describe('invoice projection', () => {
       [today, todays.length, net],
     ]);
     expect(stats.byUnit.reduce((sum, bucket) => sum + bucket.reimbursedAmount, 0)).toBe(reimbursed);
+    expect(stats.byUnit.reduce((sum, bucket) => sum + bucket.reimbursableAmount, 0)).toBe(reimbursable);
     expect(stats.byPayer.find((payer) => payer.payerMsp === 'MedInsMSP')?.amount).toBeGreaterThanOrEqual(1_000);
   });
 });

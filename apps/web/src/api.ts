@@ -13,11 +13,14 @@ import {
   parseIssued,
   parseProfiles,
   parseSession,
+  parseStatistics,
   parseVerification,
   ResponseShapeError,
+  type InvoiceStatistics,
   type Session,
   type Verification,
 } from './parse.js';
+import type { Period } from './period.js';
 
 /** A refusal or failure: the API's error code (or NETWORK / UNEXPECTED_RESPONSE) and its message. */
 export class ApiError extends Error {
@@ -165,5 +168,11 @@ export class Api {
 
   registry(): Promise<OrgProfile[]> {
     return this.call('GET', 'registry/orgs', undefined, parseProfiles);
+  }
+
+  /** Figures over the days `from` to `to` (China Standard Time), both included. */
+  statistics(period: Period): Promise<InvoiceStatistics> {
+    const query = new URLSearchParams({ from: period.from, to: period.to });
+    return this.call('GET', `statistics/invoices?${query.toString()}`, undefined, parseStatistics);
   }
 }

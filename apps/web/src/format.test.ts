@@ -1,4 +1,4 @@
-import { formatFen, parseYuan, yuanText } from './format';
+import { formatCount, formatFen, parseYuan, yuanText } from './format';
 
 describe('amounts in yuan, kept in fen', () => {
   it('shows fen as yuan with two decimals and thousands separators', () => {
@@ -7,6 +7,11 @@ describe('amounts in yuan, kept in fen', () => {
     expect(formatFen(123456789)).toBe('¥1,234,567.89');
     expect(formatFen(-5)).toBe('-¥0.05');
     expect(yuanText(1830)).toBe('18.30');
+  });
+
+  it('shows counts with thousands separators', () => {
+    expect(formatCount(0)).toBe('0');
+    expect(formatCount(12345)).toBe('12,345');
   });
 
   it('reads yuan typed with up to two decimals as whole fen, with no floating-point error', () => {

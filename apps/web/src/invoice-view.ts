@@ -47,7 +47,7 @@ function summary(invoice: InvoiceSummary): HTMLElement {
     [
       ['field.type', pick(TYPE_LABELS[invoice.type])],
       ['field.kind', invoice.kind === undefined ? '—' : pick(KIND_LABELS[invoice.kind])],
-      ['field.issuingUnit', invoice.issuingUnit],
+      ['field.issuingUnit', invoice.issuingUnit, 'invoice-issuing-unit'],
       ['field.issuerMsp', orgName(invoice.issuerMsp)],
       ['field.issuedAt', formatTime(invoice.issuedAt)],
       ['field.linkedInvoice', link ? `${link.code}-${link.number}` : t('common.none')],

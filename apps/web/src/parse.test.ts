@@ -4,6 +4,7 @@ import {
   parseHistory,
   parseInvoice,
   parseIssued,
+  parseStatistics,
   parseVerification,
   ResponseShapeError,
 } from './parse';
@@ -127,5 +128,53 @@ describe('parseIssued', () => {
   it('reads a pending one (202: not on chain yet, no transaction)', () => {
     expect(parseIssued({ ...base, status: 'PENDING', attempts: 2 })).toMatchObject({ pending: true, txId: '' });
     expect(() => parseIssued({ ...base, status: 'ISSUED' })).toThrow(ResponseShapeError);
+  });
+});
+
+describe('parseStatistics', () => {
+  const unit = {
+    key: 'Qingpu District Central Hospital',
+    count: 3,
+    totalAmount: 25660,
+    reimbursableAmount: 9660,
+    reimbursedAmount: 4830,
+  };
+  const stats = {
+    period: { from: '2026-11-01', to: '2026-11-30' },
+    byUnit: [unit],
+    byType: [{ ...unit, key: 'OUTPATIENT' }],
+    byStatus: [
+      { ...unit, key: 'REIMBURSED', count: 2 },
+      { ...unit, key: 'RED_FLUSHED', count: 1 },
+    ],
+    byPayer: [{ payerMsp: 'MedInsMSP', count: 1, amount: 3000 }],
+    daily: [{ day: '2026-11-30', issuedCount: 3, netIssuedAmount: -12830, redCount: 1 }],
+  };
+
+  it('takes the figures as the API sends them, red invoices negative', () => {
+    expect(parseStatistics(stats)).toEqual(stats);
+  });
+
+  it("reads a gateway's buckets without reimbursable amounts", () => {
+    const older: Record<string, unknown> = { ...unit };
+    delete older['reimbursableAmount'];
+    const parsed = parseStatistics({ ...stats, byUnit: [older] });
+    expect(parsed.byUnit).toEqual([older]);
+    expect(parsed.byUnit[0]?.reimbursableAmount).toBeUndefined();
+  });
+
+  it('names the field of a malformed answer', () => {
+    expect(() => parseStatistics({ ...stats, byUnit: [{ ...unit, totalAmount: '256.60' }] })).toThrow(
+      new ResponseShapeError('body.byUnit[0].totalAmount: expected an amount in fen'),
+    );
+    expect(() => parseStatistics({ ...stats, daily: [{ ...stats.daily[0], issuedCount: -1 }] })).toThrow(
+      'body.daily[0].issuedCount: expected a count',
+    );
+    expect(() => parseStatistics({ ...stats, byPayer: [{ count: 1, amount: 1 }] })).toThrow(
+      'body.byPayer[0].payerMsp: expected a string',
+    );
+    expect(() => parseStatistics({ ...stats, byStatus: undefined })).toThrow('body.byStatus: expected a list');
+    expect(() => parseStatistics({ ...stats, period: '2026-11' })).toThrow('body.period: expected an object');
+    expect(() => parseStatistics(null)).toThrow('body: expected an object');
   });
 });

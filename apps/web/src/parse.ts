@@ -95,6 +95,41 @@ export interface Committed {
   readonly txId: string;
 }
 
+/** Figures of one issuing unit, type or status; amounts in fen, red invoices negative. */
+export interface StatisticsBucket {
+  readonly key: string;
+  readonly count: number;
+  readonly totalAmount: number;
+  /** Absent from a gateway that does not send it yet. */
+  readonly reimbursableAmount?: number;
+  readonly reimbursedAmount: number;
+}
+
+/** Reimbursements a payer made within the period. */
+export interface PayerTotals {
+  readonly payerMsp: string;
+  readonly count: number;
+  readonly amount: number;
+}
+
+export interface DailyTotals {
+  readonly day: string;
+  readonly issuedCount: number;
+  /** Ordinary invoices' totals minus red invoices' totals, in fen. */
+  readonly netIssuedAmount: number;
+  readonly redCount: number;
+}
+
+/** GET /statistics/invoices: figures over a period of days (China Standard Time). */
+export interface InvoiceStatistics {
+  readonly period: { readonly from: string; readonly to: string };
+  readonly byUnit: readonly StatisticsBucket[];
+  readonly byType: readonly StatisticsBucket[];
+  readonly byStatus: readonly StatisticsBucket[];
+  readonly byPayer: readonly PayerTotals[];
+  readonly daily: readonly DailyTotals[];
+}
+
 export class ResponseShapeError extends Error {}
 
 type Json = Readonly<Record<string, unknown>>;
@@ -120,6 +155,11 @@ function optionalStr(o: Json, key: string, path: string): string | undefined {
 function fen(o: Json, key: string, path: string): number {
   const value = o[key];
   return Number.isSafeInteger(value) ? (value as number) : fail(`${path}.${key}`, 'an amount in fen');
+}
+
+function count(o: Json, key: string, path: string): number {
+  const value = o[key];
+  return Number.isSafeInteger(value) && (value as number) >= 0 ? (value as number) : fail(`${path}.${key}`, 'a count');
 }
 
 function oneOf<K extends string>(table: Record<K, unknown>, o: Json, key: string, path: string): K {
@@ -306,6 +346,51 @@ function parseProfile(value: unknown, path: string): OrgProfile {
 
 export function parseProfiles(value: unknown): OrgProfile[] {
   return list(record(value, 'body'), 'orgs', 'body', parseProfile);
+}
+
+/** A list that must be there. */
+function requiredList<T>(o: Json, key: string, path: string, item: (value: unknown, path: string) => T): T[] {
+  if (!Array.isArray(o[key])) fail(`${path}.${key}`, 'a list');
+  return list(o, key, path, item);
+}
+
+function parseBucket(value: unknown, path: string): StatisticsBucket {
+  const o = record(value, path);
+  return {
+    key: str(o, 'key', path),
+    count: count(o, 'count', path),
+    totalAmount: fen(o, 'totalAmount', path),
+    ...(o['reimbursableAmount'] === undefined ? {} : { reimbursableAmount: fen(o, 'reimbursableAmount', path) }),
+    reimbursedAmount: fen(o, 'reimbursedAmount', path),
+  };
+}
+
+function parsePayerTotals(value: unknown, path: string): PayerTotals {
+  const o = record(value, path);
+  return { payerMsp: str(o, 'payerMsp', path), count: count(o, 'count', path), amount: fen(o, 'amount', path) };
+}
+
+function parseDailyTotals(value: unknown, path: string): DailyTotals {
+  const o = record(value, path);
+  return {
+    day: str(o, 'day', path),
+    issuedCount: count(o, 'issuedCount', path),
+    netIssuedAmount: fen(o, 'netIssuedAmount', path),
+    redCount: count(o, 'redCount', path),
+  };
+}
+
+export function parseStatistics(value: unknown): InvoiceStatistics {
+  const o = record(value, 'body');
+  const period = record(o['period'], 'body.period');
+  return {
+    period: { from: str(period, 'from', 'body.period'), to: str(period, 'to', 'body.period') },
+    byUnit: requiredList(o, 'byUnit', 'body', parseBucket),
+    byType: requiredList(o, 'byType', 'body', parseBucket),
+    byStatus: requiredList(o, 'byStatus', 'body', parseBucket),
+    byPayer: requiredList(o, 'byPayer', 'body', parsePayerTotals),
+    daily: requiredList(o, 'daily', 'body', parseDailyTotals),
+  };
 }
 
 /** The API's error body `{ code, message }`, if that is what `value` is. */

@@ -1,7 +1,7 @@
 /**
- * Supervisor page: invoices and their on-chain history, the registered units with their invoice
- * code ranges. Statistics have no endpoint yet: their section is a labelled placeholder that
- * calls nothing and shows no figures.
+ * Supervisor page: the invoice statistics of a period with their charts (stats-section.ts; the
+ * 30 days ending today are loaded on signing in), invoices and their on-chain history, the
+ * registered units with their invoice code ranges.
  */
 import type { InvoiceId, OrgProfile } from '@hdt/vocabulary';
 import { byId, h, replaceChildren, table, valueOf } from './dom.js';
@@ -12,6 +12,7 @@ import { orgName } from './names.js';
 import { act, initPage, InputError, onSubmit } from './page.js';
 import type { HistoryItem, InvoiceSummary } from './parse.js';
 import { startSession } from './session.js';
+import { statisticsSection } from './stats-section.js';
 
 interface State {
   invoice?: InvoiceSummary;
@@ -46,11 +47,14 @@ function renderInvoiceArea(): void {
   replaceChildren(byId('history-area', HTMLElement), invoice && renderHistory(state.history));
 }
 
+const statistics = statisticsSection(() => session.api());
+
 const session = startSession('supervisor', 'supervisor', (current) => {
   state.invoice = undefined;
   state.registry = undefined;
   renderInvoiceArea();
   renderRegistry();
+  statistics.reset(current !== undefined);
   if (current !== undefined) void act(byId('registry-refresh', HTMLButtonElement), loadRegistry);
 });
 
@@ -77,4 +81,5 @@ refresh.addEventListener('click', () => void act(refresh, loadRegistry));
 onLangChange(() => {
   renderRegistry();
   renderInvoiceArea();
+  statistics.render();
 });

@@ -13,7 +13,14 @@ export const periodQuerySchema = z.object({
   to: day.describe('Last day, inclusive'),
 });
 
-const bucket = z.object({ key: z.string(), count: z.number(), totalAmount: z.number(), reimbursedAmount: z.number() });
+/** Amounts in fen; red invoices count negative in totalAmount and reimbursableAmount. */
+const bucket = z.object({
+  key: z.string(),
+  count: z.number(),
+  totalAmount: z.number(),
+  reimbursableAmount: z.number(),
+  reimbursedAmount: z.number(),
+});
 export const statisticsResponseSchema = z.object({
   period: z.object({ from: z.string(), to: z.string() }),
   byUnit: z.array(bucket),

@@ -1,7 +1,7 @@
 /**
  * Statistics for finance and health-commission supervisors, from the query model: by issuing
  * unit, type, status and payer over a period of days (China Standard Time), and daily totals.
- * Red invoices count negative in amounts.
+ * Red invoices count negative in amounts (their total and reimbursable amounts).
  */
 import type { PipelineStage } from 'mongoose';
 import type { InvoiceViewModel } from './model';
@@ -15,6 +15,7 @@ export interface Bucket {
   key: string;
   count: number;
   totalAmount: number;
+  reimbursableAmount: number;
   reimbursedAmount: number;
 }
 
@@ -41,7 +42,20 @@ export interface InvoiceStatistics {
   daily: DailyTotals[];
 }
 
-const SIGNED_TOTAL = { $cond: [{ $eq: ['$kind', 'RED'] }, { $multiply: ['$totalAmount', -1] }, '$totalAmount'] };
+/** An amount of the invoice, negative for a red invoice. */
+function signed(field: string): object {
+  return { $cond: [{ $eq: ['$kind', 'RED'] }, { $multiply: [`$${field}`, -1] }, `$${field}`] };
+}
+
+const SIGNED_TOTAL = signed('totalAmount');
+
+type BucketRow = {
+  _id: string;
+  count: number;
+  totalAmount: number;
+  reimbursableAmount: number;
+  reimbursedAmount: number;
+};
 
 function grouped(field: string): PipelineStage[] {
   return [
@@ -50,6 +64,7 @@ function grouped(field: string): PipelineStage[] {
         _id: `$${field}`,
         count: { $sum: 1 },
         totalAmount: { $sum: SIGNED_TOTAL },
+        reimbursableAmount: { $sum: signed('reimbursableAmount') },
         reimbursedAmount: { $sum: '$reimbursedAmount' },
       },
     },
@@ -57,11 +72,12 @@ function grouped(field: string): PipelineStage[] {
   ];
 }
 
-function toBuckets(rows: { _id: string; count: number; totalAmount: number; reimbursedAmount: number }[]): Bucket[] {
+function toBuckets(rows: BucketRow[]): Bucket[] {
   return rows.map((row) => ({
     key: row._id,
     count: row.count,
     totalAmount: row.totalAmount,
+    reimbursableAmount: row.reimbursableAmount,
     reimbursedAmount: row.reimbursedAmount,
   }));
 }
@@ -71,11 +87,10 @@ export class InvoiceStatisticsService {
 
   async compute(period: Period): Promise<InvoiceStatistics> {
     const match = { $match: { issuedDay: { $gte: period.from, $lte: period.to } } };
-    type Row = { _id: string; count: number; totalAmount: number; reimbursedAmount: number };
     const [byUnit, byType, byStatus, byPayer, daily] = await Promise.all([
-      this.views.aggregate<Row>([match, ...grouped('issuingUnit')]),
-      this.views.aggregate<Row>([match, ...grouped('type')]),
-      this.views.aggregate<Row>([match, ...grouped('status')]),
+      this.views.aggregate<BucketRow>([match, ...grouped('issuingUnit')]),
+      this.views.aggregate<BucketRow>([match, ...grouped('type')]),
+      this.views.aggregate<BucketRow>([match, ...grouped('status')]),
       this.payers(period),
       this.daily(period),
     ]);
