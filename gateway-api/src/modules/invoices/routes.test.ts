@@ -280,12 +280,14 @@ describe('POST /invoices', () => {
     expect(errorBody.parse(res.body).message).toMatch(/^Idempotency-Key: /);
   });
 
-  it('answers the same request again with its first result, another request for the invoice 409, storing nothing', async () => {
+  it('answers a retry (same key and body) with its first result, any other request for the invoice 409, storing nothing', async () => {
     const h = await harness();
     const token = await h.login('clerk1');
-    const first = await issue(h, token);
+    const first = await issue(h, token, invoiceData(), 'first-key-1');
     expect(first.status).toBe(201);
-    const again = await issue(h, token);
+    expect((await issue(h, token)).status).toBe(409);
+    expect((await issue(h, token, invoiceData(), 'another-key-1')).status).toBe(409);
+    const again = await issue(h, token, invoiceData(), 'first-key-1');
     expect(again.status).toBe(201);
     expect(again.headers['idempotent-replayed']).toBe('true');
     expect(again.body).toEqual(first.body);

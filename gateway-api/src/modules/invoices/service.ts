@@ -205,7 +205,7 @@ export class InvoiceService {
     request: { pdfDigest: string; requestHash: string; idempotency?: { scope: string; key: string } },
   ): Promise<IssueOutcome> {
     const existing = await this.deps.issuance.find(data.code, data.number);
-    if (existing !== undefined) return this.repeated(user, existing, request.requestHash);
+    if (existing !== undefined) return this.repeated(existing, request);
     await this.precheck(user, data);
     const checkCode = this.newCheckCode();
     const protection = await protectCheckCode(data, checkCode, this.deps.checkCodeIterations);
@@ -222,13 +222,23 @@ export class InvoiceService {
       pdfDigest: request.pdfDigest,
       ledgerInput: (docs) => ledgerInput(user, data, { ...protection, payerPseudonym }, docs),
     });
-    if (outcome.kind === 'existing') return this.repeated(user, outcome.issuance, request.requestHash);
+    if (outcome.kind === 'existing') return this.repeated(outcome.issuance, request);
     return { ...outcome, replayed: false };
   }
 
-  /** A second request for an invoice that has an issuance: the same request gets its answer, another one 409. */
-  private async repeated(user: User, issuance: Issuance, requestHash: string): Promise<IssueOutcome> {
-    if (issuance.requestHash !== requestHash || issuance.owner.username !== user.username) {
+  /**
+   * A second request for an invoice that has an issuance: a retry of the same request (same user,
+   * Idempotency-Key and body) gets its answer, anything else 409.
+   */
+  private async repeated(
+    issuance: Issuance,
+    request: { requestHash: string; idempotency?: { scope: string; key: string } },
+  ): Promise<IssueOutcome> {
+    const sameKey =
+      request.idempotency !== undefined &&
+      issuance.idempotency?.scope === request.idempotency.scope &&
+      issuance.idempotency.key === request.idempotency.key;
+    if (!sameKey || issuance.requestHash !== request.requestHash) {
       throw new AppError('INVOICE_EXISTS', `invoice ${issuance.code}/${issuance.number} was already issued`);
     }
     return { ...(await this.deps.issuance.outcomeOf(issuance)), replayed: true };
