@@ -24,7 +24,7 @@ import { InvoiceProjection } from './projection/listener';
 import { checkpointModel, invoiceViewModel } from './projection/model';
 import { InvoiceStatisticsService, ProjectedInvoiceIds } from './projection/statistics';
 import { InvoiceReconciler } from './modules/invoices/reconciliation';
-import { FabricInvoiceLedger } from './fabric/invoice-ledger';
+import { FabricMigrationLedger } from './fabric/migration-ledger';
 import { migrationItemModel, migrationJobModel, MongoMigrationStore } from './modules/migration';
 
 const SHUTDOWN_GRACE_MS = 10_000;
@@ -122,7 +122,7 @@ function queryServices(config: Config, fabric: FabricConnections, store: Offchai
   return {
     statistics: new InvoiceStatisticsService(views),
     reconciliation: new InvoiceReconciler({
-      ledger: new FabricInvoiceLedger(new FabricLedgerClient(fabric)),
+      ledger: new FabricMigrationLedger(new FabricLedgerClient(fabric)),
       records: new MongoInvoiceRecords(invoiceRecordModel(store.connection)),
       chain: new ProjectedInvoiceIds(views),
       issuances: new MongoIssuances(issuanceModel(store.connection)),

@@ -1,6 +1,6 @@
 import { CLERK, serviceSetup } from '../../../test/invoice-service';
 import { invoiceData, PDF } from '../../../test/harness';
-import { FabricInvoiceLedger } from '../../fabric/invoice-ledger';
+import { FabricMigrationLedger } from '../../fabric/migration-ledger';
 import { FabricLedgerClient } from '../../fabric/ledger-client';
 import { InMemoryContracts } from '../../../test/in-memory-fabric';
 import { InvoiceReconciler } from './reconciliation';
@@ -16,7 +16,7 @@ async function setup() {
   }
   const onChain = new Set(numbers.map((n) => `31010125/${n}`));
   const reconciler = new InvoiceReconciler({
-    ledger: new FabricInvoiceLedger(
+    ledger: new FabricMigrationLedger(
       new FabricLedgerClient(new InMemoryContracts(s.chaincode), { attempts: 1, baseDelayMs: 0 }),
     ),
     records: s.offchain.records,

@@ -1,5 +1,5 @@
-import { AppError } from '../../errors';
-import type { InvoiceLedger, OnChainInvoice } from '../../fabric/invoice-ledger';
+import type { InvoiceId } from '@hdt/vocabulary';
+import type { OnChainInvoice } from '../../fabric/invoice-ledger';
 import type { Issuance } from './issuances';
 import type { InvoiceRecordData } from './records';
 
@@ -32,7 +32,8 @@ export interface ReconciliationReport {
 }
 
 export interface ReconcilerDeps {
-  ledger: Pick<InvoiceLedger, 'read'>;
+  /** Each invoice or null, in the order of `ids` (at most 200 per call). */
+  ledger: { readBatch(mspId: string, ids: readonly InvoiceId[]): Promise<(OnChainInvoice | null)[]> };
   /** The off-chain records of one issuer, in `code/number` order, after `after`. */
   records: { listByIssuer(issuerMsp: string, after: string | undefined, limit: number): Promise<InvoiceRecordData[]> };
   /** Ids (`code/number`) of one issuer's invoices on chain, as the event projection saw them, after `after`. */
@@ -45,21 +46,6 @@ export interface ReconcilerDeps {
 
 const PAGE = 200;
 const MAX_LISTED = 1000;
-const CONCURRENCY = 8;
-
-/** Runs `work` over `items`, at most `limit` at a time, keeping the order of results. */
-async function mapLimited<T, R>(items: readonly T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
-  const results: R[] = new Array<R>(items.length);
-  let next = 0;
-  const lanes = Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) {
-      const index = next++;
-      results[index] = await work(items[index] as T);
-    }
-  });
-  await Promise.all(lanes);
-  return results;
-}
 
 /**
  * Compares the ledger with this platform's off-chain copies for one issuing organisation: every
@@ -111,7 +97,7 @@ export class InvoiceReconciler {
       const page = await this.deps.records.listByIssuer(issuerMsp, after, PAGE);
       if (page.length === 0) return count;
       count += page.length;
-      const found = await mapLimited(page, CONCURRENCY, (record) => this.onLedger(readAs, record.code, record.number));
+      const found = await this.onLedger(readAs, page);
       page.forEach((record, i) => {
         const id = `${record.code}/${record.number}`;
         recorded.add(id);
@@ -137,11 +123,14 @@ export class InvoiceReconciler {
       count += ids.length;
       const missing = ids.filter((id) => !recorded.has(id));
       // The projection may be behind or ahead of the records: ask the ledger and the records again.
-      const confirmed = await mapLimited(missing, CONCURRENCY, async (id) => {
-        const [code = '', number = ''] = id.split('/');
-        const invoice = await this.onLedger(readAs, code, number);
-        return invoice !== undefined && invoice.kind === 'BLUE' ? invoice : undefined;
-      });
+      const onChain = await this.onLedger(
+        readAs,
+        missing.map((id) => {
+          const [code = '', number = ''] = id.split('/');
+          return { code, number };
+        }),
+      );
+      const confirmed = onChain.map((invoice) => (invoice?.kind === 'BLUE' ? invoice : undefined));
       confirmed.forEach((invoice, i) => {
         if (invoice === undefined) return;
         divergences.push({
@@ -154,11 +143,11 @@ export class InvoiceReconciler {
     }
   }
 
-  private async onLedger(readAs: string, code: string, number: string): Promise<OnChainInvoice | undefined> {
-    return this.deps.ledger.read(readAs, code, number).catch((err: unknown) => {
-      if (err instanceof AppError && err.code === 'INVOICE_NOT_FOUND') return undefined;
-      throw err;
-    });
+  /** The invoices on chain now, in the order of `ids`; undefined where there is none. */
+  private async onLedger(readAs: string, ids: readonly InvoiceId[]): Promise<(OnChainInvoice | undefined)[]> {
+    if (ids.length === 0) return [];
+    const found = await this.deps.ledger.readBatch(readAs, ids);
+    return found.map((invoice) => invoice ?? undefined);
   }
 }
 

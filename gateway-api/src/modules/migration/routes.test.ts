@@ -111,6 +111,12 @@ describe('migration routes', () => {
       .expect(400);
     expect(res.body).toMatchObject({ code: 'VALIDATION' });
     expect(errorBody.parse(res.body).message).toContain('items[1].issuedAt');
+    const empty = await request(h.app)
+      .post(`${API}/migrations/${job.id}/items`)
+      .set('authorization', `Bearer ${token}`)
+      .send({ items: [{ ...item(1), issuedAt: '' }] })
+      .expect(400);
+    expect(errorBody.parse(empty.body).message).toContain('items[0].issuedAt');
     const notPdf = { ...item(1), pdf: Buffer.from('hello world').toString('base64') };
     const res2 = await request(h.app)
       .post(`${API}/migrations/${job.id}/items`)

@@ -33,7 +33,9 @@ export const createJobBodySchema = z.strictObject({
 export const issuedAtSchema = z.iso
   .datetime({ offset: true, error: 'must be an ISO-8601 date-time (with Z or an offset)' })
   .superRefine((value, ctx) => {
-    const iso = new Date(value).toISOString();
+    const time = new Date(value);
+    if (Number.isNaN(time.getTime())) return; // the format check above names the problem
+    const iso = time.toISOString();
     if (iso < EARLIEST_ISSUE_TIME)
       ctx.addIssue({ code: 'custom', message: `must not be before ${EARLIEST_ISSUE_TIME}` });
     if (iso > new Date().toISOString()) ctx.addIssue({ code: 'custom', message: 'must not be in the future' });
