@@ -3,7 +3,11 @@ import type { OpenAPI } from 'openapi-types';
 import request from 'supertest';
 import { z } from 'zod';
 import { harness } from '../../test/harness';
-import { API_PREFIX } from './openapi';
+import { API_PREFIX, buildOpenApiDocument } from './openapi';
+import { reconciliationRoutes } from '../modules/invoices/reconciliation-routes';
+import type { InvoiceReconciler } from '../modules/invoices/reconciliation';
+import { statisticsRoutes } from '../projection/routes';
+import type { InvoiceStatisticsService } from '../projection/statistics';
 
 /** Router layers as Express 5 (router 2.x) builds them; checked at run time, not assumed. */
 const routeSchema = z.object({ path: z.string(), methods: z.record(z.string(), z.boolean()) });
@@ -139,5 +143,21 @@ describe('OpenAPI document', () => {
     expect(verify.encoding['data']).toEqual({ contentType: 'application/json' });
     expect(verify.schema.properties['code']).toMatchObject({ type: 'string', pattern: '^\\d{8}$' });
     expect(verify.schema.required.sort()).toEqual(['checkCode', 'code', 'number']);
+  });
+});
+
+describe('query parameters', () => {
+  it('are required only when the schema needs them', () => {
+    const [reconcile] = reconciliationRoutes({} as InvoiceReconciler);
+    const [period] = statisticsRoutes({} as InvoiceStatisticsService);
+    if (!reconcile || !period) throw new Error('no routes');
+    const doc = buildOpenApiDocument([reconcile.doc, period.doc], {});
+    const required = (path: string) =>
+      z
+        .object({ get: z.object({ parameters: z.array(z.object({ name: z.string(), required: z.boolean() })) }) })
+        .parse(z.record(z.string(), z.unknown()).parse(doc['paths'])[path])
+        .get.parameters.map((p) => `${p.name}:${String(p.required)}`);
+    expect(required('/api/v1/reconciliation/invoices')).toEqual(['issuer:false']);
+    expect(required('/api/v1/statistics/invoices')).toEqual(['from:true', 'to:true']);
   });
 });

@@ -85,7 +85,8 @@ function parameters(doc: RouteDoc, writer: SchemaWriter): Json[] {
     Object.entries(shape).map(([name, schema]) => ({
       name,
       in: where,
-      required: true,
+      // A query parameter the schema accepts leaving out is optional; path parameters never are.
+      required: where === 'path' || !schema.safeParse(undefined).success,
       ...(schema.description === undefined ? {} : { description: schema.description }),
       schema: writer.schema(schema),
     }));
