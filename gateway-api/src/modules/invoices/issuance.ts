@@ -10,6 +10,7 @@ import type { Issuance, IssuanceChanges, Issuances } from './issuances';
 import { invoiceRecordId } from './record-model';
 import type { InvoiceRecordData, InvoiceRecords } from './records';
 import { fromStorageError } from './storage-errors';
+import { DEFINITELY_NOT_WRITTEN } from './new-invoice';
 
 /**
  * Points between the steps of an issuance, in order: recorded, documents stored, summary committed
@@ -18,17 +19,6 @@ import { fromStorageError } from './storage-errors';
  */
 export const ISSUANCE_POINTS = ['intent', 'stored', 'submitted', 'anchored', 'recorded', 'done'] as const;
 export type IssuancePoint = (typeof ISSUANCE_POINTS)[number];
-
-/** Chaincode or gateway verdicts after which the transaction certainly did not reach the ledger. */
-const DEFINITELY_NOT_WRITTEN = new Set([
-  'INVALID_ARGUMENT',
-  'FORBIDDEN',
-  'INVOICE_EXISTS',
-  'CODE_NOT_ALLOCATED',
-  'ORG_NOT_REGISTERED',
-  'CONFLICT',
-  'VALIDATION',
-]);
 
 /** The response to an issue: the check code is printed on the invoice. */
 export interface IssuedResult {

@@ -5,7 +5,8 @@
  * transaction (refused while a lock is active or after any reimbursement).
  */
 import { randomUUID } from 'node:crypto';
-import { canonicalJson, codeInRange, type CodeRange, type InvoiceId } from '@hdt/vocabulary';
+import { canonicalJson, type InvoiceId } from '@hdt/vocabulary';
+import { assertNewInvoiceOfOrg, DEFINITELY_NOT_WRITTEN, type OrgRegistry } from './new-invoice';
 import { sm3Hex } from '@hdt/offchain-store';
 import { AppError } from '../../errors';
 import type { InvoiceLedger, OnChainInvoice } from '../../fabric/invoice-ledger';
@@ -33,16 +34,13 @@ export interface RedFlushResult {
 
 export interface RedFlushDeps {
   ledger: InvoiceLedger;
-  registry: { read(mspId: string, member: string): Promise<{ codeRanges: readonly CodeRange[] }> };
+  registry: OrgRegistry;
   files: DocumentFiles;
   records: InvoiceRecords;
   checkCodeIterations: number;
   logger: Logger;
   newCheckCode?: (() => string) | undefined;
 }
-
-/** Verdicts after which the transaction certainly did not reach the ledger. */
-const REFUSED = new Set(['INVALID_ARGUMENT', 'FORBIDDEN', 'INVOICE_EXISTS', 'CODE_NOT_ALLOCATED', 'VALIDATION']);
 
 export class RedFlushService {
   constructor(private readonly deps: RedFlushDeps) {}
@@ -73,7 +71,8 @@ export class RedFlushService {
         },
       });
     } catch (err) {
-      if (err instanceof AppError && (REFUSED.has(err.code) || err.status === 409)) await this.discard(docs);
+      if (err instanceof AppError && (DEFINITELY_NOT_WRITTEN.has(err.code) || err.status === 409))
+        await this.discard(docs);
       throw err;
     }
     await this.record(user, committed, docs);
@@ -86,21 +85,12 @@ export class RedFlushService {
 
   /** What can be checked before storing: the original is the clerk's, the red code is theirs and new. */
   private async precheck(user: User, id: InvoiceId, red: InvoiceId): Promise<OnChainInvoice> {
-    const { ledger, registry } = this.deps;
+    const { ledger } = this.deps;
     const original = await ledger.read(user.mspId, id.code, id.number);
     if (original.issuerMsp !== user.mspId) {
       throw new AppError('FORBIDDEN', `only ${original.issuerMsp}, which issued it, red-flushes this invoice`);
     }
-    const profile = await registry.read(user.mspId, user.mspId);
-    if (!profile.codeRanges.some((range) => codeInRange(red.code, range))) {
-      throw new AppError('CODE_NOT_ALLOCATED', `invoice code ${red.code} is not allocated to ${user.mspId}`);
-    }
-    const existing = await ledger.read(user.mspId, red.code, red.number).catch((err: unknown) => {
-      if (err instanceof AppError && err.code === 'INVOICE_NOT_FOUND') return undefined;
-      throw err;
-    });
-    if (existing !== undefined)
-      throw new AppError('INVOICE_EXISTS', `invoice ${red.code}/${red.number} was already issued`);
+    await assertNewInvoiceOfOrg(ledger, this.deps.registry, user.mspId, red);
     return original;
   }
 

@@ -1,5 +1,6 @@
 import { hmacSm3Hex, sm3Hex } from '@hdt/offchain-store';
-import { canonicalJson, codeInRange, type CodeRange, type InvoiceId } from '@hdt/vocabulary';
+import { canonicalJson, type InvoiceId } from '@hdt/vocabulary';
+import { assertNewInvoiceOfOrg, type OrgRegistry } from './new-invoice';
 import { z } from 'zod';
 import { canIssueInvoices, type User } from '../auth/roles';
 import type { InvoiceLedger, IssueInput, OnChainInvoice, VerifyOutcome } from '../../fabric/invoice-ledger';
@@ -87,7 +88,7 @@ export interface InvoiceServiceDeps {
   /** Runs the steps of issuing (saga); shared with the recovery worker. */
   issuance: IssuanceRunner;
   /** The org registry on the ledger, to check a code is the clerk's before anything is stored. */
-  registry: { read(mspId: string, member: string): Promise<{ codeRanges: readonly CodeRange[] }> };
+  registry: OrgRegistry;
   logger: Logger;
   newCheckCode?: () => string;
 }
@@ -263,19 +264,8 @@ export class InvoiceService {
   }
 
   /** What can be checked before anything is stored: the code is the org's, the invoice is new. */
-  private async precheck(user: User, data: InvoiceData): Promise<void> {
-    const { ledger, registry } = this.deps;
-    const profile = await registry.read(user.mspId, user.mspId);
-    if (!profile.codeRanges.some((range) => codeInRange(data.code, range))) {
-      throw new AppError('CODE_NOT_ALLOCATED', `invoice code ${data.code} is not allocated to ${user.mspId}`);
-    }
-    const onChain = await ledger.read(user.mspId, data.code, data.number).catch((err: unknown) => {
-      if (err instanceof AppError && err.code === 'INVOICE_NOT_FOUND') return undefined;
-      throw err;
-    });
-    if (onChain !== undefined) {
-      throw new AppError('INVOICE_EXISTS', `invoice ${data.code}/${data.number} was already issued`);
-    }
+  private precheck(user: User, data: InvoiceData): Promise<void> {
+    return assertNewInvoiceOfOrg(this.deps.ledger, this.deps.registry, user.mspId, data);
   }
 
   /**
