@@ -1,10 +1,11 @@
 import * as grpc from '@grpc/grpc-js';
-import { connect, type Gateway, signers } from '@hyperledger/fabric-gateway';
+import { connect, type Gateway, hash } from '@hyperledger/fabric-gateway';
 import { execFile } from 'node:child_process';
 import { createPrivateKey, randomInt } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
+import { nativeP256Signer } from '../../gateway-api/src/fabric/native-signer';
 
 /** The project root: the nearest directory above this file holding network/nodes.tsv. */
 function findRoot(dir: string): string {
@@ -152,7 +153,7 @@ export async function verifyViaApi(token: string, fields: Record<string, string>
   });
 }
 
-/** A fabric-gateway connection with the identity the REST API uses for `mspId`. Close both when done. */
+/** A fabric-gateway connection with the identity (and the signer) the REST API uses for `mspId`. Close both when done. */
 export function gatewayFor(mspId: string): { gateway: Gateway; client: grpc.Client } {
   const conn = connectionFile();
   const org = conn.orgs[mspId];
@@ -163,7 +164,8 @@ export function gatewayFor(mspId: string): { gateway: Gateway; client: grpc.Clie
   const gateway = connect({
     client,
     identity: { mspId, credentials: readFileSync(org.certPath) },
-    signer: signers.newPrivateKeySigner(createPrivateKey(readFileSync(org.keyPath))),
+    signer: nativeP256Signer(createPrivateKey(readFileSync(org.keyPath))),
+    hash: hash.none,
   });
   return { gateway, client };
 }

@@ -2,8 +2,9 @@ import * as crypto from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import * as grpc from '@grpc/grpc-js';
-import { connect, hash, signers, type Contract, type Gateway, type Network } from '@hyperledger/fabric-gateway';
+import { connect, hash, type Contract, type Gateway, type Network } from '@hyperledger/fabric-gateway';
 import { z } from 'zod';
+import { nativeP256Signer } from './native-signer';
 
 /** Per-org entry of the connection profile. Relative paths are relative to the profile file. */
 export interface OrgConnection {
@@ -155,8 +156,8 @@ async function openOrg(mspId: string, org: OrgConnection): Promise<OrgGateway> {
     const gateway = connect({
       client,
       identity: { mspId, credentials: certificate },
-      signer: signers.newPrivateKeySigner(crypto.createPrivateKey(keyPem)),
-      hash: hash.sha256,
+      signer: nativeP256Signer(crypto.createPrivateKey(keyPem)),
+      hash: hash.none,
       evaluateOptions: deadline(DEADLINES_MS.evaluate),
       endorseOptions: deadline(DEADLINES_MS.endorse),
       submitOptions: deadline(DEADLINES_MS.submit),
