@@ -10,7 +10,8 @@ import { describe, type Logger } from '../../logger';
 import type { BeginIdempotentResult, DocumentFiles, IdempotencyStore, StoredDocument } from '../../ports';
 import type { IssuanceRunner, PendingResult } from './issuance';
 import type { Issuance } from './issuances';
-import { checkCodeMatches, deriveCheckCodeHash, generateCheckCode, protectCheckCode } from './check-code';
+import { checkCodeMatches, generateCheckCode, protectCheckCode } from './check-code';
+import { CheckCodeDerivations, type Protection } from './check-code-cache';
 import type { Checked, CheckCodeGuard } from './check-code-guard';
 import type { InvoiceRecords } from './records';
 import { fromStorageError } from './storage-errors';
@@ -91,6 +92,8 @@ export interface InvoiceServiceDeps {
   registry: OrgRegistry;
   logger: Logger;
   newCheckCode?: () => string;
+  /** Salts and confirmed derivations remembered for repeated checks; a fresh cache by default. */
+  derivations?: CheckCodeDerivations;
 }
 
 const storedCheckCodeSchema = z.object({ checkCode: z.string().regex(/^[0-9A-Z]{6}$/) });
@@ -158,9 +161,11 @@ function dataDigestOrFail(data: Readonly<Record<string, unknown>>, checkCode: st
 /** Use cases of medical e-invoices: issue, verify, read, history and PDF retrieval. */
 export class InvoiceService {
   private readonly newCheckCode: () => string;
+  private readonly derivations: CheckCodeDerivations;
 
   constructor(private readonly deps: InvoiceServiceDeps) {
     this.newCheckCode = deps.newCheckCode ?? generateCheckCode;
+    this.derivations = deps.derivations ?? new CheckCodeDerivations();
   }
 
   /**
@@ -285,25 +290,32 @@ export class InvoiceService {
   }
 
   /**
-   * Reads the invoice for its salt and iteration count, derives the check code's hash and has
-   * the chaincode verify it (on the user's own org's peer).
+   * Derives the check code's hash with the invoice's salt and iteration count (remembered after
+   * the first read) and has the chaincode verify it on the user's own org's peer.
    */
   private async checkOnLedger(
     user: User,
     id: InvoiceId,
     checkCode: string,
     digests: SuppliedDigests,
-  ): Promise<Checked<{ verdict: VerifyOutcome; invoice?: OnChainInvoice }>> {
-    const { ledger } = this.deps;
-    const invoice = await ledger.read(user.mspId, id.code, id.number).catch((err: unknown) => {
+  ): Promise<Checked<{ verdict: VerifyOutcome }>> {
+    const protection = this.derivations.protectionOf(id) ?? (await this.readProtection(user, id));
+    if (protection === undefined) return { result: { verdict: UNKNOWN }, failure: 'no_such_invoice' };
+    const derivation = await this.derivations.derive(id, checkCode, protection);
+    const verdict = await this.deps.ledger.verify(user.mspId, { ...id, checkCodeHash: derivation.hash, ...digests });
+    if (verdict.result === 'unknown') return { result: { verdict }, failure: 'wrong_check_code' };
+    derivation.confirm();
+    return { result: { verdict } };
+  }
+
+  /** The invoice's salt and iteration count from the ledger (remembered), or undefined when there is no invoice. */
+  private async readProtection(user: User, id: InvoiceId): Promise<Protection | undefined> {
+    const invoice = await this.deps.ledger.read(user.mspId, id.code, id.number).catch((err: unknown) => {
       if (err instanceof AppError && err.code === 'INVOICE_NOT_FOUND') return undefined;
       throw err;
     });
-    if (invoice === undefined) return { result: { verdict: UNKNOWN }, failure: 'no_such_invoice' };
-    const checkCodeHash = await deriveCheckCodeHash(id, checkCode, invoice.checkCodeSalt, invoice.checkCodeIterations);
-    const verdict = await ledger.verify(user.mspId, { ...id, checkCodeHash, ...digests });
-    if (verdict.result === 'unknown') return { result: { verdict }, failure: 'wrong_check_code' };
-    return { result: { verdict, invoice } };
+    if (invoice !== undefined) this.derivations.rememberProtection(id, invoice);
+    return invoice;
   }
 
   async readInvoice(user: User, code: string, number: string): Promise<InvoiceView> {
@@ -354,14 +366,12 @@ export class InvoiceService {
    * missing invoice, and the decrypted bytes must have the SM3 digest anchored on chain.
    */
   async downloadPdf(user: User, code: string, number: string, checkCode: string): Promise<Uint8Array> {
-    const invoice = await this.deps.guard.guess({ user, code, number, via: 'pdf' }, async () => {
+    const found = await this.deps.guard.guess({ user, code, number, via: 'pdf' }, async () => {
       const checked = await this.checkOnLedger(user, { code, number }, checkCode, {});
-      return { result: checked.result.invoice, failure: checked.failure };
+      return { result: checked.failure === undefined, failure: checked.failure };
     });
-    if (invoice === undefined) {
-      throw new AppError('INVOICE_NOT_FOUND', 'no invoice with this code, number and check code');
-    }
-    return this.readAnchoredDocument(invoice, 'pdf');
+    if (!found) throw new AppError('INVOICE_NOT_FOUND', 'no invoice with this code, number and check code');
+    return this.readAnchoredDocument(await this.deps.ledger.read(user.mspId, code, number), 'pdf');
   }
 
   /**

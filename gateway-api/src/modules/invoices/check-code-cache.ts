@@ -1,0 +1,84 @@
+/**
+ * What this process remembers to verify an invoice again cheaply: its salt and iteration count
+ * (fixed at issue), and the derivations of check codes the ledger has confirmed. A reimburser
+ * checks an invoice at intake and again when it claims it; only the first costs a derivation.
+ * A derivation is found by an HMAC-SM3 of invoice, salt, iterations and check code under a key
+ * made at start and never stored, so the cache holds no check code, and nothing in it helps
+ * outside this process. Wrong check codes are never kept; the least recently used entries leave
+ * first once a cache is full.
+ */
+import { createHmac, randomBytes } from 'node:crypto';
+import type { CheckCodeProtection, InvoiceId } from '@hdt/vocabulary';
+import { deriveCheckCodeHash } from './check-code';
+
+export type Protection = Pick<CheckCodeProtection, 'checkCodeSalt' | 'checkCodeIterations'>;
+
+/** A map that forgets its least recently used entry beyond `capacity`. */
+export class LruMap<K, V> {
+  private readonly entries = new Map<K, V>();
+
+  constructor(private readonly capacity: number) {
+    if (!Number.isInteger(capacity) || capacity < 1) throw new Error('capacity must be a positive integer');
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  get(key: K): V | undefined {
+    const value = this.entries.get(key);
+    if (value !== undefined) {
+      this.entries.delete(key);
+      this.entries.set(key, value);
+    }
+    return value;
+  }
+
+  set(key: K, value: V): void {
+    this.entries.delete(key);
+    this.entries.set(key, value);
+    if (this.entries.size > this.capacity) {
+      const oldest = this.entries.keys().next();
+      if (oldest.done !== true) this.entries.delete(oldest.value);
+    }
+  }
+}
+
+/** A check code's hash, and how to keep it once the ledger has confirmed it. */
+export interface Derivation {
+  hash: string;
+  /** True when it came from the cache (no derivation ran). */
+  remembered: boolean;
+  confirm(): void;
+}
+
+export class CheckCodeDerivations {
+  private readonly key = randomBytes(32);
+  private readonly protections: LruMap<string, Protection>;
+  private readonly confirmed: LruMap<string, string>;
+
+  constructor(capacity = 10_000) {
+    this.protections = new LruMap(capacity);
+    this.confirmed = new LruMap(capacity);
+  }
+
+  protectionOf(id: InvoiceId): Protection | undefined {
+    return this.protections.get(`${id.code}/${id.number}`);
+  }
+
+  rememberProtection(id: InvoiceId, protection: Protection): void {
+    const { checkCodeSalt, checkCodeIterations } = protection;
+    this.protections.set(`${id.code}/${id.number}`, { checkCodeSalt, checkCodeIterations });
+  }
+
+  async derive(id: InvoiceId, checkCode: string, protection: Protection): Promise<Derivation> {
+    const { checkCodeSalt, checkCodeIterations } = protection;
+    const slot = createHmac('sm3', this.key)
+      .update(JSON.stringify([id.code, id.number, checkCodeSalt, checkCodeIterations, checkCode]))
+      .digest('base64');
+    const known = this.confirmed.get(slot);
+    if (known !== undefined) return { hash: known, remembered: true, confirm: () => undefined };
+    const hash = await deriveCheckCodeHash(id, checkCode, checkCodeSalt, checkCodeIterations);
+    return { hash, remembered: false, confirm: () => this.confirmed.set(slot, hash) };
+  }
+}
