@@ -2,9 +2,10 @@
  * Lifecycle benchmark against the running platform: where throughput saturates. For each
  * concurrency level, invoice:Issue and Lock+Reimburse beside two baselines measured in the same
  * run and chaincode: probe:Noop (a submit that writes nothing) and invoice:Read (one key). Then
- * the verification API at a fixed arrival rate.
+ * the verification API at a fixed arrival rate: the same invoices again and again, and each of
+ * as many invoices once.
  *
- *   npm run bench:lifecycle -- [--levels 1,8,32,128] [--rate 50] [--seconds 20] [--out FILE]
+ *   npm run bench:lifecycle -- [--levels 1,8,32,128|none] [--rate 50] [--seconds 20] [--iterations N] [--out FILE]
  */
 import { appendFileSync } from 'node:fs';
 import type { Contract } from '@hyperledger/fabric-gateway';
@@ -18,12 +19,17 @@ import {
   newInvoiceId,
   samplePdf,
 } from '../tests/integration/stack';
+import {
+  DEFAULT_CHECK_CODE_ITERATIONS,
+  generateCheckCode,
+  protectCheckCode,
+} from '../gateway-api/src/modules/invoices/check-code';
 import { ledgerIssueInput } from './ledger-input';
 import { measure, option, outFile, type Row, runHeading, table } from './measure';
 
-const LEVELS = (process.argv[process.argv.indexOf('--levels') + 1] ?? '').match(/^\d+(,\d+)*$/)
-  ? process.argv[process.argv.indexOf('--levels') + 1]!.split(',').map(Number)
-  : [1, 8, 32, 128];
+const levelsArg = process.argv[process.argv.indexOf('--levels') + 1] ?? '';
+const LEVELS =
+  levelsArg === 'none' ? [] : /^\d+(,\d+)*$/.test(levelsArg) ? levelsArg.split(',').map(Number) : [1, 8, 32, 128];
 const RATE = option('rate', 50);
 const SECONDS = option('seconds', 20);
 const OUT = outFile();
@@ -76,31 +82,58 @@ async function level(c: Contracts, concurrency: number, pool: { code: string; nu
   return rows;
 }
 
-/** Verification through the API at a fixed arrival rate (open loop): latency as the caller sees it. */
-async function verifyAtRate(): Promise<Row> {
+type Issued = { code: string; number: string; checkCode: string };
+
+/** One verify request per `1000 / RATE` ms (open loop), of `pick(i)`: latency as the caller sees it. */
+async function verifyAtRate(label: string, token: string, pick: (i: number) => Issued): Promise<Row> {
+  const total = RATE * SECONDS;
+  const started = performance.now();
+  return measure(`API: POST /invoices/verify at ${RATE} req/s, ${label}`, total, total, async (i) => {
+    const due = started + (i * 1000) / RATE;
+    const wait = due - performance.now();
+    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+    const inv = pick(i);
+    const res = await fetch(`${API_URL}/invoices/verify`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ code: inv.code, number: inv.number, checkCode: inv.checkCode }),
+    });
+    if (res.status !== 200 || ((await res.json()) as { result?: string }).result !== 'authentic') {
+      throw new Error(`HTTP ${res.status}`);
+    }
+  });
+}
+
+/** Ten invoices issued through the API, verified again and again (the gateway has each confirmed derivation). */
+async function verifyRepeated(token: string): Promise<Row> {
   const clerk = await login('h1.clerk');
-  const insurer = await login('insurer.officer');
-  const issued: { code: string; number: string; checkCode: string }[] = [];
+  const issued: Issued[] = [];
   for (let i = 0; i < 10; i++) {
     const id = newInvoiceId();
     const res = await issueViaApi(clerk, invoiceData(id), samplePdf('bench'));
     if (res.status !== 201) throw new Error(`issue: HTTP ${res.status} ${await res.text()}`);
-    issued.push((await res.json()) as { code: string; number: string; checkCode: string });
+    issued.push((await res.json()) as Issued);
   }
+  return verifyAtRate('10 invoices again and again', token, (i) => issued[i % issued.length]!);
+}
+
+/**
+ * As many invoices as requests, each verified once: every request derives its check code
+ * (PBKDF2-HMAC-SM3, the configured iterations) and reads the invoice. They are issued on the
+ * ledger directly (no PDF is needed to verify a check code), 32 at a time.
+ */
+async function verifyEachOnce(c: Contracts, token: string): Promise<Row> {
+  const iterations = option('iterations', DEFAULT_CHECK_CODE_ITERATIONS);
+  const issued: Issued[] = [];
   const total = RATE * SECONDS;
-  const started = performance.now();
-  return measure(`API: POST /invoices/verify at ${RATE} req/s`, total, total, async (i) => {
-    const due = started + (i * 1000) / RATE;
-    const wait = due - performance.now();
-    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
-    const inv = issued[i % issued.length]!;
-    const res = await fetch(`${API_URL}/invoices/verify`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${insurer}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ code: inv.code, number: inv.number, checkCode: inv.checkCode }),
-    });
-    if (res.status !== 200) throw new Error(`HTTP ${res.status}`);
+  await measure('(setup: issue on the ledger for the next row)', total, 32, async () => {
+    const id = newInvoiceId();
+    const checkCode = generateCheckCode();
+    const protection = await protectCheckCode(id, checkCode, iterations);
+    await c.hospital.submitTransaction('Issue', JSON.stringify({ ...ledgerIssueInput(id), ...protection }));
+    issued.push({ ...id, checkCode });
   });
+  return verifyAtRate('each of as many invoices once', token, (i) => issued[i]!);
 }
 
 async function main(): Promise<void> {
@@ -117,7 +150,9 @@ async function main(): Promise<void> {
   await c.hospital.submitTransaction('Issue', issueInput(seed));
   const rows: Row[] = [];
   for (const concurrency of LEVELS) rows.push(...(await level(c, concurrency, [seed])));
-  rows.push(await verifyAtRate());
+  const insurer = await login('insurer.officer');
+  rows.push(await verifyRepeated(insurer));
+  rows.push(await verifyEachOnce(c, insurer));
   for (const g of [h1, medins]) {
     g.gateway.close();
     g.client.close();

@@ -6,7 +6,11 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { IdempotencyStore, InMemoryKeyStore, type IdempotencyRecordModel } from '@hdt/offchain-store';
 import type { CheckCodeFailure } from '../src/modules/invoices/check-code-failure-model';
-import { COUNTED_OUTCOMES } from '../src/modules/invoices/check-code-failure-model';
+import {
+  COUNTED_OUTCOMES,
+  type GuessOutcome,
+  SETTLED_FAILURES,
+} from '../src/modules/invoices/check-code-failure-model';
 import type {
   CheckCodeFailures,
   NewGuess,
@@ -176,16 +180,21 @@ export class FakeCheckCodeFailures implements CheckCodeFailures {
   }
 
   async recentOnInvoice(code: string, number: string, since: Date, limit: number): Promise<RecentFailure[]> {
-    return this.recent((r) => r.code === code && r.number === number, since, limit);
+    return this.recent((r) => r.code === code && r.number === number, since, limit, COUNTED_OUTCOMES);
   }
 
   async recentByUser(username: string, since: Date, limit: number): Promise<RecentFailure[]> {
-    return this.recent((r) => r.username === username, since, limit);
+    return this.recent((r) => r.username === username, since, limit, SETTLED_FAILURES);
   }
 
-  private recent(where: (row: CheckCodeFailure) => boolean, since: Date, limit: number): RecentFailure[] {
+  private recent(
+    where: (row: CheckCodeFailure) => boolean,
+    since: Date,
+    limit: number,
+    outcomes: readonly GuessOutcome[],
+  ): RecentFailure[] {
     return this.rows
-      .filter((r) => where(r) && r.at > since && COUNTED_OUTCOMES.includes(r.outcome))
+      .filter((r) => where(r) && r.at > since && outcomes.includes(r.outcome))
       .sort((a, b) => b.at.getTime() - a.at.getTime())
       .slice(0, limit)
       .map((r) => ({ id: r.id, at: r.at, username: r.username }));

@@ -18,8 +18,15 @@ export type GuessChannel = (typeof GUESS_CHANNELS)[number];
  */
 export const GUESS_OUTCOMES = ['checking', 'wrong_check_code', 'no_such_invoice', 'rate_limited'] as const;
 export type GuessOutcome = (typeof GUESS_OUTCOMES)[number];
-/** The outcomes counted against the limits. */
+/** The outcomes counted against the limits on one invoice: failures, and guesses still being checked. */
 export const COUNTED_OUTCOMES: readonly GuessOutcome[] = ['checking', 'wrong_check_code', 'no_such_invoice'];
+/**
+ * The outcomes counted against a user's limit over all invoices: failures only. Guesses in flight
+ * on distinct invoices are not counted there, so a busy reimburser is not refused for its own
+ * throughput; a burst spread over many invoices is one guess per invoice, each counted once
+ * settled, and the per-invoice limits still count the guesses in flight.
+ */
+export const SETTLED_FAILURES: readonly GuessOutcome[] = ['wrong_check_code', 'no_such_invoice'];
 
 /** One failed (or refused, or ongoing) attempt to verify an invoice's check code. Never the code tried. */
 export interface CheckCodeFailure {

@@ -2,6 +2,7 @@ import mongoose from 'mongoose';
 import { z } from 'zod';
 import {
   COUNTED_OUTCOMES,
+  SETTLED_FAILURES,
   type CheckCodeFailureModel,
   type GuessChannel,
   type GuessOutcome,
@@ -39,7 +40,7 @@ export interface CheckCodeFailures {
   withdraw(id: string): Promise<void>;
   /** Counted attempts on the invoice after `since`, newest first, at most `limit`. */
   recentOnInvoice(code: string, number: string, since: Date, limit: number): Promise<RecentFailure[]>;
-  /** Counted attempts of the user, on any invoice, after `since`, newest first, at most `limit`. */
+  /** Failed attempts of the user (settled), on any invoice, after `since`, newest first, at most `limit`. */
   recentByUser(username: string, since: Date, limit: number): Promise<RecentFailure[]>;
 }
 
@@ -66,16 +67,21 @@ export class MongoCheckCodeFailures implements CheckCodeFailures {
   }
 
   recentOnInvoice(code: string, number: string, since: Date, limit: number): Promise<RecentFailure[]> {
-    return this.recent({ invoice: invoiceRecordId(code, number) }, since, limit);
+    return this.recent({ invoice: invoiceRecordId(code, number) }, since, limit, COUNTED_OUTCOMES);
   }
 
   recentByUser(username: string, since: Date, limit: number): Promise<RecentFailure[]> {
-    return this.recent({ username }, since, limit);
+    return this.recent({ username }, since, limit, SETTLED_FAILURES);
   }
 
-  private async recent(filter: { invoice: string } | { username: string }, since: Date, limit: number) {
+  private async recent(
+    filter: { invoice: string } | { username: string },
+    since: Date,
+    limit: number,
+    outcomes: readonly GuessOutcome[],
+  ) {
     const rows: unknown = await this.model
-      .find({ ...filter, at: { $gt: since }, outcome: { $in: COUNTED_OUTCOMES } })
+      .find({ ...filter, at: { $gt: since }, outcome: { $in: outcomes } })
       .sort({ at: -1 })
       .limit(limit)
       .select({ at: 1, username: 1 })

@@ -126,6 +126,23 @@ describe('CheckCodeGuard', () => {
     expect(failures.rows.filter((r) => r.outcome === 'wrong_check_code')).toHaveLength(checks);
   });
 
+  it('does not refuse a user for its own guesses in flight on other invoices, only for failures', async () => {
+    const { guard } = setup();
+    const slowRight = async (): Promise<Checked<string>> => {
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      return right();
+    };
+    const burst = Array.from({ length: 40 }, (_, i) =>
+      guard.guess(guessOf('insurer1', String(i).padStart(10, '0')), slowRight),
+    );
+    expect(await Promise.all(burst)).toEqual(Array(40).fill('authentic'));
+    const failures = Array.from({ length: 20 }, (_, i) =>
+      guard.guess(guessOf('insurer1', String(100 + i).padStart(10, '0')), wrong),
+    );
+    await Promise.allSettled(failures);
+    expect((await refusal(guard.guess(guessOf('insurer1', '0000000999'), right))).code).toBe('RATE_LIMITED');
+  });
+
   it('checks nothing when the attempt cannot be recorded (503), and withdraws an attempt whose check failed', async () => {
     const { failures, guard } = setup();
     failures.failBegins = 1;

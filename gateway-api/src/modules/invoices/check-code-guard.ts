@@ -3,8 +3,9 @@
  * guess; failed guesses are recorded durably (who, which org, which invoice, when, how it ended)
  * and counted over a sliding window: per user and invoice, per invoice (all users together, so
  * many accounts do not multiply the rate), and per user (all invoices together, so spreading
- * guesses over many invoices does not either). Past a limit the answer is 429 RATE_LIMITED with
- * Retry-After, before any check is made.
+ * guesses over many invoices does not either). Guesses still being checked count on their
+ * invoice's limits, not on the user's (SETTLED_FAILURES). Past a limit the answer is 429
+ * RATE_LIMITED with Retry-After, before any check is made.
  */
 import { AppError } from '../../errors';
 import { describe, type Logger } from '../../logger';
