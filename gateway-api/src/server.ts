@@ -21,6 +21,7 @@ import { connectStore, offchainPorts } from './offchain';
 import { composeServices, type Services } from './compose';
 import { MspId } from '@hdt/vocabulary';
 import { InvoiceProjection } from './projection/listener';
+import { InvoiceListService } from './projection/invoice-list';
 import { checkpointModel, invoiceViewModel } from './projection/model';
 import { InvoiceStatisticsService, ProjectedInvoiceIds } from './projection/statistics';
 import { InvoiceReconciler } from './modules/invoices/reconciliation';
@@ -121,6 +122,7 @@ function queryServices(config: Config, fabric: FabricConnections, store: Offchai
   const views = invoiceViewModel(store.connection);
   return {
     statistics: new InvoiceStatisticsService(views),
+    invoiceList: new InvoiceListService(views),
     reconciliation: new InvoiceReconciler({
       ledger: new FabricMigrationLedger(new FabricLedgerClient(fabric)),
       records: new MongoInvoiceRecords(invoiceRecordModel(store.connection)),

@@ -1,3 +1,4 @@
+import type { InvoiceListService } from '../src/projection/invoice-list';
 import type { Express } from 'express';
 import request from 'supertest';
 import { z } from 'zod';
@@ -111,6 +112,8 @@ export interface HarnessOptions {
   loginThrottle?: LoginThrottle;
   /** Serves these static files under /app/. */
   webDir?: string;
+  /** Serves GET /invoices from this list. */
+  invoiceList?: InvoiceListService;
 }
 
 export async function harness(options: HarnessOptions = {}): Promise<Harness> {
@@ -136,7 +139,7 @@ export async function harness(options: HarnessOptions = {}): Promise<Harness> {
   });
   const app = buildApp({
     config: { jwtSecret: JWT_SECRET, rateLimitPerMinute: 10_000, loginRateLimitPerMinute: 10_000 },
-    services,
+    services: { ...services, ...(options.invoiceList === undefined ? {} : { invoiceList: options.invoiceList }) },
     users: await testUsers(),
     logger: options.logger ?? silentLogger,
     ...(options.loginThrottle === undefined ? {} : { loginThrottle: options.loginThrottle }),

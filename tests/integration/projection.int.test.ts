@@ -151,4 +151,38 @@ describe('invoice projection', () => {
     expect(stats.byUnit.reduce((sum, bucket) => sum + bucket.reimbursableAmount, 0)).toBe(reimbursable);
     expect(stats.byPayer.find((payer) => payer.payerMsp === 'MedInsMSP')?.amount).toBeGreaterThanOrEqual(1_000);
   });
+
+  test("the API's invoice list follows the ledger: new invoices first, each status as on chain, a clerk's own only", async () => {
+    const first = ids[0]!;
+    const key = (id: { code: string; number: string }) => `${id.code}/${id.number}`;
+    const latest = await issueOne();
+    type Page = { items: { code: string; number: string; status: string; issuerMsp: string }[]; next: string | null };
+    const page = (await eventually(
+      () => api(clerk, 'GET', '/invoices?limit=200'),
+      (p) => (p as unknown as Page).items.some((item) => key(item) === key(latest)),
+      60,
+    )) as unknown as Page;
+    expect(page.items.every((item) => item.issuerMsp === 'Hospital1MSP')).toBe(true);
+    const onChain = await ledgerInvoice(first);
+    const listed = await eventually(
+      async () => {
+        let after: string | null = null;
+        const found: Page['items'] = [];
+        do {
+          const query: string = after === null ? '' : `&after=${after}`;
+          const next = (await api(medins, 'GET', `/invoices?issuer=Hospital1MSP&limit=200${query}`)) as unknown as Page;
+          found.push(...next.items);
+          after = next.next;
+        } while (after !== null && !found.some((item) => key(item) === key(first)));
+        return found;
+      },
+      (found) => found.some((item) => key(item) === key(first) && item.status === onChain['status']),
+      60,
+    );
+    expect(listed.filter((item) => key(item) === key(first))).toHaveLength(1);
+    const refused = await fetch(`${API_URL}/invoices?issuer=Hospital2MSP`, {
+      headers: { authorization: `Bearer ${clerk}` },
+    });
+    expect(refused.status).toBe(403);
+  });
 });

@@ -13,10 +13,11 @@ import { lifecycleRoutes } from '../modules/invoices/lifecycle-routes';
 import type { LifecycleService } from '../modules/invoices/lifecycle-service';
 import { migrationComponents, migrationRoutes, type MigrationService } from '../modules/migration';
 import { registryRoutes } from '../modules/registry/routes';
-import { statisticsRoutes } from '../projection/routes';
+import { invoiceListRoutes, statisticsRoutes } from '../projection/routes';
 import { reconciliationRoutes } from '../modules/invoices/reconciliation-routes';
 import type { InvoiceReconciler } from '../modules/invoices/reconciliation';
 import type { RedFlushService } from '../modules/invoices/red-flush';
+import type { InvoiceListService } from '../projection/invoice-list';
 import type { InvoiceStatisticsService } from '../projection/statistics';
 import { errorHandler, notFoundHandler } from './errors';
 import { mountMethodFallbacks } from './methods';
@@ -44,6 +45,7 @@ export interface Services {
   redFlush: RedFlushService;
   /** Present when the projection's query model is kept (the server); absent in unit tests. */
   statistics?: InvoiceStatisticsService;
+  invoiceList?: InvoiceListService;
   /** Present with the projection: compares the ledger with the off-chain records. */
   reconciliation?: InvoiceReconciler;
 }
@@ -88,6 +90,7 @@ function apiRoutes(deps: AppDeps): Route[] {
     ...registryRoutes(registry),
     ...migrationRoutes(deps.services.migrations),
     ...(deps.services.statistics === undefined ? [] : statisticsRoutes(deps.services.statistics)),
+    ...(deps.services.invoiceList === undefined ? [] : invoiceListRoutes(deps.services.invoiceList)),
     ...(deps.services.reconciliation === undefined ? [] : reconciliationRoutes(deps.services.reconciliation)),
   ];
   document = buildOpenApiDocument(

@@ -6,7 +6,8 @@ import { harness } from '../../test/harness';
 import { API_PREFIX, buildOpenApiDocument } from './openapi';
 import { reconciliationRoutes } from '../modules/invoices/reconciliation-routes';
 import type { InvoiceReconciler } from '../modules/invoices/reconciliation';
-import { statisticsRoutes } from '../projection/routes';
+import { invoiceListRoutes, statisticsRoutes } from '../projection/routes';
+import type { InvoiceListService } from '../projection/invoice-list';
 import type { InvoiceStatisticsService } from '../projection/statistics';
 
 /** Router layers as Express 5 (router 2.x) builds them; checked at run time, not assumed. */
@@ -150,8 +151,9 @@ describe('query parameters', () => {
   it('are required only when the schema needs them', () => {
     const [reconcile] = reconciliationRoutes({} as InvoiceReconciler);
     const [period] = statisticsRoutes({} as InvoiceStatisticsService);
-    if (!reconcile || !period) throw new Error('no routes');
-    const doc = buildOpenApiDocument([reconcile.doc, period.doc], {});
+    const [list] = invoiceListRoutes({} as InvoiceListService);
+    if (!reconcile || !period || !list) throw new Error('no routes');
+    const doc = buildOpenApiDocument([reconcile.doc, period.doc, list.doc], {});
     const required = (path: string) =>
       z
         .object({ get: z.object({ parameters: z.array(z.object({ name: z.string(), required: z.boolean() })) }) })
@@ -159,5 +161,13 @@ describe('query parameters', () => {
         .get.parameters.map((p) => `${p.name}:${String(p.required)}`);
     expect(required('/api/v1/reconciliation/invoices')).toEqual(['issuer:false']);
     expect(required('/api/v1/statistics/invoices')).toEqual(['from:true', 'to:true']);
+    expect(required('/api/v1/invoices')).toEqual([
+      'issuer:false',
+      'status:false',
+      'from:false',
+      'to:false',
+      'limit:false',
+      'after:false',
+    ]);
   });
 });

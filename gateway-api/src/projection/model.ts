@@ -78,6 +78,9 @@ const viewSchema = new Schema<InvoiceViewDoc>(
 viewSchema.index({ issuedDay: 1, issuingUnit: 1 });
 viewSchema.index({ issuerMsp: 1, issuedDay: 1 });
 viewSchema.index({ issuerMsp: 1, _id: 1 });
+// Lists: newest day of issue first, all issuers or one.
+viewSchema.index({ issuedDay: 1, _id: 1 });
+viewSchema.index({ issuerMsp: 1, issuedDay: 1, _id: 1 });
 viewSchema.index({ 'reimbursements.day': 1, 'reimbursements.payerMsp': 1 });
 
 const checkpointSchema = new Schema<CheckpointDoc>(

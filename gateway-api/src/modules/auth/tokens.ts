@@ -1,3 +1,4 @@
+import { createSecretKey, type KeyObject } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import { z } from 'zod';
 import type { User } from './roles';
@@ -13,11 +14,26 @@ export interface IssuedToken {
   expiresAt: string;
 }
 
+const keys = new Map<string, KeyObject>();
+
+/**
+ * The secret as a key object, made once: given a string, jsonwebtoken first tries to read it as a
+ * public key and builds an error each time, a few milliseconds of every request.
+ */
+function keyOf(secret: string): KeyObject {
+  let key = keys.get(secret);
+  if (key === undefined) {
+    key = createSecretKey(Buffer.from(secret, 'utf8'));
+    keys.set(secret, key);
+  }
+  return key;
+}
+
 /** Signs a bearer token for the user (HS256, 8 hours). Role and org are re-read from the directory on use. */
 export function issueToken(user: User, secret: string, nowMs: number = Date.now()): IssuedToken {
   const iat = Math.floor(nowMs / 1000);
   const exp = iat + TOKEN_LIFETIME_SECONDS;
-  const token = jwt.sign({ mspId: user.mspId, role: user.role, iat, exp }, secret, {
+  const token = jwt.sign({ mspId: user.mspId, role: user.role, iat, exp }, keyOf(secret), {
     algorithm: TOKEN_ALGORITHM,
     subject: user.username,
     issuer: TOKEN_ISSUER,
@@ -38,7 +54,7 @@ export type TokenClaims = z.infer<typeof claimsSchema>;
 export function verifyToken(token: string, secret: string): TokenClaims | undefined {
   let payload: unknown;
   try {
-    payload = jwt.verify(token, secret, {
+    payload = jwt.verify(token, keyOf(secret), {
       algorithms: [TOKEN_ALGORITHM],
       issuer: TOKEN_ISSUER,
       audience: TOKEN_AUDIENCE,
