@@ -150,8 +150,8 @@ export const TEXTS = {
 
   'list.title': { zh: '本院票据', en: 'Invoices of your hospital' },
   'list.note': {
-    zh: '列表按最后更新排列，最新在前；它来自账本的投影，可能比链上晚几秒。',
-    en: 'Newest first. The list is a projection of the ledger and may lag a few seconds behind it.',
+    zh: '按开票日期排列，最新在前；列表来自账本的投影，可能比链上晚几秒。',
+    en: 'Newest day of issue first. The list is a projection of the ledger and may lag a few seconds behind it.',
   },
   'list.allStatuses': { zh: '全部状态', en: 'All statuses' },
   'list.filter': { zh: '筛选', en: 'Filter' },
