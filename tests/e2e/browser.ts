@@ -65,7 +65,7 @@ export async function submit(page: Page, formId: string): Promise<void> {
 
 /** Chooses `label` in an Element Plus select (its list opens in a layer of its own). */
 export async function choose(page: Page, selectId: string, label: string): Promise<void> {
-  await page.click(`#${selectId}`);
+  await page.locator('.el-select', { has: page.locator(`#${selectId}`) }).click();
   await page.locator('.el-select-dropdown__item:visible', { hasText: label }).first().click();
 }
 
