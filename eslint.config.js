@@ -1,11 +1,14 @@
 /**
  * Lint half of the quality gate (`npm run lint`): ESLint's recommended rules everywhere, and
  * typescript-eslint's type-checked recommended rules for the TypeScript of the three workspaces
- * and of the integration tests. Formatting is Prettier's concern (`npm run format:check`).
+ * and of the integration tests; eslint-plugin-vue's recommended rules for the web pages' Vue
+ * components (their types are checked by vue-tsc). Formatting is Prettier's concern (`npm run format:check`).
  */
 const js = require('@eslint/js');
 const { defineConfig, globalIgnores } = require('eslint/config');
 const tseslint = require('typescript-eslint');
+const pluginVue = require('eslint-plugin-vue');
+const vueParser = require('vue-eslint-parser');
 
 /** node:crypto functions whose results differ from call to call. */
 const NON_DETERMINISTIC_CRYPTO = [
@@ -64,6 +67,30 @@ module.exports = defineConfig([
     files: [`${workspaces}/src/**/*.ts`],
     ignores: ['**/*.test.ts'],
     rules: {
+      complexity: ['error', 10],
+      'max-lines-per-function': ['error', { max: 40, skipBlankLines: true, skipComments: true, IIFEs: true }],
+    },
+  },
+
+  // The web pages' Vue components: TypeScript in <script setup lang="ts">, the same size limits.
+  ...pluginVue.configs['flat/recommended'].map((config) => ({ ...config, files: ['apps/web/src/**/*.vue'] })),
+  {
+    files: ['apps/web/src/**/*.vue'],
+    extends: [tseslint.configs.recommended],
+    languageOptions: {
+      parser: vueParser,
+      parserOptions: { parser: tseslint.parser, sourceType: 'module', extraFileExtensions: ['.vue'] },
+    },
+    rules: {
+      // Names are TypeScript's to check (vue-tsc), browser globals included.
+      'no-undef': 'off',
+      // Formatting is Prettier's.
+      'vue/html-self-closing': 'off',
+      'vue/max-attributes-per-line': 'off',
+      'vue/singleline-html-element-content-newline': 'off',
+      'vue/html-closing-bracket-newline': 'off',
+      'vue/html-indent': 'off',
+      'vue/multiline-html-element-content-newline': 'off',
       complexity: ['error', 10],
       'max-lines-per-function': ['error', { max: 40, skipBlankLines: true, skipComments: true, IIFEs: true }],
     },

@@ -1,10 +1,13 @@
-/** Unit tests of the pages' pure parts (amounts, answer parsing), in Node; the pages themselves are tested in Chromium (tests/e2e). */
+/** Unit tests of the pages' pure parts (amounts, forms, answer parsing), in Node; the pages themselves are tested in Chromium (tests/e2e). */
 module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/src'],
   testMatch: ['**/*.test.ts'],
-  // The sources import each other as the browser does, with .js extensions.
-  moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
+  moduleNameMapper: {
+    // The sources import each other as the bundler does, with .js extensions.
+    '^(\\.{1,2}/.*)\\.js$': '$1',
+    '^@hdt/vocabulary$': '<rootDir>/../../packages/vocabulary/src/index.ts',
+  },
   transform: {
     '^.+\\.ts$': [
       'ts-jest',

@@ -63,6 +63,12 @@ export async function submit(page: Page, formId: string): Promise<void> {
   await page.waitForSelector('body:not([aria-busy])', { state: 'attached' });
 }
 
+/** Chooses `label` in an Element Plus select (its list opens in a layer of its own). */
+export async function choose(page: Page, selectId: string, label: string): Promise<void> {
+  await page.locator('.el-select', { has: page.locator(`#${selectId}`) }).click();
+  await page.locator('.el-select-dropdown__item:visible', { hasText: label }).first().click();
+}
+
 export async function signIn(page: Page, username: string): Promise<void> {
   const password = DEMO_PASSWORDS[username];
   if (password === undefined) throw new Error(`${username} is not a demo user`);

@@ -2,11 +2,12 @@
  * The three invoice pages in a real Chromium, against the API at API_URL: a billing clerk issues,
  * two payers verify, lock and reimburse their parts, a double reimbursement is refused in words,
  * the invoice is written off, and the supervisor reads it all back, its unit counted in the day's
- * statistics and the daily chart drawn. Each page's screenshot is written to SCREENSHOT_DIR.
+ * statistics and the daily chart drawn; a clerk red-flushes one invoice and voids another, and the
+ * billing console's list shows what became of them. Each page's screenshot is written to SCREENSHOT_DIR.
  */
 import type { Browser, Page } from 'playwright-core';
 import { newInvoiceId, samplePdf } from '../integration/stack';
-import { launch, message, openPage, pageErrors, screenshot, signIn, submit, text } from './browser';
+import { choose, launch, message, openPage, pageErrors, screenshot, signIn, submit, text } from './browser';
 
 jest.setTimeout(180_000);
 
@@ -31,7 +32,7 @@ const pdfFile = (invoice: InvoiceUnderTest) => ({
 async function fillIssueForm(page: Page, invoice: InvoiceUnderTest): Promise<void> {
   await page.fill('#issue-code', invoice.code);
   await page.fill('#issue-number', invoice.number);
-  await page.selectOption('#issue-type', 'OUTPATIENT');
+  await choose(page, 'issue-type', '门诊');
   await page.fill('#issue-payer-name', '张三');
   await page.fill('#issue-payer-id', '310101199001011234');
   await page.fill('#issue-department', '内科');
@@ -67,6 +68,36 @@ async function issue(
   expect(await text(page, '#amount-reimbursable')).toBe('¥48.30');
   if (shot !== undefined) await screenshot(page, shot);
   return { page, checkCode };
+}
+
+/** The clerk red-flushes the invoice in view with the red invoice `red`. */
+async function redFlush(page: Page, red: InvoiceUnderTest): Promise<void> {
+  await page.fill('#red-flush-code', red.code);
+  await page.fill('#red-flush-number', red.number);
+  await page.fill('#red-flush-reason', 'wrong amount');
+  await page.setInputFiles('#red-flush-pdf', pdfFile(red));
+  await submit(page, 'red-flush-form');
+}
+
+/** The text of the invoice's row in the billing console's list ('' while it is not listed). */
+async function listedRow(page: Page, invoice: InvoiceUnderTest): Promise<string> {
+  const row = page.locator('#invoice-list tbody tr', { hasText: `${invoice.code}-${invoice.number}` });
+  return (await row.count()) === 0 ? '' : ((await row.first().textContent()) ?? '');
+}
+
+/**
+ * The invoice's status in the list: the list follows the ledger a few seconds behind, so it is
+ * read again until the invoice shows `expected` (or the attempts run out).
+ */
+async function listedStatus(page: Page, invoice: InvoiceUnderTest, expected: string): Promise<string | null> {
+  const row = page.locator('#invoice-list tbody tr', { hasText: `${invoice.code}-${invoice.number}` });
+  let shown: string | null = null;
+  for (let attempt = 0; attempt < 20 && shown !== expected; attempt += 1) {
+    await submit(page, 'list-form');
+    shown = (await row.count()) === 0 ? null : await row.first().locator('[data-status]').getAttribute('data-status');
+    if (shown !== expected) await page.waitForTimeout(500);
+  }
+  return shown;
 }
 
 /** A reimbursement officer signs in and verifies the invoice with its PDF. */
@@ -288,16 +319,26 @@ describe('invoice pages in Chromium', () => {
     pages.push(clerk, insurer, bureau);
   });
 
-  test('a clerk voids an unclaimed invoice; red-flush shows as not yet available', async () => {
-    const invoice = newInvoice();
-    const { page } = await issue(browser, invoice);
-    pages.push(page);
-    expect(await page.isDisabled('#red-flush')).toBe(true);
-    expect(await text(page, '#red-flush-note')).toContain('暂未开放');
+  test('a clerk red-flushes one invoice and voids another; the list shows what became of them', async () => {
+    const flushed = newInvoice();
+    const { page: clerk } = await issue(browser, flushed);
+    const red = newInvoice();
+    await redFlush(clerk, red);
+    expect(await status(clerk)).toBe('RED_FLUSHED');
+    expect(await text(clerk, '#history')).toContain('冲红');
+    await redFlush(clerk, newInvoice());
+    expect(await message(clerk)).toMatchObject({ kind: 'error', code: 'INVOICE_STATE_CONFLICT' });
+    const voided = newInvoice();
+    const { page } = await issue(browser, voided);
     await page.fill('#void-reason', 'issued in error');
     await submit(page, 'void-form');
     expect(await message(page)).toMatchObject({ kind: 'ok' });
     expect(await status(page)).toBe('VOIDED');
     expect(await text(page, '#history')).toContain('作废');
+    expect(await listedStatus(page, voided, 'VOIDED')).toBe('VOIDED');
+    expect(await listedStatus(page, flushed, 'RED_FLUSHED')).toBe('RED_FLUSHED');
+    expect(await listedRow(page, red)).toContain('红票');
+    await screenshot(page, 'hospital-list');
+    pages.push(clerk, page);
   });
 });

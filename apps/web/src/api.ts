@@ -4,8 +4,12 @@ import {
   type Committed,
   errorBody,
   type HistoryItem,
+  type InvoiceListPage,
   type InvoiceSummary,
   type Issued,
+  parseInvoiceList,
+  parseRedFlushed,
+  type RedFlushed,
   parseCheckCode,
   parseCommitted,
   parseHistory,
@@ -43,6 +47,33 @@ export interface LockRequest {
   readonly claimId: string;
   readonly amount: number;
   readonly ttlSeconds: number;
+}
+
+/** Filters of the invoice list; blank ones are left out. */
+export interface ListQuery {
+  readonly issuer?: string;
+  readonly status?: string;
+  readonly from?: string;
+  readonly to?: string;
+  readonly limit?: number;
+  readonly after?: string;
+}
+
+/** The query string of GET /invoices. */
+export function listQueryString(query: ListQuery): string {
+  const params = new URLSearchParams();
+  for (const [name, value] of Object.entries(query)) {
+    if (value !== undefined && value !== '') params.set(name, String(value));
+  }
+  const text = params.toString();
+  return text === '' ? '' : `?${text}`;
+}
+
+export interface RedFlushRequest {
+  /** The red invoice's own code and number. */
+  readonly code: string;
+  readonly number: string;
+  readonly reason: string;
 }
 
 type Body = { json: unknown } | { form: FormData } | undefined;
@@ -121,6 +152,19 @@ export class Api {
     form.set('invoice', JSON.stringify(invoice));
     form.set('pdf', pdf, pdf.name);
     return this.call('POST', 'invoices', { form }, parseIssued, { 'idempotency-key': idempotencyKey });
+  }
+
+  /** Invoices newest first, one page; `after` is the previous page's `next`. */
+  list(query: ListQuery): Promise<InvoiceListPage> {
+    return this.call('GET', `invoices${listQueryString(query)}`, undefined, parseInvoiceList);
+  }
+
+  /** Cancels the invoice with a linked red invoice of its own code, number and PDF. */
+  redFlush(id: InvoiceId, red: RedFlushRequest, pdf: File): Promise<RedFlushed> {
+    const form = new FormData();
+    form.set('red', JSON.stringify(red));
+    form.set('pdf', pdf, pdf.name);
+    return this.call('POST', this.invoicePath(id, '/red-flush'), { form }, parseRedFlushed);
   }
 
   verify(id: InvoiceId, checkCode: string, pdf: File | undefined): Promise<Verification> {

@@ -3,12 +3,11 @@
  * the reimbursable amount, typed in yuan and sent in fen. The page checks what it can (formats,
  * sums) before the API does; the API's own checks still apply and are shown as they come.
  */
-import type { InvoiceType } from '@hdt/vocabulary';
-import { byId, fileOf, h, valueOf } from './dom.js';
+import type { InvoiceId, InvoiceType } from '@hdt/vocabulary';
 import { formatFen, parseYuan } from './format.js';
-import { pick, t } from './i18n.js';
+import { t } from './i18n.js';
 import { isKeyOf, TYPE_LABELS } from './labels.js';
-import { InputError } from './page.js';
+import { InputError } from './messages.js';
 import type { TextKey } from './texts.js';
 
 export interface InvoiceItem {
@@ -36,105 +35,109 @@ export interface InvoiceInput {
   readonly reimbursableAmount: number;
 }
 
-const CODE = /^\d{8}$/;
-const NUMBER = /^\d{10}$/;
+/** One item row as typed. */
+export interface ItemRow {
+  name: string;
+  quantity: string;
+  unitPrice: string;
+}
+
+/** The form as typed: every field a string, amounts in yuan. */
+export interface IssueFormModel {
+  code: string;
+  number: string;
+  type: string;
+  payerName: string;
+  payerId: string;
+  department: string;
+  visitDate: string;
+  items: ItemRow[];
+  fund: string;
+  account: string;
+  other: string;
+  self: string;
+  reimbursable: string;
+}
+
+export function newItemRow(): ItemRow {
+  return { name: '', quantity: '1', unitPrice: '' };
+}
+
+export function newIssueForm(visitDate: string): IssueFormModel {
+  return {
+    code: '',
+    number: '',
+    type: 'OUTPATIENT',
+    payerName: '',
+    payerId: '',
+    department: '',
+    visitDate,
+    items: [newItemRow()],
+    fund: '',
+    account: '',
+    other: '',
+    self: '',
+    reimbursable: '',
+  };
+}
 
 function invalid(key: TextKey, field?: TextKey): never {
   throw new InputError(() => t(key, field === undefined ? {} : { field: t(field) }));
 }
 
-function required(id: string, field: TextKey): string {
-  const value = valueOf(id);
-  return value === '' ? invalid('invalid.required', field) : value;
+/** An invoice code and number as typed, checked for their formats. */
+export function readInvoiceId(code: string, number: string): InvoiceId {
+  const id = { code: code.trim(), number: number.trim() };
+  if (!/^\d{8}$/.test(id.code)) invalid('invalid.code');
+  if (!/^\d{10}$/.test(id.number)) invalid('invalid.number');
+  return id;
 }
 
-/** An amount field in yuan, as fen. */
-export function amountOf(id: string, field: TextKey, blankIsZero = false): number {
-  const text = valueOf(id);
-  if (text === '' && blankIsZero) return 0;
+/** A text that must not be blank, trimmed. */
+export function requiredText(value: string, field: TextKey): string {
+  const text = value.trim();
+  return text === '' ? invalid('invalid.required', field) : text;
+}
+
+/** An amount typed in yuan, as fen; blank is zero. */
+function amountOf(text: string, field: TextKey): number {
+  if (text.trim() === '') return 0;
   return parseYuan(text) ?? invalid('invalid.amount', field);
 }
 
 function quantityOf(text: string): number | undefined {
-  const quantity = Number(text);
-  return text !== '' && Number.isFinite(quantity) && quantity > 0 ? quantity : undefined;
+  const quantity = Number(text.trim());
+  return text.trim() !== '' && Number.isFinite(quantity) && quantity > 0 ? quantity : undefined;
 }
 
-function cellInput(row: HTMLElement, name: string): HTMLInputElement {
-  const input = row.querySelector(`input[name="${name}"]`);
-  if (!(input instanceof HTMLInputElement)) throw new Error(`item row without ${name}`);
-  return input;
-}
-
-/** One row's item; undefined while its quantity or price is not (yet) a number. */
-function rowItem(row: HTMLElement): Omit<InvoiceItem, 'name'> | undefined {
-  const quantity = quantityOf(cellInput(row, 'quantity').value.trim());
-  const unitPrice = parseYuan(cellInput(row, 'unitPrice').value);
+/** One row's figures; undefined while its quantity or price is not (yet) a number. */
+export function rowItem(row: ItemRow): Omit<InvoiceItem, 'name'> | undefined {
+  const quantity = quantityOf(row.quantity);
+  const unitPrice = parseYuan(row.unitPrice);
   if (quantity === undefined || unitPrice === undefined) return undefined;
   return { quantity, unitPrice, amount: Math.round(quantity * unitPrice) };
 }
 
-function rows(): HTMLElement[] {
-  return [...byId('items', HTMLElement).querySelectorAll<HTMLElement>('tr')];
+/** The sum of the rows that have figures, in fen. */
+export function itemsTotal(rows: readonly ItemRow[]): number {
+  return rows.reduce((sum, row) => sum + (rowItem(row)?.amount ?? 0), 0);
 }
 
-/** Shows each row's amount and the total. */
-export function refreshTotals(): void {
-  let total = 0;
-  for (const row of rows()) {
-    const item = rowItem(row);
-    const cell = row.querySelector('.item-amount');
-    if (cell !== null) cell.textContent = item === undefined ? '—' : formatFen(item.amount);
-    total += item?.amount ?? 0;
-  }
-  byId('items-total', HTMLElement).textContent = t('issue.total', { amount: formatFen(total) });
-}
-
-function input(name: string, value: string, mode?: string): HTMLInputElement {
-  const el = h('input', { attrs: { name, ...(mode === undefined ? {} : { inputmode: mode }) } });
-  el.value = value;
-  return el;
-}
-
-export function addItemRow(name = '', quantity = '1', unitPrice = ''): void {
-  const row = h('tr', {});
-  const remove = h('button', {
-    class: 'small secondary',
-    text: t('issue.removeItem'),
-    attrs: { type: 'button', 'data-i18n': 'issue.removeItem' },
-    onClick: () => {
-      if (rows().length > 1) row.remove();
-      refreshTotals();
-    },
-  });
-  row.append(
-    h('td', {}, input('name', name)),
-    h('td', {}, input('quantity', quantity, 'decimal')),
-    h('td', {}, input('unitPrice', unitPrice, 'decimal')),
-    h('td', { class: 'item-amount' }),
-    h('td', {}, remove),
-  );
-  row.addEventListener('input', refreshTotals);
-  byId('items', HTMLElement).append(row);
-  refreshTotals();
-}
-
-function readItems(): InvoiceItem[] {
-  return rows().map((row) => {
-    const name = cellInput(row, 'name').value.trim();
-    if (name === '') invalid('invalid.required', 'issue.itemName');
-    if (quantityOf(cellInput(row, 'quantity').value.trim()) === undefined) invalid('invalid.quantity');
+function readItems(rows: readonly ItemRow[]): InvoiceItem[] {
+  return rows.map((row) => {
+    const name = requiredText(row.name, 'issue.itemName');
+    if (quantityOf(row.quantity) === undefined) invalid('invalid.quantity');
     const item = rowItem(row) ?? invalid('invalid.amount', 'issue.unitPrice');
     return { name, ...item };
   });
 }
 
-function readPayment(total: number): InvoiceInput['payment'] {
+function readPayment(model: IssueFormModel, total: number): InvoiceInput['payment'] {
   const payment = {
-    medicalInsuranceFund: amountOf('pay-fund', 'field.medicalInsuranceFund', true),
-    personalAccount: amountOf('pay-account', 'field.personalAccount', true),
-    otherFund: amountOf('pay-other', 'field.otherFund', true),
-    selfPay: amountOf('pay-self', 'field.selfPay', true),
+    medicalInsuranceFund: amountOf(model.fund, 'field.medicalInsuranceFund'),
+    personalAccount: amountOf(model.account, 'field.personalAccount'),
+    otherFund: amountOf(model.other, 'field.otherFund'),
+    selfPay: amountOf(model.self, 'field.selfPay'),
   };
   const sum = payment.medicalInsuranceFund + payment.personalAccount + payment.otherFund + payment.selfPay;
   if (sum !== total) {
@@ -143,40 +146,25 @@ function readPayment(total: number): InvoiceInput['payment'] {
   return payment;
 }
 
-function readType(): InvoiceType {
-  const type = valueOf('issue-type');
-  return isKeyOf(TYPE_LABELS, type) ? type : invalid('invalid.required', 'field.type');
-}
-
 /** The form as the API's invoice data, and its PDF; refuses what is clearly wrong. */
-export function readIssueForm(): { invoice: InvoiceInput; pdf: File } {
-  const code = valueOf('issue-code');
-  const number = valueOf('issue-number');
-  if (!CODE.test(code)) invalid('invalid.code');
-  if (!NUMBER.test(number)) invalid('invalid.number');
+export function readIssueForm<F>(model: IssueFormModel, pdf: F | undefined): { invoice: InvoiceInput; pdf: F } {
+  const { code, number } = readInvoiceId(model.code, model.number);
+  const type = isKeyOf(TYPE_LABELS, model.type) ? model.type : invalid('invalid.required', 'field.type');
   const payer = {
-    name: required('issue-payer-name', 'issue.payerName'),
-    idNumber: required('issue-payer-id', 'issue.payerId'),
+    name: requiredText(model.payerName, 'issue.payerName'),
+    idNumber: requiredText(model.payerId, 'issue.payerId'),
   };
   const visit = {
-    department: required('issue-department', 'issue.department'),
-    visitDate: required('issue-visit-date', 'issue.visitDate'),
+    department: requiredText(model.department, 'issue.department'),
+    visitDate: requiredText(model.visitDate, 'issue.visitDate'),
   };
-  const items = readItems();
+  const items = readItems(model.items);
   const totalAmount = items.reduce((sum, item) => sum + item.amount, 0);
-  const payment = readPayment(totalAmount);
-  const reimbursableAmount = amountOf('issue-reimbursable', 'issue.reimbursable', true);
-  const pdf = fileOf('issue-pdf') ?? invalid('invalid.pdf');
-  const invoice = { code, number, type: readType(), payer, visit, items, totalAmount, payment, reimbursableAmount };
-  return { invoice, pdf };
-}
-
-/** Fills the type choices in the page language, keeping the selection. */
-export function fillTypes(): void {
-  const select = byId('issue-type', HTMLSelectElement);
-  const selected = select.value;
-  select.replaceChildren(
-    ...Object.entries(TYPE_LABELS).map(([value, label]) => h('option', { text: pick(label), attrs: { value } })),
-  );
-  if (selected !== '') select.value = selected;
+  const payment = readPayment(model, totalAmount);
+  const reimbursableAmount = amountOf(model.reimbursable, 'issue.reimbursable');
+  const file = pdf ?? invalid('invalid.pdf');
+  return {
+    invoice: { code, number, type, payer, visit, items, totalAmount, payment, reimbursableAmount },
+    pdf: file,
+  };
 }

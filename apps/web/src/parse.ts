@@ -401,3 +401,71 @@ export function errorBody(value: unknown): { code: string; message: string } | u
     ? { code: o['code'], message: o['message'] }
     : undefined;
 }
+
+/** One row of GET /invoices: the ledger's projection, a few seconds behind it at most. */
+export interface InvoiceListItem {
+  readonly code: string;
+  readonly number: string;
+  readonly kind: InvoiceView['kind'];
+  readonly type: InvoiceView['type'];
+  readonly status: InvoiceView['status'];
+  readonly issuerMsp: string;
+  readonly issuingUnit: string;
+  readonly totalAmount: number;
+  readonly reimbursableAmount: number;
+  readonly reimbursedAmount: number;
+  readonly issuedDay: string;
+  readonly updatedAt: string;
+}
+
+export interface InvoiceListPage {
+  readonly items: readonly InvoiceListItem[];
+  /** The cursor of the next page; null on the last one. */
+  readonly next: string | null;
+}
+
+function parseListItem(value: unknown, path: string): InvoiceListItem {
+  const o = record(value, path);
+  return {
+    code: str(o, 'code', path),
+    number: str(o, 'number', path),
+    kind: oneOf(KIND_LABELS, o, 'kind', path),
+    type: oneOf(TYPE_LABELS, o, 'type', path),
+    status: oneOf(STATUS_LABELS, o, 'status', path),
+    issuerMsp: str(o, 'issuerMsp', path),
+    issuingUnit: str(o, 'issuingUnit', path),
+    totalAmount: fen(o, 'totalAmount', path),
+    reimbursableAmount: fen(o, 'reimbursableAmount', path),
+    reimbursedAmount: fen(o, 'reimbursedAmount', path),
+    issuedDay: str(o, 'issuedDay', path),
+    updatedAt: str(o, 'updatedAt', path),
+  };
+}
+
+export function parseInvoiceList(value: unknown): InvoiceListPage {
+  const o = record(value, 'body');
+  const next = o['next'];
+  if (next !== null && typeof next !== 'string') fail('body.next', 'a cursor or null');
+  return { items: requiredList(o, 'items', 'body', parseListItem), next };
+}
+
+/** POST /invoices/{code}/{number}/red-flush: the original as committed, and the red invoice. */
+export interface RedFlushed {
+  readonly original: InvoiceSummary;
+  readonly red: { readonly code: string; readonly number: string; readonly checkCode: string };
+  readonly txId: string;
+}
+
+export function parseRedFlushed(value: unknown): RedFlushed {
+  const o = record(value, 'body');
+  const red = record(o['red'], 'body.red');
+  return {
+    original: parseInvoice(o['original'], 'body.original'),
+    red: {
+      code: str(red, 'code', 'body.red'),
+      number: str(red, 'number', 'body.red'),
+      checkCode: str(red, 'checkCode', 'body.red'),
+    },
+    txId: str(o, 'txId', 'body'),
+  };
+}

@@ -2,6 +2,7 @@
  * What the statistics section shows, computed from the API's figures without the DOM: the totals
  * of the period, the daily series with its empty days, and the options of the two charts.
  */
+import type { EChartsCoreOption } from 'echarts/core';
 import type { DailyTotals, StatisticsBucket } from './parse.js';
 import { dayCount, daysOf, type Period } from './period.js';
 
@@ -46,7 +47,7 @@ export function dailyChartOption(
   series: readonly DailyTotals[],
   texts: DailyChartTexts,
   money: (fen: number) => string,
-): echarts.Option {
+): EChartsCoreOption {
   const moneyOf = (value: unknown): string => (typeof value === 'number' ? money(Math.round(value)) : String(value));
   return {
     animation: false,
@@ -72,7 +73,7 @@ export function dailyChartOption(
 }
 
 /** A pie of the invoices issued by each unit. */
-export function unitChartOption(byUnit: readonly StatisticsBucket[], countText: string): echarts.Option {
+export function unitChartOption(byUnit: readonly StatisticsBucket[], countText: string): EChartsCoreOption {
   return {
     animation: false,
     tooltip: { trigger: 'item', formatter: '{b}: {c} ({d}%)' },

@@ -14,7 +14,10 @@ export const TEXTS = {
     zh: '基于联盟链的医疗收费电子票据：开具、查验、锁定、报销与核销，每一步都记录在链上。',
     en: 'Medical e-invoices on a consortium blockchain: issue, verify, lock, reimburse and write off, every step recorded on chain.',
   },
-  'index.hospital': { zh: '收费员开具票据、查询、作废。', en: 'Billing clerks issue, look up and void invoices.' },
+  'index.hospital': {
+    zh: '收费员开具票据、查看本院票据列表、查询、冲红和作废。',
+    en: 'Billing clerks issue, list, look up, red-flush and void invoices.',
+  },
   'index.reimburser': {
     zh: '医保局和商业保险公司查验票据、锁定金额、报销、解锁和核销。',
     en: 'The medical-insurance bureau and insurers verify, lock, reimburse, unlock and write off.',
@@ -85,6 +88,7 @@ export const TEXTS = {
   'common.busy': { zh: '处理中…', en: 'Working…' },
   'common.use': { zh: '选用', en: 'Use' },
   'common.detail': { zh: '详情：', en: 'Detail: ' },
+  'common.actions': { zh: '操作', en: 'Actions' },
 
   'invoice.title': { zh: '票据 {code}-{number}', en: 'Invoice {code}-{number}' },
   'invoice.amounts': { zh: '金额', en: 'Amounts' },
@@ -119,11 +123,6 @@ export const TEXTS = {
     zh: '票据 {code}-{number} 已受理：账本暂时无法写入，平台将自动重试直至上链（仅一次）。上链后再打印校验码。',
     en: 'Invoice {code}-{number} is accepted: the ledger cannot be written right now; the platform retries until it is on chain (exactly once). Print the check code once it is on chain.',
   },
-  'issue.session': { zh: '本次会话开具的票据', en: 'Invoices issued in this session' },
-  'issue.sessionNote': {
-    zh: '接口暂无票据列表功能，此处只列出本浏览器会话中开具的票据；其他票据请按代码和号码查询。',
-    en: 'The API has no invoice listing yet: this lists the invoices issued in this browser session; look up others by code and number.',
-  },
   'issue.view': { zh: '查看', en: 'View' },
   'issue.showCheckCode': { zh: '显示校验码（补打）', en: 'Show check code (reprint)' },
   'issue.checkCodeIs': { zh: '校验码：{checkCode}', en: 'Check code: {checkCode}' },
@@ -135,10 +134,33 @@ export const TEXTS = {
   'void.submit': { zh: '作废票据', en: 'Void invoice' },
   'void.done': { zh: '票据已作废。', en: 'The invoice is voided.' },
   'redFlush.title': { zh: '冲红', en: 'Red-flush' },
-  'redFlush.unavailable': {
-    zh: '暂未开放：接口尚未提供冲红功能。',
-    en: 'Not yet available: the API has no red-flush endpoint yet.',
+  'redFlush.note': {
+    zh: '冲红即开具一张关联的红票（负数票据），原票状态变为“已冲红”。已锁定或已有报销的票据不能冲红。',
+    en: 'Red-flushing issues a linked red (negative) invoice; the original becomes red-flushed. Locked or claimed invoices cannot be red-flushed.',
   },
+  'redFlush.code': { zh: '红票代码', en: 'Red invoice code' },
+  'redFlush.number': { zh: '红票号码', en: 'Red invoice number' },
+  'redFlush.pdf': { zh: '红票 PDF 文件', en: 'Red invoice PDF file' },
+  'redFlush.submit': { zh: '冲红', en: 'Red-flush' },
+  'redFlush.done': {
+    zh: '票据已冲红：红票 {code}-{number} 已上链，校验码 {checkCode}。',
+    en: 'The invoice is red-flushed: red invoice {code}-{number} is on chain, check code {checkCode}.',
+  },
+  'redFlush.redCheckCode': { zh: '红票校验码', en: "Red invoice's check code" },
+
+  'list.title': { zh: '本院票据', en: 'Invoices of your hospital' },
+  'list.note': {
+    zh: '按开票日期排列，最新在前；列表来自账本的投影，可能比链上晚几秒。',
+    en: 'Newest day of issue first. The list is a projection of the ledger and may lag a few seconds behind it.',
+  },
+  'list.allStatuses': { zh: '全部状态', en: 'All statuses' },
+  'list.filter': { zh: '筛选', en: 'Filter' },
+  'list.refresh': { zh: '刷新', en: 'Refresh' },
+  'list.more': { zh: '加载更多', en: 'More' },
+  'list.empty': { zh: '没有符合条件的票据。', en: 'No invoice matches.' },
+  'list.invoice': { zh: '票据', en: 'Invoice' },
+  'list.issuedDay': { zh: '开票日期', en: 'Day of issue' },
+  'list.count': { zh: '已显示 {count} 张', en: '{count} shown' },
 
   'verify.title': { zh: '票据查验', en: 'Verify an invoice' },
   'verify.pdf': { zh: '票据 PDF（可选，用于比对文件）', en: 'Invoice PDF (optional, compared with the ledger)' },

@@ -1,0 +1,5 @@
+/** The start page: links to the three pages, and the language toggle. */
+import { mountPage } from '../mount.js';
+import IndexPage from './IndexPage.vue';
+
+mountPage(IndexPage);
