@@ -12,7 +12,8 @@ import {
 } from './invoice-list';
 import type { InvoiceViewDoc, InvoiceViewModel } from './model';
 
-function view(code: string, number: string, issuedDay: string, issuerMsp = 'Hospital1MSP'): InvoiceViewDoc {
+function view(code: string, number: string, issuedAt: string, issuerMsp = 'Hospital1MSP'): InvoiceViewDoc {
+  const issuedDay = issuedAt.slice(0, 10);
   return {
     _id: `${code}/${number}`,
     code,
@@ -26,10 +27,11 @@ function view(code: string, number: string, issuedDay: string, issuerMsp = 'Hosp
     reimbursableAmount: 80,
     reimbursedAmount: 0,
     issuedDay,
+    issuedAt,
     reimbursements: [],
     revision: 1,
     lastTxId: 'tx',
-    updatedAt: `${issuedDay}T00:00:00.000Z`,
+    updatedAt: issuedAt,
     blockNumber: 1,
   };
 }
@@ -37,11 +39,11 @@ function view(code: string, number: string, issuedDay: string, issuerMsp = 'Hosp
 /** The part of a mongoose model the list uses, over an array, applying the filters the list makes. */
 function fakeViews(docs: InvoiceViewDoc[]): InvoiceViewModel {
   type Filter = Record<string, unknown>;
-  const before = (doc: InvoiceViewDoc, or: { issuedDay: { $lt?: string } | string; _id?: { $lt: string } }[]) =>
+  const before = (doc: InvoiceViewDoc, or: { issuedAt: { $lt?: string } | string; _id?: { $lt: string } }[]) =>
     or.some((c) =>
-      typeof c.issuedDay === 'string'
-        ? doc.issuedDay === c.issuedDay && c._id !== undefined && doc._id < c._id.$lt
-        : doc.issuedDay < (c.issuedDay.$lt ?? ''),
+      typeof c.issuedAt === 'string'
+        ? doc.issuedAt === c.issuedAt && c._id !== undefined && doc._id < c._id.$lt
+        : doc.issuedAt < (c.issuedAt.$lt ?? ''),
     );
   const matches = (doc: InvoiceViewDoc, f: Filter): boolean => {
     if (Array.isArray(f['$and'])) return (f['$and'] as Filter[]).every((g) => matches(doc, g));
@@ -65,7 +67,7 @@ function fakeViews(docs: InvoiceViewDoc[]): InvoiceViewModel {
         exec: async () =>
           docs
             .filter((d) => matches(d, filter))
-            .sort((a, b) => b.issuedDay.localeCompare(a.issuedDay) || b._id.localeCompare(a._id))
+            .sort((a, b) => b.issuedAt.localeCompare(a.issuedAt) || b._id.localeCompare(a._id))
             .slice(0, limit),
       };
       return chain;
@@ -75,16 +77,17 @@ function fakeViews(docs: InvoiceViewDoc[]): InvoiceViewModel {
 
 describe('cursors', () => {
   it('round-trip, and anything else is not a cursor', () => {
-    const position = { issuedDay: '2026-11-30', id: '31010101/00000001' };
+    const position = { issuedAt: '2026-11-30T01:02:03.000Z', id: '31010101/00000001' };
     expect(decodeCursor(encodeCursor(position))).toEqual(position);
     for (const bad of ['', 'x', Buffer.from('[1,2]').toString('base64url'), Buffer.from('{}').toString('base64url')]) {
       expect(decodeCursor(bad)).toBeUndefined();
     }
   });
 
-  it('continue strictly after the last invoice of the page, by day then id', () => {
-    expect(listFilter({ limit: 5 }, { issuedDay: '2026-11-30', id: 'b' })).toEqual({
-      $or: [{ issuedDay: { $lt: '2026-11-30' } }, { issuedDay: '2026-11-30', _id: { $lt: 'b' } }],
+  it('continue strictly after the last invoice of the page, by time of issue then id', () => {
+    const at = '2026-11-30T01:00:00.000Z';
+    expect(listFilter({ limit: 5 }, { issuedAt: at, id: 'b' })).toEqual({
+      $or: [{ issuedAt: { $lt: at } }, { issuedAt: at, _id: { $lt: 'b' } }],
     });
     expect(listFilter({ limit: 5, issuerMsp: 'H', from: '2026-01-01' })).toEqual({
       issuerMsp: 'H',
@@ -95,16 +98,17 @@ describe('cursors', () => {
 
 describe('InvoiceListService', () => {
   const docs = [
-    view('31010101', '00000001', '2026-11-28'),
-    view('31010101', '00000002', '2026-11-30'),
-    view('31010101', '00000003', '2026-11-30'),
-    view('31020101', '00000001', '2026-11-29', 'Hospital2MSP'),
-    view('31010101', '00000004', '2026-11-27'),
+    view('31010101', '00000001', '2026-11-28T09:00:00.000Z'),
+    view('31010101', '00000002', '2026-11-30T10:00:00.000Z'),
+    view('31010101', '00000003', '2026-11-30T08:00:00.000Z'),
+    view('31020101', '00000001', '2026-11-29T08:00:00.000Z', 'Hospital2MSP'),
+    view('31010101', '00000004', '2026-11-27T08:00:00.000Z'),
+    view('31010101', '00000005', '2026-11-27T08:00:00.000Z'),
   ];
   const service = new InvoiceListService(fakeViews(docs));
   const ids = (page: InvoiceListPage) => page.items.map((i) => `${i.code}/${i.number}`);
 
-  it('pages through every invoice once, newest day first', async () => {
+  it('pages through every invoice once, most recently issued first', async () => {
     const seen: string[] = [];
     let after: string | undefined;
     let pages = 0;
@@ -116,10 +120,11 @@ describe('InvoiceListService', () => {
     } while (after !== undefined);
     expect(pages).toBe(3);
     expect(seen).toEqual([
-      '31010101/00000003',
       '31010101/00000002',
+      '31010101/00000003',
       '31020101/00000001',
       '31010101/00000001',
+      '31010101/00000005',
       '31010101/00000004',
     ]);
   });
@@ -141,7 +146,9 @@ describe('GET /invoices', () => {
     const list = {
       list: async (query: InvoiceListQuery) => {
         queries.push(query);
-        return new InvoiceListService(fakeViews([view('31010101', '00000001', '2026-11-30')])).list(query);
+        return new InvoiceListService(fakeViews([view('31010101', '00000001', '2026-11-30T08:00:00.000Z')])).list(
+          query,
+        );
       },
     } as unknown as InvoiceListService;
     return { list, queries };

@@ -1,5 +1,5 @@
 /**
- * Lists of invoices from the projection's query model, newest day of issue first, a page at a
+ * Lists of invoices from the projection's query model, most recently issued first, a page at a
  * time. A page ends with an opaque cursor naming the last invoice it held; the next page starts
  * after it, so invoices projected meanwhile never shift a page.
  */
@@ -29,6 +29,7 @@ export interface InvoiceListItem {
   reimbursableAmount: number;
   reimbursedAmount: number;
   issuedDay: string;
+  issuedAt: string;
   updatedAt: string;
 }
 
@@ -38,12 +39,12 @@ export interface InvoiceListPage {
 }
 
 interface Position {
-  issuedDay: string;
+  issuedAt: string;
   id: string;
 }
 
 export function encodeCursor(position: Position): string {
-  return Buffer.from(JSON.stringify([position.issuedDay, position.id]), 'utf8').toString('base64url');
+  return Buffer.from(JSON.stringify([position.issuedAt, position.id]), 'utf8').toString('base64url');
 }
 
 /** The position a cursor names, or undefined when it is not one this service made. */
@@ -51,15 +52,15 @@ export function decodeCursor(cursor: string): Position | undefined {
   try {
     const value: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
     if (!Array.isArray(value) || value.length !== 2) return undefined;
-    const [issuedDay, id] = value as unknown[];
-    if (typeof issuedDay !== 'string' || typeof id !== 'string') return undefined;
-    return { issuedDay, id };
+    const [issuedAt, id] = value as unknown[];
+    if (typeof issuedAt !== 'string' || typeof id !== 'string') return undefined;
+    return { issuedAt, id };
   } catch {
     return undefined;
   }
 }
 
-/** The filter of one page: the query's conditions, and after the cursor's invoice in list order. */
+/** The filter of one page: the query's conditions (days of issue, China Standard Time), and after the cursor's invoice. */
 export function listFilter(query: Omit<InvoiceListQuery, 'after'>, after?: Position): FilterQuery<InvoiceViewDoc> {
   const filter: FilterQuery<InvoiceViewDoc> = {};
   if (query.issuerMsp !== undefined) filter.issuerMsp = query.issuerMsp;
@@ -70,7 +71,7 @@ export function listFilter(query: Omit<InvoiceListQuery, 'after'>, after?: Posit
   if (Object.keys(day).length > 0) filter.issuedDay = day;
   if (after === undefined) return filter;
   const beyond = {
-    $or: [{ issuedDay: { $lt: after.issuedDay } }, { issuedDay: after.issuedDay, _id: { $lt: after.id } }],
+    $or: [{ issuedAt: { $lt: after.issuedAt } }, { issuedAt: after.issuedAt, _id: { $lt: after.id } }],
   };
   return Object.keys(filter).length === 0 ? beyond : { $and: [filter, beyond] };
 }
@@ -88,6 +89,7 @@ const ITEM_FIELDS = {
   reimbursableAmount: 1,
   reimbursedAmount: 1,
   issuedDay: 1,
+  issuedAt: 1,
   updatedAt: 1,
 } as const;
 
@@ -104,6 +106,7 @@ function toItem(doc: InvoiceViewDoc): InvoiceListItem {
     reimbursableAmount: doc.reimbursableAmount,
     reimbursedAmount: doc.reimbursedAmount,
     issuedDay: doc.issuedDay,
+    issuedAt: doc.issuedAt,
     updatedAt: doc.updatedAt,
   };
 }
@@ -119,7 +122,7 @@ export class InvoiceListService {
     // One more than the page tells whether another page follows.
     const rows = await this.views
       .find(listFilter(query, after))
-      .sort({ issuedDay: -1, _id: -1 })
+      .sort({ issuedAt: -1, _id: -1 })
       .limit(query.limit + 1)
       .select(ITEM_FIELDS)
       .lean<InvoiceViewDoc[]>()
@@ -127,9 +130,7 @@ export class InvoiceListService {
     const page = rows.slice(0, query.limit);
     const last = page[page.length - 1];
     const next =
-      rows.length > query.limit && last !== undefined
-        ? encodeCursor({ issuedDay: last.issuedDay, id: last._id })
-        : null;
+      rows.length > query.limit && last !== undefined ? encodeCursor({ issuedAt: last.issuedAt, id: last._id }) : null;
     return { items: page.map(toItem), next };
   }
 }

@@ -1,7 +1,7 @@
 import type { ChaincodeEvent, Checkpoint, CloseableAsyncIterable } from '@hyperledger/fabric-gateway';
 import { silentLogger } from '../logger';
 import { InvoiceProjection } from './listener';
-import type { CheckpointModel, InvoiceViewModel } from './model';
+import { type CheckpointModel, type InvoiceViewModel, PROJECTION_MODEL_VERSION } from './model';
 import { chinaDay } from './project';
 
 /** Stands in for a mongoose model: findById().lean() and replaceOne with upsert and a unique _id. */
@@ -23,6 +23,16 @@ class FakeModel<T extends { _id: string }> {
     if (!matches && current !== undefined && options.upsert) throw Object.assign(new Error('E11000'), { code: 11000 });
     this.rows.set(filter._id, { ...doc, _id: filter._id } as T);
     return { acknowledged: true };
+  }
+
+  async deleteOne(filter: { _id: string }) {
+    this.rows.delete(filter._id);
+    return { deletedCount: 1 };
+  }
+
+  async deleteMany() {
+    this.rows.clear();
+    return { deletedCount: 0 };
   }
 }
 
@@ -104,6 +114,7 @@ describe('InvoiceProjection', () => {
       revision: 2,
       status: 'LOCKED',
       issuedDay: '2026-11-30',
+      issuedAt: expect.stringMatching(/^2026-11-\d\dT/) as unknown,
     });
     expect(views.rows.has('31010125/0000000009')).toBe(false);
     expect(checkpoints.rows.get('test')).toMatchObject({ blockNumber: '7', transactionId: 'tx-0000000001-2' });
@@ -125,6 +136,29 @@ describe('InvoiceProjection', () => {
     await new Promise((resolve) => setTimeout(resolve, 50));
     await replay.stop();
     expect(views.rows.get('31010125/0000000001')).toMatchObject({ revision: 3, status: 'REIMBURSED' });
+  });
+
+  it('rebuilds the query model from the first block when its checkpoint was written for another shape', async () => {
+    const views = new FakeModel<{ _id: string; revision: number; issuedAt?: string }>();
+    const checkpoints = new FakeModel<{ _id: string; blockNumber: string; transactionId: string }>();
+    // A view and a checkpoint from before issuedAt was kept; the checkpoint has no model version.
+    views.rows.set('31010125/0000000001', { _id: '31010125/0000000001', revision: 1 });
+    checkpoints.rows.set('up', { _id: 'up', blockNumber: '5', transactionId: 'tx-0000000001-1' });
+    const seen: bigint[] = [];
+    const projection = new InvoiceProjection({
+      source: source([event(5, 'InvoiceIssued', invoice('0000000001', 1, 'ISSUED'))], seen),
+      views: views as unknown as InvoiceViewModel,
+      checkpoints: checkpoints as unknown as CheckpointModel,
+      name: 'up',
+      logger: silentLogger,
+      retryDelayMs: 5,
+    });
+    projection.start();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    await projection.stop();
+    expect(seen[0]).toBe(-1n);
+    expect(views.rows.get('31010125/0000000001')).toMatchObject({ revision: 1, issuedAt: '2026-11-29T17:30:00.000Z' });
+    expect(checkpoints.rows.get('up')).toMatchObject({ blockNumber: '5', modelVersion: PROJECTION_MODEL_VERSION });
   });
 
   it('counts days in China Standard Time', () => {

@@ -6,7 +6,7 @@
 import type { ChaincodeEvent, Checkpoint, CloseableAsyncIterable } from '@hyperledger/fabric-gateway';
 import { INVOICE_EVENTS } from '@hdt/vocabulary';
 import { describe, type Logger } from '../logger';
-import type { CheckpointModel, InvoiceViewModel } from './model';
+import { type CheckpointModel, type InvoiceViewModel, PROJECTION_MODEL_VERSION } from './model';
 import { applyInvoiceEvent } from './project';
 
 export type EventSource = (checkpoint: Checkpoint) => Promise<CloseableAsyncIterable<ChaincodeEvent>>;
@@ -23,10 +23,18 @@ export class StoredCheckpoint implements Checkpoint {
     readonly name: string,
   ) {}
 
-  async load(): Promise<void> {
+  /** Reads the checkpoint; false when it was written for another shape of the query model. */
+  async load(): Promise<boolean> {
     const doc = await this.model.findById(this.name).lean();
     this.blockNumber = doc === null ? undefined : BigInt(doc.blockNumber);
     this.transactionId = doc?.transactionId;
+    return doc === null || doc.modelVersion === PROJECTION_MODEL_VERSION;
+  }
+
+  async forget(): Promise<void> {
+    await this.model.deleteOne({ _id: this.name });
+    this.blockNumber = undefined;
+    this.transactionId = undefined;
   }
 
   getBlockNumber(): bigint | undefined {
@@ -38,7 +46,11 @@ export class StoredCheckpoint implements Checkpoint {
   }
 
   async save(event: ChaincodeEvent): Promise<void> {
-    const doc = { blockNumber: event.blockNumber.toString(), transactionId: event.transactionId };
+    const doc = {
+      blockNumber: event.blockNumber.toString(),
+      transactionId: event.transactionId,
+      modelVersion: PROJECTION_MODEL_VERSION,
+    };
     await this.model.replaceOne({ _id: this.name }, doc, { upsert: true });
     this.blockNumber = event.blockNumber;
     this.transactionId = event.transactionId;
@@ -100,6 +112,15 @@ export class InvoiceProjection {
     }
   }
 
+  /** Empties the query model and its checkpoint, so the events are applied again from the first block. */
+  private async rebuild(): Promise<void> {
+    this.deps.logger.info('invoice projection: query model of an older shape, rebuilding it from the first block', {
+      modelVersion: PROJECTION_MODEL_VERSION,
+    });
+    await this.deps.views.deleteMany({});
+    await this.checkpoint.forget();
+  }
+
   private pause(): Promise<void> {
     return new Promise((resolve) => {
       const timer = setTimeout(resolve, this.deps.retryDelayMs ?? 2_000);
@@ -111,7 +132,7 @@ export class InvoiceProjection {
   }
 
   private async follow(): Promise<void> {
-    await this.checkpoint.load();
+    if (!(await this.checkpoint.load())) await this.rebuild();
     this.current = await this.deps.source(this.checkpoint);
     try {
       for await (const event of this.current) {

@@ -29,6 +29,8 @@ export interface InvoiceViewDoc {
   reimbursedAmount: number;
   /** Day of issue, China Standard Time (YYYY-MM-DD). */
   issuedDay: string;
+  /** Time of issue (ISO 8601, UTC), as on chain. */
+  issuedAt: string;
   reimbursements: PayerShare[];
   revision: number;
   lastTxId: string;
@@ -37,10 +39,17 @@ export interface InvoiceViewDoc {
   blockNumber: number;
 }
 
+/**
+ * The shape of the query model. A checkpoint written for another shape (or none) makes the
+ * projection rebuild the model from the first block: its documents may lack fields this one needs.
+ */
+export const PROJECTION_MODEL_VERSION = 2;
+
 export interface CheckpointDoc {
   _id: string;
   blockNumber: string;
   transactionId: string;
+  modelVersion?: number;
 }
 
 const shareSchema = new Schema<PayerShare>(
@@ -66,6 +75,7 @@ const viewSchema = new Schema<InvoiceViewDoc>(
     reimbursableAmount: { type: Number, required: true },
     reimbursedAmount: { type: Number, required: true },
     issuedDay: { type: String, required: true },
+    issuedAt: { type: String, required: true },
     reimbursements: { type: [shareSchema], default: [] },
     revision: { type: Number, required: true },
     lastTxId: { type: String, required: true },
@@ -78,9 +88,9 @@ const viewSchema = new Schema<InvoiceViewDoc>(
 viewSchema.index({ issuedDay: 1, issuingUnit: 1 });
 viewSchema.index({ issuerMsp: 1, issuedDay: 1 });
 viewSchema.index({ issuerMsp: 1, _id: 1 });
-// Lists: newest day of issue first, all issuers or one.
-viewSchema.index({ issuedDay: 1, _id: 1 });
-viewSchema.index({ issuerMsp: 1, issuedDay: 1, _id: 1 });
+// Lists: newest first, all issuers or one.
+viewSchema.index({ issuedAt: 1, _id: 1 });
+viewSchema.index({ issuerMsp: 1, issuedAt: 1, _id: 1 });
 viewSchema.index({ 'reimbursements.day': 1, 'reimbursements.payerMsp': 1 });
 
 const checkpointSchema = new Schema<CheckpointDoc>(
@@ -88,6 +98,7 @@ const checkpointSchema = new Schema<CheckpointDoc>(
     _id: { type: String, required: true },
     blockNumber: { type: String, required: true },
     transactionId: { type: String, required: true },
+    modelVersion: { type: Number },
   },
   { collection: CHECKPOINT_COLLECTION, versionKey: false },
 );

@@ -26,6 +26,7 @@ export function viewOf(invoice: ProjectedInvoice, blockNumber: number): InvoiceV
     reimbursableAmount: invoice.reimbursableAmount,
     reimbursedAmount: invoice.reimbursedAmount,
     issuedDay: chinaDay(invoice.issuedAt),
+    issuedAt: invoice.issuedAt,
     reimbursements: invoice.reimbursements.map((r) => ({
       payerMsp: r.payerMsp,
       amount: r.amount,

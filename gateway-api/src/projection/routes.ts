@@ -87,7 +87,8 @@ const listItem = z.object({
   totalAmount: z.number().describe('Fen'),
   reimbursableAmount: z.number(),
   reimbursedAmount: z.number(),
-  issuedDay: z.string(),
+  issuedDay: z.string().describe('Day of issue, China Standard Time'),
+  issuedAt: z.string().describe('Time of issue (ISO 8601)'),
   updatedAt: z.string(),
 });
 export const invoiceListResponseSchema = z.object({
@@ -104,7 +105,7 @@ export function invoiceListRoutes(list: InvoiceListService): Route[] {
       path: '/invoices',
       operationId: 'listInvoices',
       tag: 'invoices',
-      summary: 'Lists invoices, newest day of issue first, a page at a time',
+      summary: 'Lists invoices, most recently issued first, a page at a time',
       description:
         "From the query model the chaincode's events keep: an invoice appears, and its status changes, a few " +
         'seconds after its transaction commits. A billing clerk lists only its own organisation.',
