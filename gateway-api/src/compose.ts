@@ -13,6 +13,7 @@ import { FabricMigrationLedger } from './fabric/migration-ledger';
 import { MigrationService } from './modules/migration/service';
 import { InMemoryMigrationStore, type MigrationStore } from './modules/migration/store';
 import { AppError } from './errors';
+import { ConsentService, FabricConsentLedger } from './modules/consent';
 import type { OffchainPorts } from './ports';
 import { RedFlushService } from './modules/invoices/red-flush';
 import { IssuanceRunner, type IssuancePoint } from './modules/invoices/issuance';
@@ -57,6 +58,7 @@ export interface Services {
   issuanceRecovery: IssuanceRecoveryWorker;
   migrations: MigrationService;
   redFlush: RedFlushService;
+  consent: ConsentService;
 }
 
 function migrationService(deps: ServiceDeps, registry: FabricRegistryLedger): MigrationService {
@@ -117,6 +119,7 @@ export function composeServices(deps: ServiceDeps): Services {
     invoices,
     lifecycle,
     migrations,
+    consent: new ConsentService({ ledger: new FabricConsentLedger(deps.ledger), logger: deps.logger }),
     redFlush: new RedFlushService({ ...deps, ledger: invoiceLedger, registry, files: deps.offchain.files }),
     registry,
     health: new HealthService(invoiceLedger, deps.offchain, deps.logger, deps.issuances),

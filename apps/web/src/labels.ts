@@ -76,6 +76,8 @@ export const ROLE_LABELS: Record<Role, Label> = {
   reimbursement_officer: { zh: '报销经办人', en: 'Reimbursement officer' },
   supervisor: { zh: '监管人员', en: 'Supervisor' },
   admin: { zh: '平台管理员', en: 'Platform administrator' },
+  resident: { zh: '居民', en: 'Resident' },
+  doctor: { zh: '医生', en: 'Doctor' },
 };
 
 export const VERDICT_LABELS: Record<VerificationResultKind, Label> = {

@@ -347,6 +347,30 @@ describe('reads', () => {
     await expect(list(RESIDENT_B)).resolves.toEqual([[true, 'g-z']]);
   });
 
+  it('lists the grants naming a doctor or their whole institution, for that institution and the regulator only', async () => {
+    const bench = await registered();
+    await bench.register(RESIDENT_B, KEY_B);
+    await bench.grant(grantTerms({ grantId: 'g-doctor' }));
+    await bench.grant(grantTerms({ grantId: 'g-other', grantee: { mspId: 'Hospital2MSP', doctorId: 'h2.other' } }));
+    await bench.grant(
+      grantTerms({ grantId: 'g-all', grantee: { mspId: 'Hospital2MSP', doctorId: null } }),
+      KEY_B,
+      RESIDENT_B,
+    );
+    await bench.grant(grantTerms({ grantId: 'g-h1', grantee: { mspId: 'Hospital1MSP', doctorId: 'h2.doctor' } }));
+    const list = async (caller: string, doctorId: string): Promise<unknown[]> =>
+      (
+        JSON.parse(
+          await bench.invoke(caller, (ctx, c) => c.ListGrantsByGrantee(ctx, 'Hospital2MSP', doctorId)),
+        ) as Json[]
+      ).map((grant) => grant['grantId']);
+    const byResident = RESIDENT_A < RESIDENT_B ? ['g-doctor', 'g-all'] : ['g-all', 'g-doctor'];
+    await expect(list('Hospital2MSP', 'h2.doctor')).resolves.toEqual(byResident);
+    await expect(list('HealthCommMSP', '')).resolves.toEqual(['g-all']);
+    await expect(list('Hospital1MSP', 'h2.doctor')).rejects.toThrow(/^FORBIDDEN: /);
+    await expect(list('Hospital2MSP', '*')).rejects.toThrow(/^INVALID_ARGUMENT: doctorId /);
+  });
+
   it('answers unknown grants and keys with their codes, and members only', async () => {
     const bench = await registered();
     await expect(bench.invoke('Hospital1MSP', (ctx, c) => c.ReadGrant(ctx, RESIDENT_A, 'nope'))).rejects.toThrow(

@@ -1,7 +1,8 @@
 /**
  * Contract `consent`: residents' SM2 keys (register, rotate, recover) and their consent grants
  * (grant, change, revoke; ended when the referral closes), with reads and histories.
- * Residents have no Fabric identity: any member's gateway submits for them, and a signed operation
+ * Residents have no Fabric identity: any member's gateway submits for them (the platform's gateway
+ * submits as the health commission, see the gateway's consent module), and a signed operation
  * stands only if the resident's SM2 signature over its canonical encoding verifies here, under the
  * current key, within the signing window, with a nonce never used before.
  */
@@ -14,12 +15,21 @@ import {
   type SignedOperation,
 } from '@hdt/vocabulary';
 import { Context, Contract, Returns, Transaction } from 'fabric-contract-api';
-import { applyChange, applyEnd, applyRevoke, asOf, buildGrant, endsWithReferral } from '../domain/consent';
+import {
+  applyChange,
+  applyEnd,
+  applyRevoke,
+  asOf,
+  authoriseGranteeView,
+  buildGrant,
+  endsWithReferral,
+} from '../domain/consent';
 import {
   parseChangeInputJson,
   parseEndReferralInputJson,
   parseGrantId,
   parseGrantInputJson,
+  parseGranteeQuery,
   parseRevokeInputJson,
 } from '../domain/consent-inputs';
 import { ErrorCode, chaincodeError } from '../domain/errors';
@@ -186,7 +196,9 @@ export class ConsentContract extends Contract {
         `resident ${payload.residentId} already has grant ${payload.grant.grantId}`,
       );
     }
-    return store(ctx, tx, 'GRANT', buildGrant(payload, parsed.signature, tx));
+    const grant = buildGrant(payload, parsed.signature, tx);
+    await new GrantRepository(ctx.stub).indexByGrantee(grant);
+    return store(ctx, tx, 'GRANT', grant);
   }
 
   /** The resident adjusts scope, validity window or use limit of an active grant. */
@@ -246,6 +258,17 @@ export class ConsentContract extends Contract {
     const resident = parseResidentId(residentId);
     const tx = memberContext(ctx);
     const grants = await new GrantRepository(ctx.stub).listByResident(resident);
+    return canonicalJson(grants.map((grant) => asOf(grant, tx.timestamp)));
+  }
+
+  /** Grants to the institution (and to the doctor, unless ""), statuses at the query's time. */
+  @Transaction(false)
+  @Returns('string')
+  async ListGrantsByGrantee(ctx: Context, mspId: string, doctorId: string): Promise<string> {
+    const grantee = parseGranteeQuery(mspId, doctorId);
+    const tx = memberContext(ctx);
+    authoriseGranteeView(tx.mspId, grantee.mspId);
+    const grants = await new GrantRepository(ctx.stub).listByGrantee(grantee.mspId, grantee.doctorId);
     return canonicalJson(grants.map((grant) => asOf(grant, tx.timestamp)));
   }
 

@@ -177,3 +177,11 @@ export function parseEndReferralInputJson(text: unknown): EndReferralInput {
     actor: expectPattern(field('actor'), 'actor', ACTOR, 'a user name of 1..64 letters, digits, ".", "_", "@" or "-"'),
   };
 }
+
+/** The arguments of `ListGrantsByGrantee`: a member MSP id, and a doctor's user id or "" for none. */
+export function parseGranteeQuery(mspId: unknown, doctorId: unknown): Grantee {
+  return {
+    mspId: parseMemberMsp(mspId, 'mspId'),
+    doctorId: doctorId === '' ? null : expectPattern(doctorId, 'doctorId', ACTOR, '"" or a user id'),
+  };
+}

@@ -128,6 +128,16 @@ export function endsWithReferral(grant: ConsentGrant, referralId: string, mspId:
   return grant.status === 'ACTIVE' && grant.referralId === referralId && entitled;
 }
 
+/** The grants to an institution are for that institution to list, and for the health commission. */
+export function authoriseGranteeView(callerMspId: string, granteeMspId: string): void {
+  if (callerMspId !== granteeMspId && callerMspId !== MspId.HEALTH_COMMISSION) {
+    throw chaincodeError(
+      ErrorCode.FORBIDDEN,
+      `only ${granteeMspId} and the health commission list the grants to ${granteeMspId}; the caller is ${callerMspId}`,
+    );
+  }
+}
+
 export function applyEnd(grant: ConsentGrant, actor: string, tx: TxContext): ConsentGrant {
   const record: ConsentOperationRecord = {
     operation: 'END',

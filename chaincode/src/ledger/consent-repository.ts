@@ -1,9 +1,19 @@
 /** Typed access to residents' keys, consent grants and used nonces on the ledger. */
 import type { ConsentGrant, HistoryEntry, ResidentKey, SignedOperation } from '@hdt/vocabulary';
 import { parseStoredGrant } from '../domain/consent';
+import { parseGrantId } from '../domain/consent-inputs';
+import { openObject, parseResidentId } from '../domain/signed-inputs';
 import { ErrorCode, chaincodeError } from '../domain/errors';
 import { parseStoredResidentKey } from '../domain/resident-keys';
-import { GRANT_OBJECT_TYPE, grantKey, nonceKey, residentKeyKey } from './keys';
+import {
+  GRANTEE_INDEX_OBJECT_TYPE,
+  GRANT_OBJECT_TYPE,
+  WHOLE_INSTITUTION,
+  grantKey,
+  granteeIndexKey,
+  nonceKey,
+  residentKeyKey,
+} from './keys';
 import { encodeState } from './serialise';
 import { getStored, readStored, storedHistory } from './stored';
 import type { LedgerStub } from './stub';
@@ -42,6 +52,21 @@ export class ResidentKeyRepository {
   }
 }
 
+interface IndexEntry {
+  readonly residentId: string;
+  readonly grantId: string;
+}
+
+function parseIndexEntry(value: unknown): IndexEntry {
+  const field = openObject(value, 'entry', ['residentId', 'grantId']);
+  return { residentId: parseResidentId(field('residentId')), grantId: parseGrantId(field('grantId')) };
+}
+
+function compareIds(a: ConsentGrant, b: ConsentGrant): number {
+  const byResident = a.residentId < b.residentId ? -1 : a.residentId > b.residentId ? 1 : 0;
+  return byResident !== 0 ? byResident : a.grantId < b.grantId ? -1 : a.grantId > b.grantId ? 1 : 0;
+}
+
 export class GrantRepository {
   constructor(private readonly stub: LedgerStub) {}
 
@@ -64,6 +89,31 @@ export class GrantRepository {
       grants.push(checkIdentity(grant, (g) => g.residentId === residentId, `grant at ${JSON.stringify(key)}`));
     }
     return grants;
+  }
+
+  /** Indexes a new grant under its grantee (the grantee never changes, so once is enough). */
+  async indexByGrantee(grant: ConsentGrant): Promise<void> {
+    const key = granteeIndexKey(this.stub, grant.grantee, grant.residentId, grant.grantId);
+    await this.stub.putState(key, encodeState({ residentId: grant.residentId, grantId: grant.grantId }));
+  }
+
+  /** The grants to the whole institution `mspId` and, when `doctorId` is given, to that doctor of it. */
+  async listByGrantee(mspId: string, doctorId: string | null): Promise<ConsentGrant[]> {
+    const doctors = doctorId === null ? [WHOLE_INSTITUTION] : [doctorId, WHOLE_INSTITUTION];
+    const grants: ConsentGrant[] = [];
+    for (const doctor of doctors) {
+      for await (const { key, value } of this.stub.getStateByPartialCompositeKey(GRANTEE_INDEX_OBJECT_TYPE, [
+        mspId,
+        doctor,
+      ])) {
+        const entry = readStored(value, `grantee index entry ${JSON.stringify(key)}`, parseIndexEntry);
+        const grant = await this.get(entry.residentId, entry.grantId);
+        if (grant === undefined)
+          throw chaincodeError(ErrorCode.INTERNAL, `index entry ${JSON.stringify(key)} is dangling`);
+        grants.push(grant);
+      }
+    }
+    return grants.sort((a, b) => compareIds(a, b));
   }
 
   async history(residentId: string, grantId: string): Promise<HistoryEntry<ConsentGrant>[]> {

@@ -36,3 +36,22 @@ export const NONCE_OBJECT_TYPE = 'consent-nonce';
 export function nonceKey(stub: Pick<LedgerStub, 'createCompositeKey'>, residentId: string, nonce: string): string {
   return stub.createCompositeKey(NONCE_OBJECT_TYPE, [residentId, nonce]);
 }
+
+export const GRANTEE_INDEX_OBJECT_TYPE = 'consent-grantee';
+
+/** The grantee index's `doctorId` attribute of a grant to a whole institution (no user id starts with it). */
+export const WHOLE_INSTITUTION = '*';
+
+/**
+ * `consent-grantee` [mspId, doctorId or WHOLE_INSTITUTION, residentId, grantId]: written once when
+ * the grant is made (a grant's grantee never changes), listed by the partial key [mspId, doctorId].
+ */
+export function granteeIndexKey(
+  stub: Pick<LedgerStub, 'createCompositeKey'>,
+  grantee: { readonly mspId: string; readonly doctorId: string | null },
+  residentId: string,
+  grantId: string,
+): string {
+  const doctor = grantee.doctorId ?? WHOLE_INSTITUTION;
+  return stub.createCompositeKey(GRANTEE_INDEX_OBJECT_TYPE, [grantee.mspId, doctor, residentId, grantId]);
+}

@@ -13,6 +13,7 @@ import { lifecycleRoutes } from '../modules/invoices/lifecycle-routes';
 import type { LifecycleService } from '../modules/invoices/lifecycle-service';
 import { migrationComponents, migrationRoutes, type MigrationService } from '../modules/migration';
 import { registryRoutes } from '../modules/registry/routes';
+import { consentComponents, consentRoutes, type ConsentService } from '../modules/consent';
 import { invoiceListRoutes, statisticsRoutes } from '../projection/routes';
 import { reconciliationRoutes } from '../modules/invoices/reconciliation-routes';
 import type { InvoiceReconciler } from '../modules/invoices/reconciliation';
@@ -43,6 +44,7 @@ export interface Services {
   health: HealthService;
   migrations: MigrationService;
   redFlush: RedFlushService;
+  consent: ConsentService;
   /** Present when the projection's query model is kept (the server); absent in unit tests. */
   statistics?: InvoiceStatisticsService;
   invoiceList?: InvoiceListService;
@@ -89,6 +91,7 @@ function apiRoutes(deps: AppDeps): Route[] {
     ...lifecycleRoutes(lifecycle),
     ...registryRoutes(registry),
     ...migrationRoutes(deps.services.migrations),
+    ...consentRoutes(deps.services.consent),
     ...(deps.services.statistics === undefined ? [] : statisticsRoutes(deps.services.statistics)),
     ...(deps.services.invoiceList === undefined ? [] : invoiceListRoutes(deps.services.invoiceList)),
     ...(deps.services.reconciliation === undefined ? [] : reconciliationRoutes(deps.services.reconciliation)),
@@ -100,7 +103,13 @@ function apiRoutes(deps: AppDeps): Route[] {
   return routes;
 }
 
-const COMPONENTS = { ...authComponents, ...invoiceComponents, ...healthComponents, ...migrationComponents };
+const COMPONENTS = {
+  ...authComponents,
+  ...invoiceComponents,
+  ...healthComponents,
+  ...migrationComponents,
+  ...consentComponents,
+};
 
 /** Builds the Express app (no listen), so tests run it in-process. */
 export function buildApp(deps: AppDeps): Express {

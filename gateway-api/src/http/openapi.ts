@@ -195,6 +195,22 @@ function codesAndStatuses(): string {
     .join(', ');
 }
 
+const TAGS: Json[] = [
+  { name: 'system', description: 'Health and documentation' },
+  { name: 'auth', description: 'Login' },
+  { name: 'invoices', description: 'Medical e-invoices (医疗收费电子票据)' },
+  {
+    name: 'migrations',
+    description: "Bulk import of a hospital's historic invoices with their PDFs, and its reconciliation report",
+  },
+  {
+    name: 'consent',
+    description:
+      "Residents' SM2 keys and the grants they sign (授权), submitted for them by their organisation; " +
+      'the grants naming a doctor',
+  },
+];
+
 /** The OpenAPI 3.0 document of the given routes. */
 export function buildOpenApiDocument(routes: readonly RouteDoc[], components: Components): JsonObject {
   const writer = new SchemaWriter({ Error: errorResponseSchema, ...components });
@@ -215,15 +231,7 @@ export function buildOpenApiDocument(routes: readonly RouteDoc[], components: Co
         `${codesAndStatuses()}.`,
     },
     servers: [{ url: '/' }],
-    tags: [
-      { name: 'system', description: 'Health and documentation' },
-      { name: 'auth', description: 'Login' },
-      { name: 'invoices', description: 'Medical e-invoices (医疗收费电子票据)' },
-      {
-        name: 'migrations',
-        description: "Bulk import of a hospital's historic invoices with their PDFs, and its reconciliation report",
-      },
-    ],
+    tags: TAGS,
     security: [{ bearerAuth: [] }],
     paths,
     components: {

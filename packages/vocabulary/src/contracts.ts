@@ -109,6 +109,12 @@ export const CONSENT_CONTRACT = {
     ReadGrant: tx<['residentId', 'grantId'], ConsentGrant>('evaluate', ['residentId', 'grantId']),
     /** The resident's grants ordered by grant id, statuses as in ReadGrant. */
     ListGrantsByResident: tx<['residentId'], ConsentGrant[]>('evaluate', ['residentId']),
+    /**
+     * The grants naming the institution `mspId` and, for a doctor, that doctor (a `doctorId` of ""
+     * lists the grants to the whole institution only), ordered by resident and grant id, statuses as in
+     * ReadGrant; for the grantee institution itself or the health commission.
+     */
+    ListGrantsByGrantee: tx<['mspId', 'doctorId'], ConsentGrant[]>('evaluate', ['mspId', 'doctorId']),
     /** Every version of the grant, oldest first, as stored. */
     GrantHistory: tx<['residentId', 'grantId'], HistoryEntry<ConsentGrant>[]>('evaluate', ['residentId', 'grantId']),
   },

@@ -50,7 +50,7 @@ describe('the package surface', () => {
   });
 
   it('knows the roles', () => {
-    expect(ROLES).toEqual(['billing_clerk', 'reimbursement_officer', 'supervisor', 'admin']);
+    expect(ROLES).toEqual(['billing_clerk', 'reimbursement_officer', 'supervisor', 'admin', 'resident', 'doctor']);
     expect(isRole('billing_clerk')).toBe(true);
     expect(isRole('wizard')).toBe(false);
   });

@@ -1,3 +1,5 @@
+import * as path from 'node:path';
+import { EMERGENCY_DEPARTMENT } from '@hdt/vocabulary';
 import jwt from 'jsonwebtoken';
 import { DEMO_USERS, JWT_SECRET, PASSWORD, testUsers } from '../../../test/harness';
 import { canIssueInvoices } from './roles';
@@ -27,6 +29,38 @@ describe('UserDirectory', () => {
     );
     await expect(UserDirectory.fromJson([DEMO_USERS[0], DEMO_USERS[0]])).rejects.toThrow(/duplicate username clerk1/);
     await expect(UserDirectory.fromJson({})).rejects.toThrow(/invalid demo users file/);
+  });
+
+  it('binds residents to a resident id in a key authority, and doctors to a department at a hospital', async () => {
+    const resident = { ...DEMO_USERS[0], username: 'res', mspId: 'HealthCommMSP', role: 'resident', unit: undefined };
+    const residentId = 'e'.repeat(64);
+    const users = await UserDirectory.fromJson([{ ...resident, residentId }]);
+    expect(users.get('res')).toMatchObject({ role: 'resident', residentId });
+    await expect(UserDirectory.fromJson([resident])).rejects.toThrow(/0\.residentId: is required for a resident/);
+    await expect(UserDirectory.fromJson([{ ...resident, residentId, mspId: 'InsurerMSP' }])).rejects.toThrow(
+      /0\.mspId/,
+    );
+    await expect(UserDirectory.fromJson([{ ...DEMO_USERS[0], residentId }])).rejects.toThrow(/residents only/);
+    await expect(
+      UserDirectory.fromJson([
+        { ...resident, residentId },
+        { ...resident, username: 'res2', residentId },
+      ]),
+    ).rejects.toThrow(/two users for resident/);
+    const doctor = { ...DEMO_USERS[0], username: 'doc', role: 'doctor', unit: undefined };
+    await expect(UserDirectory.fromJson([{ ...doctor, department: 'Emergency' }])).resolves.toBeDefined();
+    await expect(UserDirectory.fromJson([doctor])).rejects.toThrow(/0\.department: is required for a doctor/);
+    await expect(UserDirectory.fromJson([{ ...doctor, department: 'X', mspId: 'MedInsMSP' }])).rejects.toThrow(
+      /0\.mspId/,
+    );
+    await expect(UserDirectory.fromJson([{ ...DEMO_USERS[0], department: 'X' }])).rejects.toThrow(/doctors only/);
+  });
+
+  it('reads the demo users file of the network', async () => {
+    const users = await UserDirectory.fromFile(path.join(__dirname, '../../../../network/demo-users.json'));
+    expect(users.get('resident.zhang')).toMatchObject({ role: 'resident', mspId: 'HealthCommMSP' });
+    expect(users.get('h1.emergency')).toMatchObject({ role: 'doctor', department: EMERGENCY_DEPARTMENT });
+    expect(users.get('h1.clerk')).toMatchObject({ role: 'billing_clerk' });
   });
 });
 

@@ -8,6 +8,10 @@ export interface User {
   role: Role;
   /** The user's unit (hospital name), for display; an invoice's issuing unit is the name the org registry on the ledger holds. */
   unit?: string | undefined;
+  /** A resident's pseudonymous id (role `resident` only). */
+  residentId?: string | undefined;
+  /** A doctor's department (role `doctor` only). */
+  department?: string | undefined;
 }
 
 /** Only billing clerks of a hospital org issue invoices. */

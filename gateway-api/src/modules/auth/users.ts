@@ -1,7 +1,15 @@
 import { randomBytes, scrypt, timingSafeEqual, type BinaryLike } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
-import { MspId, ROLES, textProblem, UNIT_NAME_MAX } from '@hdt/vocabulary';
+import {
+  mayManageResidentKeys,
+  mayIssueInvoices,
+  MspId,
+  RESIDENT_ID,
+  ROLES,
+  textProblem,
+  UNIT_NAME_MAX,
+} from '@hdt/vocabulary';
 import type { User } from './roles';
 
 /**
@@ -9,7 +17,20 @@ import type { User } from './roles';
  * documented as such); they are replaced by scrypt hashes as soon as the file is loaded and the
  * clear text is not kept.
  */
-const demoUserSchema = z.object({
+/** Free text under the vocabulary's text rule, as the chaincode applies it. */
+function text(max: number) {
+  return z
+    .string()
+    .trim()
+    .superRefine((value, ctx) => {
+      const problem = textProblem(value, 1, max);
+      if (problem !== undefined) ctx.addIssue({ code: 'custom', message: problem });
+    });
+}
+
+const DEPARTMENT_MAX = 64;
+
+const demoUserFields = z.object({
   // A user name is recorded on chain as the acting user (vocabulary ACTOR), so it starts with a letter or digit.
   username: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, {
     error: 'must be 1-64 letters, digits, ".", "_" or "-", starting with a letter or digit',
@@ -19,14 +40,38 @@ const demoUserSchema = z.object({
   mspId: z.enum(MspId),
   role: z.enum(ROLES),
   // The issuing unit of a clerk's invoices: the vocabulary's text rule, as the chaincode applies it.
-  unit: z
-    .string()
-    .trim()
-    .superRefine((value, ctx) => {
-      const problem = textProblem(value, 1, UNIT_NAME_MAX);
-      if (problem !== undefined) ctx.addIssue({ code: 'custom', message: problem });
-    })
-    .optional(),
+  unit: text(UNIT_NAME_MAX).optional(),
+  // A resident's pseudonymous id; the resident's signed operations must name it.
+  residentId: z.string().regex(RESIDENT_ID, { error: 'must be 64 lowercase hexadecimal characters' }).optional(),
+  department: text(DEPARTMENT_MAX).optional(),
+});
+
+type DemoUser = z.infer<typeof demoUserFields>;
+
+/**
+ * A resident has a resident id, and belongs to the organisation whose identity submits their
+ * transactions: one that may register residents' keys. A doctor has a department, at a hospital.
+ */
+function roleProblems(user: DemoUser): { path: string; message: string }[] {
+  const problems: { path: string; message: string }[] = [];
+  const resident = user.role === 'resident';
+  if (resident !== (user.residentId !== undefined)) {
+    problems.push({ path: 'residentId', message: resident ? 'is required for a resident' : 'is for residents only' });
+  }
+  if (resident && !mayManageResidentKeys(user.mspId)) {
+    problems.push({ path: 'mspId', message: 'of a resident must be the health commission or a hospital' });
+  }
+  const doctor = user.role === 'doctor';
+  if (doctor !== (user.department !== undefined)) {
+    problems.push({ path: 'department', message: doctor ? 'is required for a doctor' : 'is for doctors only' });
+  }
+  if (doctor && !mayIssueInvoices(user.mspId))
+    problems.push({ path: 'mspId', message: 'of a doctor must be a hospital' });
+  return problems;
+}
+
+const demoUserSchema = demoUserFields.superRefine((user, ctx) => {
+  for (const { path, message } of roleProblems(user)) ctx.addIssue({ code: 'custom', path: [path], message });
 });
 
 const demoUsersSchema = z.array(demoUserSchema).min(1, { error: 'must list at least one user' });
@@ -38,6 +83,19 @@ function scryptAsync(password: BinaryLike, salt: Buffer): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     scrypt(password, salt, SCRYPT_KEYLEN, SCRYPT_PARAMS, (err, key) => (err ? reject(err) : resolve(key)));
   });
+}
+
+function userOf(entry: DemoUser): User {
+  const { username, displayName, mspId, role, unit, residentId, department } = entry;
+  return {
+    username,
+    displayName,
+    mspId,
+    role,
+    ...(unit === undefined ? {} : { unit }),
+    ...(residentId === undefined ? {} : { residentId }),
+    ...(department === undefined ? {} : { department }),
+  };
 }
 
 interface Credential {
@@ -64,17 +122,15 @@ export class UserDirectory {
       throw new Error(`invalid demo users file: ${problems.join('; ')}`);
     }
     const byName = new Map<string, Credential>();
+    const residents = new Set<string>();
     for (const entry of parsed.data) {
       if (byName.has(entry.username)) throw new Error(`invalid demo users file: duplicate username ${entry.username}`);
+      if (entry.residentId !== undefined && residents.has(entry.residentId)) {
+        throw new Error(`invalid demo users file: two users for resident ${entry.residentId}`);
+      }
+      if (entry.residentId !== undefined) residents.add(entry.residentId);
       const salt = randomBytes(16);
-      const user: User = {
-        username: entry.username,
-        displayName: entry.displayName,
-        mspId: entry.mspId,
-        role: entry.role,
-        ...(entry.unit === undefined ? {} : { unit: entry.unit }),
-      };
-      byName.set(entry.username, { user, salt, hash: await scryptAsync(entry.password, salt) });
+      byName.set(entry.username, { user: userOf(entry), salt, hash: await scryptAsync(entry.password, salt) });
     }
     const decoySalt = randomBytes(16);
     const decoy: Credential = {
