@@ -158,7 +158,7 @@ async function main(): Promise<void> {
     g.client.close();
   }
   // The verify row's "concurrency" is the number of requests in flight at most; its rate is fixed.
-  const report = `${runHeading(`npm run bench:lifecycle -- --levels ${LEVELS.join(',')} --rate ${RATE} --seconds ${SECONDS}`)}\n${table(rows)}\n`;
+  const report = `${runHeading(`npm run bench:lifecycle -- --levels ${LEVELS.length === 0 ? 'none' : LEVELS.join(',')} --rate ${RATE} --seconds ${SECONDS}`)}\n${table(rows)}\n`;
   console.log(report);
   if (OUT) appendFileSync(OUT, `\n${report}`);
   if (rows.some((r) => r.failures > 0)) process.exitCode = 1;

@@ -83,9 +83,13 @@ export class CheckCodeGuard {
     });
     if (retryAfter !== undefined) {
       await this.settle(id, 'rate_limited', guess);
-      throw new AppError('RATE_LIMITED', `too many wrong check codes; try again in ${retryAfter} s`, {
-        headers: { 'Retry-After': String(retryAfter) },
-      });
+      throw new AppError(
+        'RATE_LIMITED',
+        `too many check-code attempts, wrong or still being checked; try again in ${retryAfter} s`,
+        {
+          headers: { 'Retry-After': String(retryAfter) },
+        },
+      );
     }
     let checked: Checked<T>;
     try {
