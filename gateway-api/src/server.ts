@@ -6,6 +6,7 @@ import { FabricLedgerClient } from './fabric/ledger-client';
 import { buildApp } from './http/app';
 import { createHttpServer, listen } from './http/server';
 import { consoleLogger, describe, type Logger } from './logger';
+import type { MigrationService } from './modules/migration/service';
 import { UserDirectory } from './modules/auth';
 import {
   checkCodeFailureModel,
@@ -133,6 +134,16 @@ function queryServices(config: Config, fabric: FabricConnections, store: Offchai
   };
 }
 
+/** Migration jobs whose import the previous process left under way go on from where they stopped. */
+function resumeMigrations(migrations: MigrationService, logger: Logger): void {
+  migrations
+    .resumeInterrupted()
+    .then((jobIds) => {
+      if (jobIds.length > 0) logger.info('migration jobs resumed', { jobIds });
+    })
+    .catch((err: unknown) => logger.warn('could not look for interrupted migration jobs', { error: describe(err) }));
+}
+
 async function main(): Promise<void> {
   const logger = consoleLogger;
   const config = loadConfig();
@@ -147,6 +158,7 @@ async function main(): Promise<void> {
   const services = servicesOver(config, fabric, store, logger);
   const projection = startProjection(fabric, store, logger);
   services.issuanceRecovery.start();
+  resumeMigrations(services.migrations, logger);
   const app = buildApp({
     config,
     services: { ...services, ...queryServices(config, fabric, store) },

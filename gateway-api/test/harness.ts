@@ -1,4 +1,5 @@
 import type { InvoiceListService } from '../src/projection/invoice-list';
+import type { MigrationStore } from '../src/modules/migration/store';
 import type { Express } from 'express';
 import request from 'supertest';
 import { z } from 'zod';
@@ -114,6 +115,8 @@ export interface HarnessOptions {
   webDir?: string;
   /** Serves GET /invoices from this list. */
   invoiceList?: InvoiceListService;
+  /** Keeps migration jobs here (shared by harnesses that stand for restarts of one gateway). */
+  migrationStore?: MigrationStore;
 }
 
 export async function harness(options: HarnessOptions = {}): Promise<Harness> {
@@ -135,6 +138,7 @@ export async function harness(options: HarnessOptions = {}): Promise<Harness> {
     issuerSecret: ISSUER_SECRET,
     logger: silentLogger,
     ...checkCodes(options.checkCodes),
+    ...(options.migrationStore === undefined ? {} : { migrationStore: options.migrationStore }),
     ...(options.clock === undefined ? {} : { clock: options.clock }),
   });
   const app = buildApp({

@@ -159,6 +159,11 @@ export class MongoMigrationStore implements MigrationStore {
     return raw === null ? undefined : toJob(raw);
   }
 
+  async interruptedJobs(): Promise<MigrationJob[]> {
+    const rows: unknown[] = await this.jobs.find({ state: 'running' }).lean().exec();
+    return rows.map(toJob);
+  }
+
   async updateJob(id: string, changes: Partial<Pick<MigrationJob, 'sealed' | 'state' | 'lastError'>>): Promise<void> {
     await this.jobs.updateOne({ _id: id }, { $set: { ...changes, updatedAt: new Date().toISOString() } }).exec();
   }

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { harness, type Harness } from '../../../test/harness';
 import { historicInvoice, historicPdf } from '../../cli/migration-source-generator';
 import { jobResponseSchema, reportResponseSchema } from './schemas';
+import { InMemoryMigrationStore } from './store';
 
 const API = '/api/v1';
 const errorBody = z.object({ code: z.string(), message: z.string() });
@@ -139,5 +140,27 @@ describe('migration routes', () => {
     await request(h.app).get(`${API}/migrations/${job.id}`).set('authorization', `Bearer ${other}`).expect(404);
     const insurer = await h.login('insurer1');
     await request(h.app).get(`${API}/migrations/${job.id}`).set('authorization', `Bearer ${insurer}`).expect(403);
+  });
+
+  it('goes on, at the next start, with a job whose import was under way when the gateway stopped', async () => {
+    const store = new InMemoryMigrationStore();
+    const before = await harness({ migrationStore: store });
+    const token = await before.login('clerk1');
+    const { job } = await createJob(before, token, 'source-restart');
+    await request(before.app)
+      .post(`${API}/migrations/${job.id}/items`)
+      .set('authorization', `Bearer ${token}`)
+      .send({ items: [item(11), item(12)] })
+      .expect(200);
+    // The process stopped while its runner held the job: sealed, state running, nothing on chain.
+    await store.updateJob(job.id, { sealed: true, state: 'running' });
+
+    const after = await harness({ migrationStore: store });
+    expect(await after.services.migrations.resumeInterrupted()).toEqual([job.id]);
+    await after.services.migrations.idle(job.id);
+    expect(await after.services.migrations.resumeInterrupted()).toEqual([]);
+    const done = await until(after, await after.login('clerk1'), job.id);
+    expect(done).toMatchObject({ state: 'completed', done: true });
+    expect(done.counts).toMatchObject({ recorded: 2, refused: 0 });
   });
 });

@@ -174,6 +174,16 @@ export class MigrationService {
     return this.view({ ...job, sealed: true });
   }
 
+  /**
+   * Takes up again the jobs whose import was under way when the previous process stopped (at
+   * start): each goes on from what its items say. Answers their ids.
+   */
+  async resumeInterrupted(): Promise<string[]> {
+    const jobs = await this.deps.store.interruptedJobs();
+    for (const job of jobs) this.runner.kick(job.id);
+    return jobs.map((job) => job.id);
+  }
+
   /** Resolves when the runner has nothing left to do for the job (tests and shutdown). */
   idle(jobId: string): Promise<void> {
     return this.runner.idle(jobId);

@@ -81,6 +81,8 @@ export interface MigrationStore {
   /** Creates the job, or answers the one that already exists for (mspId, sourceId). */
   createJob(job: MigrationJob): Promise<{ job: MigrationJob; created: boolean }>;
   findJob(id: string): Promise<MigrationJob | undefined>;
+  /** Jobs a runner was working on when its process stopped (state `running`). */
+  interruptedJobs(): Promise<MigrationJob[]>;
   updateJob(id: string, changes: Partial<Pick<MigrationJob, 'sealed' | 'state' | 'lastError'>>): Promise<void>;
   /** Inserts a new item; answers the item already stored under its id instead, if there is one. */
   insertItem(item: MigrationItem): Promise<MigrationItem | undefined>;
@@ -114,6 +116,10 @@ export class InMemoryMigrationStore implements MigrationStore {
   findJob(id: string): Promise<MigrationJob | undefined> {
     const job = this.jobs.get(id);
     return Promise.resolve(job === undefined ? undefined : structuredClone(job));
+  }
+
+  interruptedJobs(): Promise<MigrationJob[]> {
+    return Promise.resolve([...this.jobs.values()].filter((j) => j.state === 'running').map((j) => structuredClone(j)));
   }
 
   updateJob(id: string, changes: Partial<Pick<MigrationJob, 'sealed' | 'state' | 'lastError'>>): Promise<void> {
