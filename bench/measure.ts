@@ -86,5 +86,6 @@ export function table(rows: Row[]): string {
 /** The heading of one run in bench/RESULTS.md: time, machine, and the command that made it. */
 export function runHeading(command: string): string {
   const when = new Date().toISOString().slice(0, 16);
-  return `## ${when}Z — ${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}\n\nCommand: \`${command}\`\n`;
+  const load = os.loadavg()[0]!.toFixed(2);
+  return `## ${when}Z — ${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}\n\nCommand: \`${command}\` (load average at the start: ${load})\n`;
 }
