@@ -2,7 +2,7 @@
 # Property-based fuzzing of the running REST API from its own OpenAPI document (Schemathesis):
 # no 5xx, no schema-valid request rejected, no response outside its declared schema, 405 with
 # Allow for undeclared methods. Installs Schemathesis into .tools/schemathesis when missing.
-# Usage: scripts/fuzz-api.sh [extra schemathesis options]
+# Usage: [FUZZ_USERS='h1.clerk …'] scripts/fuzz-api.sh [extra schemathesis options]
 set -eu
 . "$(dirname "$0")/lib.sh"
 cd "$ROOT_DIR"
@@ -36,7 +36,8 @@ mkdir -p "$report_dir"
 cd "$report_dir"
 # One run per role that owns operations, so each operation is reached with a caller allowed to do it.
 # The tokens are taken first: the fuzzed login attempts count against the login limit.
-users=(h1.clerk medins.officer)
+# FUZZ_USERS (space-separated) runs only those.
+read -r -a users <<<"${FUZZ_USERS:-h1.clerk medins.officer resident.zhang}"
 declare -A tokens
 for user in "${users[@]}"; do tokens[$user]=$(token_of "$user"); done
 fuzz_as() {
