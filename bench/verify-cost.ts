@@ -75,7 +75,7 @@ async function main(): Promise<void> {
       const res = await fetch(`${API_URL}/invoices/verify`, {
         method: 'POST',
         headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-        body: JSON.stringify(inv),
+        body: JSON.stringify({ code: inv.code, number: inv.number, checkCode: inv.checkCode }),
       });
       if (res.status !== 200) throw new Error(`HTTP ${res.status}`);
     },
