@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # npm run bench / bench:database: builds the benchmarks and runs one against the running platform.
-#   bench.sh NAME [OPTIONS...]   (NAME: invoice-bench | database-bench | lifecycle-bench)
+#   bench.sh NAME [OPTIONS...]   (NAME: invoice-bench | database-bench | lifecycle-bench | records-bench | grow-ledger)
 set -eu
 . "$(dirname "$0")/lib.sh"
 cd "$ROOT_DIR"
