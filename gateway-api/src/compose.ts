@@ -14,6 +14,7 @@ import { MigrationService } from './modules/migration/service';
 import { InMemoryMigrationStore, type MigrationStore } from './modules/migration/store';
 import { AppError } from './errors';
 import { ConsentService, FabricConsentLedger } from './modules/consent';
+import { FabricRecordsLedger, RecordsService } from './modules/records';
 import type { OffchainPorts } from './ports';
 import { RedFlushService } from './modules/invoices/red-flush';
 import { IssuanceRunner, type IssuancePoint } from './modules/invoices/issuance';
@@ -59,6 +60,7 @@ export interface Services {
   migrations: MigrationService;
   redFlush: RedFlushService;
   consent: ConsentService;
+  records: RecordsService;
 }
 
 function migrationService(deps: ServiceDeps, registry: FabricRegistryLedger): MigrationService {
@@ -120,6 +122,7 @@ export function composeServices(deps: ServiceDeps): Services {
     lifecycle,
     migrations,
     consent: new ConsentService({ ledger: new FabricConsentLedger(deps.ledger), logger: deps.logger }),
+    records: new RecordsService({ ledger: new FabricRecordsLedger(deps.ledger), logger: deps.logger }),
     redFlush: new RedFlushService({ ...deps, ledger: invoiceLedger, registry, files: deps.offchain.files }),
     registry,
     health: new HealthService(invoiceLedger, deps.offchain, deps.logger, deps.issuances),

@@ -1,5 +1,5 @@
 /**
- * The chaincode's real contracts (`invoice`, `registry`), run over the chaincode's in-memory ledger,
+ * The chaincode's real contracts (`invoice`, `registry`, `records`), run over the chaincode's in-memory ledger,
  * behind the Fabric gateway client API, for unit tests. The registry is bootstrapped the way the
  * network's is, from network/registry.json, before the first transaction. Errors are shaped like the
  * real gateway's (EndorseError / GatewayError whose details carry `chaincode response 500, CODE:
@@ -21,10 +21,11 @@ import {
   type SubmittedTransaction,
   type Transaction,
 } from '@hyperledger/fabric-gateway';
-import { canonicalJson, INVOICE_CONTRACT, MspId, REGISTRY_CONTRACT } from '@hdt/vocabulary';
+import { canonicalJson, INVOICE_CONTRACT, MspId, RECORDS_CONTRACT, REGISTRY_CONTRACT } from '@hdt/vocabulary';
 import type { Context } from 'fabric-contract-api';
 import { z } from 'zod';
 import { InvoiceContract } from '../../chaincode/dist/contracts/invoice-contract';
+import { RecordsContract } from '../../chaincode/dist/contracts/records-contract';
 import { RegistryContract } from '../../chaincode/dist/contracts/registry-contract';
 import { InMemoryLedger } from '../../chaincode/test/in-memory-ledger';
 import type { ContractProvider } from '../src/fabric/connection';
@@ -61,6 +62,7 @@ function bind(contract: object, spec: { transactions: object }, name: string): B
 const CONTRACTS: ReadonlyArray<{ spec: { name: string; transactions: object }; contract: object }> = [
   { spec: INVOICE_CONTRACT, contract: new InvoiceContract() },
   { spec: REGISTRY_CONTRACT, contract: new RegistryContract() },
+  { spec: RECORDS_CONTRACT, contract: new RecordsContract() },
 ];
 
 function transaction(contractName: string, name: string): Bound | undefined {

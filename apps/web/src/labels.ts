@@ -150,6 +150,14 @@ export const ERROR_LABELS: Record<ErrorCode | ClientErrorCode, Label> = {
     zh: '授权已撤销、已终止或已过期，不能再修改',
     en: 'The grant is revoked, ended or expired and can no longer be changed',
   },
+  RECORD_EXISTS: { zh: '该健康档案已登记索引', en: 'This health record is already indexed' },
+  RECORD_NOT_FOUND: { zh: '查无此健康档案索引', en: 'No such health record index' },
+  RECORD_RETRACTED: {
+    zh: '该健康档案已撤回，不能再修改',
+    en: 'The health record was retracted and can no longer be changed',
+  },
+  RECORD_NOT_OWNER: { zh: '只有档案来源机构可以修改', en: "Only the record's source organisation may change it" },
+  BATCH_NOT_FOUND: { zh: '查无此档案批次', en: 'No such record batch' },
   INTERNAL: { zh: '服务内部错误，请稍后重试', en: 'Internal error; please try again later' },
   VALIDATION: { zh: '输入不符合要求', en: 'The input is not valid' },
   UNAUTHENTICATED: {

@@ -14,6 +14,7 @@ import { HOSPITAL2_CODE, HOSPITAL2_UNIT, invoiceKeys, registeredLedger } from '.
 import { contracts } from '../index';
 import { canonicalJson } from '../ledger/serialise';
 import { ConsentContract } from './consent-contract';
+import { RecordsContract } from './records-contract';
 import { InvoiceContract } from './invoice-contract';
 import { ProbeContract } from './probe-contract';
 import { RegistryContract } from './registry-contract';
@@ -51,7 +52,7 @@ async function verify(
 
 describe('chaincode entry point', () => {
   it('lists the invoice contract', () => {
-    expect(contracts).toEqual([InvoiceContract, RegistryContract, ProbeContract, ConsentContract]);
+    expect(contracts).toEqual([InvoiceContract, RegistryContract, ProbeContract, ConsentContract, RecordsContract]);
     expect(contract.getName()).toBe('invoice');
   });
 });

@@ -5,6 +5,7 @@ describe('error catalogue', () => {
   it('offers exactly the catalogue codes a chaincode may raise', () => {
     expect(Object.keys(ErrorCode).sort()).toEqual([
       'AMOUNT_UNAVAILABLE',
+      'BATCH_NOT_FOUND',
       'CLAIM_EXISTS',
       'CODE_NOT_ALLOCATED',
       'CODE_RANGE_OVERLAP',
@@ -22,6 +23,10 @@ describe('error catalogue', () => {
       'NONCE_REUSED',
       'NOT_LOCK_HOLDER',
       'ORG_NOT_REGISTERED',
+      'RECORD_EXISTS',
+      'RECORD_NOT_FOUND',
+      'RECORD_NOT_OWNER',
+      'RECORD_RETRACTED',
       'RESIDENT_KEY_EXISTS',
       'RESIDENT_KEY_SUPERSEDED',
       'RESIDENT_KEY_UNKNOWN',

@@ -55,3 +55,17 @@ export function granteeIndexKey(
   const doctor = grantee.doctorId ?? WHOLE_INSTITUTION;
   return stub.createCompositeKey(GRANTEE_INDEX_OBJECT_TYPE, [grantee.mspId, doctor, residentId, grantId]);
 }
+
+export const RECORD_OBJECT_TYPE = 'health-record';
+
+/** `health-record` [recordId]: a record's index; its history holds every version. */
+export function recordKey(stub: Pick<LedgerStub, 'createCompositeKey'>, recordId: string): string {
+  return stub.createCompositeKey(RECORD_OBJECT_TYPE, [recordId]);
+}
+
+export const RECORD_BATCH_OBJECT_TYPE = 'record-batch';
+
+/** `record-batch` [batchId]: written once by the RegisterBatch transaction that made the batch. */
+export function recordBatchKey(stub: Pick<LedgerStub, 'createCompositeKey'>, batchId: string): string {
+  return stub.createCompositeKey(RECORD_BATCH_OBJECT_TYPE, [batchId]);
+}

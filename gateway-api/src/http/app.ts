@@ -14,6 +14,7 @@ import type { LifecycleService } from '../modules/invoices/lifecycle-service';
 import { migrationComponents, migrationRoutes, type MigrationService } from '../modules/migration';
 import { registryRoutes } from '../modules/registry/routes';
 import { consentComponents, consentRoutes, type ConsentService } from '../modules/consent';
+import { recordsComponents, recordsRoutes, type RecordsService } from '../modules/records';
 import { invoiceListRoutes, statisticsRoutes } from '../projection/routes';
 import { reconciliationRoutes } from '../modules/invoices/reconciliation-routes';
 import type { InvoiceReconciler } from '../modules/invoices/reconciliation';
@@ -45,6 +46,7 @@ export interface Services {
   migrations: MigrationService;
   redFlush: RedFlushService;
   consent: ConsentService;
+  records: RecordsService;
   /** Present when the projection's query model is kept (the server); absent in unit tests. */
   statistics?: InvoiceStatisticsService;
   invoiceList?: InvoiceListService;
@@ -92,6 +94,7 @@ function apiRoutes(deps: AppDeps): Route[] {
     ...registryRoutes(registry),
     ...migrationRoutes(deps.services.migrations),
     ...consentRoutes(deps.services.consent),
+    ...recordsRoutes(deps.services.records),
     ...(deps.services.statistics === undefined ? [] : statisticsRoutes(deps.services.statistics)),
     ...(deps.services.invoiceList === undefined ? [] : invoiceListRoutes(deps.services.invoiceList)),
     ...(deps.services.reconciliation === undefined ? [] : reconciliationRoutes(deps.services.reconciliation)),
@@ -109,6 +112,7 @@ const COMPONENTS = {
   ...healthComponents,
   ...migrationComponents,
   ...consentComponents,
+  ...recordsComponents,
 };
 
 /** Builds the Express app (no listen), so tests run it in-process. */

@@ -209,6 +209,7 @@ const TAGS: Json[] = [
       "Residents' SM2 keys and the grants they sign (授权), submitted for them by their organisation; " +
       'the grants naming a doctor',
   },
+  { name: 'records', description: 'Health-record index (健康档案索引): batches under an SM3 Merkle root, proofs' },
 ];
 
 /** The OpenAPI 3.0 document of the given routes. */

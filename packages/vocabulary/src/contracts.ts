@@ -5,6 +5,7 @@
  */
 import type { ConsentGrant, HistoryEntry, ResidentKey } from './consent';
 import type { ImportBatchResult, Invoice, InvoiceHistoryEntry, IssueInvoiceInput, VerificationResult } from './invoice';
+import type { RecordBatch, RecordIndex, RegisterBatchResult } from './health-records';
 import type { OrgProfile } from './registry';
 
 export type TransactionKind = 'submit' | 'evaluate';
@@ -117,6 +118,27 @@ export const CONSENT_CONTRACT = {
     ListGrantsByGrantee: tx<['mspId', 'doctorId'], ConsentGrant[]>('evaluate', ['mspId', 'doctorId']),
     /** Every version of the grant, oldest first, as stored. */
     GrantHistory: tx<['residentId', 'grantId'], HistoryEntry<ConsentGrant>[]>('evaluate', ['residentId', 'grantId']),
+  },
+} as const;
+
+/**
+ * The health-record index: hospitals register record indices in batches anchored by an SM3
+ * Merkle root (see merkle.ts); each record is then updated or retracted on its own key.
+ */
+export const RECORDS_CONTRACT = {
+  name: 'records',
+  transactions: {
+    /** RegisterBatchInput: up to RECORD_BATCH_MAX records of the submitting hospital, all or none. */
+    RegisterBatch: tx<['input'], RegisterBatchResult>('submit', ['input']),
+    /** UpdateRecordInput: the source hospital records a new digest and pointer. */
+    UpdateRecord: tx<['input'], RecordIndex>('submit', ['input']),
+    /** RetractRecordInput: the source hospital withdraws the record; it stays on the ledger. */
+    RetractRecord: tx<['input'], RecordIndex>('submit', ['input']),
+    ReadRecord: tx<['recordId'], RecordIndex>('evaluate', ['recordId']),
+    /** Every version of the record's index, oldest first. */
+    RecordHistory: tx<['recordId'], HistoryEntry<RecordIndex>[]>('evaluate', ['recordId']),
+    /** The batch with its leaves, so a proof of any of its records can be built. */
+    ReadBatch: tx<['batchId'], RecordBatch>('evaluate', ['batchId']),
   },
 } as const;
 

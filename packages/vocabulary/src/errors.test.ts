@@ -20,6 +20,7 @@ describe('error catalogue', () => {
   it('lists the chaincode codes as the ones the contracts raise', () => {
     expect([...CHAINCODE_ERROR_CODES].sort()).toEqual([
       'AMOUNT_UNAVAILABLE',
+      'BATCH_NOT_FOUND',
       'CLAIM_EXISTS',
       'CODE_NOT_ALLOCATED',
       'CODE_RANGE_OVERLAP',
@@ -37,6 +38,10 @@ describe('error catalogue', () => {
       'NONCE_REUSED',
       'NOT_LOCK_HOLDER',
       'ORG_NOT_REGISTERED',
+      'RECORD_EXISTS',
+      'RECORD_NOT_FOUND',
+      'RECORD_NOT_OWNER',
+      'RECORD_RETRACTED',
       'RESIDENT_KEY_EXISTS',
       'RESIDENT_KEY_SUPERSEDED',
       'RESIDENT_KEY_UNKNOWN',

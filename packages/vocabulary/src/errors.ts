@@ -100,6 +100,23 @@ export const ERROR_CATALOGUE = {
     raisedBy: 'chaincode',
     meaning: 'the grant is revoked, ended or expired and can no longer be changed',
   },
+  RECORD_EXISTS: {
+    status: 409,
+    raisedBy: 'chaincode',
+    meaning: 'a health record with this id is already indexed (or appears twice in the batch)',
+  },
+  RECORD_NOT_FOUND: { status: 404, raisedBy: 'chaincode', meaning: 'no health record with this id is indexed' },
+  RECORD_RETRACTED: {
+    status: 409,
+    raisedBy: 'chaincode',
+    meaning: 'the health record was retracted and can no longer be changed',
+  },
+  RECORD_NOT_OWNER: {
+    status: 403,
+    raisedBy: 'chaincode',
+    meaning: "only the record's source organisation may change it",
+  },
+  BATCH_NOT_FOUND: { status: 404, raisedBy: 'chaincode', meaning: 'no record batch with this id exists' },
   INTERNAL: { status: 500, raisedBy: 'chaincode', meaning: 'an unexpected failure; never caused by the caller' },
   VALIDATION: { status: 400, raisedBy: 'gateway', meaning: 'the request does not match its schema' },
   UNAUTHENTICATED: { status: 401, raisedBy: 'gateway', meaning: 'no valid credentials or token' },

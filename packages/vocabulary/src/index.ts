@@ -5,6 +5,7 @@ export * from './text';
 export * from './invoice';
 export * from './registry';
 export * from './health-records';
+export * from './merkle';
 export * from './consent';
 export * from './amounts';
 export * from './errors';

@@ -1,0 +1,5 @@
+/** The health-record index: batches anchored by an SM3 Merkle root, per-record proofs, verification. */
+export { recordsRoutes } from './routes';
+export { recordsComponents } from './schemas';
+export { RecordsService, type RecordsServiceDeps } from './service';
+export { FabricRecordsLedger, type RecordsLedger } from './ledger';
