@@ -59,6 +59,10 @@ export interface User {
   readonly displayName: string;
   readonly mspId: string;
   readonly role: Role;
+  /** A resident's pseudonymous id (absent from an older gateway). */
+  readonly residentId?: string;
+  /** A doctor's department (absent from an older gateway). */
+  readonly department?: string;
 }
 
 export interface Session {
@@ -274,6 +278,11 @@ export function parseCommitted(value: unknown): Committed {
   return { invoice: parseInvoice(o['invoice'], 'body.invoice'), txId: str(o, 'txId', 'body') };
 }
 
+function optionalMembers(o: Json, keys: readonly string[], path: string): Record<string, string> {
+  const present = keys.filter((key) => o[key] !== undefined);
+  return Object.fromEntries(present.map((key) => [key, str(o, key, path)]));
+}
+
 export function parseSession(value: unknown): Session {
   const o = record(value, 'body');
   const user = record(o['user'], 'body.user');
@@ -285,6 +294,7 @@ export function parseSession(value: unknown): Session {
       displayName: str(user, 'displayName', 'body.user'),
       mspId: str(user, 'mspId', 'body.user'),
       role: oneOf(ROLE_LABELS, user, 'role', 'body.user'),
+      ...optionalMembers(user, ['residentId', 'department'], 'body.user'),
     },
   };
 }
