@@ -7,7 +7,7 @@
  * with that key when one is on chain, and at the end rotates the phone's key back to that scheme.
  */
 import { createHash, webcrypto } from 'node:crypto';
-import { canonicalJson, SM2_USER_ID } from '@hdt/vocabulary';
+import { SM2_USER_ID } from '@hdt/vocabulary';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { sm2 } from 'sm-crypto-v2';
 import { DEMO_PASSWORDS } from '../integration/stack';
@@ -15,9 +15,10 @@ import { APP_URL, launch, message, openPage, pageErrors, screenshot, signIn, sub
 
 jest.setTimeout(240_000);
 
-const RESIDENT = 'resident.li';
+/** Either demo resident will do: the first whose key on chain, if any, is one the tests can sign with. */
+const RESIDENTS = ['resident.li', 'resident.zhang'];
 const PASSPHRASE = 'e2e phone passphrase';
-const VAULT_KEY = `hdt.residentKey.${RESIDENT}`;
+const vaultKey = (username: string): string => `hdt.residentKey.${username}`;
 const PBKDF2_ITERATIONS = 310_000;
 
 type Json = Record<string, unknown>;
@@ -102,16 +103,15 @@ async function keyOnChain(token: string): Promise<{ keyVersion: number; publicKe
 }
 
 /** Rotates the phone's key (`current`) to the integration test's key of the next version. */
-async function rotateToSeeded(token: string, current: KeyPair): Promise<void> {
+async function rotateToSeeded(username: string, token: string, current: KeyPair): Promise<void> {
   const onChain = await keyOnChain(token);
   if (onChain?.publicKey !== current.publicKey) throw new Error('the phone does not hold the registered key');
-  const next = seededKey(RESIDENT, onChain.keyVersion + 1);
+  const next = seededKey(username, onChain.keyVersion + 1);
   const prepared = await call(token, 'POST', '/consent/signing-payloads', {
     op: 'resident-key.rotate',
     newPublicKey: next.publicKey,
   });
   const text = prepared['message'] as string;
-  expect(canonicalJson(prepared['payload'])).toBe(text);
   const body = { payload: prepared['payload'], signature: sign(text, current), newKeySignature: sign(text, next) };
   await call(token, 'POST', '/consent/key/rotate', body);
 }
@@ -183,31 +183,45 @@ async function doctorSees(page: Page, grantId: string, status: string): Promise<
 
 describe('resident consent pages', () => {
   let browser: Browser;
-  let token: string;
+  let resident: { username: string; token: string; registered: { keyVersion: number } | undefined };
   let phone: Page | undefined;
 
   beforeAll(async () => {
-    [browser, token] = await Promise.all([launch(), login(RESIDENT)]);
+    browser = await launch();
+    for (const username of RESIDENTS) {
+      const token = await login(username);
+      const key = await keyOnChain(token);
+      if (key === undefined || seededKey(username, key.keyVersion).publicKey === key.publicKey) {
+        resident = { username, token, registered: key };
+        return;
+      }
+    }
+    throw new Error('every demo resident has a key on chain that neither this test nor the integration test made');
   });
 
   afterAll(async () => {
-    const text: unknown = await phone?.evaluate(`window.localStorage.getItem(${JSON.stringify(VAULT_KEY)})`);
-    if (typeof text === 'string') await rotateToSeeded(token, await unsealed(text, PASSPHRASE));
-    await browser?.close();
+    try {
+      const key = JSON.stringify(vaultKey(resident.username));
+      const text: unknown = await phone?.evaluate(`window.localStorage.getItem(${key})`);
+      if (typeof text === 'string') {
+        await rotateToSeeded(resident.username, resident.token, await unsealed(text, PASSPHRASE));
+      }
+    } finally {
+      await browser?.close();
+    }
   });
 
   test('a resident registers a key on the phone, grants a doctor and revokes; the doctor sees both', async () => {
-    const registered = await keyOnChain(token);
-    if (registered !== undefined && seededKey(RESIDENT, registered.keyVersion).publicKey !== registered.publicKey) {
-      throw new Error(`${RESIDENT} has a key on chain that neither this test nor the integration test made`);
-    }
+    const { username, token, registered } = resident;
     const { page } = await phonePage(browser);
     phone = page;
     if (registered !== undefined) {
-      const seeded = await sealed(seededKey(RESIDENT, registered.keyVersion), PASSPHRASE);
-      await page.evaluate(`window.localStorage.setItem(${JSON.stringify(VAULT_KEY)}, ${JSON.stringify(seeded)})`);
+      const seeded = await sealed(seededKey(username, registered.keyVersion), PASSPHRASE);
+      await page.evaluate(
+        `window.localStorage.setItem(${JSON.stringify(vaultKey(username))}, ${JSON.stringify(seeded)})`,
+      );
     }
-    await signIn(page, RESIDENT);
+    await signIn(page, username);
     await page.waitForSelector('#key-section:not([data-state="unknown"])');
     const version = await keyOnPhone(page, registered);
     expect((await keyOnChain(token))?.keyVersion).toBe(version);
