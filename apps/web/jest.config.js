@@ -1,3 +1,5 @@
+const { nobleTransform, nobleIgnorePatterns } = require('../../jest.esm');
+
 /** Unit tests of the pages' pure parts (amounts, forms, answer parsing), in Node; the pages themselves are tested in Chromium (tests/e2e). */
 module.exports = {
   testEnvironment: 'node',
@@ -13,5 +15,8 @@ module.exports = {
       'ts-jest',
       { tsconfig: { module: 'commonjs', moduleResolution: 'node10', isolatedModules: true }, diagnostics: false },
     ],
+    // sm-crypto-v2 requires the ESM-only @noble packages.
+    ...nobleTransform,
   },
+  transformIgnorePatterns: nobleIgnorePatterns,
 };

@@ -1,12 +1,12 @@
 /**
- * The four pages, built to dist/ (served by the gateway under /app/). Asset URLs are relative,
+ * The pages, built to dist/ (served by the gateway under /app/). Asset URLs are relative,
  * so the pages work wherever they are mounted; `vite` serves them with the API proxied.
  */
 import { resolve } from 'node:path';
 import vue from '@vitejs/plugin-vue';
 import { defineConfig } from 'vite';
 
-const pages = ['index', 'hospital', 'reimburser', 'supervisor'];
+const pages = ['index', 'hospital', 'reimburser', 'supervisor', 'resident', 'doctor'];
 
 export default defineConfig({
   base: './',

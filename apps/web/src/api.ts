@@ -25,6 +25,23 @@ import {
   type Verification,
 } from './parse.js';
 import type { Period } from './period.js';
+import {
+  type GrantView,
+  type KeyStatus,
+  parseGrantAnswer,
+  parseGrantList,
+  parseKeyAnswer,
+  parseKeyStatus,
+  parsePrepared,
+  type ResidentKey,
+} from './consent-parse.js';
+import type { Prepared } from './signing.js';
+
+/** A signed consent operation: the payload as prepared, and the resident's signature over its bytes. */
+export interface SignedBody {
+  readonly payload: Readonly<Record<string, unknown>>;
+  readonly signature: string;
+}
 
 /** A refusal or failure: the API's error code (or NETWORK / UNEXPECTED_RESPONSE) and its message. */
 export class ApiError extends Error {
@@ -218,5 +235,39 @@ export class Api {
   statistics(period: Period): Promise<InvoiceStatistics> {
     const query = new URLSearchParams({ from: period.from, to: period.to });
     return this.call('GET', `statistics/invoices?${query.toString()}`, undefined, parseStatistics);
+  }
+
+  consentKey(): Promise<KeyStatus> {
+    return this.call('GET', 'consent/key', undefined, parseKeyStatus);
+  }
+
+  /** The payload of a signed operation and the exact bytes to sign. */
+  signingPayload(request: Readonly<Record<string, unknown>>): Promise<Prepared> {
+    return this.call('POST', 'consent/signing-payloads', { json: request }, parsePrepared);
+  }
+
+  registerKey(body: SignedBody): Promise<ResidentKey> {
+    return this.call('POST', 'consent/key', { json: body }, parseKeyAnswer);
+  }
+
+  rotateKey(body: SignedBody & { readonly newKeySignature: string }): Promise<ResidentKey> {
+    return this.call('POST', 'consent/key/rotate', { json: body }, parseKeyAnswer);
+  }
+
+  grant(body: SignedBody): Promise<GrantView> {
+    return this.call('POST', 'consent/grants', { json: body }, parseGrantAnswer);
+  }
+
+  revokeGrant(grantId: string, body: SignedBody): Promise<GrantView> {
+    return this.call('POST', `consent/grants/${encodeURIComponent(grantId)}/revoke`, { json: body }, parseGrantAnswer);
+  }
+
+  myGrants(): Promise<GrantView[]> {
+    return this.call('GET', 'consent/grants', undefined, parseGrantList);
+  }
+
+  /** The grants naming the signed-in doctor or their institution. */
+  doctorGrants(): Promise<GrantView[]> {
+    return this.call('GET', 'consent/doctor/grants', undefined, parseGrantList);
   }
 }

@@ -5,7 +5,10 @@
  * values when answers are parsed.
  */
 import type {
+  ConsentPurpose,
   ErrorCode,
+  GrantStatus,
+  HealthRecordType,
   InvoiceKind,
   InvoiceOperation,
   InvoiceStatus,
@@ -92,6 +95,31 @@ export const VERDICT_LABELS: Record<VerificationResultKind, Label> = {
 export const MISMATCH_LABELS: Record<VerifiableDigest, Label> = {
   pdfDigest: { zh: '上传的 PDF 与链上 SM3 摘要不符', en: 'the uploaded PDF differs from its SM3 digest on chain' },
   dataDigest: { zh: '结构化数据与链上 SM3 摘要不符', en: 'the structured data differs from its SM3 digest on chain' },
+};
+
+export const GRANT_STATUS_LABELS: Record<GrantStatus, Label> = {
+  ACTIVE: { zh: '有效', en: 'Active' },
+  REVOKED: { zh: '已撤销', en: 'Revoked' },
+  EXPIRED: { zh: '已过期', en: 'Expired' },
+  ENDED: { zh: '已终止', en: 'Ended' },
+};
+
+export const PURPOSE_LABELS: Record<ConsentPurpose, Label> = {
+  TREATMENT: { zh: '诊疗', en: 'Treatment' },
+  REFERRAL: { zh: '转诊', en: 'Referral' },
+  INSURANCE_CLAIM: { zh: '保险理赔', en: 'Insurance claim' },
+  RESEARCH: { zh: '科研', en: 'Research' },
+  EMERGENCY: { zh: '急诊', en: 'Emergency' },
+};
+
+export const RECORD_TYPE_LABELS: Record<HealthRecordType, Label> = {
+  ENCOUNTER: { zh: '门诊/住院记录', en: 'Encounter record' },
+  LAB_REPORT: { zh: '检验报告', en: 'Lab report' },
+  EXAM_REPORT: { zh: '检查报告', en: 'Examination report' },
+  DISCHARGE_SUMMARY: { zh: '出院小结', en: 'Discharge summary' },
+  CHECKUP_REPORT: { zh: '体检报告', en: 'Check-up report' },
+  PRESCRIPTION: { zh: '处方', en: 'Prescription' },
+  IMAGING_REPORT: { zh: '影像报告', en: 'Imaging report' },
 };
 
 /** Failures of the page itself, besides the API's error codes. */

@@ -59,6 +59,10 @@ export interface User {
   readonly displayName: string;
   readonly mspId: string;
   readonly role: Role;
+  /** A resident's pseudonymous id (absent from an older gateway). */
+  readonly residentId?: string;
+  /** A doctor's department (absent from an older gateway). */
+  readonly department?: string;
 }
 
 export interface Session {
@@ -132,23 +136,23 @@ export interface InvoiceStatistics {
 
 export class ResponseShapeError extends Error {}
 
-type Json = Readonly<Record<string, unknown>>;
+export type Json = Readonly<Record<string, unknown>>;
 
-function fail(path: string, expected: string): never {
+export function fail(path: string, expected: string): never {
   throw new ResponseShapeError(`${path}: expected ${expected}`);
 }
 
-function record(value: unknown, path: string): Json {
+export function record(value: unknown, path: string): Json {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) fail(path, 'an object');
   return value as Json;
 }
 
-function str(o: Json, key: string, path: string): string {
+export function str(o: Json, key: string, path: string): string {
   const value = o[key];
   return typeof value === 'string' ? value : fail(`${path}.${key}`, 'a string');
 }
 
-function optionalStr(o: Json, key: string, path: string): string | undefined {
+export function optionalStr(o: Json, key: string, path: string): string | undefined {
   return o[key] === undefined ? undefined : str(o, key, path);
 }
 
@@ -157,18 +161,18 @@ function fen(o: Json, key: string, path: string): number {
   return Number.isSafeInteger(value) ? (value as number) : fail(`${path}.${key}`, 'an amount in fen');
 }
 
-function count(o: Json, key: string, path: string): number {
+export function count(o: Json, key: string, path: string): number {
   const value = o[key];
   return Number.isSafeInteger(value) && (value as number) >= 0 ? (value as number) : fail(`${path}.${key}`, 'a count');
 }
 
-function oneOf<K extends string>(table: Record<K, unknown>, o: Json, key: string, path: string): K {
+export function oneOf<K extends string>(table: Record<K, unknown>, o: Json, key: string, path: string): K {
   const value = o[key];
   return typeof value === 'string' && isKeyOf(table, value) ? value : fail(`${path}.${key}`, 'a known value');
 }
 
 /** A list; a missing one is empty (fields an older gateway does not send). */
-function list<T>(o: Json, key: string, path: string, item: (value: unknown, path: string) => T): T[] {
+export function list<T>(o: Json, key: string, path: string, item: (value: unknown, path: string) => T): T[] {
   const value = o[key];
   if (value === undefined) return [];
   if (!Array.isArray(value)) fail(`${path}.${key}`, 'a list');
@@ -274,6 +278,11 @@ export function parseCommitted(value: unknown): Committed {
   return { invoice: parseInvoice(o['invoice'], 'body.invoice'), txId: str(o, 'txId', 'body') };
 }
 
+function optionalMembers(o: Json, keys: readonly string[], path: string): Record<string, string> {
+  const present = keys.filter((key) => o[key] !== undefined);
+  return Object.fromEntries(present.map((key) => [key, str(o, key, path)]));
+}
+
 export function parseSession(value: unknown): Session {
   const o = record(value, 'body');
   const user = record(o['user'], 'body.user');
@@ -285,6 +294,7 @@ export function parseSession(value: unknown): Session {
       displayName: str(user, 'displayName', 'body.user'),
       mspId: str(user, 'mspId', 'body.user'),
       role: oneOf(ROLE_LABELS, user, 'role', 'body.user'),
+      ...optionalMembers(user, ['residentId', 'department'], 'body.user'),
     },
   };
 }

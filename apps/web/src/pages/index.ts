@@ -1,4 +1,4 @@
-/** The start page: links to the three pages, and the language toggle. */
+/** The start page: links to the pages, and the language toggle. */
 import { mountPage } from '../mount.js';
 import IndexPage from './IndexPage.vue';
 

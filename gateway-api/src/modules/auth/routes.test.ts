@@ -1,6 +1,9 @@
 import request from 'supertest';
 import { z } from 'zod';
-import { harness, PASSWORD } from '../../../test/harness';
+import { harness, JWT_SECRET, PASSWORD } from '../../../test/harness';
+import { buildApp } from '../../http/app';
+import { silentLogger } from '../../logger';
+import { UserDirectory } from './users';
 import { LoginThrottle } from './throttle';
 import { API, errorBody } from '../../../test/api';
 
@@ -87,5 +90,35 @@ describe('auth', () => {
     expect((await login('clerk1', PASSWORD)).status).toBe(200);
     // The success reset the count.
     for (let i = 0; i < 5; i++) expect((await login('clerk1', 'wrong-password')).status).toBe(401);
+  });
+
+  it('tells a resident their resident id and a doctor their department, at login and from /auth/me', async () => {
+    const h = await harness();
+    const users = [
+      { username: 'res', displayName: 'R', mspId: 'HealthCommMSP', role: 'resident', residentId: 'c'.repeat(64) },
+      { username: 'doc', displayName: 'D', mspId: 'Hospital1MSP', role: 'doctor', department: 'Emergency' },
+    ].map((user) => ({ ...user, password: PASSWORD }));
+    const app = buildApp({
+      config: { jwtSecret: JWT_SECRET, rateLimitPerMinute: 10_000, loginRateLimitPerMinute: 10_000 },
+      services: h.services,
+      users: await UserDirectory.fromJson(users),
+      logger: silentLogger,
+    });
+    const seen = async (username: string) => {
+      const login = await request(app).post(`${API}/auth/login`).send({ username, password: PASSWORD }).expect(200);
+      const { token, user } = z.object({ token: z.string(), user: z.unknown() }).parse(login.body);
+      const me = await request(app).get(`${API}/auth/me`).set('Authorization', `Bearer ${token}`).expect(200);
+      expect(me.body).toEqual(user);
+      return me.body as unknown;
+    };
+    expect(await seen('res')).toEqual({
+      username: 'res',
+      displayName: 'R',
+      mspId: 'HealthCommMSP',
+      role: 'resident',
+      residentId: 'c'.repeat(64),
+    });
+    expect(await seen('doc')).toMatchObject({ role: 'doctor', department: 'Emergency' });
+    expect(await seen('doc')).not.toHaveProperty('residentId');
   });
 });

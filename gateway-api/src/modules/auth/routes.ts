@@ -17,6 +17,8 @@ function publicUser(user: User): z.infer<typeof userSchema> {
     mspId: user.mspId,
     role: user.role,
     ...(user.unit === undefined ? {} : { unit: user.unit }),
+    ...(user.residentId === undefined ? {} : { residentId: user.residentId }),
+    ...(user.department === undefined ? {} : { department: user.department }),
   };
 }
 

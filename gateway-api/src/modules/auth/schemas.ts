@@ -14,6 +14,8 @@ export const userSchema = z.object({
   mspId: z.enum(MspId),
   role: z.enum(ROLES),
   unit: z.string().optional(),
+  residentId: z.string().optional().describe("a resident's pseudonymous id, which their grants are recorded under"),
+  department: z.string().optional().describe("a doctor's department"),
 });
 
 export const loginResponseSchema = z.object({
