@@ -178,6 +178,14 @@ export const ERROR_LABELS: Record<ErrorCode | ClientErrorCode, Label> = {
     zh: '授权已撤销、已终止或已过期，不能再修改',
     en: 'The grant is revoked, ended or expired and can no longer be changed',
   },
+  ACCESS_REQUEST_NOT_FOUND: { zh: '查无此授权申请', en: 'No such access request' },
+  ACCESS_REQUEST_DECIDED: { zh: '该申请已被同意或拒绝', en: 'This request was already approved or denied' },
+  ACCESS_REQUEST_EXPIRED: { zh: '该申请已过期，不能再处理', en: 'This request expired and can no longer be answered' },
+  REQUEST_GRANT_MISMATCH: {
+    zh: '签名的授权与申请的对象、目的、范围或期限不一致',
+    en: 'The signed grant does not match the request (grantee, purpose, scope or validity)',
+  },
+  NOTIFICATION_NOT_FOUND: { zh: '查无此通知', en: 'No such notification' },
   RECORD_EXISTS: { zh: '该健康档案已登记索引', en: 'This health record is already indexed' },
   RECORD_NOT_FOUND: { zh: '查无此健康档案索引', en: 'No such health record index' },
   RECORD_RETRACTED: {
