@@ -5,6 +5,7 @@
  * values when answers are parsed.
  */
 import type {
+  AccessRequestStatus,
   ConsentPurpose,
   ErrorCode,
   GrantStatus,
@@ -15,6 +16,7 @@ import type {
   InvoiceType,
   LockState,
   MspId,
+  NotificationType,
   Role,
   VerifiableDigest,
   VerificationResultKind,
@@ -102,6 +104,22 @@ export const GRANT_STATUS_LABELS: Record<GrantStatus, Label> = {
   REVOKED: { zh: '已撤销', en: 'Revoked' },
   EXPIRED: { zh: '已过期', en: 'Expired' },
   ENDED: { zh: '已终止', en: 'Ended' },
+};
+
+export const REQUEST_STATUS_LABELS: Record<AccessRequestStatus, Label> = {
+  PENDING: { zh: '待答复', en: 'Pending' },
+  APPROVED: { zh: '已同意', en: 'Approved' },
+  DENIED: { zh: '已拒绝', en: 'Denied' },
+  EXPIRED: { zh: '已过期', en: 'Expired' },
+};
+
+export const NOTIFICATION_TYPE_LABELS: Record<NotificationType, Label> = {
+  ACCESS_REQUESTED: { zh: '授权申请', en: 'Access requested' },
+  ACCESS_REQUEST_APPROVED: { zh: '申请已同意', en: 'Request approved' },
+  ACCESS_REQUEST_DENIED: { zh: '申请被拒绝', en: 'Request denied' },
+  REFERRAL_CLOSED: { zh: '转诊已结束', en: 'Referral closed' },
+  BREAK_GLASS_ACCESS: { zh: '紧急访问', en: 'Emergency access' },
+  GENERAL: { zh: '通知', en: 'Notice' },
 };
 
 export const PURPOSE_LABELS: Record<ConsentPurpose, Label> = {
