@@ -1,4 +1,6 @@
-import { CONSENT_SIGNING_DESCRIPTION } from '@hdt/vocabulary';
+import type { RequestHandler } from 'express';
+import { CONSENT_SIGNING_DESCRIPTION, type Role } from '@hdt/vocabulary';
+import { AppError } from '../../errors';
 import { parse } from '../../http/parse';
 import { type Route, route } from '../../http/route';
 import { currentUser } from '../auth/middleware';
@@ -18,6 +20,14 @@ import {
 } from './schemas';
 import type { AccessRequestService } from './service';
 
+/** Refuses (403) anyone whose role is not `role`, before the body is looked at. */
+function requireRole(role: Role): RequestHandler {
+  return (req, _res, next) => {
+    const user = currentUser(req);
+    next(user.role === role ? undefined : new AppError('FORBIDDEN', `only a ${role} may do this (${user.role})`));
+  };
+}
+
 const ANSWER = "The resident the request is addressed to. Another resident's request answers 404.";
 const DECIDED =
   ' A request already approved or denied is 409 ACCESS_REQUEST_DECIDED, one past answerBy 409 ACCESS_REQUEST_EXPIRED.';
@@ -29,8 +39,12 @@ function createRoute(requests: AccessRequestService): Route {
     operationId: 'requestAccess',
     tag: 'requests',
     summary: 'A doctor asks a resident for access: purpose, scope, validity wanted, optional referral, a message',
-    description: 'Doctors. The resident is notified; the request is PENDING until answered or until answerBy.',
+    description:
+      'Doctors. The resident is notified; the request is PENDING until answered or until answerBy. ' +
+      'notAfter must be after notBefore and in the future; referralId is required for the purpose REFERRAL ' +
+      '(400 naming the field otherwise).',
     auth: 'bearer',
+    before: [requireRole('doctor')],
     body: { json: createRequestBodySchema },
     responses: { 201: { description: 'Requested', schema: accessRequestSchema } },
     errors: [400, 401, 403, 503],
@@ -88,6 +102,7 @@ function approveRoute(requests: AccessRequestService): Route {
       'sign it and send it here. A signed grant differing from the request in any term is 409 ' +
       `REQUEST_GRANT_MISMATCH naming the term.${DECIDED} Signed encoding: ${CONSENT_SIGNING_DESCRIPTION}`,
     auth: 'bearer',
+    before: [requireRole('resident')],
     params: requestParamsSchema,
     body: { json: approveBodySchema },
     responses: { 200: { description: 'Approved: the request and its grant', schema: approveResponseSchema } },
@@ -108,6 +123,7 @@ function denyRoute(requests: AccessRequestService): Route {
     summary: 'Deny, with a reason the doctor sees',
     description: `${ANSWER}${DECIDED}`,
     auth: 'bearer',
+    before: [requireRole('resident')],
     params: requestParamsSchema,
     body: { json: denyBodySchema },
     responses: { 200: { description: 'Denied', schema: accessRequestSchema } },
