@@ -15,6 +15,14 @@ import { InMemoryMigrationStore, type MigrationStore } from './modules/migration
 import { AppError } from './errors';
 import { ConsentService, FabricConsentLedger } from './modules/consent';
 import { FabricRecordsLedger, RecordsService } from './modules/records';
+import { InMemoryNotificationStore, NotificationService, type NotificationStore } from './modules/notifications';
+import {
+  AccessRequestService,
+  FabricReferralLedger,
+  InMemoryAccessRequestStore,
+  ReferralService,
+  type AccessRequestStore,
+} from './modules/requests';
 import type { OffchainPorts } from './ports';
 import { RedFlushService } from './modules/invoices/red-flush';
 import { IssuanceRunner, type IssuancePoint } from './modules/invoices/issuance';
@@ -48,6 +56,10 @@ export interface ServiceDeps {
   clock?: () => Date;
   /** Where migration jobs are kept (in memory unless given). */
   migrationStore?: MigrationStore;
+  /** Where notifications are kept (in memory unless given). */
+  notificationStore?: NotificationStore;
+  /** Where access requests are kept (in memory unless given). */
+  accessRequestStore?: AccessRequestStore;
 }
 
 export interface Services {
@@ -61,6 +73,9 @@ export interface Services {
   redFlush: RedFlushService;
   consent: ConsentService;
   records: RecordsService;
+  notifications: NotificationService;
+  accessRequests: AccessRequestService;
+  referrals: ReferralService;
 }
 
 function migrationService(deps: ServiceDeps, registry: FabricRegistryLedger): MigrationService {
@@ -95,6 +110,26 @@ function issuanceRunner(deps: ServiceDeps, ledger: FabricInvoiceLedger): Issuanc
   });
 }
 
+/** Notifications, access requests and referrals, over the consent service. */
+function requestServices(deps: ServiceDeps, consent: ConsentService) {
+  const notifications = new NotificationService({
+    store: deps.notificationStore ?? new InMemoryNotificationStore(),
+    logger: deps.logger,
+  });
+  const accessRequests = new AccessRequestService({
+    store: deps.accessRequestStore ?? new InMemoryAccessRequestStore(),
+    consent,
+    notifications,
+    logger: deps.logger,
+  });
+  const referrals = new ReferralService({
+    ledger: new FabricReferralLedger(deps.ledger),
+    notifications,
+    logger: deps.logger,
+  });
+  return { notifications, accessRequests, referrals };
+}
+
 /** Builds the services over one ledger client and the off-chain ports. */
 export function composeServices(deps: ServiceDeps): Services {
   const invoiceLedger = new FabricInvoiceLedger(deps.ledger);
@@ -117,11 +152,13 @@ export function composeServices(deps: ServiceDeps): Services {
   });
   const lifecycle = new LifecycleService({ ledger: new FabricLifecycleLedger(deps.ledger), logger: deps.logger });
   const migrations = migrationService(deps, registry);
+  const consent = new ConsentService({ ledger: new FabricConsentLedger(deps.ledger), logger: deps.logger });
   return {
     invoices,
     lifecycle,
     migrations,
-    consent: new ConsentService({ ledger: new FabricConsentLedger(deps.ledger), logger: deps.logger }),
+    consent,
+    ...requestServices(deps, consent),
     records: new RecordsService({ ledger: new FabricRecordsLedger(deps.ledger), logger: deps.logger }),
     redFlush: new RedFlushService({ ...deps, ledger: invoiceLedger, registry, files: deps.offchain.files }),
     registry,

@@ -28,6 +28,8 @@ import { InvoiceStatisticsService, ProjectedInvoiceIds } from './projection/stat
 import { InvoiceReconciler } from './modules/invoices/reconciliation';
 import { FabricMigrationLedger } from './fabric/migration-ledger';
 import { migrationItemModel, migrationJobModel, MongoMigrationStore } from './modules/migration';
+import { MongoNotificationStore, notificationModel } from './modules/notifications';
+import { accessRequestModel, MongoAccessRequestStore } from './modules/requests';
 
 const SHUTDOWN_GRACE_MS = 10_000;
 const MODELS = [
@@ -38,6 +40,8 @@ const MODELS = [
   migrationJobModel,
   migrationItemModel,
   issuanceModel,
+  notificationModel,
+  accessRequestModel,
 ];
 
 /** On SIGINT/SIGTERM: stop accepting requests, close Fabric and the store, exit (forced after a grace period). */
@@ -115,6 +119,8 @@ function servicesOver(config: Config, fabric: FabricConnections, store: Offchain
     issuerSecret: config.issuerSecret,
     logger,
     migrationStore: new MongoMigrationStore(migrationJobModel(store.connection), migrationItemModel(store.connection)),
+    notificationStore: new MongoNotificationStore(notificationModel(store.connection)),
+    accessRequestStore: new MongoAccessRequestStore(accessRequestModel(store.connection)),
   });
 }
 

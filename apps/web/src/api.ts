@@ -36,6 +36,15 @@ import {
   type ResidentKey,
 } from './consent-parse.js';
 import type { Prepared } from './signing.js';
+import {
+  type AccessRequestView,
+  type NotificationView,
+  parseAccessRequest,
+  parseApproved,
+  parseNotificationAnswer,
+  parseNotificationList,
+  parseRequestList,
+} from './requests-parse.js';
 
 /** A signed consent operation: the payload as prepared, and the resident's signature over its bytes. */
 export interface SignedBody {
@@ -269,5 +278,33 @@ export class Api {
   /** The grants naming the signed-in doctor or their institution. */
   doctorGrants(): Promise<GrantView[]> {
     return this.call('GET', 'consent/doctor/grants', undefined, parseGrantList);
+  }
+
+  /** A doctor asks a resident for access. */
+  requestAccess(request: Readonly<Record<string, unknown>>): Promise<AccessRequestView> {
+    return this.call('POST', 'access-requests', { json: request }, parseAccessRequest);
+  }
+
+  /** A resident's requests addressed to them, or a doctor's own requests. */
+  accessRequests(status?: AccessRequestView['status']): Promise<AccessRequestView[]> {
+    const query = status === undefined ? '' : `?status=${status}`;
+    return this.call('GET', `access-requests${query}`, undefined, parseRequestList);
+  }
+
+  approveRequest(requestId: string, body: SignedBody): Promise<AccessRequestView> {
+    return this.call('POST', `access-requests/${encodeURIComponent(requestId)}/approve`, { json: body }, parseApproved);
+  }
+
+  denyRequest(requestId: string, reason: string): Promise<AccessRequestView> {
+    const path = `access-requests/${encodeURIComponent(requestId)}/deny`;
+    return this.call('POST', path, { json: { reason } }, parseAccessRequest);
+  }
+
+  notifications(): Promise<{ notifications: NotificationView[]; unread: number }> {
+    return this.call('GET', 'notifications', undefined, parseNotificationList);
+  }
+
+  markRead(id: string): Promise<NotificationView> {
+    return this.call('POST', `notifications/${encodeURIComponent(id)}/read`, undefined, parseNotificationAnswer);
   }
 }

@@ -1,9 +1,10 @@
 import { canonicalJson, type GrantTerms } from '@hdt/vocabulary';
 import type { SignedBody } from './api';
-import { type ConsentApi, grant, registerKey, revoke, rotateKey } from './consent-flow';
+import { approveRequest, type ConsentApi, grant, registerKey, revoke, rotateKey } from './consent-flow';
 import type { GrantView, ResidentKey } from './consent-parse';
 import { toHex } from './key-vault';
 import { InputError } from './messages';
+import type { AccessRequestView } from './requests-parse';
 import { newKeyPair, type Prepared, verifyMessage } from './signing';
 
 const header = { v: 1, residentId: 'a'.repeat(64), nonce: 'b'.repeat(32), signedAt: '2026-11-30T01:00:00.000Z' };
@@ -26,6 +27,7 @@ function fakeApi(alter: (payload: Record<string, unknown>) => Record<string, unk
     rotateKey: record('rotate'),
     grant: async (body) => (await record('grant')(body), {}) as GrantView,
     revokeGrant: async (_id, body) => (await record('revoke')(body), {}) as GrantView,
+    approveRequest: async (_id, body) => (await record('approve')(body), {}) as AccessRequestView,
   };
   return { api, sent };
 }
@@ -57,6 +59,16 @@ describe('signed consent operations', () => {
     expect(payload['newPublicKey']).toBe(next.publicKey);
     expect(verifyMessage(canonicalJson(payload), signature, current.publicKey)).toBe(true);
     expect(verifyMessage(canonicalJson(payload), newKeySignature ?? '', next.publicKey)).toBe(true);
+  });
+
+  test("approving a request signs exactly the request's grant terms", async () => {
+    const key = newKeyPair();
+    const { api, sent } = fakeApi();
+    await approveRequest(api, { requestId: 'req-1', grant: terms } as unknown as AccessRequestView, key);
+    const { payload, signature } = sent[0]!.body;
+    expect(sent[0]!.op).toBe('approve');
+    expect(payload['grant']).toEqual(terms);
+    expect(verifyMessage(canonicalJson(payload), signature, key.publicKey)).toBe(true);
   });
 
   test('nothing is signed or sent when the prepared payload is not what was asked', async () => {

@@ -5,13 +5,17 @@
 import type { GrantTerms } from '@hdt/vocabulary';
 import type { Api, SignedBody } from './api.js';
 import type { GrantView, ResidentKey } from './consent-parse.js';
+import type { AccessRequestView } from './requests-parse.js';
 import type { KeyPair } from './key-vault.js';
 import { t } from './i18n.js';
 import { InputError } from './messages.js';
 import { checkedMessage, PayloadMismatchError, signMessage } from './signing.js';
 
 /** The part of the API the operations use. */
-export type ConsentApi = Pick<Api, 'signingPayload' | 'registerKey' | 'rotateKey' | 'grant' | 'revokeGrant'>;
+export type ConsentApi = Pick<
+  Api,
+  'signingPayload' | 'registerKey' | 'rotateKey' | 'grant' | 'revokeGrant' | 'approveRequest'
+>;
 
 type Request = Readonly<Record<string, unknown>>;
 
@@ -51,4 +55,13 @@ export async function grant(api: ConsentApi, terms: GrantTerms, key: KeyPair): P
 
 export async function revoke(api: ConsentApi, grantId: string, key: KeyPair): Promise<GrantView> {
   return api.revokeGrant(grantId, await signed(api, { op: 'consent.revoke', grantId }, key));
+}
+
+/** Approves a doctor's request: signs exactly the grant terms the request names. */
+export async function approveRequest(
+  api: ConsentApi,
+  request: AccessRequestView,
+  key: KeyPair,
+): Promise<AccessRequestView> {
+  return api.approveRequest(request.requestId, await signed(api, { op: 'consent.grant', grant: request.grant }, key));
 }

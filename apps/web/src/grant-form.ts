@@ -91,7 +91,7 @@ export function readFields(text: string): string[] {
   return [...new Set(fields)];
 }
 
-function readRecordTypes(types: readonly string[]): HealthRecordType[] {
+export function readRecordTypes(types: readonly string[]): HealthRecordType[] {
   const known = HEALTH_RECORD_TYPES.filter((type) => types.includes(type));
   if (known.length === 0) refuse('invalid.recordTypes');
   return known;
@@ -113,7 +113,10 @@ function readGrantee(form: GrantFormModel): GrantTerms['grantee'] {
   return { mspId: hospital, doctorId: doctorId === '' ? null : doctorId };
 }
 
-function readPurpose(form: GrantFormModel): { purpose: ConsentPurpose; referralId: string | null } {
+export function readPurpose(form: Pick<GrantFormModel, 'purpose' | 'referralId'>): {
+  purpose: ConsentPurpose;
+  referralId: string | null;
+} {
   const purpose = CONSENT_PURPOSES.find((p) => p === form.purpose);
   if (purpose === undefined) refuse('invalid.purpose');
   const referralId = form.referralId.trim();

@@ -5,6 +5,7 @@
  * values when answers are parsed.
  */
 import type {
+  AccessRequestStatus,
   ConsentPurpose,
   ErrorCode,
   GrantStatus,
@@ -15,6 +16,7 @@ import type {
   InvoiceType,
   LockState,
   MspId,
+  NotificationType,
   Role,
   VerifiableDigest,
   VerificationResultKind,
@@ -104,6 +106,22 @@ export const GRANT_STATUS_LABELS: Record<GrantStatus, Label> = {
   ENDED: { zh: '已终止', en: 'Ended' },
 };
 
+export const REQUEST_STATUS_LABELS: Record<AccessRequestStatus, Label> = {
+  PENDING: { zh: '待答复', en: 'Pending' },
+  APPROVED: { zh: '已同意', en: 'Approved' },
+  DENIED: { zh: '已拒绝', en: 'Denied' },
+  EXPIRED: { zh: '已过期', en: 'Expired' },
+};
+
+export const NOTIFICATION_TYPE_LABELS: Record<NotificationType, Label> = {
+  ACCESS_REQUESTED: { zh: '授权申请', en: 'Access requested' },
+  ACCESS_REQUEST_APPROVED: { zh: '申请已同意', en: 'Request approved' },
+  ACCESS_REQUEST_DENIED: { zh: '申请被拒绝', en: 'Request denied' },
+  REFERRAL_CLOSED: { zh: '转诊已结束', en: 'Referral closed' },
+  BREAK_GLASS_ACCESS: { zh: '紧急访问', en: 'Emergency access' },
+  GENERAL: { zh: '通知', en: 'Notice' },
+};
+
 export const PURPOSE_LABELS: Record<ConsentPurpose, Label> = {
   TREATMENT: { zh: '诊疗', en: 'Treatment' },
   REFERRAL: { zh: '转诊', en: 'Referral' },
@@ -178,6 +196,14 @@ export const ERROR_LABELS: Record<ErrorCode | ClientErrorCode, Label> = {
     zh: '授权已撤销、已终止或已过期，不能再修改',
     en: 'The grant is revoked, ended or expired and can no longer be changed',
   },
+  ACCESS_REQUEST_NOT_FOUND: { zh: '查无此授权申请', en: 'No such access request' },
+  ACCESS_REQUEST_DECIDED: { zh: '该申请已被同意或拒绝', en: 'This request was already approved or denied' },
+  ACCESS_REQUEST_EXPIRED: { zh: '该申请已过期，不能再处理', en: 'This request expired and can no longer be answered' },
+  REQUEST_GRANT_MISMATCH: {
+    zh: '签名的授权与申请的对象、目的、范围或期限不一致',
+    en: 'The signed grant does not match the request (grantee, purpose, scope or validity)',
+  },
+  NOTIFICATION_NOT_FOUND: { zh: '查无此通知', en: 'No such notification' },
   RECORD_EXISTS: { zh: '该健康档案已登记索引', en: 'This health record is already indexed' },
   RECORD_NOT_FOUND: { zh: '查无此健康档案索引', en: 'No such health record index' },
   RECORD_RETRACTED: {

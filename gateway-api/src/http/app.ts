@@ -15,6 +15,8 @@ import { migrationComponents, migrationRoutes, type MigrationService } from '../
 import { registryRoutes } from '../modules/registry/routes';
 import { consentComponents, consentRoutes, type ConsentService } from '../modules/consent';
 import { recordsComponents, recordsRoutes, type RecordsService } from '../modules/records';
+import { notificationComponents, notificationRoutes, type NotificationService } from '../modules/notifications';
+import { requestComponents, requestRoutes, type AccessRequestService, type ReferralService } from '../modules/requests';
 import { invoiceListRoutes, statisticsRoutes } from '../projection/routes';
 import { reconciliationRoutes } from '../modules/invoices/reconciliation-routes';
 import type { InvoiceReconciler } from '../modules/invoices/reconciliation';
@@ -47,6 +49,9 @@ export interface Services {
   redFlush: RedFlushService;
   consent: ConsentService;
   records: RecordsService;
+  notifications: NotificationService;
+  accessRequests: AccessRequestService;
+  referrals: ReferralService;
   /** Present when the projection's query model is kept (the server); absent in unit tests. */
   statistics?: InvoiceStatisticsService;
   invoiceList?: InvoiceListService;
@@ -95,6 +100,8 @@ function apiRoutes(deps: AppDeps): Route[] {
     ...migrationRoutes(deps.services.migrations),
     ...consentRoutes(deps.services.consent),
     ...recordsRoutes(deps.services.records),
+    ...notificationRoutes(deps.services.notifications),
+    ...requestRoutes(deps.services.accessRequests, deps.services.referrals),
     ...(deps.services.statistics === undefined ? [] : statisticsRoutes(deps.services.statistics)),
     ...(deps.services.invoiceList === undefined ? [] : invoiceListRoutes(deps.services.invoiceList)),
     ...(deps.services.reconciliation === undefined ? [] : reconciliationRoutes(deps.services.reconciliation)),
@@ -113,6 +120,8 @@ const COMPONENTS = {
   ...migrationComponents,
   ...consentComponents,
   ...recordsComponents,
+  ...notificationComponents,
+  ...requestComponents,
 };
 
 /** Builds the Express app (no listen), so tests run it in-process. */

@@ -210,6 +210,12 @@ const TAGS: Json[] = [
       'the grants naming a doctor',
   },
   { name: 'records', description: 'Health-record index (健康档案索引): batches under an SM3 Merkle root, proofs' },
+  {
+    name: 'requests',
+    description:
+      "Doctors' access requests (授权申请) answered by the resident with a signed grant or a refusal; referrals closed",
+  },
+  { name: 'notifications', description: 'Notifications (通知) to residents and users, read and unread' },
 ];
 
 /** The OpenAPI 3.0 document of the given routes. */

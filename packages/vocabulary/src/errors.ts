@@ -149,6 +149,27 @@ export const ERROR_CATALOGUE = {
     raisedBy: 'gateway',
     meaning: 'the off-chain database or IPFS cannot be reached',
   },
+  ACCESS_REQUEST_NOT_FOUND: {
+    status: 404,
+    raisedBy: 'gateway',
+    meaning: 'no access request with this id is addressed to or made by the caller',
+  },
+  ACCESS_REQUEST_DECIDED: {
+    status: 409,
+    raisedBy: 'gateway',
+    meaning: 'the access request was already approved or denied',
+  },
+  ACCESS_REQUEST_EXPIRED: {
+    status: 409,
+    raisedBy: 'gateway',
+    meaning: 'the access request was not answered in time and can no longer be decided',
+  },
+  REQUEST_GRANT_MISMATCH: {
+    status: 409,
+    raisedBy: 'gateway',
+    meaning: "the signed grant does not give exactly the access request's grantee, purpose, scope and validity",
+  },
+  NOTIFICATION_NOT_FOUND: { status: 404, raisedBy: 'gateway', meaning: 'the caller has no notification with this id' },
 } as const satisfies Record<string, ErrorSpec>;
 
 export type ErrorCode = keyof typeof ERROR_CATALOGUE;

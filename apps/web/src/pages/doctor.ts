@@ -1,9 +1,9 @@
-/** The doctor's page: sign in, list the residents' grants naming me or my hospital. */
+/** The doctor's page: sign in, request access to residents' records and follow the requests, list the grants naming me or my hospital, show my code for on-site consent. */
 import { h } from 'vue';
 import AppShell from '../components/AppShell.vue';
 import { mountPage } from '../mount.js';
 import { createSession } from '../session.js';
-import DoctorDesk from './doctor/DoctorDesk.vue';
+import DoctorHome from './doctor/DoctorHome.vue';
 
 const session = createSession('doctor');
 
@@ -12,6 +12,6 @@ mountPage({
     h(
       AppShell,
       { page: 'doctor', title: 'nav.doctor', role: 'doctor', session, loginHint: 'login.hint.doctor' },
-      { default: () => h(DoctorDesk, { session, key: session.current.value?.user.username }) },
+      { default: () => h(DoctorHome, { session, key: session.current.value?.user.username }) },
     ),
 });

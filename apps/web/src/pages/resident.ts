@@ -1,4 +1,4 @@
-/** The resident's phone page: sign in, make and register a signing key, grant, list and revoke consent. */
+/** The resident's phone page: sign in, make and register a signing key, answer doctors' requests, grant (on site by QR code), list and revoke consent, read notifications. */
 import 'vant/lib/index.css';
 import '../phone.css';
 import { createApp, h } from 'vue';

@@ -37,7 +37,7 @@ export const grantIdSchema = pattern(GRANT_ID, `an id of ${ID_TEXT}`);
 const nonceSchema = pattern(NONCE, '32 lowercase hexadecimal characters');
 const publicKeySchema = pattern(SM2_PUBLIC_KEY, "an uncompressed SM2 public key: '04' || X || Y, 130 lowercase hex");
 const signatureSchema = pattern(SM2_SIGNATURE, 'a DER-encoded SM2 signature in lowercase hexadecimal');
-const timestampSchema = pattern(ISO_TIMESTAMP, 'an ISO-8601 UTC time with milliseconds').refine(
+export const timestampSchema = pattern(ISO_TIMESTAMP, 'an ISO-8601 UTC time with milliseconds').refine(
   (value) => !Number.isNaN(Date.parse(value)) && new Date(value).toISOString() === value,
   { error: 'must be a real calendar time' },
 );
@@ -47,7 +47,7 @@ const versionSchema = z
   .min(1, { error: 'must be a positive integer' })
   .max(Number.MAX_SAFE_INTEGER);
 
-const scopeSchema = z.strictObject({
+export const scopeSchema = z.strictObject({
   recordTypes: z.array(z.enum(HEALTH_RECORD_TYPES)).min(1).max(HEALTH_RECORD_TYPES.length),
   recordIds: z.array(pattern(RECORD_ID, `a record id of ${ID_TEXT}`)).max(CONSENT_LIMITS.recordIds),
   fields: z

@@ -1,0 +1,212 @@
+/**
+ * Access requests in a real Chromium, against the API at API_URL: h2.doctor asks resident.li for
+ * lab reports on the doctor's page; the resident sees the request and its notification on the
+ * phone, approves it by signing with the key held on the phone, and the doctor sees the request
+ * approved with its grant id. A second request is denied with a reason; then the resident grants
+ * the doctor on site by scanning (here: typing) the doctor's code, and the phone shows the grant's
+ * QR code. The phone holds the consent integration test's seeded key (registered here if the
+ * resident has none), so the key on chain stays one the tests can sign with.
+ */
+import { createHash, webcrypto } from 'node:crypto';
+import { SM2_USER_ID } from '@hdt/vocabulary';
+import type { Browser, Page } from 'playwright-core';
+import { sm2 } from 'sm-crypto-v2';
+import { DEMO_PASSWORDS } from '../integration/stack';
+import { APP_URL, launch, message, openPage, pageErrors, screenshot, signIn, submit } from './browser';
+
+jest.setTimeout(240_000);
+
+const RESIDENT = 'resident.li';
+const DOCTOR = 'h2.doctor';
+const PASSPHRASE = 'e2e phone passphrase';
+const PBKDF2_ITERATIONS = 310_000;
+const API = new URL('../api/v1', APP_URL).toString();
+
+type Json = Record<string, unknown>;
+interface KeyPair {
+  privateKey: string;
+  publicKey: string;
+}
+
+async function call(token: string, method: 'GET' | 'POST', path: string, body?: unknown): Promise<Json> {
+  const res = await fetch(`${API}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  const answer = (await res.json()) as Json;
+  if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(answer)}`);
+  return answer;
+}
+
+async function login(username: string): Promise<string> {
+  const body = await call('', 'POST', '/auth/login', { username, password: DEMO_PASSWORDS[username] });
+  return body['token'] as string;
+}
+
+function seededKey(username: string, version: number): KeyPair {
+  const privateKey = createHash('sha256').update(`consent integration test ${username} ${version}`).digest('hex');
+  return { privateKey, publicKey: sm2.getPublicKeyFromPrivateKey(privateKey) };
+}
+
+/** The resident's seeded key on chain: registered now (version 1) if the resident has none. */
+async function keyOnChain(token: string): Promise<KeyPair> {
+  const onChain = (await call(token, 'GET', '/consent/key'))['key'] as Json | undefined;
+  if (onChain !== undefined) {
+    const key = seededKey(RESIDENT, onChain['keyVersion'] as number);
+    if (key.publicKey !== onChain['publicKey']) throw new Error(`${RESIDENT} has a key the tests did not make`);
+    return key;
+  }
+  const key = seededKey(RESIDENT, 1);
+  const prepared = await call(token, 'POST', '/consent/signing-payloads', {
+    op: 'resident-key.register',
+    publicKey: key.publicKey,
+  });
+  const signature = sm2.doSignature(prepared['message'] as string, key.privateKey, {
+    hash: true,
+    der: true,
+    userId: SM2_USER_ID,
+  });
+  await call(token, 'POST', '/consent/key', { payload: prepared['payload'], signature });
+  return key;
+}
+
+const hex = (bytes: Uint8Array): string => Buffer.from(bytes).toString('hex');
+
+/** The phone's storage format: PBKDF2-SHA-256 → AES-GCM over the private key, the public key as additional data. */
+async function sealed(key: KeyPair): Promise<string> {
+  const salt = webcrypto.getRandomValues(new Uint8Array(16));
+  const iv = webcrypto.getRandomValues(new Uint8Array(12));
+  const base = await webcrypto.subtle.importKey('raw', Buffer.from(PASSPHRASE), 'PBKDF2', false, ['deriveKey']);
+  const derive = { name: 'PBKDF2', hash: 'SHA-256', salt, iterations: PBKDF2_ITERATIONS };
+  const aes = await webcrypto.subtle.deriveKey(derive, base, { name: 'AES-GCM', length: 256 }, false, ['encrypt']);
+  const params = { name: 'AES-GCM', iv, additionalData: Buffer.from(key.publicKey) };
+  const ciphertext = new Uint8Array(await webcrypto.subtle.encrypt(params, aes, Buffer.from(key.privateKey)));
+  const record = { v: 1, publicKey: key.publicKey, iterations: PBKDF2_ITERATIONS, salt: hex(salt), iv: hex(iv) };
+  return JSON.stringify({ ...record, ciphertext: hex(ciphertext) });
+}
+
+async function phonePage(browser: Browser, key: KeyPair): Promise<Page> {
+  const context = await browser.newContext({
+    viewport: { width: 390, height: 844 },
+    deviceScaleFactor: 2,
+    isMobile: true,
+    hasTouch: true,
+    locale: 'zh-CN',
+    timezoneId: 'Asia/Shanghai',
+  });
+  const page = await context.newPage();
+  const errors: string[] = [];
+  pageErrors.set(page, errors);
+  page.on('pageerror', (err) => errors.push(err.message));
+  await page.goto(new URL('resident.html', APP_URL).toString());
+  const vault = JSON.stringify(`hdt.residentKey.${RESIDENT}`);
+  await page.evaluate(`window.localStorage.setItem(${vault}, ${JSON.stringify(await sealed(key))})`);
+  await signIn(page, RESIDENT);
+  await page.fill('#key-passphrase', PASSPHRASE);
+  await submit(page, 'key-unlock-form');
+  await page.waitForSelector('#key-unlocked');
+  return page;
+}
+
+async function expectOk(page: Page): Promise<string> {
+  const shown = await message(page);
+  expect({ kind: shown.kind.replace('phone-message', '').trim(), code: shown.code }).toEqual({ kind: 'ok', code: '' });
+  return shown.text;
+}
+
+/** The doctor asks on the page; the id of the new request, the newest in "my requests". */
+async function requestOnPage(doctor: Page, residentId: string): Promise<string> {
+  await doctor.fill('#request-resident', residentId);
+  await doctor.click('#request-types [data-value="LAB_REPORT"]');
+  await doctor.fill('#request-fields', 'diagnosis');
+  await doctor.fill('#request-days', '7');
+  await doctor.fill('#request-message', '复诊需要查看化验单');
+  await submit(doctor, 'request-form');
+  const text = await expectOk(doctor);
+  const requestId = /req-[0-9a-f]{24}/.exec(text)?.[0] ?? '';
+  await doctor.waitForSelector(`.request-status[data-request="${requestId}"][data-status="PENDING"]`);
+  return requestId;
+}
+
+async function doctorSees(doctor: Page, requestId: string, status: string): Promise<string> {
+  await doctor.click('#requests-refresh');
+  const tag = doctor.locator(`.request-status[data-request="${requestId}"][data-status="${status}"]`);
+  await tag.waitFor();
+  return (await tag.getAttribute('data-grant')) ?? '';
+}
+
+describe('access requests on the pages', () => {
+  let browser: Browser;
+  let residentId: string;
+  let key: KeyPair;
+
+  beforeAll(async () => {
+    browser = await launch();
+    const token = await login(RESIDENT);
+    key = await keyOnChain(token);
+    residentId = ((await call(token, 'GET', '/consent/key'))['key'] as Json)['residentId'] as string;
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  test('a doctor requests, the resident approves on the phone, the doctor sees the grant', async () => {
+    const doctor = await openPage(browser, 'doctor.html');
+    await signIn(doctor, DOCTOR);
+    const requestId = await requestOnPage(doctor, residentId);
+
+    const phone = await phonePage(browser, key);
+    const card = phone.locator(`#request-${requestId}`);
+    await card.waitFor();
+    await phone.waitForSelector('#unread-badge:not([data-unread="0"])');
+    const unread = Number(await phone.locator('#unread-badge').getAttribute('data-unread'));
+    await phone.locator('.notification[data-read="false"][data-type="ACCESS_REQUESTED"] .mark-read').first().click();
+    await phone.waitForSelector(`#unread-badge[data-unread="${unread - 1}"]`);
+
+    await card.locator('.approve').click();
+    const grantId = `grant-${requestId.slice('req-'.length)}`;
+    expect(await expectOk(phone)).toContain(grantId);
+    await card.waitFor({ state: 'detached' });
+    await phone.waitForSelector(`#grant-${grantId}[data-status="ACTIVE"]`);
+    await screenshot(phone, 'resident-requests');
+    expect(await doctorSees(doctor, requestId, 'APPROVED')).toBe(grantId);
+
+    const second = await requestOnPage(doctor, residentId);
+    await phone.click('#notes-refresh');
+    const denied = phone.locator(`#request-${second}`);
+    await denied.locator('.deny-reason input').fill('请先联系我的家庭医生');
+    await denied.locator('.deny').click();
+    await expectOk(phone);
+    await doctorSees(doctor, second, 'DENIED');
+    await screenshot(doctor, 'doctor-requests');
+    expect([pageErrors.get(phone), pageErrors.get(doctor)]).toEqual([[], []]);
+  });
+
+  test("the resident grants on site from the doctor's code, and the phone shows the grant's QR code", async () => {
+    const doctor = await openPage(browser, 'doctor.html');
+    await signIn(doctor, DOCTOR);
+    await doctor.waitForSelector('#doctor-qr');
+    const code = ((await doctor.locator('#doctor-code-text').textContent()) ?? '').trim();
+    expect(code).toBe('hdt-doctor:Hospital2MSP:h2.doctor');
+
+    const phone = await phonePage(browser, key);
+    await phone.fill('#onsite-doctor', 'hdt-doctor:MedInsMSP:someone');
+    await submit(phone, 'onsite-form');
+    expect((await message(phone)).kind).toContain('error');
+    await phone.fill('#onsite-doctor', code);
+    await submit(phone, 'onsite-form');
+    const qr = phone.locator('#onsite-qr');
+    await qr.waitFor();
+    expect(await qr.getAttribute('src')).toMatch(/^data:image\/png;base64,/);
+    const grantCode = (await qr.getAttribute('data-code')) ?? '';
+    const grantId = grantCode.split(':')[2] ?? '';
+    expect(grantCode).toBe(`hdt-grant:${residentId}:${grantId}`);
+    await screenshot(phone, 'resident-onsite-qr');
+
+    await doctor.click('#doctor-refresh');
+    await doctor.waitForSelector(`.grant-status[data-grant="${grantId}"][data-status="ACTIVE"]`);
+    expect([pageErrors.get(phone), pageErrors.get(doctor)]).toEqual([[], []]);
+  });
+});
