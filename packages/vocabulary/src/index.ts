@@ -7,6 +7,7 @@ export * from './registry';
 export * from './health-records';
 export * from './merkle';
 export * from './consent';
+export * from './access';
 export * from './amounts';
 export * from './errors';
 export * from './contracts';
