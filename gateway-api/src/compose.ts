@@ -15,6 +15,20 @@ import { InMemoryMigrationStore, type MigrationStore } from './modules/migration
 import { AppError } from './errors';
 import { ConsentService, FabricConsentLedger } from './modules/consent';
 import { FabricRecordsLedger, RecordsService } from './modules/records';
+import {
+  AccessAnchorWorker,
+  AccessAudit,
+  AccessService,
+  ContentService,
+  FabricAccessLedger,
+  InMemoryAccessLog,
+  InMemoryRecordContents,
+  noopNotifier,
+  type AccessLog,
+  type AccessNotifier,
+  type RecordContents,
+} from './modules/access';
+import { MspId } from '@hdt/vocabulary';
 import type { OffchainPorts } from './ports';
 import { RedFlushService } from './modules/invoices/red-flush';
 import { IssuanceRunner, type IssuancePoint } from './modules/invoices/issuance';
@@ -48,6 +62,16 @@ export interface ServiceDeps {
   clock?: () => Date;
   /** Where migration jobs are kept (in memory unless given). */
   migrationStore?: MigrationStore;
+  /** The access log, the record contents (in memory unless given) and who tells residents of accesses. */
+  access?: AccessStores;
+}
+
+export interface AccessStores {
+  log: AccessLog;
+  contents: RecordContents;
+  notifier?: AccessNotifier;
+  /** Pause between anchoring rounds of the access log, in ms (default 1000). */
+  anchorIntervalMs?: number;
 }
 
 export interface Services {
@@ -61,6 +85,43 @@ export interface Services {
   redFlush: RedFlushService;
   consent: ConsentService;
   records: RecordsService;
+  access: AccessService;
+  recordContents: ContentService;
+  accessAudit: AccessAudit;
+  /** Anchors the access log on chain; started by the server. */
+  accessAnchoring: AccessAnchorWorker;
+}
+
+type AccessServices = Pick<Services, 'access' | 'recordContents' | 'accessAudit' | 'accessAnchoring'>;
+
+function accessServices(deps: ServiceDeps): AccessServices {
+  const stores = deps.access ?? { log: new InMemoryAccessLog(), contents: new InMemoryRecordContents() };
+  const ledger = new FabricAccessLedger(deps.ledger);
+  const mspIds = deps.ledger.mspIds();
+  const anchoring = new AccessAnchorWorker({
+    log: stores.log,
+    ledger,
+    mspId: mspIds.includes(MspId.HEALTH_COMMISSION) ? MspId.HEALTH_COMMISSION : (mspIds[0] ?? MspId.HEALTH_COMMISSION),
+    logger: deps.logger,
+    intervalMs: stores.anchorIntervalMs ?? 1000,
+  });
+  const { files } = deps.offchain;
+  const access = new AccessService({
+    ledger,
+    files,
+    contents: stores.contents,
+    log: stores.log,
+    notifier: stores.notifier ?? noopNotifier,
+    logger: deps.logger,
+    anchoring,
+  });
+  const records = new FabricRecordsLedger(deps.ledger);
+  return {
+    access,
+    recordContents: new ContentService({ records, files, contents: stores.contents, logger: deps.logger }),
+    accessAudit: new AccessAudit({ ledger, log: stores.log }),
+    accessAnchoring: anchoring,
+  };
 }
 
 function migrationService(deps: ServiceDeps, registry: FabricRegistryLedger): MigrationService {
@@ -125,6 +186,7 @@ export function composeServices(deps: ServiceDeps): Services {
     records: new RecordsService({ ledger: new FabricRecordsLedger(deps.ledger), logger: deps.logger }),
     redFlush: new RedFlushService({ ...deps, ledger: invoiceLedger, registry, files: deps.offchain.files }),
     registry,
+    ...accessServices(deps),
     health: new HealthService(invoiceLedger, deps.offchain, deps.logger, deps.issuances),
     issuanceRecovery: new IssuanceRecoveryWorker(deps.issuances, issuance, deps.logger, {
       intervalMs: deps.issuanceTiming.recoveryIntervalMs,

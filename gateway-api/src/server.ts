@@ -28,6 +28,14 @@ import { InvoiceStatisticsService, ProjectedInvoiceIds } from './projection/stat
 import { InvoiceReconciler } from './modules/invoices/reconciliation';
 import { FabricMigrationLedger } from './fabric/migration-ledger';
 import { migrationItemModel, migrationJobModel, MongoMigrationStore } from './modules/migration';
+import {
+  accessLogModel,
+  accessSequenceModel,
+  MongoAccessLog,
+  MongoRecordContents,
+  recordContentModel,
+  type AccessAnchorWorker,
+} from './modules/access';
 
 const SHUTDOWN_GRACE_MS = 10_000;
 const MODELS = [
@@ -38,6 +46,9 @@ const MODELS = [
   migrationJobModel,
   migrationItemModel,
   issuanceModel,
+  accessLogModel,
+  accessSequenceModel,
+  recordContentModel,
 ];
 
 /** On SIGINT/SIGTERM: stop accepting requests, close Fabric and the store, exit (forced after a grace period). */
@@ -47,6 +58,7 @@ function stopOnSignals(
   store: OffchainStore,
   projection: InvoiceProjection,
   recovery: IssuanceRecoveryWorker,
+  anchoring: AccessAnchorWorker,
   logger: Logger,
 ): void {
   let stopping = false;
@@ -59,7 +71,7 @@ function stopOnSignals(
       process.exit(1);
     }, SHUTDOWN_GRACE_MS);
     force.unref();
-    const closing = Promise.all([projection.stop(), recovery.stop()]);
+    const closing = Promise.all([projection.stop(), recovery.stop(), anchoring.stop()]);
     server.close(() => {
       void closing.finally(() => fabric.close());
       store
@@ -115,6 +127,10 @@ function servicesOver(config: Config, fabric: FabricConnections, store: Offchain
     issuerSecret: config.issuerSecret,
     logger,
     migrationStore: new MongoMigrationStore(migrationJobModel(store.connection), migrationItemModel(store.connection)),
+    access: {
+      log: new MongoAccessLog(accessLogModel(store.connection), accessSequenceModel(store.connection)),
+      contents: new MongoRecordContents(recordContentModel(store.connection)),
+    },
   });
 }
 
@@ -158,6 +174,7 @@ async function main(): Promise<void> {
   const services = servicesOver(config, fabric, store, logger);
   const projection = startProjection(fabric, store, logger);
   services.issuanceRecovery.start();
+  services.accessAnchoring.start();
   resumeMigrations(services.migrations, logger);
   const app = buildApp({
     config,
@@ -176,7 +193,7 @@ async function main(): Promise<void> {
     chaincode: profile.chaincode,
     orgs: fabric.mspIds(),
   });
-  stopOnSignals(server, fabric, store, projection, services.issuanceRecovery, logger);
+  stopOnSignals(server, fabric, store, projection, services.issuanceRecovery, services.accessAnchoring, logger);
 }
 
 main().catch((err: unknown) => {

@@ -15,6 +15,13 @@ import { migrationComponents, migrationRoutes, type MigrationService } from '../
 import { registryRoutes } from '../modules/registry/routes';
 import { consentComponents, consentRoutes, type ConsentService } from '../modules/consent';
 import { recordsComponents, recordsRoutes, type RecordsService } from '../modules/records';
+import {
+  accessComponents,
+  accessRoutes,
+  type AccessAudit,
+  type AccessService,
+  type ContentService,
+} from '../modules/access';
 import { invoiceListRoutes, statisticsRoutes } from '../projection/routes';
 import { reconciliationRoutes } from '../modules/invoices/reconciliation-routes';
 import type { InvoiceReconciler } from '../modules/invoices/reconciliation';
@@ -47,6 +54,9 @@ export interface Services {
   redFlush: RedFlushService;
   consent: ConsentService;
   records: RecordsService;
+  access: AccessService;
+  recordContents: ContentService;
+  accessAudit: AccessAudit;
   /** Present when the projection's query model is kept (the server); absent in unit tests. */
   statistics?: InvoiceStatisticsService;
   invoiceList?: InvoiceListService;
@@ -95,6 +105,11 @@ function apiRoutes(deps: AppDeps): Route[] {
     ...migrationRoutes(deps.services.migrations),
     ...consentRoutes(deps.services.consent),
     ...recordsRoutes(deps.services.records),
+    ...accessRoutes({
+      access: deps.services.access,
+      contents: deps.services.recordContents,
+      audit: deps.services.accessAudit,
+    }),
     ...(deps.services.statistics === undefined ? [] : statisticsRoutes(deps.services.statistics)),
     ...(deps.services.invoiceList === undefined ? [] : invoiceListRoutes(deps.services.invoiceList)),
     ...(deps.services.reconciliation === undefined ? [] : reconciliationRoutes(deps.services.reconciliation)),
@@ -113,6 +128,7 @@ const COMPONENTS = {
   ...migrationComponents,
   ...consentComponents,
   ...recordsComponents,
+  ...accessComponents,
 };
 
 /** Builds the Express app (no listen), so tests run it in-process. */

@@ -210,6 +210,10 @@ const TAGS: Json[] = [
       'the grants naming a doctor',
   },
   { name: 'records', description: 'Health-record index (健康档案索引): batches under an SM3 Merkle root, proofs' },
+  {
+    name: 'access',
+    description: 'Record content off chain, reads decided on chain, the anchored access log (存证与审计), break-glass',
+  },
 ];
 
 /** The OpenAPI 3.0 document of the given routes. */

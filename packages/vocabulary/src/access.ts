@@ -104,3 +104,30 @@ export const ACCESS_EVENTS = {
   DECIDE: 'AccessDecided',
   ANCHOR: 'AccessLogAnchored',
 } as const;
+
+/** Attachments a record's content may carry (released as a watermarked PDF). */
+export const RECORD_ATTACHMENT_TYPES = ['application/pdf', 'image/png', 'image/jpeg'] as const;
+export type RecordAttachmentType = (typeof RECORD_ATTACHMENT_TYPES)[number];
+
+/** A record's content field name (top level); nested values are reached by dotted paths. */
+export const RECORD_CONTENT_FIELD = /^[A-Za-z][A-Za-z0-9_]{0,63}$/;
+
+/** The access field that releases the attachment. */
+export const ATTACHMENT_FIELD = 'attachment';
+
+export interface RecordAttachmentRef {
+  readonly contentType: RecordAttachmentType;
+  /** SM3 of the attachment's bytes, lowercase hex. */
+  readonly sm3: string;
+  readonly size: number;
+}
+
+/**
+ * A record's content as kept off chain: the index's digest is SM3 of the UTF-8 canonical JSON of
+ * this object, so the one digest on chain covers the named fields and the attachment.
+ */
+export interface RecordContentDocument {
+  readonly recordId: string;
+  readonly fields: Readonly<Record<string, unknown>>;
+  readonly attachment: RecordAttachmentRef | null;
+}
