@@ -109,9 +109,6 @@ export const ACCESS_EVENTS = {
 export const RECORD_ATTACHMENT_TYPES = ['application/pdf', 'image/png', 'image/jpeg'] as const;
 export type RecordAttachmentType = (typeof RECORD_ATTACHMENT_TYPES)[number];
 
-/** A record's content field name (top level); nested values are reached by dotted paths. */
-export const RECORD_CONTENT_FIELD = /^[A-Za-z][A-Za-z0-9_]{0,63}$/;
-
 /** The access field that releases the attachment. */
 export const ATTACHMENT_FIELD = 'attachment';
 

@@ -111,8 +111,8 @@ describe('storing a record content', () => {
     expect((await as('clerk2').put('/records/R-1/content', { fields: FIELDS })).status).toBe(403);
     expect((await as('insurer1').put('/records/R-1/content', { fields: FIELDS })).status).toBe(403);
     expect((await as('clerk1').put('/records/NOPE/content', { fields: FIELDS })).status).toBe(404);
-    const bad = await as('clerk1').put('/records/R-1/content', { fields: {}, extra: 1 });
-    expect(errorOf(bad).message).toMatch(/fields: must hold 1\.\.200 fields.*extra: is not a known field|extra/);
+    const bad = await as('clerk1').put('/records/R-1/content', { fields: FIELDS, extra: 1 });
+    expect(errorOf(bad).message).toBe('extra: is not a known field');
     const notPdf = { fields: FIELDS, attachment: { contentType: 'application/pdf', dataBase64: 'AAAA' } };
     expect(errorOf(await as('clerk1').put('/records/R-1/content', notPdf)).message).toMatch(/^attachment.dataBase64/);
   });
