@@ -23,6 +23,19 @@ import {
   ReferralService,
   type AccessRequestStore,
 } from './modules/requests';
+import {
+  AccessAnchorWorker,
+  AccessAudit,
+  AccessService,
+  ContentService,
+  FabricAccessLedger,
+  InMemoryAccessLog,
+  InMemoryRecordContents,
+  type AccessLog,
+  type AccessNotifier,
+  type RecordContents,
+} from './modules/access';
+import { MspId } from '@hdt/vocabulary';
 import type { OffchainPorts } from './ports';
 import { RedFlushService } from './modules/invoices/red-flush';
 import { IssuanceRunner, type IssuancePoint } from './modules/invoices/issuance';
@@ -60,6 +73,16 @@ export interface ServiceDeps {
   notificationStore?: NotificationStore;
   /** Where access requests are kept (in memory unless given). */
   accessRequestStore?: AccessRequestStore;
+  /** The access log, the record contents (in memory unless given) and who tells residents of accesses. */
+  access?: AccessStores;
+}
+
+export interface AccessStores {
+  log: AccessLog;
+  contents: RecordContents;
+  notifier?: AccessNotifier;
+  /** Pause between anchoring rounds of the access log, in ms (default 1000). */
+  anchorIntervalMs?: number;
 }
 
 export interface Services {
@@ -76,6 +99,43 @@ export interface Services {
   notifications: NotificationService;
   accessRequests: AccessRequestService;
   referrals: ReferralService;
+  access: AccessService;
+  recordContents: ContentService;
+  accessAudit: AccessAudit;
+  /** Anchors the access log on chain; started by the server. */
+  accessAnchoring: AccessAnchorWorker;
+}
+
+type AccessServices = Pick<Services, 'access' | 'recordContents' | 'accessAudit' | 'accessAnchoring'>;
+
+function accessServices(deps: ServiceDeps, notifications: NotificationService): AccessServices {
+  const stores = deps.access ?? { log: new InMemoryAccessLog(), contents: new InMemoryRecordContents() };
+  const ledger = new FabricAccessLedger(deps.ledger);
+  const mspIds = deps.ledger.mspIds();
+  const anchoring = new AccessAnchorWorker({
+    log: stores.log,
+    ledger,
+    mspId: mspIds.includes(MspId.HEALTH_COMMISSION) ? MspId.HEALTH_COMMISSION : (mspIds[0] ?? MspId.HEALTH_COMMISSION),
+    logger: deps.logger,
+    intervalMs: stores.anchorIntervalMs ?? 1000,
+  });
+  const { files } = deps.offchain;
+  const access = new AccessService({
+    ledger,
+    files,
+    contents: stores.contents,
+    log: stores.log,
+    notifier: stores.notifier ?? breakGlassNotifier(notifications),
+    logger: deps.logger,
+    anchoring,
+  });
+  const records = new FabricRecordsLedger(deps.ledger);
+  return {
+    access,
+    recordContents: new ContentService({ records, files, contents: stores.contents, logger: deps.logger }),
+    accessAudit: new AccessAudit({ ledger, log: stores.log }),
+    accessAnchoring: anchoring,
+  };
 }
 
 function migrationService(deps: ServiceDeps, registry: FabricRegistryLedger): MigrationService {
@@ -108,6 +168,22 @@ function issuanceRunner(deps: ServiceDeps, ledger: FabricInvoiceLedger): Issuanc
     leaseMs: deps.issuanceTiming.leaseMs,
     reached: deps.issuanceReached,
   });
+}
+
+/** A break-glass read of a resident's record becomes a notification to the resident. */
+function breakGlassNotifier(notifications: NotificationService): AccessNotifier {
+  return {
+    notify: (residentId, event) =>
+      notifications.notifyQuietly(
+        { residentId },
+        {
+          type: 'BREAK_GLASS_ACCESS',
+          title: `Emergency access to record ${event.recordId} by ${event.username} (${event.institution})`,
+          body: event.reason ?? '',
+          ref: { kind: 'access', id: event.accessId },
+        },
+      ),
+  };
 }
 
 /** Notifications, access requests and referrals, over the consent service. */
@@ -153,15 +229,17 @@ export function composeServices(deps: ServiceDeps): Services {
   const lifecycle = new LifecycleService({ ledger: new FabricLifecycleLedger(deps.ledger), logger: deps.logger });
   const migrations = migrationService(deps, registry);
   const consent = new ConsentService({ ledger: new FabricConsentLedger(deps.ledger), logger: deps.logger });
+  const requests = requestServices(deps, consent);
   return {
     invoices,
     lifecycle,
     migrations,
     consent,
-    ...requestServices(deps, consent),
+    ...requests,
     records: new RecordsService({ ledger: new FabricRecordsLedger(deps.ledger), logger: deps.logger }),
     redFlush: new RedFlushService({ ...deps, ledger: invoiceLedger, registry, files: deps.offchain.files }),
     registry,
+    ...accessServices(deps, requests.notifications),
     health: new HealthService(invoiceLedger, deps.offchain, deps.logger, deps.issuances),
     issuanceRecovery: new IssuanceRecoveryWorker(deps.issuances, issuance, deps.logger, {
       intervalMs: deps.issuanceTiming.recoveryIntervalMs,

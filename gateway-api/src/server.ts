@@ -30,6 +30,14 @@ import { FabricMigrationLedger } from './fabric/migration-ledger';
 import { migrationItemModel, migrationJobModel, MongoMigrationStore } from './modules/migration';
 import { MongoNotificationStore, notificationModel } from './modules/notifications';
 import { accessRequestModel, MongoAccessRequestStore } from './modules/requests';
+import {
+  accessLogModel,
+  accessSequenceModel,
+  MongoAccessLog,
+  MongoRecordContents,
+  recordContentModel,
+  type AccessAnchorWorker,
+} from './modules/access';
 
 const SHUTDOWN_GRACE_MS = 10_000;
 const MODELS = [
@@ -42,6 +50,9 @@ const MODELS = [
   issuanceModel,
   notificationModel,
   accessRequestModel,
+  accessLogModel,
+  accessSequenceModel,
+  recordContentModel,
 ];
 
 /** On SIGINT/SIGTERM: stop accepting requests, close Fabric and the store, exit (forced after a grace period). */
@@ -51,6 +62,7 @@ function stopOnSignals(
   store: OffchainStore,
   projection: InvoiceProjection,
   recovery: IssuanceRecoveryWorker,
+  anchoring: AccessAnchorWorker,
   logger: Logger,
 ): void {
   let stopping = false;
@@ -63,7 +75,7 @@ function stopOnSignals(
       process.exit(1);
     }, SHUTDOWN_GRACE_MS);
     force.unref();
-    const closing = Promise.all([projection.stop(), recovery.stop()]);
+    const closing = Promise.all([projection.stop(), recovery.stop(), anchoring.stop()]);
     server.close(() => {
       void closing.finally(() => fabric.close());
       store
@@ -121,6 +133,10 @@ function servicesOver(config: Config, fabric: FabricConnections, store: Offchain
     migrationStore: new MongoMigrationStore(migrationJobModel(store.connection), migrationItemModel(store.connection)),
     notificationStore: new MongoNotificationStore(notificationModel(store.connection)),
     accessRequestStore: new MongoAccessRequestStore(accessRequestModel(store.connection)),
+    access: {
+      log: new MongoAccessLog(accessLogModel(store.connection), accessSequenceModel(store.connection)),
+      contents: new MongoRecordContents(recordContentModel(store.connection)),
+    },
   });
 }
 
@@ -164,6 +180,7 @@ async function main(): Promise<void> {
   const services = servicesOver(config, fabric, store, logger);
   const projection = startProjection(fabric, store, logger);
   services.issuanceRecovery.start();
+  services.accessAnchoring.start();
   resumeMigrations(services.migrations, logger);
   const app = buildApp({
     config,
@@ -182,7 +199,7 @@ async function main(): Promise<void> {
     chaincode: profile.chaincode,
     orgs: fabric.mspIds(),
   });
-  stopOnSignals(server, fabric, store, projection, services.issuanceRecovery, logger);
+  stopOnSignals(server, fabric, store, projection, services.issuanceRecovery, services.accessAnchoring, logger);
 }
 
 main().catch((err: unknown) => {

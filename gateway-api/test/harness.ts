@@ -8,7 +8,7 @@ import { UserDirectory } from '../src/modules/auth/users';
 import { FabricLedgerClient } from '../src/fabric/ledger-client';
 import { buildApp } from '../src/http/app';
 import { type Logger, silentLogger } from '../src/logger';
-import { composeServices, type Services } from '../src/compose';
+import { composeServices, type AccessStores, type Services } from '../src/compose';
 import { DEFAULT_GUESS_LIMITS, type GuessLimits } from '../src/modules/invoices/check-code-guard';
 import { CHECK_CODE_KDF } from '@hdt/vocabulary';
 import { InMemoryContracts, ChaincodeNetwork } from './in-memory-fabric';
@@ -117,6 +117,8 @@ export interface HarnessOptions {
   invoiceList?: InvoiceListService;
   /** Keeps migration jobs here (shared by harnesses that stand for restarts of one gateway). */
   migrationStore?: MigrationStore;
+  /** Keeps the access log and record contents here. */
+  access?: AccessStores;
 }
 
 export async function harness(options: HarnessOptions = {}): Promise<Harness> {
@@ -139,6 +141,7 @@ export async function harness(options: HarnessOptions = {}): Promise<Harness> {
     logger: silentLogger,
     ...checkCodes(options.checkCodes),
     ...(options.migrationStore === undefined ? {} : { migrationStore: options.migrationStore }),
+    ...(options.access === undefined ? {} : { access: options.access }),
     ...(options.clock === undefined ? {} : { clock: options.clock }),
   });
   const app = buildApp({

@@ -21,9 +21,19 @@ import {
   type SubmittedTransaction,
   type Transaction,
 } from '@hyperledger/fabric-gateway';
-import { canonicalJson, INVOICE_CONTRACT, MspId, RECORDS_CONTRACT, REGISTRY_CONTRACT } from '@hdt/vocabulary';
+import {
+  ACCESS_CONTRACT,
+  canonicalJson,
+  CONSENT_CONTRACT,
+  INVOICE_CONTRACT,
+  MspId,
+  RECORDS_CONTRACT,
+  REGISTRY_CONTRACT,
+} from '@hdt/vocabulary';
 import type { Context } from 'fabric-contract-api';
 import { z } from 'zod';
+import { AccessContract } from '../../chaincode/dist/contracts/access-contract';
+import { ConsentContract } from '../../chaincode/dist/contracts/consent-contract';
 import { InvoiceContract } from '../../chaincode/dist/contracts/invoice-contract';
 import { RecordsContract } from '../../chaincode/dist/contracts/records-contract';
 import { RegistryContract } from '../../chaincode/dist/contracts/registry-contract';
@@ -63,6 +73,8 @@ const CONTRACTS: ReadonlyArray<{ spec: { name: string; transactions: object }; c
   { spec: INVOICE_CONTRACT, contract: new InvoiceContract() },
   { spec: REGISTRY_CONTRACT, contract: new RegistryContract() },
   { spec: RECORDS_CONTRACT, contract: new RecordsContract() },
+  { spec: CONSENT_CONTRACT, contract: new ConsentContract() },
+  { spec: ACCESS_CONTRACT, contract: new AccessContract() },
 ];
 
 function transaction(contractName: string, name: string): Bound | undefined {

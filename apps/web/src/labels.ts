@@ -232,6 +232,19 @@ export const ERROR_LABELS: Record<ErrorCode | ClientErrorCode, Label> = {
     zh: '区块链暂时无法访问，请稍后重试',
     en: 'The ledger cannot be reached; please try again later',
   },
+  ACCESS_ANCHOR_CONFLICT: {
+    zh: '该存证批次已以不同内容上链',
+    en: 'This access-log anchor is already on chain with other content',
+  },
+  ACCESS_ANCHOR_NOT_FOUND: { zh: '查无此存证批次', en: 'No such access-log anchor' },
+  ACCESS_DECISION_NOT_FOUND: { zh: '链上查无此调阅决定', en: 'No such access decision on chain' },
+  ACCESS_REFUSED: { zh: '调阅被拒绝（已记录）', en: 'Access refused (the refusal is recorded)' },
+  ACCESS_RECORD_NOT_FOUND: { zh: '查无此调阅记录', en: 'No such access record' },
+  CONTENT_NOT_STORED: { zh: '平台未存储该档案内容', en: "The record's content is not stored on the platform" },
+  CONTENT_DIGEST_MISMATCH: {
+    zh: '档案内容与链上摘要不符（可能被篡改）',
+    en: 'The record content does not match its digest on chain (possibly tampered)',
+  },
   STORAGE_UNAVAILABLE: {
     zh: '链下存储暂时无法访问，请稍后重试',
     en: 'Off-chain storage cannot be reached; please try again later',

@@ -13,6 +13,7 @@ import { InMemoryLedger } from '../../test/in-memory-ledger';
 import { HOSPITAL2_CODE, HOSPITAL2_UNIT, invoiceKeys, registeredLedger } from '../../test/registry';
 import { contracts } from '../index';
 import { canonicalJson } from '../ledger/serialise';
+import { AccessContract } from './access-contract';
 import { ConsentContract } from './consent-contract';
 import { RecordsContract } from './records-contract';
 import { InvoiceContract } from './invoice-contract';
@@ -52,7 +53,14 @@ async function verify(
 
 describe('chaincode entry point', () => {
   it('lists the invoice contract', () => {
-    expect(contracts).toEqual([InvoiceContract, RegistryContract, ProbeContract, ConsentContract, RecordsContract]);
+    expect(contracts).toEqual([
+      InvoiceContract,
+      RegistryContract,
+      ProbeContract,
+      ConsentContract,
+      RecordsContract,
+      AccessContract,
+    ]);
     expect(contract.getName()).toBe('invoice');
   });
 });

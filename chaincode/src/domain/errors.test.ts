@@ -4,6 +4,9 @@ import { ChaincodeError, ErrorCode, chaincodeError, invalidArgument } from './er
 describe('error catalogue', () => {
   it('offers exactly the catalogue codes a chaincode may raise', () => {
     expect(Object.keys(ErrorCode).sort()).toEqual([
+      'ACCESS_ANCHOR_CONFLICT',
+      'ACCESS_ANCHOR_NOT_FOUND',
+      'ACCESS_DECISION_NOT_FOUND',
       'AMOUNT_UNAVAILABLE',
       'BATCH_NOT_FOUND',
       'CLAIM_EXISTS',

@@ -69,3 +69,17 @@ export const RECORD_BATCH_OBJECT_TYPE = 'record-batch';
 export function recordBatchKey(stub: Pick<LedgerStub, 'createCompositeKey'>, batchId: string): string {
   return stub.createCompositeKey(RECORD_BATCH_OBJECT_TYPE, [batchId]);
 }
+
+export const ACCESS_DECISION_OBJECT_TYPE = 'access-decision';
+
+/** `access-decision` [requestId]: the ledger's ruling on one access, written once. */
+export function accessDecisionKey(stub: Pick<LedgerStub, 'createCompositeKey'>, requestId: string): string {
+  return stub.createCompositeKey(ACCESS_DECISION_OBJECT_TYPE, [requestId]);
+}
+
+export const ACCESS_ANCHOR_OBJECT_TYPE = 'access-anchor';
+
+/** `access-anchor` [anchorId]: one anchor of the off-chain access log, written once. */
+export function accessAnchorKey(stub: Pick<LedgerStub, 'createCompositeKey'>, anchorId: string): string {
+  return stub.createCompositeKey(ACCESS_ANCHOR_OBJECT_TYPE, [anchorId]);
+}

@@ -17,6 +17,13 @@ import { consentComponents, consentRoutes, type ConsentService } from '../module
 import { recordsComponents, recordsRoutes, type RecordsService } from '../modules/records';
 import { notificationComponents, notificationRoutes, type NotificationService } from '../modules/notifications';
 import { requestComponents, requestRoutes, type AccessRequestService, type ReferralService } from '../modules/requests';
+import {
+  accessComponents,
+  accessRoutes,
+  type AccessAudit,
+  type AccessService,
+  type ContentService,
+} from '../modules/access';
 import { invoiceListRoutes, statisticsRoutes } from '../projection/routes';
 import { reconciliationRoutes } from '../modules/invoices/reconciliation-routes';
 import type { InvoiceReconciler } from '../modules/invoices/reconciliation';
@@ -52,6 +59,9 @@ export interface Services {
   notifications: NotificationService;
   accessRequests: AccessRequestService;
   referrals: ReferralService;
+  access: AccessService;
+  recordContents: ContentService;
+  accessAudit: AccessAudit;
   /** Present when the projection's query model is kept (the server); absent in unit tests. */
   statistics?: InvoiceStatisticsService;
   invoiceList?: InvoiceListService;
@@ -102,6 +112,11 @@ function apiRoutes(deps: AppDeps): Route[] {
     ...recordsRoutes(deps.services.records),
     ...notificationRoutes(deps.services.notifications),
     ...requestRoutes(deps.services.accessRequests, deps.services.referrals),
+    ...accessRoutes({
+      access: deps.services.access,
+      contents: deps.services.recordContents,
+      audit: deps.services.accessAudit,
+    }),
     ...(deps.services.statistics === undefined ? [] : statisticsRoutes(deps.services.statistics)),
     ...(deps.services.invoiceList === undefined ? [] : invoiceListRoutes(deps.services.invoiceList)),
     ...(deps.services.reconciliation === undefined ? [] : reconciliationRoutes(deps.services.reconciliation)),
@@ -122,6 +137,7 @@ const COMPONENTS = {
   ...recordsComponents,
   ...notificationComponents,
   ...requestComponents,
+  ...accessComponents,
 };
 
 /** Builds the Express app (no listen), so tests run it in-process. */

@@ -10,6 +10,11 @@ describe('error catalogue', () => {
   it('maps every code to its HTTP status', () => {
     const statuses = Object.fromEntries(ERROR_CODES.map((code) => [code, ERROR_CATALOGUE[code].status]));
     expect(statuses).toEqual({
+      ACCESS_ANCHOR_CONFLICT: 409,
+      ACCESS_ANCHOR_NOT_FOUND: 404,
+      ACCESS_DECISION_NOT_FOUND: 404,
+      ACCESS_RECORD_NOT_FOUND: 404,
+      ACCESS_REFUSED: 403,
       INVALID_ARGUMENT: 400,
       VALIDATION: 400,
       UNAUTHENTICATED: 401,
@@ -46,6 +51,8 @@ describe('error catalogue', () => {
       ACCESS_REQUEST_EXPIRED: 409,
       REQUEST_GRANT_MISMATCH: 409,
       NOTIFICATION_NOT_FOUND: 404,
+      CONTENT_DIGEST_MISMATCH: 409,
+      CONTENT_NOT_STORED: 404,
       CONFLICT: 409,
       PAYLOAD_TOO_LARGE: 413,
       UNSUPPORTED_MEDIA_TYPE: 415,

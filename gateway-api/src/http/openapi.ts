@@ -216,6 +216,10 @@ const TAGS: Json[] = [
       "Doctors' access requests (授权申请) answered by the resident with a signed grant or a refusal; referrals closed",
   },
   { name: 'notifications', description: 'Notifications (通知) to residents and users, read and unread' },
+  {
+    name: 'access',
+    description: 'Record content off chain, reads decided on chain, the anchored access log (存证与审计), break-glass',
+  },
 ];
 
 /** The OpenAPI 3.0 document of the given routes. */

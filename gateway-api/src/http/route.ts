@@ -48,11 +48,11 @@ export type Reply =
   | { status: number; file: Uint8Array; contentType: string; headers?: Record<string, string> };
 
 export interface RouteSpec<P extends z.ZodObject, Q extends z.ZodObject> {
-  method: 'get' | 'post';
+  method: 'get' | 'post' | 'put';
   /** Express syntax, relative to API_PREFIX. */
   path: string;
   operationId: string;
-  tag: 'system' | 'auth' | 'invoices' | 'migrations' | 'consent' | 'records' | 'requests' | 'notifications';
+  tag: 'system' | 'auth' | 'invoices' | 'migrations' | 'consent' | 'records' | 'requests' | 'notifications' | 'access';
   summary: string;
   description?: string;
   /** `bearer`: the route authenticates first. */

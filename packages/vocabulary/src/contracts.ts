@@ -3,6 +3,7 @@
  * has. The chaincode registers these names; the gateway's ledger clients call them. A
  * transaction is either submitted (ordered, changes the ledger) or evaluated (a query).
  */
+import type { AccessAnchor, AccessRuling } from './access';
 import type { ConsentGrant, HistoryEntry, ResidentKey } from './consent';
 import type { ImportBatchResult, Invoice, InvoiceHistoryEntry, IssueInvoiceInput, VerificationResult } from './invoice';
 import type { RecordBatch, RecordIndex, RegisterBatchResult } from './health-records';
@@ -139,6 +140,25 @@ export const RECORDS_CONTRACT = {
     RecordHistory: tx<['recordId'], HistoryEntry<RecordIndex>[]>('evaluate', ['recordId']),
     /** The batch with its leaves, so a proof of any of its records can be built. */
     ReadBatch: tx<['batchId'], RecordBatch>('evaluate', ['batchId']),
+  },
+} as const;
+
+/**
+ * Access to health records: the ruling on each access, from the grant and the record index on the
+ * ledger (a submit, so a use-limited grant counts the use and the decision is on chain), and the
+ * anchors of the off-chain access log.
+ */
+export const ACCESS_CONTRACT = {
+  name: 'access',
+  transactions: {
+    /** DecideAccessInput; a hospital. Refusals are answered (allowed false), not raised. */
+    Decide: tx<['input'], AccessRuling>('submit', ['input']),
+    ReadDecision: tx<['requestId'], AccessRuling>('evaluate', ['requestId']),
+    /** AnchorAccessLogInput; any member. The same anchor again answers the one on chain. */
+    Anchor: tx<['input'], AccessAnchor>('submit', ['input']),
+    ReadAnchor: tx<['anchorId'], AccessAnchor>('evaluate', ['anchorId']),
+    /** Every anchor, by anchor id. */
+    ListAnchors: tx<[], AccessAnchor[]>('evaluate', []),
   },
 } as const;
 

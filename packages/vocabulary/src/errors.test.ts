@@ -19,6 +19,9 @@ describe('error catalogue', () => {
 
   it('lists the chaincode codes as the ones the contracts raise', () => {
     expect([...CHAINCODE_ERROR_CODES].sort()).toEqual([
+      'ACCESS_ANCHOR_CONFLICT',
+      'ACCESS_ANCHOR_NOT_FOUND',
+      'ACCESS_DECISION_NOT_FOUND',
       'AMOUNT_UNAVAILABLE',
       'BATCH_NOT_FOUND',
       'CLAIM_EXISTS',

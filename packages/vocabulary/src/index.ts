@@ -8,6 +8,7 @@ export * from './health-records';
 export * from './merkle';
 export * from './consent';
 export * from './access-requests';
+export * from './access';
 export * from './amounts';
 export * from './errors';
 export * from './contracts';

@@ -1,0 +1,96 @@
+/**
+ * Contract `access`: the ruling on each access to a health record, from the grant and the record
+ * index on the ledger (the ledger decides, at the transaction time), kept under its request id
+ * with a use counted on a use-limited grant; and the anchors of the off-chain access log.
+ */
+import { ACCESS_CONTRACT, ACCESS_EVENTS, type RecordIndex } from '@hdt/vocabulary';
+import { Context, Contract, Returns, Transaction } from 'fabric-contract-api';
+import { buildAnchor, checkReplay } from '../domain/access-anchor';
+import {
+  parseAnchorId,
+  parseAnchorInputJson,
+  parseDecideInputJson,
+  parseRequestIdArgument,
+} from '../domain/access-inputs';
+import { countUse, ruleAccess } from '../domain/access-ruling';
+import { ErrorCode, chaincodeError } from '../domain/errors';
+import type { TxContext } from '../domain/invoice';
+import { authoriseIssuer, authoriseMember } from '../domain/orgs';
+import { AccessRepository } from '../ledger/access-repository';
+import { GrantRepository } from '../ledger/consent-repository';
+import { RecordRepository } from '../ledger/record-repository';
+import { canonicalJson } from '../ledger/serialise';
+import { currentTransaction, emitEvent } from '../ledger/transaction';
+
+async function indexedRecord(ctx: Context, recordId: string): Promise<RecordIndex> {
+  const record = await new RecordRepository(ctx.stub).get(recordId);
+  if (record === undefined) throw chaincodeError(ErrorCode.RECORD_NOT_FOUND, `record ${recordId} is not indexed`);
+  return record;
+}
+
+export class AccessContract extends Contract {
+  constructor() {
+    super(ACCESS_CONTRACT.name);
+  }
+
+  /** A hospital asks for a record; allowed or refused, the ruling is stored and answered. */
+  @Transaction()
+  @Returns('string')
+  async Decide(ctx: Context, input: string): Promise<string> {
+    const parsed = parseDecideInputJson(input);
+    const tx: TxContext = { mspId: authoriseIssuer(ctx.clientIdentity.getMSPID()), ...currentTransaction(ctx.stub) };
+    const access = new AccessRepository(ctx.stub);
+    const earlier = await access.getRuling(parsed.requestId);
+    if (earlier !== undefined) return canonicalJson(earlier);
+    const record = await indexedRecord(ctx, parsed.recordId);
+    const grants = new GrantRepository(ctx.stub);
+    const grant = parsed.grantId === null ? undefined : await grants.get(record.patientId, parsed.grantId);
+    const ruling = ruleAccess(parsed, record, grant, tx);
+    if (grant !== undefined && ruling.allowed && ruling.basis === 'GRANT') await grants.put(countUse(grant, ruling));
+    await access.putRuling(ruling);
+    emitEvent(ctx.stub, ACCESS_EVENTS.DECIDE, ruling);
+    return canonicalJson(ruling);
+  }
+
+  @Transaction(false)
+  @Returns('string')
+  async ReadDecision(ctx: Context, requestId: string): Promise<string> {
+    const id = parseRequestIdArgument(requestId);
+    authoriseMember(ctx.clientIdentity.getMSPID());
+    const ruling = await new AccessRepository(ctx.stub).getRuling(id);
+    if (ruling === undefined) throw chaincodeError(ErrorCode.ACCESS_DECISION_NOT_FOUND, `no access decision ${id}`);
+    return canonicalJson(ruling);
+  }
+
+  /** A member anchors access records' leaves under their SM3 Merkle root; a replay answers the anchor on chain. */
+  @Transaction()
+  @Returns('string')
+  async Anchor(ctx: Context, input: string): Promise<string> {
+    const parsed = parseAnchorInputJson(input);
+    const tx: TxContext = { mspId: authoriseMember(ctx.clientIdentity.getMSPID()), ...currentTransaction(ctx.stub) };
+    const access = new AccessRepository(ctx.stub);
+    const existing = await access.getAnchor(parsed.anchorId);
+    if (existing !== undefined) return canonicalJson(checkReplay(existing, parsed));
+    const anchor = buildAnchor(parsed, tx);
+    await access.putAnchor(anchor);
+    emitEvent(ctx.stub, ACCESS_EVENTS.ANCHOR, { ...anchor, accessIds: [], leaves: [] });
+    return canonicalJson(anchor);
+  }
+
+  @Transaction(false)
+  @Returns('string')
+  async ReadAnchor(ctx: Context, anchorId: string): Promise<string> {
+    const id = parseAnchorId(anchorId);
+    authoriseMember(ctx.clientIdentity.getMSPID());
+    const anchor = await new AccessRepository(ctx.stub).getAnchor(id);
+    if (anchor === undefined) throw chaincodeError(ErrorCode.ACCESS_ANCHOR_NOT_FOUND, `no access anchor ${id}`);
+    return canonicalJson(anchor);
+  }
+
+  @Transaction(false)
+  @Returns('string')
+  async ListAnchors(ctx: Context): Promise<string> {
+    authoriseMember(ctx.clientIdentity.getMSPID());
+    return canonicalJson(await new AccessRepository(ctx.stub).listAnchors());
+  }
+}

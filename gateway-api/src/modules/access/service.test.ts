@@ -1,0 +1,107 @@
+import type { AccessRuling, DecideAccessInput } from '@hdt/vocabulary';
+import { silentLogger } from '../../logger';
+import type { DocumentFiles } from '../../ports';
+import type { User } from '../auth/roles';
+import type { AccessLedger } from './ledger';
+import { AccessService } from './service';
+import { InMemoryAccessLog, InMemoryRecordContents } from './stores';
+
+const RESIDENT = 'ab'.repeat(32);
+const doctor: User = { username: 'd1', displayName: 'D', mspId: 'Hospital2MSP', role: 'doctor', department: 'GP' };
+
+function ruling(input: DecideAccessInput, allowed: boolean): AccessRuling {
+  return {
+    requestId: input.requestId,
+    recordId: input.recordId,
+    residentId: RESIDENT,
+    recordType: 'LAB_REPORT',
+    sourceOrg: 'Hospital1MSP',
+    digest: 'cd'.repeat(32),
+    mspId: 'Hospital2MSP',
+    userId: input.userId,
+    purpose: input.purpose,
+    requestedFields: input.fields,
+    basis: 'GRANT',
+    grantId: input.grantId,
+    breakGlass: false,
+    breakGlassReason: null,
+    allowed,
+    fields: allowed ? input.fields : [],
+    withheldFields: [],
+    reason: allowed ? null : 'GRANT_REVOKED',
+    txId: 'tx-1',
+    timestamp: '2026-11-30T08:00:00.000Z',
+  };
+}
+
+class FakeLedger implements Pick<AccessLedger, 'decide'> {
+  allowed = true;
+  readonly inputs: DecideAccessInput[] = [];
+  decide(_mspId: string, input: DecideAccessInput) {
+    this.inputs.push(input);
+    return Promise.resolve({ result: ruling(input, this.allowed), txId: 'tx-1' });
+  }
+}
+
+class SpyFiles implements DocumentFiles {
+  opened = 0;
+  putDocument(): never {
+    throw new Error('not used');
+  }
+  getDocument(): Promise<Uint8Array> {
+    this.opened += 1;
+    return Promise.resolve(Buffer.from('{}'));
+  }
+  destroyDocument(): Promise<void> {
+    return Promise.resolve();
+  }
+  discardDocument(): Promise<void> {
+    return Promise.resolve();
+  }
+}
+
+function service(log = new InMemoryAccessLog()) {
+  const ledger = new FakeLedger();
+  const files = new SpyFiles();
+  const access = new AccessService({
+    ledger: {
+      ...ledger,
+      decide: ledger.decide.bind(ledger),
+      anchor: jest.fn(),
+      readAnchor: jest.fn(),
+      listAnchors: jest.fn(),
+    },
+    files,
+    contents: new InMemoryRecordContents(),
+    log,
+    notifier: { notify: () => Promise.resolve() },
+    logger: silentLogger,
+  });
+  return { access, ledger, files, log };
+}
+
+const body = { purpose: 'TREATMENT' as const, fields: ['diagnosis'], grantId: 'g-1' };
+
+describe('AccessService.read', () => {
+  it('releases nothing when the access record cannot be written', async () => {
+    const log = new InMemoryAccessLog();
+    log.append = () => Promise.reject(new Error('database down'));
+    const { access, files } = service(log);
+    await expect(access.read(doctor, 'R-1', body)).rejects.toThrow('database down');
+    expect(files.opened).toBe(0);
+  });
+
+  it('asks the ledger every time (no cached decision) and records each outcome', async () => {
+    const { access, ledger, log } = service();
+    await expect(access.read(doctor, 'R-1', body)).rejects.toThrow(/CONTENT_NOT_STORED|has no stored content/);
+    ledger.allowed = false;
+    await expect(access.read(doctor, 'R-1', body)).rejects.toThrow(/^GRANT_REVOKED: access record /);
+    expect(ledger.inputs).toHaveLength(2);
+    expect(new Set(ledger.inputs.map((input) => input.requestId)).size).toBe(2);
+    const outcomes = [...log.items.values()].map((item) => item.raw);
+    expect(outcomes).toEqual([
+      expect.objectContaining({ outcome: 'ALLOWED', username: 'd1', residentId: RESIDENT }),
+      expect.objectContaining({ outcome: 'REFUSED', reason: 'GRANT_REVOKED' }),
+    ]);
+  });
+});

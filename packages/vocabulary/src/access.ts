@@ -1,0 +1,130 @@
+/**
+ * Access to health records (调阅) and its audit (存证): what a reader asks, what the `access`
+ * contract rules from the grant and the record index on the ledger, and the anchors that put the
+ * off-chain access log on chain under SM3 Merkle roots (see merkle.ts).
+ */
+import type { AccessRefusal, ConsentPurpose } from './consent';
+import type { HealthRecordType } from './health-records';
+
+/** An access's id (the access record's and the ruling's), chosen by the gateway: a UUID (lowercase). */
+export const ACCESS_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/** The most fields one access asks for. */
+export const ACCESS_FIELDS_MAX = 64;
+
+/** A break-glass reason: 10..500 characters, mandatory. */
+export const BREAK_GLASS_REASON_MIN = 10;
+export const BREAK_GLASS_REASON_MAX = 500;
+
+/** Anchor ids: 1..64 letters, digits, ".", "_", ":" or "-". */
+export const ACCESS_ANCHOR_ID = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$/;
+
+/** The most access records one anchor holds. */
+export const ACCESS_ANCHOR_MAX = 500;
+
+/** Every access record is anchored on chain within this many seconds of its decision. */
+export const ACCESS_ANCHOR_BOUND_SECONDS = 5;
+
+/** Access records are kept off chain at least this long; nothing purges them earlier. */
+export const ACCESS_LOG_RETENTION_DAYS = 180;
+
+/**
+ * Why an access was allowed: a resident's GRANT; the general policy that a hospital reads the
+ * records it created itself (SOURCE_ORG); an emergency doctor's BREAK_GLASS. NONE when refused
+ * without a grant to judge.
+ */
+export const ACCESS_BASES = ['GRANT', 'SOURCE_ORG', 'BREAK_GLASS', 'NONE'] as const;
+export type AccessBasis = (typeof ACCESS_BASES)[number];
+
+/**
+ * Reasons beyond checkAccess's: no grant named and no general policy applies; the named grant is
+ * not the record's resident's; the record was retracted by its source.
+ */
+export const ACCESS_POLICY_REFUSALS = ['NO_GRANT', 'GRANT_NOT_FOUND', 'RECORD_RETRACTED'] as const;
+export type AccessPolicyRefusal = (typeof ACCESS_POLICY_REFUSALS)[number];
+export type AccessOutcomeReason = AccessRefusal | AccessPolicyRefusal;
+
+/** What the gateway puts to `access:Decide` for the signed-in user of the submitting organisation. */
+export interface DecideAccessInput {
+  readonly requestId: string;
+  readonly recordId: string;
+  /** The requesting user (doctor) at the submitting organisation. */
+  readonly userId: string;
+  readonly purpose: ConsentPurpose;
+  /** The fields asked for (never "*"), at least one. */
+  readonly fields: readonly string[];
+  /** The grant relied on; null: a general policy. */
+  readonly grantId: string | null;
+  /** Set by the gateway for a user of the emergency department only: the mandatory reason. */
+  readonly breakGlassReason: string | null;
+}
+
+/** The ledger's ruling on one access, stored under `access-decision` [requestId]. */
+export interface AccessRuling {
+  readonly requestId: string;
+  readonly recordId: string;
+  readonly residentId: string;
+  readonly recordType: HealthRecordType;
+  readonly sourceOrg: string;
+  /** The record's digest on chain when decided: the released content must have it. */
+  readonly digest: string;
+  readonly mspId: string;
+  readonly userId: string;
+  readonly purpose: ConsentPurpose;
+  readonly requestedFields: readonly string[];
+  readonly basis: AccessBasis;
+  readonly grantId: string | null;
+  readonly breakGlass: boolean;
+  readonly breakGlassReason: string | null;
+  readonly allowed: boolean;
+  readonly fields: readonly string[];
+  readonly withheldFields: readonly string[];
+  readonly reason: AccessOutcomeReason | null;
+  readonly txId: string;
+  readonly timestamp: string;
+}
+
+/** What the gateway submits to `access:Anchor`: its access records' leaves, in sequence order. */
+export interface AnchorAccessLogInput {
+  readonly anchorId: string;
+  readonly accessIds: readonly string[];
+  readonly leaves: readonly string[];
+}
+
+/** An anchor on chain, under `access-anchor` [anchorId], written once. */
+export interface AccessAnchor extends AnchorAccessLogInput {
+  readonly mspId: string;
+  readonly count: number;
+  readonly root: string;
+  readonly txId: string;
+  readonly timestamp: string;
+}
+
+export const ACCESS_EVENTS = {
+  DECIDE: 'AccessDecided',
+  ANCHOR: 'AccessLogAnchored',
+} as const;
+
+/** Attachments a record's content may carry (released as a watermarked PDF). */
+export const RECORD_ATTACHMENT_TYPES = ['application/pdf', 'image/png', 'image/jpeg'] as const;
+export type RecordAttachmentType = (typeof RECORD_ATTACHMENT_TYPES)[number];
+
+/** The access field that releases the attachment. */
+export const ATTACHMENT_FIELD = 'attachment';
+
+export interface RecordAttachmentRef {
+  readonly contentType: RecordAttachmentType;
+  /** SM3 of the attachment's bytes, lowercase hex. */
+  readonly sm3: string;
+  readonly size: number;
+}
+
+/**
+ * A record's content as kept off chain: the index's digest is SM3 of the UTF-8 canonical JSON of
+ * this object, so the one digest on chain covers the named fields and the attachment.
+ */
+export interface RecordContentDocument {
+  readonly recordId: string;
+  readonly fields: Readonly<Record<string, unknown>>;
+  readonly attachment: RecordAttachmentRef | null;
+}
