@@ -17,6 +17,7 @@ import { ConsentService, FabricConsentLedger } from './modules/consent';
 import { FabricRecordsLedger, RecordsService } from './modules/records';
 import type { OffchainPorts } from './ports';
 import { RedFlushService } from './modules/invoices/red-flush';
+import { UpdateService } from './modules/invoices/update';
 import { IssuanceRunner, type IssuancePoint } from './modules/invoices/issuance';
 import type { Issuance } from './modules/invoices/issuances';
 import { IssuanceRecoveryWorker } from './modules/invoices/issuance-worker';
@@ -59,6 +60,7 @@ export interface Services {
   issuanceRecovery: IssuanceRecoveryWorker;
   migrations: MigrationService;
   redFlush: RedFlushService;
+  update: UpdateService;
   consent: ConsentService;
   records: RecordsService;
 }
@@ -95,6 +97,24 @@ function issuanceRunner(deps: ServiceDeps, ledger: FabricInvoiceLedger): Issuanc
   });
 }
 
+function updateService(
+  deps: ServiceDeps,
+  ledger: FabricInvoiceLedger,
+  lifecycle: FabricLifecycleLedger,
+  invoices: InvoiceService,
+): UpdateService {
+  return new UpdateService({
+    ledger,
+    lifecycle,
+    files: deps.offchain.files,
+    records: deps.records,
+    idempotency: deps.offchain.idempotency,
+    issuerSecret: deps.issuerSecret,
+    checkCodeOf: (user, code, number) => invoices.recoverCheckCode(user, code, number),
+    logger: deps.logger,
+  });
+}
+
 /** Builds the services over one ledger client and the off-chain ports. */
 export function composeServices(deps: ServiceDeps): Services {
   const invoiceLedger = new FabricInvoiceLedger(deps.ledger);
@@ -115,7 +135,9 @@ export function composeServices(deps: ServiceDeps): Services {
     logger: deps.logger,
     ...(deps.newCheckCode === undefined ? {} : { newCheckCode: deps.newCheckCode }),
   });
-  const lifecycle = new LifecycleService({ ledger: new FabricLifecycleLedger(deps.ledger), logger: deps.logger });
+  const lifecycleLedger = new FabricLifecycleLedger(deps.ledger);
+  const lifecycle = new LifecycleService({ ledger: lifecycleLedger, logger: deps.logger });
+  const update = updateService(deps, invoiceLedger, lifecycleLedger, invoices);
   const migrations = migrationService(deps, registry);
   return {
     invoices,
@@ -123,6 +145,7 @@ export function composeServices(deps: ServiceDeps): Services {
     migrations,
     consent: new ConsentService({ ledger: new FabricConsentLedger(deps.ledger), logger: deps.logger }),
     records: new RecordsService({ ledger: new FabricRecordsLedger(deps.ledger), logger: deps.logger }),
+    update,
     redFlush: new RedFlushService({ ...deps, ledger: invoiceLedger, registry, files: deps.offchain.files }),
     registry,
     health: new HealthService(invoiceLedger, deps.offchain, deps.logger, deps.issuances),

@@ -10,6 +10,7 @@ import { invoiceComponents, invoiceRoutes, type InvoiceService } from '../module
 import { AppError } from '../errors';
 import type { FabricRegistryLedger } from '../fabric/registry-ledger';
 import { lifecycleRoutes } from '../modules/invoices/lifecycle-routes';
+import type { UpdateService } from '../modules/invoices/update';
 import type { LifecycleService } from '../modules/invoices/lifecycle-service';
 import { migrationComponents, migrationRoutes, type MigrationService } from '../modules/migration';
 import { registryRoutes } from '../modules/registry/routes';
@@ -45,6 +46,7 @@ export interface Services {
   health: HealthService;
   migrations: MigrationService;
   redFlush: RedFlushService;
+  update: UpdateService;
   consent: ConsentService;
   records: RecordsService;
   /** Present when the projection's query model is kept (the server); absent in unit tests. */
@@ -89,7 +91,7 @@ function apiRoutes(deps: AppDeps): Route[] {
       loginLimiter: limiter(deps.config.loginRateLimitPerMinute, 'login attempts'),
       loginThrottle: deps.loginThrottle ?? new LoginThrottle(),
     }),
-    ...invoiceRoutes(invoices, deps.services.redFlush),
+    ...invoiceRoutes(invoices, deps.services.redFlush, deps.services.update),
     ...lifecycleRoutes(lifecycle),
     ...registryRoutes(registry),
     ...migrationRoutes(deps.services.migrations),
