@@ -19,6 +19,7 @@ import { recordsComponents, recordsRoutes, type RecordsService } from '../module
 import { invoiceListRoutes, statisticsRoutes } from '../projection/routes';
 import { reconciliationRoutes } from '../modules/invoices/reconciliation-routes';
 import type { InvoiceReconciler } from '../modules/invoices/reconciliation';
+import type { ReconciliationJobs } from '../modules/invoices/reconciliation-jobs';
 import type { RedFlushService } from '../modules/invoices/red-flush';
 import type { InvoiceListService } from '../projection/invoice-list';
 import type { InvoiceStatisticsService } from '../projection/statistics';
@@ -54,6 +55,8 @@ export interface Services {
   invoiceList?: InvoiceListService;
   /** Present with the projection: compares the ledger with the off-chain records. */
   reconciliation?: InvoiceReconciler;
+  /** Reconciliation as background jobs kept in the database, with the orphaned ciphertext in IPFS. */
+  reconciliationJobs?: ReconciliationJobs;
 }
 
 const JSON_BODY_LIMIT = '1mb';
@@ -99,7 +102,9 @@ function apiRoutes(deps: AppDeps): Route[] {
     ...recordsRoutes(deps.services.records),
     ...(deps.services.statistics === undefined ? [] : statisticsRoutes(deps.services.statistics)),
     ...(deps.services.invoiceList === undefined ? [] : invoiceListRoutes(deps.services.invoiceList)),
-    ...(deps.services.reconciliation === undefined ? [] : reconciliationRoutes(deps.services.reconciliation)),
+    ...(deps.services.reconciliation === undefined
+      ? []
+      : reconciliationRoutes(deps.services.reconciliation, deps.services.reconciliationJobs)),
   ];
   document = buildOpenApiDocument(
     routes.map((r) => r.doc),
