@@ -38,6 +38,7 @@ import {
 import { MspId } from '@hdt/vocabulary';
 import type { OffchainPorts } from './ports';
 import { RedFlushService } from './modules/invoices/red-flush';
+import { UpdateService } from './modules/invoices/update';
 import { IssuanceRunner, type IssuancePoint } from './modules/invoices/issuance';
 import type { Issuance } from './modules/invoices/issuances';
 import { IssuanceRecoveryWorker } from './modules/invoices/issuance-worker';
@@ -94,6 +95,7 @@ export interface Services {
   issuanceRecovery: IssuanceRecoveryWorker;
   migrations: MigrationService;
   redFlush: RedFlushService;
+  update: UpdateService;
   consent: ConsentService;
   records: RecordsService;
   notifications: NotificationService;
@@ -206,15 +208,34 @@ function requestServices(deps: ServiceDeps, consent: ConsentService) {
   return { notifications, accessRequests, referrals };
 }
 
-/** Builds the services over one ledger client and the off-chain ports. */
-export function composeServices(deps: ServiceDeps): Services {
-  const invoiceLedger = new FabricInvoiceLedger(deps.ledger);
+function updateService(
+  deps: ServiceDeps,
+  ledger: FabricInvoiceLedger,
+  lifecycle: FabricLifecycleLedger,
+  invoices: InvoiceService,
+): UpdateService {
+  return new UpdateService({
+    ledger,
+    lifecycle,
+    files: deps.offchain.files,
+    records: deps.records,
+    idempotency: deps.offchain.idempotency,
+    issuerSecret: deps.issuerSecret,
+    checkCodeOf: (user, code, number) => invoices.recoverCheckCode(user, code, number),
+    logger: deps.logger,
+  });
+}
+
+function invoiceService(
+  deps: ServiceDeps,
+  ledger: FabricInvoiceLedger,
+  registry: FabricRegistryLedger,
+  issuance: IssuanceRunner,
+): InvoiceService {
   const { files, idempotency } = deps.offchain;
   const guard = new CheckCodeGuard(deps.checkCodeFailures, deps.guessLimits, deps.logger, deps.clock);
-  const registry = new FabricRegistryLedger(deps.ledger);
-  const issuance = issuanceRunner(deps, invoiceLedger);
-  const invoices = new InvoiceService({
-    ledger: invoiceLedger,
+  return new InvoiceService({
+    ledger,
     files,
     records: deps.records,
     idempotency,
@@ -226,7 +247,17 @@ export function composeServices(deps: ServiceDeps): Services {
     logger: deps.logger,
     ...(deps.newCheckCode === undefined ? {} : { newCheckCode: deps.newCheckCode }),
   });
-  const lifecycle = new LifecycleService({ ledger: new FabricLifecycleLedger(deps.ledger), logger: deps.logger });
+}
+
+/** Builds the services over one ledger client and the off-chain ports. */
+export function composeServices(deps: ServiceDeps): Services {
+  const invoiceLedger = new FabricInvoiceLedger(deps.ledger);
+  const registry = new FabricRegistryLedger(deps.ledger);
+  const issuance = issuanceRunner(deps, invoiceLedger);
+  const invoices = invoiceService(deps, invoiceLedger, registry, issuance);
+  const lifecycleLedger = new FabricLifecycleLedger(deps.ledger);
+  const lifecycle = new LifecycleService({ ledger: lifecycleLedger, logger: deps.logger });
+  const update = updateService(deps, invoiceLedger, lifecycleLedger, invoices);
   const migrations = migrationService(deps, registry);
   const consent = new ConsentService({ ledger: new FabricConsentLedger(deps.ledger), logger: deps.logger });
   const requests = requestServices(deps, consent);
@@ -237,6 +268,7 @@ export function composeServices(deps: ServiceDeps): Services {
     consent,
     ...requests,
     records: new RecordsService({ ledger: new FabricRecordsLedger(deps.ledger), logger: deps.logger }),
+    update,
     redFlush: new RedFlushService({ ...deps, ledger: invoiceLedger, registry, files: deps.offchain.files }),
     registry,
     ...accessServices(deps, requests.notifications),

@@ -36,6 +36,8 @@ export interface Config {
   httpTimeouts: HttpTimeouts;
   /** Lease of a running issuance (then the recovery worker may take it over) and the worker's pause, in ms. */
   issuanceTiming: { leaseMs: number; recoveryIntervalMs: number };
+  /** Ciphertext pinned in IPFS and referenced by nothing counts as orphaned after this long unreferenced. */
+  orphanGraceMs: number;
   /** Crash tests only: the process kills itself when an issuance reaches this point. */
   issuanceCrashAt: IssuancePoint | undefined;
 }
@@ -112,6 +114,7 @@ const envSchema = z
     ISSUANCE_LEASE_MS: intInRange(1000, HOUR_MS, 120_000),
     ISSUANCE_RECOVERY_INTERVAL_MS: intInRange(100, HOUR_MS, 2_000),
     ISSUANCE_CRASH_AT: z.enum(ISSUANCE_POINTS).optional(),
+    RECONCILE_ORPHAN_GRACE_MS: intInRange(1000, 7 * 24 * HOUR_MS, HOUR_MS),
   })
   .superRefine((env, ctx) => {
     if (env.HTTP_HEADERS_TIMEOUT_MS > env.HTTP_REQUEST_TIMEOUT_MS) {
@@ -171,5 +174,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     issuanceTiming: { leaseMs: e.ISSUANCE_LEASE_MS, recoveryIntervalMs: e.ISSUANCE_RECOVERY_INTERVAL_MS },
     issuanceCrashAt: e.ISSUANCE_CRASH_AT,
+    orphanGraceMs: e.RECONCILE_ORPHAN_GRACE_MS,
   };
 }

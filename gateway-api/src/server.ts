@@ -26,6 +26,15 @@ import { InvoiceListService } from './projection/invoice-list';
 import { checkpointModel, invoiceViewModel } from './projection/model';
 import { InvoiceStatisticsService, ProjectedInvoiceIds } from './projection/statistics';
 import { InvoiceReconciler } from './modules/invoices/reconciliation';
+import { OrphanFinder } from './modules/invoices/blob-orphans';
+import {
+  KuboPins,
+  MongoCidReferences,
+  MongoOrphanSightings,
+  orphanSightingModel,
+} from './modules/invoices/blob-orphans-store';
+import { MongoReconciliationJobStore, reconciliationJobModel } from './modules/invoices/reconciliation-job-model';
+import { ReconciliationJobs } from './modules/invoices/reconciliation-jobs';
 import { FabricMigrationLedger } from './fabric/migration-ledger';
 import { migrationItemModel, migrationJobModel, MongoMigrationStore } from './modules/migration';
 import { MongoNotificationStore, notificationModel } from './modules/notifications';
@@ -53,6 +62,8 @@ const MODELS = [
   accessLogModel,
   accessSequenceModel,
   recordContentModel,
+  reconciliationJobModel,
+  orphanSightingModel,
 ];
 
 /** On SIGINT/SIGTERM: stop accepting requests, close Fabric and the store, exit (forced after a grace period). */
@@ -140,20 +151,53 @@ function servicesOver(config: Config, fabric: FabricConnections, store: Offchain
   });
 }
 
-/** The services over the projection's query model. */
-function queryServices(config: Config, fabric: FabricConnections, store: OffchainStore) {
+/** The reconciler over the ledger, the records, the projection and the open issuances. */
+function reconcilerOver(config: Config, fabric: FabricConnections, store: OffchainStore): InvoiceReconciler {
   const views = invoiceViewModel(store.connection);
+  const records = invoiceRecordModel(store.connection);
+  return new InvoiceReconciler({
+    ledger: new FabricMigrationLedger(new FabricLedgerClient(fabric)),
+    records: new MongoInvoiceRecords(records),
+    chain: new ProjectedInvoiceIds(views),
+    issuances: new MongoIssuances(issuanceModel(store.connection)),
+    stalledAfterMs: config.issuanceTiming.leaseMs,
+    count: async (issuerMsp) =>
+      (await records.countDocuments({ issuerMsp }).exec()) + (await views.countDocuments({ issuerMsp }).exec()),
+  });
+}
+
+/** Reconciliation jobs, kept in the database, with the search for orphaned ciphertext in IPFS. */
+function reconciliationJobs(config: Config, reconciler: InvoiceReconciler, store: OffchainStore, logger: Logger) {
+  const orphans = new OrphanFinder({
+    pins: new KuboPins(config.ipfsApiUrl),
+    references: new MongoCidReferences(store.connection),
+    sightings: new MongoOrphanSightings(orphanSightingModel(store.connection)),
+    graceMs: config.orphanGraceMs,
+  });
+  const jobStore = new MongoReconciliationJobStore(reconciliationJobModel(store.connection));
+  return new ReconciliationJobs({ store: jobStore, reconciler, orphans, logger });
+}
+
+/** The services over the projection's query model. */
+function queryServices(config: Config, fabric: FabricConnections, store: OffchainStore, logger: Logger) {
+  const views = invoiceViewModel(store.connection);
+  const reconciliation = reconcilerOver(config, fabric, store);
   return {
     statistics: new InvoiceStatisticsService(views),
     invoiceList: new InvoiceListService(views),
-    reconciliation: new InvoiceReconciler({
-      ledger: new FabricMigrationLedger(new FabricLedgerClient(fabric)),
-      records: new MongoInvoiceRecords(invoiceRecordModel(store.connection)),
-      chain: new ProjectedInvoiceIds(views),
-      issuances: new MongoIssuances(issuanceModel(store.connection)),
-      stalledAfterMs: config.issuanceTiming.leaseMs,
-    }),
+    reconciliation,
+    reconciliationJobs: reconciliationJobs(config, reconciliation, store, logger),
   };
+}
+
+/** Reconciliation jobs the previous process left running run again. */
+function resumeReconciliations(jobs: ReconciliationJobs, logger: Logger): void {
+  jobs
+    .resumeInterrupted()
+    .then((jobIds) => {
+      if (jobIds.length > 0) logger.info('reconciliation jobs resumed', { jobIds });
+    })
+    .catch((err: unknown) => logger.warn('could not look for interrupted reconciliations', { error: describe(err) }));
 }
 
 /** Migration jobs whose import the previous process left under way go on from where they stopped. */
@@ -182,9 +226,11 @@ async function main(): Promise<void> {
   services.issuanceRecovery.start();
   services.accessAnchoring.start();
   resumeMigrations(services.migrations, logger);
+  const queries = queryServices(config, fabric, store, logger);
+  resumeReconciliations(queries.reconciliationJobs, logger);
   const app = buildApp({
     config,
-    services: { ...services, ...queryServices(config, fabric, store) },
+    services: { ...services, ...queries },
     users,
     logger,
     webDir: config.webDir,

@@ -13,6 +13,8 @@ import { DEFAULT_GUESS_LIMITS, type GuessLimits } from '../src/modules/invoices/
 import { CHECK_CODE_KDF } from '@hdt/vocabulary';
 import { InMemoryContracts, ChaincodeNetwork } from './in-memory-fabric';
 import { FakeOffchain } from './fake-offchain';
+import type { InvoiceReconciler } from '../src/modules/invoices/reconciliation';
+import type { ReconciliationJobs } from '../src/modules/invoices/reconciliation-jobs';
 
 export const PASSWORD = 'correct horse battery';
 export const JWT_SECRET = 'unit-test-jwt-secret-0123456789abcdef';
@@ -115,6 +117,8 @@ export interface HarnessOptions {
   webDir?: string;
   /** Serves GET /invoices from this list. */
   invoiceList?: InvoiceListService;
+  /** Serves the reconciliation routes with this reconciler and these jobs. */
+  reconciliation?: { reconciler: InvoiceReconciler; jobs: ReconciliationJobs };
   /** Keeps migration jobs here (shared by harnesses that stand for restarts of one gateway). */
   migrationStore?: MigrationStore;
   /** Keeps the access log and record contents here. */
@@ -146,7 +150,13 @@ export async function harness(options: HarnessOptions = {}): Promise<Harness> {
   });
   const app = buildApp({
     config: { jwtSecret: JWT_SECRET, rateLimitPerMinute: 10_000, loginRateLimitPerMinute: 10_000 },
-    services: { ...services, ...(options.invoiceList === undefined ? {} : { invoiceList: options.invoiceList }) },
+    services: {
+      ...services,
+      ...(options.invoiceList === undefined ? {} : { invoiceList: options.invoiceList }),
+      ...(options.reconciliation === undefined
+        ? {}
+        : { reconciliation: options.reconciliation.reconciler, reconciliationJobs: options.reconciliation.jobs }),
+    },
     users: await testUsers(),
     logger: options.logger ?? silentLogger,
     ...(options.loginThrottle === undefined ? {} : { loginThrottle: options.loginThrottle }),

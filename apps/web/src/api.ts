@@ -228,6 +228,15 @@ export class Api {
     return this.call('POST', path, { json: { reason } }, parseCommitted);
   }
 
+  /** Corrects the invoice (its issuer, before any lock or claim); a retry with the same key changes nothing twice. */
+  update(id: InvoiceId, invoice: unknown, pdf: File, idempotencyKey: string): Promise<Committed> {
+    const form = new FormData();
+    form.set('invoice', JSON.stringify(invoice));
+    form.set('pdf', pdf, pdf.name);
+    const headers = { 'idempotency-key': idempotencyKey };
+    return this.call('POST', this.invoicePath(id, '/update'), { form }, parseCommitted, headers);
+  }
+
   void(id: InvoiceId, reason: string): Promise<Committed> {
     return this.call('POST', this.invoicePath(id, '/void'), { json: { reason } }, parseCommitted);
   }

@@ -17,8 +17,8 @@ export const TEXTS = {
     en: 'Medical e-invoices on a consortium blockchain: issue, verify, lock, reimburse and write off, every step recorded on chain.',
   },
   'index.hospital': {
-    zh: '收费员开具票据、查看本院票据列表、查询、冲红和作废。',
-    en: 'Billing clerks issue, list, look up, red-flush and void invoices.',
+    zh: '收费员开具票据、查看本院票据列表、查询、修改、冲红和作废。',
+    en: 'Billing clerks issue, list, look up, update, red-flush and void invoices.',
   },
   'index.reimburser': {
     zh: '医保局和商业保险公司查验票据、锁定金额、报销、解锁和核销。',
@@ -139,6 +139,16 @@ export const TEXTS = {
   'issue.view': { zh: '查看', en: 'View' },
   'issue.showCheckCode': { zh: '显示校验码（补打）', en: 'Show check code (reprint)' },
   'issue.checkCodeIs': { zh: '校验码：{checkCode}', en: 'Check code: {checkCode}' },
+  'update.action': { zh: '修改', en: 'Update' },
+  'update.note': {
+    zh: '锁定或报销之前，开票单位可修改票据内容：在上方表单重新填写更正后的内容并上传新的 PDF，校验码不变。',
+    en: 'Before any lock or claim the issuer may correct the invoice: fill in the corrected content in the form above and upload the new PDF; the check code stays the same.',
+  },
+  'update.start': { zh: '修改票据', en: 'Update invoice' },
+  'update.title': { zh: '修改票据 {code}-{number}', en: 'Update invoice {code}-{number}' },
+  'update.submit': { zh: '提交修改', en: 'Submit the correction' },
+  'update.cancel': { zh: '取消修改', en: 'Cancel the update' },
+  'update.done': { zh: '票据 {code}-{number} 已修改并上链。', en: 'Invoice {code}-{number} is updated on chain.' },
   'void.title': { zh: '作废', en: 'Void' },
   'void.note': {
     zh: '作废不会删除票据：票据仍可查询，状态为“已作废”。已锁定或已报销的票据不能作废。',

@@ -7,19 +7,25 @@ import {
   type LockInvoiceInput,
   type ReimburseInvoiceInput,
   type UnlockInvoiceInput,
+  type UpdateInvoiceInput,
 } from '@hdt/vocabulary';
 import { onChainInvoiceSchema, type OnChainInvoice } from './invoice-ledger';
 import type { Committed, LedgerClient } from './ledger-client';
 
-export type LifecycleTransaction = Extract<InvoiceTransaction, 'Lock' | 'Reimburse' | 'Unlock' | 'Void' | 'WriteOff'>;
+export type LifecycleTransaction = Extract<
+  InvoiceTransaction,
+  'Update' | 'Lock' | 'Reimburse' | 'Unlock' | 'Void' | 'WriteOff'
+>;
 
-export type LifecycleInput<T extends LifecycleTransaction> = T extends 'Lock'
-  ? LockInvoiceInput
-  : T extends 'Reimburse'
-    ? ReimburseInvoiceInput
-    : T extends 'Unlock'
-      ? UnlockInvoiceInput
-      : CloseInvoiceInput;
+export type LifecycleInput<T extends LifecycleTransaction> = T extends 'Update'
+  ? UpdateInvoiceInput
+  : T extends 'Lock'
+    ? LockInvoiceInput
+    : T extends 'Reimburse'
+      ? ReimburseInvoiceInput
+      : T extends 'Unlock'
+        ? UnlockInvoiceInput
+        : CloseInvoiceInput;
 
 export interface LifecycleLedger {
   /** Submits one lifecycle operation as `mspId`; resolves with the invoice as committed. */

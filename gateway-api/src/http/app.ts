@@ -10,6 +10,7 @@ import { invoiceComponents, invoiceRoutes, type InvoiceService } from '../module
 import { AppError } from '../errors';
 import type { FabricRegistryLedger } from '../fabric/registry-ledger';
 import { lifecycleRoutes } from '../modules/invoices/lifecycle-routes';
+import type { UpdateService } from '../modules/invoices/update';
 import type { LifecycleService } from '../modules/invoices/lifecycle-service';
 import { migrationComponents, migrationRoutes, type MigrationService } from '../modules/migration';
 import { registryRoutes } from '../modules/registry/routes';
@@ -27,6 +28,7 @@ import {
 import { invoiceListRoutes, statisticsRoutes } from '../projection/routes';
 import { reconciliationRoutes } from '../modules/invoices/reconciliation-routes';
 import type { InvoiceReconciler } from '../modules/invoices/reconciliation';
+import type { ReconciliationJobs } from '../modules/invoices/reconciliation-jobs';
 import type { RedFlushService } from '../modules/invoices/red-flush';
 import type { InvoiceListService } from '../projection/invoice-list';
 import type { InvoiceStatisticsService } from '../projection/statistics';
@@ -54,6 +56,7 @@ export interface Services {
   health: HealthService;
   migrations: MigrationService;
   redFlush: RedFlushService;
+  update: UpdateService;
   consent: ConsentService;
   records: RecordsService;
   notifications: NotificationService;
@@ -67,6 +70,8 @@ export interface Services {
   invoiceList?: InvoiceListService;
   /** Present with the projection: compares the ledger with the off-chain records. */
   reconciliation?: InvoiceReconciler;
+  /** Reconciliation as background jobs kept in the database, with the orphaned ciphertext in IPFS. */
+  reconciliationJobs?: ReconciliationJobs;
 }
 
 const JSON_BODY_LIMIT = '1mb';
@@ -104,7 +109,7 @@ function apiRoutes(deps: AppDeps): Route[] {
       loginLimiter: limiter(deps.config.loginRateLimitPerMinute, 'login attempts'),
       loginThrottle: deps.loginThrottle ?? new LoginThrottle(),
     }),
-    ...invoiceRoutes(invoices, deps.services.redFlush),
+    ...invoiceRoutes(invoices, deps.services.redFlush, deps.services.update),
     ...lifecycleRoutes(lifecycle),
     ...registryRoutes(registry),
     ...migrationRoutes(deps.services.migrations),
@@ -119,7 +124,9 @@ function apiRoutes(deps: AppDeps): Route[] {
     }),
     ...(deps.services.statistics === undefined ? [] : statisticsRoutes(deps.services.statistics)),
     ...(deps.services.invoiceList === undefined ? [] : invoiceListRoutes(deps.services.invoiceList)),
-    ...(deps.services.reconciliation === undefined ? [] : reconciliationRoutes(deps.services.reconciliation)),
+    ...(deps.services.reconciliation === undefined
+      ? []
+      : reconciliationRoutes(deps.services.reconciliation, deps.services.reconciliationJobs)),
   ];
   document = buildOpenApiDocument(
     routes.map((r) => r.doc),

@@ -39,9 +39,22 @@ export interface ReconcilerDeps {
   /** Ids (`code/number`) of one issuer's invoices on chain, as the event projection saw them, after `after`. */
   chain: { idsByIssuer(issuerMsp: string, after: string | undefined, limit: number): Promise<string[]> };
   issuances: { listOpen(limit: number): Promise<Issuance[]> };
+  /** How many records and projected invoice ids of one issuer there are (the progress's total). */
+  count?: (issuerMsp: string) => Promise<number>;
   /** An open issuance older than this counts as stalled. */
   stalledAfterMs: number;
   clock?: () => Date;
+}
+
+/** Called after each page compared: how many records and invoice ids are checked, of how many. */
+export type ProgressListener = (checked: number, total: number) => Promise<void>;
+
+interface Run {
+  readAs: string;
+  issuerMsp: string;
+  recorded: Set<string>;
+  divergences: Divergence[];
+  progress: { checked: number; total: number; report: ProgressListener };
 }
 
 const PAGE = 200;
@@ -59,11 +72,13 @@ export class InvoiceReconciler {
     this.now = deps.clock ?? (() => new Date());
   }
 
-  async run(readAs: string, issuerMsp: string): Promise<ReconciliationReport> {
+  async run(readAs: string, issuerMsp: string, onProgress?: ProgressListener): Promise<ReconciliationReport> {
     const divergences: Divergence[] = [];
-    const recorded = new Set<string>();
-    const records = await this.compareRecords(readAs, issuerMsp, recorded, divergences);
-    const ledgerInvoices = await this.findUnrecorded(readAs, issuerMsp, recorded, divergences);
+    const total = this.deps.count === undefined ? 0 : await this.deps.count(issuerMsp);
+    const report = onProgress ?? (() => Promise.resolve());
+    const run: Run = { readAs, issuerMsp, recorded: new Set(), divergences, progress: { checked: 0, total, report } };
+    const records = await this.compareRecords(run);
+    const ledgerInvoices = await this.findUnrecorded(run);
     const open = await this.deps.issuances.listOpen(MAX_LISTED);
     const stalledBefore = this.now().getTime() - this.deps.stalledAfterMs;
     for (const issuance of open.filter((i) => i.owner.mspId === issuerMsp)) {
@@ -85,12 +100,8 @@ export class InvoiceReconciler {
     };
   }
 
-  private async compareRecords(
-    readAs: string,
-    issuerMsp: string,
-    recorded: Set<string>,
-    divergences: Divergence[],
-  ): Promise<number> {
+  private async compareRecords(run: Run): Promise<number> {
+    const { readAs, issuerMsp, recorded, divergences } = run;
     let after: string | undefined;
     let count = 0;
     for (;;) {
@@ -104,17 +115,14 @@ export class InvoiceReconciler {
         const problem = recordProblem(record, found[i]);
         if (problem !== undefined) divergences.push({ ...problem, invoice: id });
       });
+      await advance(run, page.length);
       const last = page[page.length - 1];
       after = last === undefined ? undefined : `${last.code}/${last.number}`;
     }
   }
 
-  private async findUnrecorded(
-    readAs: string,
-    issuerMsp: string,
-    recorded: Set<string>,
-    divergences: Divergence[],
-  ): Promise<number> {
+  private async findUnrecorded(run: Run): Promise<number> {
+    const { readAs, issuerMsp, recorded, divergences } = run;
     let after: string | undefined;
     let count = 0;
     for (;;) {
@@ -139,6 +147,7 @@ export class InvoiceReconciler {
           detail: `on chain since ${invoice.issuedAt} (tx ${invoice.lastTxId}); its PDF and check code are unreachable here`,
         });
       });
+      await advance(run, ids.length);
       after = ids[ids.length - 1];
     }
   }
@@ -149,6 +158,14 @@ export class InvoiceReconciler {
     const found = await this.deps.ledger.readBatch(readAs, ids);
     return found.map((invoice) => invoice ?? undefined);
   }
+}
+
+/** Counts a page as checked; the total grows when more came than were counted at the start. */
+async function advance(run: Run, checked: number): Promise<void> {
+  const { progress } = run;
+  progress.checked += checked;
+  progress.total = Math.max(progress.total, progress.checked);
+  await progress.report(progress.checked, progress.total);
 }
 
 function recordProblem(

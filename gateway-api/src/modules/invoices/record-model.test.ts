@@ -75,6 +75,13 @@ describe('InvoiceRecord model', () => {
     expect(invalidPaths({ ...validInvoice(), issuingUnit: ' Hospital' })).toEqual(['issuingUnit']);
   });
 
+  it('keeps the documents of revisions an update replaced, checked like the current ones', () => {
+    const earlier = { pdf: validInvoice().pdf, data: validInvoice().data, txId: 'b'.repeat(64) };
+    expect(invalidPaths({ ...validInvoice(), superseded: [earlier] })).toEqual([]);
+    const bad = { ...earlier, pdf: { ...earlier.pdf, sm3: 'XYZ' } };
+    expect(invalidPaths({ ...validInvoice(), superseded: [bad] })).toEqual(['superseded.0.pdf.sm3']);
+  });
+
   it('refuses fields outside the schema (no clear personal data can slip in)', () => {
     expect(invalidPaths({ ...validInvoice(), payerName: 'Zhang San' })).toEqual(['StrictModeError']);
   });

@@ -51,9 +51,18 @@ export interface InvoiceRecord {
   pdf: StoredFileRef;
   data: StoredDataRef;
   txId: string;
+  /** The documents earlier revisions anchored, replaced by `invoice:Update`; kept for the history. */
+  superseded?: SupersededDocuments[];
   /** User id of the clerk who issued it. */
   createdBy: string;
   createdAt: Date;
+}
+
+/** The documents of one revision an update replaced, and the transaction that had anchored them. */
+export interface SupersededDocuments {
+  pdf: StoredFileRef;
+  data: StoredDataRef;
+  txId: string;
 }
 
 export type InvoiceRecordModel = Model<InvoiceRecord>;
@@ -107,6 +116,15 @@ const dataRefSchema = new Schema<StoredDataRef>(
   { _id: false, strict: 'throw' },
 );
 
+const supersededSchema = new Schema<SupersededDocuments>(
+  {
+    pdf: { type: fileRefSchema, required: true },
+    data: { type: dataRefSchema, required: true },
+    txId: { type: String, required: true, minlength: 1, maxlength: 128 },
+  },
+  { _id: false, strict: 'throw' },
+);
+
 export const invoiceRecordSchema = new Schema<InvoiceRecord>(
   {
     _id: { type: String },
@@ -132,6 +150,7 @@ export const invoiceRecordSchema = new Schema<InvoiceRecord>(
     pdf: { type: fileRefSchema, required: true },
     data: { type: dataRefSchema, required: true },
     txId: { type: String, required: true, minlength: 1, maxlength: 128 },
+    superseded: { type: [supersededSchema], required: false, default: undefined },
     createdBy: { type: String, required: true, minlength: 1, maxlength: 128 },
     createdAt: { type: Date, required: true, default: () => new Date() },
   },

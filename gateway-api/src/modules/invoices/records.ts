@@ -13,10 +13,19 @@ export interface InvoiceRecordData {
   totalAmount: number;
   /** The status when this record was last written; the ledger holds the current one. */
   status: InvoiceStatus;
-  pdf: { cid: string; sm3: string; keyId: string; size: number };
-  data: { cid: string; sm3: string; keyId: string; size: number };
+  pdf: StoredRef;
+  data: StoredRef;
   txId: string;
+  /** Documents of earlier revisions an update replaced (absent until the first update). */
+  superseded?: { pdf: StoredRef; data: StoredRef; txId: string }[] | undefined;
   createdBy: string;
+}
+
+export interface StoredRef {
+  cid: string;
+  sm3: string;
+  keyId: string;
+  size: number;
 }
 
 export interface InvoiceRecords {
@@ -34,6 +43,13 @@ const storedRefSchema = z.object({
   size: z.number().int().min(0),
 });
 
+const withSize = (ref: Omit<StoredRef, 'size'> & { size?: number | undefined }): StoredRef => ({
+  cid: ref.cid,
+  sm3: ref.sm3,
+  keyId: ref.keyId,
+  size: ref.size ?? 0,
+});
+
 const invoiceRecordSchema = z.object({
   code: z.string(),
   number: z.string(),
@@ -45,14 +61,29 @@ const invoiceRecordSchema = z.object({
   pdf: storedRefSchema,
   data: storedRefSchema.extend({ size: z.number().int().min(0).optional() }),
   txId: z.string(),
+  superseded: z
+    .array(
+      z.object({
+        pdf: storedRefSchema,
+        data: storedRefSchema.extend({ size: z.number().int().min(0).optional() }),
+        txId: z.string(),
+      }),
+    )
+    .optional(),
   createdBy: z.string(),
 });
 
 function fromStored(raw: unknown, which: string): InvoiceRecordData {
   const parsed = invoiceRecordSchema.safeParse(raw);
   if (!parsed.success) throw new Error(`invoice record ${which} has an unexpected shape`);
-  const r = parsed.data;
-  return { ...r, data: { cid: r.data.cid, sm3: r.data.sm3, keyId: r.data.keyId, size: r.data.size ?? 0 } };
+  const { superseded, ...r } = parsed.data;
+  return {
+    ...r,
+    data: withSize(r.data),
+    ...(superseded === undefined
+      ? {}
+      : { superseded: superseded.map((old) => ({ pdf: old.pdf, data: withSize(old.data), txId: old.txId })) }),
+  };
 }
 
 /** Invoice records in the document database. */

@@ -3,6 +3,8 @@ import multer from 'multer';
 import { currentUser, requireInvoiceIssuer } from '../auth/middleware';
 import type { InvoiceService } from './service';
 import type { RedFlushService } from './red-flush';
+import type { UpdateService } from './update';
+import { lifecycleResponseSchema } from './lifecycle-routes';
 import { AppError } from '../../errors';
 import { multipartBody } from '../../http/multipart';
 import { bodyFields, parse, parseJsonField } from '../../http/parse';
@@ -151,14 +153,7 @@ function issueRoute(invoices: InvoiceService): Route {
       'The data digest is SM3 of the canonical JSON of the `invoice` part plus `checkCode`.',
     auth: 'bearer',
     before: [requireInvoiceIssuer, multipartWith('invoice')],
-    headers: [
-      {
-        name: 'Idempotency-Key',
-        required: false,
-        description: 'Repeating a request with the same key returns the first response instead of issuing again',
-        schema: idempotencyKeySchema,
-      },
-    ],
+    headers: [IDEMPOTENCY_HEADER],
     body: { multipart: ISSUE_PARTS },
     responses: ISSUE_RESPONSES,
     errors: [400, 401, 403, 409, 422, 503],
@@ -312,6 +307,68 @@ function redFlushRoute(redFlush: RedFlushService): Route {
   });
 }
 
+const IDEMPOTENCY_HEADER = {
+  name: 'Idempotency-Key',
+  required: false,
+  description: 'Repeating a request with the same key returns the first response instead of writing again',
+  schema: idempotencyKeySchema,
+};
+
+const UPDATE_PARTS: Record<string, MultipartPart> = {
+  invoice: {
+    kind: 'json',
+    schema: invoiceDataSchema,
+    required: true,
+    description: "The corrected invoice data as JSON (as for issuing; code and number are the invoice's own)",
+  },
+  pdf: { kind: 'file', contentType: 'application/pdf', required: true, description: 'The corrected PDF' },
+};
+
+/** Update: multipart with the corrected `invoice` JSON part and the file `pdf`. */
+async function updateInvoice(
+  update: UpdateService,
+  req: Request,
+  id: { code: string; number: string },
+): Promise<Reply> {
+  const invoiceText = jsonPartText(req, 'invoice');
+  if (invoiceText === undefined) throw new AppError('VALIDATION', 'invoice: required (multipart part holding JSON)');
+  const data = parse(invoiceDataSchema, parseJsonField(invoiceText, 'invoice'), ['invoice']);
+  const pdf = pdfOf(req, true);
+  const keyHeader = req.get('Idempotency-Key');
+  const key = keyHeader === undefined ? undefined : parse(idempotencyKeySchema, keyHeader, ['Idempotency-Key']);
+  const { result, replayed } = await update.update(currentUser(req), id, { data, pdf, idempotencyKey: key });
+  const headers = { ...(replayed ? { 'Idempotent-Replayed': 'true' } : {}), ...NO_STORE };
+  return { status: 200, body: result, headers };
+}
+
+function updateRoute(update: UpdateService): Route {
+  return route({
+    method: 'post',
+    path: '/invoices/:code/:number/update',
+    operationId: 'updateInvoice',
+    tag: 'invoices',
+    summary: 'Correct an invoice (修改; billing clerks of the issuing hospital), before any lock or claim',
+    description:
+      'Replaces the content anchored on chain (type, amounts, payer pseudonym, digests and content addresses of ' +
+      'the structured data and the PDF) with `invoice:Update`; the check code stays the same. Refused for another ' +
+      "hospital's invoice (403) and once the invoice was ever locked or claimed, or is closed (409 " +
+      'INVOICE_STATE_CONFLICT). The off-chain record points at the new documents and keeps the replaced ones.',
+    auth: 'bearer',
+    before: [requireInvoiceIssuer, multipartWith('invoice')],
+    headers: [IDEMPOTENCY_HEADER],
+    params: invoiceParamsSchema,
+    body: { multipart: UPDATE_PARTS },
+    responses: {
+      200: {
+        description: 'The invoice as committed and the transaction id (or replayed: Idempotent-Replayed: true)',
+        schema: lifecycleResponseSchema,
+      },
+    },
+    errors: [400, 401, 403, 404, 409, 422, 503],
+    handle: async ({ req, params }) => updateInvoice(update, req, params),
+  });
+}
+
 function pdfRoute(invoices: InvoiceService): Route {
   return route({
     method: 'get',
@@ -340,9 +397,10 @@ function pdfRoute(invoices: InvoiceService): Route {
 }
 
 /** Routes of the invoice resource; every one requires authentication. */
-export function invoiceRoutes(invoices: InvoiceService, redFlush: RedFlushService): Route[] {
+export function invoiceRoutes(invoices: InvoiceService, redFlush: RedFlushService, update: UpdateService): Route[] {
   return [
     redFlushRoute(redFlush),
+    updateRoute(update),
     issueRoute(invoices),
     verifyRoute(invoices),
     ...readRoutes(invoices),

@@ -218,6 +218,18 @@ describe('InvoiceService.downloadPdf', () => {
     expect(Buffer.from(bytes).equals(PDF)).toBe(true);
   });
 
+  it('reads the invoice from the ledger once on a first download, and once on a later one', async () => {
+    const { chaincode, service } = setup();
+    const { result } = done(await service.issueInvoice(clerk, data, PDF));
+    const reads = () => chaincode.evaluated.filter((name) => name === 'Read').length;
+    chaincode.evaluated.length = 0;
+    await service.downloadPdf(officer, '31010125', '0000000001', result.checkCode);
+    expect(reads()).toBe(1);
+    chaincode.evaluated.length = 0;
+    await service.downloadPdf(officer, '31010125', '0000000001', result.checkCode);
+    expect(reads()).toBe(1);
+  });
+
   it('answers NOT_FOUND when this platform holds no record, or the document was erased', async () => {
     const { offchain, service } = setup();
     const { result } = done(await service.issueInvoice(clerk, data, PDF));

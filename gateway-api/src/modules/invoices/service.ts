@@ -11,7 +11,7 @@ import type { BeginIdempotentResult, DocumentFiles, IdempotencyStore, StoredDocu
 import type { IssuanceRunner, PendingResult } from './issuance';
 import type { Issuance } from './issuances';
 import { checkCodeMatches, generateCheckCode, protectCheckCode } from './check-code';
-import { CheckCodeDerivations, type Protection } from './check-code-cache';
+import { CheckCodeDerivations } from './check-code-cache';
 import type { Checked, CheckCodeGuard } from './check-code-guard';
 import type { InvoiceRecords } from './records';
 import { fromStorageError } from './storage-errors';
@@ -298,18 +298,19 @@ export class InvoiceService {
     id: InvoiceId,
     checkCode: string,
     digests: SuppliedDigests,
-  ): Promise<Checked<{ verdict: VerifyOutcome }>> {
-    const protection = this.derivations.protectionOf(id) ?? (await this.readProtection(user, id));
+  ): Promise<Checked<{ verdict: VerifyOutcome; read?: OnChainInvoice | undefined }>> {
+    const read = this.derivations.protectionOf(id) === undefined ? await this.readProtection(user, id) : undefined;
+    const protection = this.derivations.protectionOf(id) ?? read;
     if (protection === undefined) return { result: { verdict: UNKNOWN }, failure: 'no_such_invoice' };
     const derivation = await this.derivations.derive(id, checkCode, protection);
     const verdict = await this.deps.ledger.verify(user.mspId, { ...id, checkCodeHash: derivation.hash, ...digests });
     if (verdict.result === 'unknown') return { result: { verdict }, failure: 'wrong_check_code' };
     derivation.confirm();
-    return { result: { verdict } };
+    return { result: { verdict, read } };
   }
 
-  /** The invoice's salt and iteration count from the ledger (remembered), or undefined when there is no invoice. */
-  private async readProtection(user: User, id: InvoiceId): Promise<Protection | undefined> {
+  /** The invoice from the ledger (its salt and iteration count remembered), or undefined when there is none. */
+  private async readProtection(user: User, id: InvoiceId): Promise<OnChainInvoice | undefined> {
     const invoice = await this.deps.ledger.read(user.mspId, id.code, id.number).catch((err: unknown) => {
       if (err instanceof AppError && err.code === 'INVOICE_NOT_FOUND') return undefined;
       throw err;
@@ -368,10 +369,13 @@ export class InvoiceService {
   async downloadPdf(user: User, code: string, number: string, checkCode: string): Promise<Uint8Array> {
     const found = await this.deps.guard.guess({ user, code, number, via: 'pdf' }, async () => {
       const checked = await this.checkOnLedger(user, { code, number }, checkCode, {});
-      return { result: checked.failure === undefined, failure: checked.failure };
+      const result = checked.failure === undefined ? { invoice: checked.result.read } : undefined;
+      return { result, failure: checked.failure };
     });
     if (!found) throw new AppError('INVOICE_NOT_FOUND', 'no invoice with this code, number and check code');
-    return this.readAnchoredDocument(await this.deps.ledger.read(user.mspId, code, number), 'pdf');
+    // The first download has just read the invoice to learn its salt; later ones read it here.
+    const invoice = found.invoice ?? (await this.deps.ledger.read(user.mspId, code, number));
+    return this.readAnchoredDocument(invoice, 'pdf');
   }
 
   /**

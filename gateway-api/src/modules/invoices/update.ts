@@ -1,0 +1,210 @@
+/**
+ * Update (修改): the issuing hospital corrects an invoice before any lock or claim. The corrected
+ * structured data and its PDF are stored SM4-encrypted like an issued invoice's, under fresh data
+ * keys, and `invoice:Update` anchors their digests and content addresses; the check code stays the
+ * one printed on the invoice. The off-chain record then points at the new documents and keeps the
+ * replaced ones (`superseded`), so every revision in the history stays readable.
+ */
+import { randomUUID } from 'node:crypto';
+import { hmacSm3Hex, sm3Hex } from '@hdt/offchain-store';
+import { canonicalJson, type InvoiceId } from '@hdt/vocabulary';
+import { AppError } from '../../errors';
+import type { InvoiceLedger, OnChainInvoice } from '../../fabric/invoice-ledger';
+import type { LifecycleLedger } from '../../fabric/lifecycle-ledger';
+import { describe, type Logger } from '../../logger';
+import type { DocumentFiles, IdempotencyStore, StoredDocument } from '../../ports';
+import { canIssueInvoices, type User } from '../auth/roles';
+import { DEFINITELY_NOT_WRITTEN } from './new-invoice';
+import type { InvoiceRecordData, InvoiceRecords } from './records';
+import type { InvoiceData } from './schemas';
+import { storedData } from './service';
+import { fromStorageError } from './storage-errors';
+import { invoiceViewSchema, toInvoiceView, type InvoiceView } from './view';
+import { z } from 'zod';
+
+export interface UpdateRequest {
+  /** The corrected invoice data; its code and number are the invoice's. */
+  data: InvoiceData;
+  /** The corrected PDF. */
+  pdf: Uint8Array;
+  idempotencyKey?: string | undefined;
+}
+
+export interface UpdateResult {
+  invoice: InvoiceView;
+  txId: string;
+}
+
+export interface UpdateDeps {
+  ledger: InvoiceLedger;
+  lifecycle: LifecycleLedger;
+  files: DocumentFiles;
+  records: InvoiceRecords;
+  idempotency: IdempotencyStore;
+  issuerSecret: Uint8Array;
+  /** The check code printed on the invoice, read back from its encrypted structured data. */
+  checkCodeOf: (user: User, code: string, number: string) => Promise<{ checkCode: string }>;
+  logger: Logger;
+}
+
+interface Docs {
+  data: StoredDocument;
+  pdf: StoredDocument;
+}
+
+const updateResultSchema = z.object({ invoice: invoiceViewSchema, txId: z.string() });
+
+export class UpdateService {
+  constructor(private readonly deps: UpdateDeps) {}
+
+  /** Updates the invoice once per Idempotency-Key: a retry gets the first answer, not a second revision. */
+  async update(
+    user: User,
+    id: InvoiceId,
+    request: UpdateRequest,
+  ): Promise<{ result: UpdateResult; replayed: boolean }> {
+    if (!canIssueInvoices(user)) {
+      throw new AppError('FORBIDDEN', 'only billing clerks of the issuing hospital update an invoice');
+    }
+    if (request.data.code !== id.code || request.data.number !== id.number) {
+      throw new AppError('VALIDATION', `invoice: code and number must be the invoice's own (${id.code}/${id.number})`);
+    }
+    const key = request.idempotencyKey;
+    if (key === undefined) return { result: await this.updateOnce(user, id, request), replayed: false };
+    const hash = sm3Hex(canonicalJson({ update: id, invoice: request.data, pdfDigest: sm3Hex(request.pdf) }));
+    const replay = await this.begin(user.username, key, hash);
+    if (replay !== undefined) return { result: replay, replayed: true };
+    let result: UpdateResult;
+    try {
+      result = await this.updateOnce(user, id, request);
+    } catch (err) {
+      await this.deps.idempotency.abandon(user.username, key).catch((abandonErr: unknown) => {
+        this.deps.logger.error('could not release idempotency key', { error: describe(abandonErr) });
+      });
+      throw err;
+    }
+    await this.deps.idempotency.complete(user.username, key, 200, result).catch((err: unknown) => {
+      this.deps.logger.error('update committed, its idempotent answer not saved', { error: describe(err) });
+    });
+    return { result, replayed: false };
+  }
+
+  /** The first answer of this key, or undefined when the request is new. */
+  private async begin(scope: string, key: string, hash: string): Promise<UpdateResult | undefined> {
+    const begin = await this.deps.idempotency.begin(scope, key, hash).catch((err: unknown) => {
+      throw fromStorageError(err, 'idempotency check');
+    });
+    if (begin.kind === 'conflict') {
+      throw new AppError('IDEMPOTENCY_KEY_REUSED', 'Idempotency-Key was already used for a different request');
+    }
+    if (begin.kind === 'in_progress') {
+      throw new AppError('CONFLICT', 'a request with this Idempotency-Key is still being processed; retry later');
+    }
+    if (begin.kind === 'new') return undefined;
+    const replayed = updateResultSchema.safeParse(begin.body);
+    if (!replayed.success) throw new AppError('INTERNAL', 'stored idempotent response is unreadable');
+    return replayed.data;
+  }
+
+  private async updateOnce(user: User, id: InvoiceId, request: UpdateRequest): Promise<UpdateResult> {
+    const current = await this.deps.ledger.read(user.mspId, id.code, id.number);
+    if (current.issuerMsp !== user.mspId) {
+      throw new AppError('FORBIDDEN', `only ${current.issuerMsp}, which issued it, updates this invoice`);
+    }
+    const { checkCode } = await this.deps.checkCodeOf(user, id.code, id.number);
+    const bytes = Buffer.from(canonicalJson(storedData(request.data, checkCode)), 'utf8');
+    const docs = await this.store(id, bytes, request.pdf);
+    const committed = await this.submit(user, request.data, docs);
+    await this.record(committed, docs);
+    return { invoice: toInvoiceView(committed.invoice), txId: committed.txId };
+  }
+
+  private async submit(user: User, data: InvoiceData, docs: Docs): Promise<{ invoice: OnChainInvoice; txId: string }> {
+    try {
+      return await this.deps.lifecycle.apply(user.mspId, 'Update', {
+        code: data.code,
+        number: data.number,
+        type: data.type,
+        totalAmount: data.totalAmount,
+        payment: data.payment,
+        reimbursableAmount: data.reimbursableAmount,
+        payerPseudonym: hmacSm3Hex(this.deps.issuerSecret, data.payer.idNumber),
+        dataDigest: docs.data.sm3,
+        pdfDigest: docs.pdf.sm3,
+        dataCid: docs.data.cid,
+        pdfCid: docs.pdf.cid,
+        actor: user.username,
+      });
+    } catch (err) {
+      if (err instanceof AppError && (DEFINITELY_NOT_WRITTEN.has(err.code) || err.status === 409)) {
+        await this.discard([docs.data, docs.pdf]);
+      }
+      throw err;
+    }
+  }
+
+  private async store(id: InvoiceId, data: Uint8Array, pdf: Uint8Array): Promise<Docs> {
+    const base = `invoice/${id.code}/${id.number}/${randomUUID()}`;
+    const stored: StoredDocument[] = [];
+    try {
+      const dataDoc = await this.deps.files.putDocument(`${base}/data`, data);
+      stored.push(dataDoc);
+      const pdfDoc = await this.deps.files.putDocument(`${base}/pdf`, pdf);
+      stored.push(pdfDoc);
+      return { data: dataDoc, pdf: pdfDoc };
+    } catch (err) {
+      await this.discard(stored);
+      throw fromStorageError(err, 'storing the updated invoice');
+    }
+  }
+
+  /**
+   * Points the record at the new documents and keeps the replaced ones. A record that cannot be
+   * saved is logged: the reconciler lists it (RECORD_DIFFERS) until it is repaired.
+   */
+  private async record(committed: { invoice: OnChainInvoice; txId: string }, docs: Docs): Promise<void> {
+    const { invoice, txId } = committed;
+    const label = `${invoice.code}/${invoice.number}`;
+    try {
+      const old = await this.deps.records.find(invoice.code, invoice.number);
+      if (old === undefined) throw new Error('no off-chain record of the invoice');
+      await this.deps.records.upsert(updatedRecord(old, invoice, { ...docs, txId }));
+    } catch (err) {
+      this.deps.logger.error('invoice updated on chain, its off-chain record not updated', {
+        invoice: label,
+        txId,
+        error: describe(err),
+      });
+    }
+  }
+
+  private async discard(docs: readonly StoredDocument[]): Promise<void> {
+    for (const doc of docs) {
+      await this.deps.files.discardDocument(doc.keyId, doc.cid).catch((err: unknown) => {
+        this.deps.logger.warn('could not discard a document of a refused update', {
+          keyId: doc.keyId,
+          error: describe(err),
+        });
+      });
+    }
+  }
+}
+
+/** The record after an update: the new documents, type, amount and status; the replaced documents kept. */
+export function updatedRecord(
+  old: InvoiceRecordData,
+  after: OnChainInvoice,
+  update: Docs & { txId: string },
+): InvoiceRecordData {
+  const replaced = old.pdf.cid === update.pdf.cid ? [] : [{ pdf: old.pdf, data: old.data, txId: old.txId }];
+  return {
+    ...old,
+    type: after.type,
+    totalAmount: after.totalAmount,
+    status: after.status,
+    pdf: update.pdf,
+    data: update.data,
+    txId: update.txId,
+    superseded: [...(old.superseded ?? []), ...replaced],
+  };
+}
