@@ -3,6 +3,7 @@ import type { Context } from 'fabric-contract-api';
 import { ConsentBench, RESIDENT_A, RESIDENT_B, grantTerms } from '../../test/consent';
 import { recordEntry } from '../../test/records';
 import { sm3 } from '../domain/sm3';
+import { parseStoredRuling } from '../domain/access-stored';
 import { AccessContract } from './access-contract';
 import { RecordsContract } from './records-contract';
 
@@ -130,7 +131,78 @@ describe('access:Anchor', () => {
 
   it('refuses leaves that do not pair with the access ids', async () => {
     const b = new AccessBench();
+    await expect(b.anchor({ ...input, accessIds: 'all' })).rejects.toThrow(
+      /^INVALID_ARGUMENT: accessIds must be an array/,
+    );
+    await expect(b.anchor({ ...input, accessIds: [] })).rejects.toThrow(/^INVALID_ARGUMENT: accessIds must hold/);
+    await expect(b.anchor({ ...input, accessIds: [uuid(1), uuid(1), uuid(3)] })).rejects.toThrow(
+      /accessIds\[1\] repeats/,
+    );
     await expect(b.anchor({ ...input, leaves: leaves.slice(1) })).rejects.toThrow(/^INVALID_ARGUMENT: leaves/);
     await expect(b.anchor({ ...input, leaves: ['xx', ...leaves.slice(1)] })).rejects.toThrow(/leaves\[0\]/);
+  });
+});
+
+describe('access:ReadDecision', () => {
+  it('answers each stored ruling, allowed or refused, and refuses an unknown request id', async () => {
+    const b = await bench();
+    const refused = await b.decide({ purpose: 'RESEARCH' });
+    const glass = await b.decide({
+      grantId: null,
+      purpose: 'EMERGENCY',
+      breakGlassReason: 'arrest in the waiting room',
+    });
+    for (const ruling of [refused, glass]) {
+      const read = await b.run('InsurerMSP', (ctx) => b.access.ReadDecision(ctx, String(ruling.requestId)));
+      expect(JSON.parse(read)).toEqual(ruling);
+    }
+    await expect(b.run('InsurerMSP', (ctx) => b.access.ReadDecision(ctx, uuid(99)))).rejects.toThrow(
+      /^ACCESS_DECISION_NOT_FOUND: /,
+    );
+    await expect(b.run('InsurerMSP', (ctx) => b.access.ReadDecision(ctx, 'nope'))).rejects.toThrow(
+      /^INVALID_ARGUMENT: requestId/,
+    );
+    await expect(b.run('InsurerMSP', (ctx) => b.access.ReadAnchor(ctx, 'none'))).rejects.toThrow(
+      /^ACCESS_ANCHOR_NOT_FOUND: /,
+    );
+  });
+
+  it('refuses a retracted record and a grant to another doctor', async () => {
+    const b = await bench();
+    expect(await b.decide({ userId: 'h2.other' })).toMatchObject({ allowed: false, reason: 'GRANTEE_MISMATCH' });
+    const retract = JSON.stringify({ recordId: 'R1', reason: 'entered for the wrong patient' });
+    await b.run('Hospital1MSP', (ctx) => b.records.RetractRecord(ctx, retract));
+    expect(await b.decide()).toMatchObject({ allowed: false, basis: 'NONE', reason: 'RECORD_RETRACTED' });
+  });
+});
+
+describe('stored rulings', () => {
+  it('are checked when read back', () => {
+    const stored = {
+      requestId: uuid(1),
+      recordId: 'R1',
+      residentId: RESIDENT_A,
+      recordType: 'LAB_REPORT',
+      sourceOrg: 'Hospital1MSP',
+      digest: 'd1'.repeat(32),
+      mspId: 'Hospital2MSP',
+      userId: 'h2.doctor',
+      purpose: 'TREATMENT',
+      requestedFields: ['diagnosis'],
+      grantId: 'g-0001',
+      breakGlass: false,
+      breakGlassReason: null,
+      basis: 'GRANT',
+      allowed: true,
+      fields: ['diagnosis'],
+      withheldFields: [],
+      reason: null,
+      txId: 'tx',
+      timestamp: '2026-01-05T09:00:00.000Z',
+    };
+    expect(parseStoredRuling(stored)).toEqual(stored);
+    expect(() => parseStoredRuling({ ...stored, fields: 'diagnosis' })).toThrow(/fields must be an array/);
+    expect(() => parseStoredRuling({ ...stored, allowed: 'yes' })).toThrow(/allowed must be a boolean/);
+    expect(() => parseStoredRuling({ ...stored, reason: 'BORED' })).toThrow(/reason must be one of/);
   });
 });

@@ -46,7 +46,7 @@ export class AccessContract extends Contract {
     const grants = new GrantRepository(ctx.stub);
     const grant = parsed.grantId === null ? undefined : await grants.get(record.patientId, parsed.grantId);
     const ruling = ruleAccess(parsed, record, grant, tx);
-    if (grant !== undefined && ruling.allowed && ruling.basis === 'GRANT') await grants.put(countUse(grant, ruling));
+    if (grant !== undefined && ruling.allowed && ruling.basis === 'GRANT') await grants.put(countUse(grant));
     await access.putRuling(ruling);
     emitEvent(ctx.stub, ACCESS_EVENTS.DECIDE, ruling);
     return canonicalJson(ruling);

@@ -78,6 +78,6 @@ export function ruleAccess(
 }
 
 /** The grant after an access it allowed: one more use. */
-export function countUse(grant: ConsentGrant, ruling: AccessRuling): ConsentGrant {
-  return ruling.allowed && ruling.basis === 'GRANT' ? { ...grant, uses: grant.uses + 1 } : grant;
+export function countUse(grant: ConsentGrant): ConsentGrant {
+  return { ...grant, uses: grant.uses + 1 };
 }
