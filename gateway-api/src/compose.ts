@@ -14,7 +14,16 @@ import { MigrationService } from './modules/migration/service';
 import { InMemoryMigrationStore, type MigrationStore } from './modules/migration/store';
 import { AppError } from './errors';
 import { ConsentService, FabricConsentLedger } from './modules/consent';
-import { FabricRecordsLedger, RecordsService } from './modules/records';
+import {
+  FabricRecordsLedger,
+  InMemoryQualityStore,
+  InMemoryRecordEntries,
+  RecordIntake,
+  RecordsService,
+  type QualityStore,
+  type RecordEntries,
+} from './modules/records';
+import { EmpiService, empiKey, InMemoryEmpiStore, type EmpiStore } from './modules/empi';
 import type { OffchainPorts } from './ports';
 import { RedFlushService } from './modules/invoices/red-flush';
 import { IssuanceRunner, type IssuancePoint } from './modules/invoices/issuance';
@@ -48,6 +57,14 @@ export interface ServiceDeps {
   clock?: () => Date;
   /** Where migration jobs are kept (in memory unless given). */
   migrationStore?: MigrationStore;
+  /** The records' error store and daily counts, the registered entries and the EMPI (in memory unless given). */
+  recordStores?: RecordStores;
+}
+
+export interface RecordStores {
+  quality: QualityStore;
+  entries: RecordEntries;
+  empi: EmpiStore;
 }
 
 export interface Services {
@@ -61,6 +78,8 @@ export interface Services {
   redFlush: RedFlushService;
   consent: ConsentService;
   records: RecordsService;
+  intake: RecordIntake;
+  empi: EmpiService;
 }
 
 function migrationService(deps: ServiceDeps, registry: FabricRegistryLedger): MigrationService {
@@ -95,6 +114,33 @@ function issuanceRunner(deps: ServiceDeps, ledger: FabricInvoiceLedger): Issuanc
   });
 }
 
+function recordServices(deps: ServiceDeps): Pick<Services, 'records' | 'intake' | 'empi'> {
+  const ledger = new FabricRecordsLedger(deps.ledger);
+  const stores = deps.recordStores ?? {
+    quality: new InMemoryQualityStore(),
+    entries: new InMemoryRecordEntries(),
+    empi: new InMemoryEmpiStore(),
+  };
+  const clock = deps.clock === undefined ? {} : { clock: deps.clock };
+  return {
+    records: new RecordsService({ ledger, logger: deps.logger }),
+    intake: new RecordIntake({
+      ledger,
+      quality: stores.quality,
+      entries: stores.entries,
+      logger: deps.logger,
+      ...clock,
+    }),
+    empi: new EmpiService({
+      store: stores.empi,
+      entries: stores.entries,
+      key: empiKey(deps.issuerSecret),
+      logger: deps.logger,
+      ...clock,
+    }),
+  };
+}
+
 /** Builds the services over one ledger client and the off-chain ports. */
 export function composeServices(deps: ServiceDeps): Services {
   const invoiceLedger = new FabricInvoiceLedger(deps.ledger);
@@ -122,7 +168,7 @@ export function composeServices(deps: ServiceDeps): Services {
     lifecycle,
     migrations,
     consent: new ConsentService({ ledger: new FabricConsentLedger(deps.ledger), logger: deps.logger }),
-    records: new RecordsService({ ledger: new FabricRecordsLedger(deps.ledger), logger: deps.logger }),
+    ...recordServices(deps),
     redFlush: new RedFlushService({ ...deps, ledger: invoiceLedger, registry, files: deps.offchain.files }),
     registry,
     health: new HealthService(invoiceLedger, deps.offchain, deps.logger, deps.issuances),

@@ -28,6 +28,14 @@ import { InvoiceStatisticsService, ProjectedInvoiceIds } from './projection/stat
 import { InvoiceReconciler } from './modules/invoices/reconciliation';
 import { FabricMigrationLedger } from './fabric/migration-ledger';
 import { migrationItemModel, migrationJobModel, MongoMigrationStore } from './modules/migration';
+import {
+  dailyQualityModel,
+  MongoQualityStore,
+  MongoRecordEntries,
+  qualityErrorModel,
+  recordEntryModel,
+} from './modules/records';
+import { empiAuditModel, empiLinkModel, empiResidentModel, MongoEmpiStore } from './modules/empi';
 
 const SHUTDOWN_GRACE_MS = 10_000;
 const MODELS = [
@@ -38,6 +46,12 @@ const MODELS = [
   migrationJobModel,
   migrationItemModel,
   issuanceModel,
+  qualityErrorModel,
+  dailyQualityModel,
+  recordEntryModel,
+  empiResidentModel,
+  empiLinkModel,
+  empiAuditModel,
 ];
 
 /** On SIGINT/SIGTERM: stop accepting requests, close Fabric and the store, exit (forced after a grace period). */
@@ -115,7 +129,18 @@ function servicesOver(config: Config, fabric: FabricConnections, store: Offchain
     issuerSecret: config.issuerSecret,
     logger,
     migrationStore: new MongoMigrationStore(migrationJobModel(store.connection), migrationItemModel(store.connection)),
+    recordStores: recordStoresOver(store),
   });
+}
+
+/** The records' error store, daily counts and registered entries, and the EMPI, in the database. */
+function recordStoresOver(store: OffchainStore) {
+  const c = store.connection;
+  return {
+    quality: new MongoQualityStore(qualityErrorModel(c), dailyQualityModel(c)),
+    entries: new MongoRecordEntries(recordEntryModel(c)),
+    empi: new MongoEmpiStore(empiResidentModel(c), empiLinkModel(c), empiAuditModel(c)),
+  };
 }
 
 /** The services over the projection's query model. */

@@ -14,7 +14,8 @@ import type { LifecycleService } from '../modules/invoices/lifecycle-service';
 import { migrationComponents, migrationRoutes, type MigrationService } from '../modules/migration';
 import { registryRoutes } from '../modules/registry/routes';
 import { consentComponents, consentRoutes, type ConsentService } from '../modules/consent';
-import { recordsComponents, recordsRoutes, type RecordsService } from '../modules/records';
+import { recordsComponents, recordsRoutes, type RecordIntake, type RecordsService } from '../modules/records';
+import { empiComponents, empiRoutes, type EmpiService } from '../modules/empi';
 import { invoiceListRoutes, statisticsRoutes } from '../projection/routes';
 import { reconciliationRoutes } from '../modules/invoices/reconciliation-routes';
 import type { InvoiceReconciler } from '../modules/invoices/reconciliation';
@@ -47,6 +48,8 @@ export interface Services {
   redFlush: RedFlushService;
   consent: ConsentService;
   records: RecordsService;
+  intake: RecordIntake;
+  empi: EmpiService;
   /** Present when the projection's query model is kept (the server); absent in unit tests. */
   statistics?: InvoiceStatisticsService;
   invoiceList?: InvoiceListService;
@@ -94,7 +97,8 @@ function apiRoutes(deps: AppDeps): Route[] {
     ...registryRoutes(registry),
     ...migrationRoutes(deps.services.migrations),
     ...consentRoutes(deps.services.consent),
-    ...recordsRoutes(deps.services.records),
+    ...recordsRoutes(deps.services.records, deps.services.intake),
+    ...empiRoutes(deps.services.empi),
     ...(deps.services.statistics === undefined ? [] : statisticsRoutes(deps.services.statistics)),
     ...(deps.services.invoiceList === undefined ? [] : invoiceListRoutes(deps.services.invoiceList)),
     ...(deps.services.reconciliation === undefined ? [] : reconciliationRoutes(deps.services.reconciliation)),
@@ -113,6 +117,7 @@ const COMPONENTS = {
   ...migrationComponents,
   ...consentComponents,
   ...recordsComponents,
+  ...empiComponents,
 };
 
 /** Builds the Express app (no listen), so tests run it in-process. */

@@ -209,7 +209,16 @@ const TAGS: Json[] = [
       "Residents' SM2 keys and the grants they sign (授权), submitted for them by their organisation; " +
       'the grants naming a doctor',
   },
-  { name: 'records', description: 'Health-record index (健康档案索引): batches under an SM3 Merkle root, proofs' },
+  {
+    name: 'records',
+    description:
+      'Health-record index (健康档案索引): batches under an SM3 Merkle root, proofs; data-quality rules, ' +
+      'error store and daily counts',
+  },
+  {
+    name: 'empi',
+    description: "Master patient index (EMPI): one resident's records across hospitals; merges and splits audited",
+  },
 ];
 
 /** The OpenAPI 3.0 document of the given routes. */
