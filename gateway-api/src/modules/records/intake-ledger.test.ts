@@ -73,3 +73,41 @@ describe('registration when the ledger refuses the batch', () => {
     ]);
   });
 });
+
+describe('registration racing another batch for a record id', () => {
+  it('screens again when the chaincode finds the id taken, rejecting it by rule and registering the rest', async () => {
+    let checks = 0;
+    let submissions = 0;
+    const ledger: RecordsLedger = {
+      ...unreachableLedger(),
+      indexed: () => Promise.resolve(new Set(checks++ === 0 ? [] : ['A'])),
+      registerBatch: (_mspId, body) => {
+        submissions += 1;
+        if (submissions === 1)
+          return Promise.reject(new AppError('RECORD_EXISTS', 'records[0]: record A is already indexed'));
+        const result = {
+          batchId: 'tx2',
+          sourceOrg: 'Hospital1MSP',
+          count: body.records.length,
+          root: 'a'.repeat(64),
+          txId: 'tx2',
+          timestamp: NOW.toISOString(),
+        };
+        return Promise.resolve({ result, txId: 'tx2' });
+      },
+    };
+    const quality = new InMemoryQualityStore();
+    const intake = new RecordIntake({
+      ledger,
+      quality,
+      entries: new InMemoryRecordEntries(),
+      logger: silentLogger,
+      clock: () => NOW,
+    });
+    const outcome = await intake.submit(CLERK, [entry('A'), entry('B')]);
+    expect(submissions).toBe(2);
+    expect(outcome.accepted).toEqual([{ index: 1, recordId: 'B' }]);
+    expect(outcome.rejected.map((r) => r.violations[0]?.rule)).toEqual(['DUPLICATE_ON_LEDGER']);
+    expect(outcome.batch?.count).toBe(1);
+  });
+});

@@ -36,6 +36,9 @@ export interface RecordIntakeDeps {
   clock?: () => Date;
 }
 
+/** Screenings of one batch: the first, and one more after losing a race for a record id. */
+const SCREEN_ATTEMPTS = 2;
+
 /** The longest period the quality report covers. */
 export const QUALITY_PERIOD_MAX_DAYS = 366;
 
@@ -84,9 +87,7 @@ export class RecordIntake {
   async submit(user: User, records: readonly SubmittedEntry[]): Promise<BatchOutcomeView> {
     authoriseWriter(user);
     const now = this.now();
-    const indexed = await this.deps.ledger.indexed(user.mspId, candidateIds(records));
-    const { accepted, rejected } = screenBatch(records, indexed, now);
-    const batch = await this.register(user, accepted);
+    const { accepted, rejected, batch } = await this.screenAndRegister(user, records, now);
     const errors = rejected.map((entry) => this.newError(user, now, entry));
     await this.deps.quality.addErrors(errors);
     await this.deps.quality.count(user.mspId, cstDay(now), accepted.length, rejected.length);
@@ -158,6 +159,22 @@ export class RecordIntake {
       days: days.map((d) => ({ ...d, acceptedShare: share(d.accepted, d.rejected) })),
       totals: [...totals].map(([o, t]) => ({ org: o, ...t, acceptedShare: share(t.accepted, t.rejected) })),
     };
+  }
+
+  /**
+   * Screens and registers; when another batch registered one of the ids between the check and the
+   * commit (the chaincode's RECORD_EXISTS), screens once more against the ledger and retries.
+   */
+  private async screenAndRegister(user: User, records: readonly SubmittedEntry[], now: Date) {
+    for (let attempt = 1; ; attempt += 1) {
+      const indexed = await this.deps.ledger.indexed(user.mspId, candidateIds(records));
+      const screened = screenBatch(records, indexed, now);
+      try {
+        return { ...screened, batch: await this.register(user, screened.accepted) };
+      } catch (err) {
+        if (attempt >= SCREEN_ATTEMPTS || !(err instanceof AppError && err.code === 'RECORD_EXISTS')) throw err;
+      }
+    }
   }
 
   private async register(user: User, accepted: readonly AcceptedEntry[]): Promise<BatchResultView | null> {
