@@ -14,7 +14,16 @@ import { MigrationService } from './modules/migration/service';
 import { InMemoryMigrationStore, type MigrationStore } from './modules/migration/store';
 import { AppError } from './errors';
 import { ConsentService, FabricConsentLedger } from './modules/consent';
-import { FabricRecordsLedger, RecordsService } from './modules/records';
+import {
+  FabricRecordsLedger,
+  InMemoryQualityStore,
+  InMemoryRecordEntries,
+  RecordIntake,
+  RecordsService,
+  type QualityStore,
+  type RecordEntries,
+} from './modules/records';
+import { EmpiService, empiKey, InMemoryEmpiStore, type EmpiStore } from './modules/empi';
 import { InMemoryNotificationStore, NotificationService, type NotificationStore } from './modules/notifications';
 import {
   AccessRequestService,
@@ -76,6 +85,14 @@ export interface ServiceDeps {
   accessRequestStore?: AccessRequestStore;
   /** The access log, the record contents (in memory unless given) and who tells residents of accesses. */
   access?: AccessStores;
+  /** The records' error store and daily counts, the registered entries and the EMPI (in memory unless given). */
+  recordStores?: RecordStores;
+}
+
+export interface RecordStores {
+  quality: QualityStore;
+  entries: RecordEntries;
+  empi: EmpiStore;
 }
 
 export interface AccessStores {
@@ -98,6 +115,8 @@ export interface Services {
   update: UpdateService;
   consent: ConsentService;
   records: RecordsService;
+  intake: RecordIntake;
+  empi: EmpiService;
   notifications: NotificationService;
   accessRequests: AccessRequestService;
   referrals: ReferralService;
@@ -226,6 +245,33 @@ function updateService(
   });
 }
 
+function recordServices(deps: ServiceDeps): Pick<Services, 'records' | 'intake' | 'empi'> {
+  const ledger = new FabricRecordsLedger(deps.ledger);
+  const stores = deps.recordStores ?? {
+    quality: new InMemoryQualityStore(),
+    entries: new InMemoryRecordEntries(),
+    empi: new InMemoryEmpiStore(),
+  };
+  const clock = deps.clock === undefined ? {} : { clock: deps.clock };
+  return {
+    records: new RecordsService({ ledger, logger: deps.logger }),
+    intake: new RecordIntake({
+      ledger,
+      quality: stores.quality,
+      entries: stores.entries,
+      logger: deps.logger,
+      ...clock,
+    }),
+    empi: new EmpiService({
+      store: stores.empi,
+      entries: stores.entries,
+      key: empiKey(deps.issuerSecret),
+      logger: deps.logger,
+      ...clock,
+    }),
+  };
+}
+
 function invoiceService(
   deps: ServiceDeps,
   ledger: FabricInvoiceLedger,
@@ -267,7 +313,7 @@ export function composeServices(deps: ServiceDeps): Services {
     migrations,
     consent,
     ...requests,
-    records: new RecordsService({ ledger: new FabricRecordsLedger(deps.ledger), logger: deps.logger }),
+    ...recordServices(deps),
     update,
     redFlush: new RedFlushService({ ...deps, ledger: invoiceLedger, registry, files: deps.offchain.files }),
     registry,

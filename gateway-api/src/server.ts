@@ -37,6 +37,14 @@ import { MongoReconciliationJobStore, reconciliationJobModel } from './modules/i
 import { ReconciliationJobs } from './modules/invoices/reconciliation-jobs';
 import { FabricMigrationLedger } from './fabric/migration-ledger';
 import { migrationItemModel, migrationJobModel, MongoMigrationStore } from './modules/migration';
+import {
+  dailyQualityModel,
+  MongoQualityStore,
+  MongoRecordEntries,
+  qualityErrorModel,
+  recordEntryModel,
+} from './modules/records';
+import { empiAuditModel, empiLinkModel, empiResidentModel, MongoEmpiStore } from './modules/empi';
 import { MongoNotificationStore, notificationModel } from './modules/notifications';
 import { accessRequestModel, MongoAccessRequestStore } from './modules/requests';
 import {
@@ -64,6 +72,12 @@ const MODELS = [
   recordContentModel,
   reconciliationJobModel,
   orphanSightingModel,
+  qualityErrorModel,
+  dailyQualityModel,
+  recordEntryModel,
+  empiResidentModel,
+  empiLinkModel,
+  empiAuditModel,
 ];
 
 /** On SIGINT/SIGTERM: stop accepting requests, close Fabric and the store, exit (forced after a grace period). */
@@ -148,6 +162,7 @@ function servicesOver(config: Config, fabric: FabricConnections, store: Offchain
       log: new MongoAccessLog(accessLogModel(store.connection), accessSequenceModel(store.connection)),
       contents: new MongoRecordContents(recordContentModel(store.connection)),
     },
+    recordStores: recordStoresOver(store),
   });
 }
 
@@ -176,6 +191,16 @@ function reconciliationJobs(config: Config, reconciler: InvoiceReconciler, store
   });
   const jobStore = new MongoReconciliationJobStore(reconciliationJobModel(store.connection));
   return new ReconciliationJobs({ store: jobStore, reconciler, orphans, logger });
+}
+
+/** The records' error store, daily counts and registered entries, and the EMPI, in the database. */
+function recordStoresOver(store: OffchainStore) {
+  const c = store.connection;
+  return {
+    quality: new MongoQualityStore(qualityErrorModel(c), dailyQualityModel(c)),
+    entries: new MongoRecordEntries(recordEntryModel(c)),
+    empi: new MongoEmpiStore(empiResidentModel(c), empiLinkModel(c), empiAuditModel(c)),
+  };
 }
 
 /** The services over the projection's query model. */

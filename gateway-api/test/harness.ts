@@ -62,6 +62,13 @@ export const DEMO_USERS = [
     mspId: 'MedInsMSP',
     role: 'reimbursement_officer',
   },
+  {
+    username: 'hcsupervisor',
+    password: PASSWORD,
+    displayName: 'Health Commission Supervisor',
+    mspId: 'HealthCommMSP',
+    role: 'supervisor',
+  },
 ];
 
 let directory: Promise<UserDirectory> | undefined;

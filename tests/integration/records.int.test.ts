@@ -74,8 +74,10 @@ describe('health-record index', () => {
     insurer = await login('insurer.officer');
     const registered = await call(doctor, 'POST', '/records/batches', { records: entries });
     expect(registered.status).toBe(201);
-    expect(registered.body).toMatchObject({ count: 200, sourceOrg: 'Hospital1MSP' });
-    batchId = String(registered.body.batchId);
+    expect(registered.body.rejected).toEqual([]);
+    const batch = registered.body.batch as Json;
+    expect(batch).toMatchObject({ count: 200, sourceOrg: 'Hospital1MSP' });
+    batchId = String(batch.batchId);
   });
 
   it('proves three records against the batch root on chain', async () => {

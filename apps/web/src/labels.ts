@@ -206,6 +206,15 @@ export const ERROR_LABELS: Record<ErrorCode | ClientErrorCode, Label> = {
   NOTIFICATION_NOT_FOUND: { zh: '查无此通知', en: 'No such notification' },
   RECORD_EXISTS: { zh: '该健康档案已登记索引', en: 'This health record is already indexed' },
   RECORD_NOT_FOUND: { zh: '查无此健康档案索引', en: 'No such health record index' },
+  RECORD_QUALITY_FAILED: {
+    zh: '更正后的档案索引仍未通过数据质量规则',
+    en: 'The corrected index still breaks data-quality rules',
+  },
+  QUALITY_ERROR_NOT_FOUND: { zh: '查无此质控错误记录', en: 'No such rejected index' },
+  QUALITY_ERROR_RESOLVED: { zh: '该错误记录已更正并登记', en: 'This rejected index was already corrected' },
+  RESIDENT_NOT_FOUND: { zh: '主索引中查无此居民', en: 'No such resident in the EMPI' },
+  EMPI_LINK_NOT_FOUND: { zh: '该患者尚未关联主索引', en: 'This patient is not linked in the EMPI' },
+  EMPI_CONFLICT: { zh: '合并或拆分与主索引现状冲突', en: 'The merge or split conflicts with the EMPI as it is' },
   RECORD_RETRACTED: {
     zh: '该健康档案已撤回，不能再修改',
     en: 'The health record was retracted and can no longer be changed',

@@ -15,7 +15,8 @@ import type { LifecycleService } from '../modules/invoices/lifecycle-service';
 import { migrationComponents, migrationRoutes, type MigrationService } from '../modules/migration';
 import { registryRoutes } from '../modules/registry/routes';
 import { consentComponents, consentRoutes, type ConsentService } from '../modules/consent';
-import { recordsComponents, recordsRoutes, type RecordsService } from '../modules/records';
+import { recordsComponents, recordsRoutes, type RecordIntake, type RecordsService } from '../modules/records';
+import { empiComponents, empiRoutes, type EmpiService } from '../modules/empi';
 import { notificationComponents, notificationRoutes, type NotificationService } from '../modules/notifications';
 import { requestComponents, requestRoutes, type AccessRequestService, type ReferralService } from '../modules/requests';
 import {
@@ -59,6 +60,8 @@ export interface Services {
   update: UpdateService;
   consent: ConsentService;
   records: RecordsService;
+  intake: RecordIntake;
+  empi: EmpiService;
   notifications: NotificationService;
   accessRequests: AccessRequestService;
   referrals: ReferralService;
@@ -114,7 +117,8 @@ function apiRoutes(deps: AppDeps): Route[] {
     ...registryRoutes(registry),
     ...migrationRoutes(deps.services.migrations),
     ...consentRoutes(deps.services.consent),
-    ...recordsRoutes(deps.services.records),
+    ...recordsRoutes(deps.services.records, deps.services.intake),
+    ...empiRoutes(deps.services.empi),
     ...notificationRoutes(deps.services.notifications),
     ...requestRoutes(deps.services.accessRequests, deps.services.referrals),
     ...accessRoutes({
@@ -142,6 +146,7 @@ const COMPONENTS = {
   ...migrationComponents,
   ...consentComponents,
   ...recordsComponents,
+  ...empiComponents,
   ...notificationComponents,
   ...requestComponents,
   ...accessComponents,

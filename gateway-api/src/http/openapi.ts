@@ -220,6 +220,16 @@ const TAGS: Json[] = [
     name: 'access',
     description: 'Record content off chain, reads decided on chain, the anchored access log (存证与审计), break-glass',
   },
+  {
+    name: 'records',
+    description:
+      'Health-record index (健康档案索引): batches under an SM3 Merkle root, proofs; data-quality rules, ' +
+      'error store and daily counts',
+  },
+  {
+    name: 'empi',
+    description: "Master patient index (EMPI): one resident's records across hospitals; merges and splits audited",
+  },
 ];
 
 /** The OpenAPI 3.0 document of the given routes. */

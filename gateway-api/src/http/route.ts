@@ -52,7 +52,17 @@ export interface RouteSpec<P extends z.ZodObject, Q extends z.ZodObject> {
   /** Express syntax, relative to API_PREFIX. */
   path: string;
   operationId: string;
-  tag: 'system' | 'auth' | 'invoices' | 'migrations' | 'consent' | 'records' | 'requests' | 'notifications' | 'access';
+  tag:
+    | 'system'
+    | 'auth'
+    | 'invoices'
+    | 'migrations'
+    | 'consent'
+    | 'records'
+    | 'requests'
+    | 'notifications'
+    | 'access'
+    | 'empi';
   summary: string;
   description?: string;
   /** `bearer`: the route authenticates first. */

@@ -128,6 +128,32 @@ export const ERROR_CATALOGUE = {
     raisedBy: 'chaincode',
     meaning: 'no access decision with this request id is on chain',
   },
+  RECORD_QUALITY_FAILED: {
+    status: 422,
+    raisedBy: 'gateway',
+    meaning: 'the corrected index still breaks data-quality rules (named in the message); nothing changed',
+  },
+  QUALITY_ERROR_NOT_FOUND: {
+    status: 404,
+    raisedBy: 'gateway',
+    meaning: "no rejected index with this id in the error store of the caller's organisation",
+  },
+  QUALITY_ERROR_RESOLVED: {
+    status: 409,
+    raisedBy: 'gateway',
+    meaning: 'the rejected index was already corrected and registered',
+  },
+  RESIDENT_NOT_FOUND: { status: 404, raisedBy: 'gateway', meaning: 'the EMPI has no resident with this id' },
+  EMPI_LINK_NOT_FOUND: {
+    status: 404,
+    raisedBy: 'gateway',
+    meaning: "no EMPI link for this organisation's patient",
+  },
+  EMPI_CONFLICT: {
+    status: 409,
+    raisedBy: 'gateway',
+    meaning: 'the EMPI merge or split contradicts the residents as they are (merged, different ID numbers, links)',
+  },
   INTERNAL: { status: 500, raisedBy: 'chaincode', meaning: 'an unexpected failure; never caused by the caller' },
   VALIDATION: { status: 400, raisedBy: 'gateway', meaning: 'the request does not match its schema' },
   UNAUTHENTICATED: { status: 401, raisedBy: 'gateway', meaning: 'no valid credentials or token' },

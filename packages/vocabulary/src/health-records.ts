@@ -133,3 +133,14 @@ export const RECORD_EVENTS = {
   UPDATE: 'RecordUpdated',
   RETRACT: 'RecordRetracted',
 } as const satisfies Record<RecordOperation, string>;
+
+/**
+ * An ICD-10 diagnosis code as Chinese hospitals write it (GB/T 14396 and the national clinical
+ * edition): a letter, two characters of the category (digits, or a digit and a letter as in
+ * `C7A`), then optionally a dot and 1..7 characters of subdivision and extension (`J18.900`,
+ * `I10.x00x003`).
+ */
+export const ICD10_CODE = /^[A-Z][0-9][0-9A-Z](?:\.[0-9A-Za-z]{1,7})?$/;
+
+/** The most diagnosis codes one index entry carries (kept off chain by the gateway). */
+export const RECORD_DIAGNOSIS_CODES_MAX = 20;

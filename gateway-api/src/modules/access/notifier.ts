@@ -1,6 +1,6 @@
 /**
- * Telling a resident about an access to their records. The notifications module provides the real
- * one; until it is wired in, accesses are only logged (and every access is in the resident's list).
+ * Telling a resident about an access to their records; the gateway passes it to the notifications
+ * module (compose.ts). Every access is in the resident's list either way.
  */
 export interface AccessEvent {
   readonly kind: 'BREAK_GLASS';

@@ -3,7 +3,7 @@
  * their arguments are encoded. Chaincode refusals arrive as AppErrors carrying the chaincode's
  * code (see fabric/errors.ts).
  */
-import { canonicalJson, RECORDS_CONTRACT } from '@hdt/vocabulary';
+import { canonicalJson, RECORDS_CONTRACT, type RegisterBatchInput } from '@hdt/vocabulary';
 import { AppError } from '../../errors';
 import type { Committed, LedgerClient } from '../../fabric/ledger-client';
 import {
@@ -15,10 +15,12 @@ import {
   type BatchView,
   type RecordHistoryView,
   type RecordIndexView,
-  type RegisterBatchBody,
   type RetractRecordBody,
   type UpdateRecordBody,
 } from './schemas';
+
+/** Record reads in flight at once when checking a batch's ids against the ledger. */
+const LOOKUP_CONCURRENCY = 16;
 
 type RecordsTransaction = keyof typeof RECORDS_CONTRACT.transactions;
 
@@ -28,7 +30,9 @@ function call(transaction: RecordsTransaction, args: readonly string[]) {
 
 /** Submissions name the organisation whose identity submits; reads the organisation that asks. */
 export interface RecordsLedger {
-  registerBatch(mspId: string, body: RegisterBatchBody): Promise<Committed<BatchResultView>>;
+  registerBatch(mspId: string, body: RegisterBatchInput): Promise<Committed<BatchResultView>>;
+  /** Which of these record ids are indexed on the ledger. */
+  indexed(mspId: string, recordIds: readonly string[]): Promise<Set<string>>;
   update(mspId: string, recordId: string, body: UpdateRecordBody): Promise<Committed<RecordIndexView>>;
   retract(mspId: string, recordId: string, body: RetractRecordBody): Promise<Committed<RecordIndexView>>;
   /** RECORD_NOT_FOUND when the record is not indexed. */
@@ -41,7 +45,7 @@ export class FabricRecordsLedger implements RecordsLedger {
   constructor(private readonly ledger: LedgerClient) {}
 
   /** A retried submission whose first attempt landed indexed the batch's first record under its tx id. */
-  registerBatch(mspId: string, body: RegisterBatchBody): Promise<Committed<BatchResultView>> {
+  registerBatch(mspId: string, body: RegisterBatchInput): Promise<Committed<BatchResultView>> {
     const first = body.records[0]?.recordId ?? '';
     const landed = async (caller: string, txIds: readonly string[]) => {
       const record = await this.readIfIndexed(caller, first);
@@ -70,6 +74,17 @@ export class FabricRecordsLedger implements RecordsLedger {
 
   readBatch(mspId: string, batchId: string): Promise<BatchView> {
     return this.ledger.evaluate(mspId, call('ReadBatch', [batchId]), batchSchema);
+  }
+
+  /** Reads the records a few at a time (LOOKUP_CONCURRENCY): one evaluation each. */
+  async indexed(mspId: string, recordIds: readonly string[]): Promise<Set<string>> {
+    const found = new Set<string>();
+    for (let start = 0; start < recordIds.length; start += LOOKUP_CONCURRENCY) {
+      const slice = recordIds.slice(start, start + LOOKUP_CONCURRENCY);
+      const records = await Promise.all(slice.map((id) => this.readIfIndexed(mspId, id)));
+      for (const record of records) if (record !== undefined) found.add(record.recordId);
+    }
+    return found;
   }
 
   private async readIfIndexed(mspId: string, recordId: string): Promise<RecordIndexView | undefined> {

@@ -3,7 +3,7 @@ import { verifyMerkleProof } from '@hdt/vocabulary';
 import request from 'supertest';
 import { z } from 'zod';
 import { harness, type Harness } from '../../../test/harness';
-import { recordProofSchema, verifyResultSchema } from './schemas';
+import { batchOutcomeSchema, recordProofSchema, verifyResultSchema } from './schemas';
 import { recordLeaf, sm3 } from './service';
 
 const sm3Hex = (data: string) => createHash('sm3').update(data).digest('hex');
@@ -78,10 +78,17 @@ describe('the records resource', () => {
     expect(proof.verified).toBe(true);
   });
 
-  it('refuses writers outside hospitals, duplicates and unknown records', async () => {
+  it('refuses writers outside hospitals, malformed requests and unknown records; rejects duplicates by rule', async () => {
     expect(errorCode(await send('medclerk', '/records/batches', { records: [entry('M-1')] }))).toBe('FORBIDDEN');
-    expect(errorCode(await send('clerk2', '/records/batches', { records: [entry('R-0')] }))).toBe('RECORD_EXISTS');
-    expect(errorCode(await send('clerk1', '/records/batches', { records: [{ ...entry('X'), digest: 'AB' }] }))).toBe(
+    const duplicate = await send('clerk2', '/records/batches', { records: [entry('R-0')] });
+    expect(duplicate.status).toBe(200);
+    expect(batchOutcomeSchema.parse(duplicate.body).rejected[0]?.violations.map((v) => v.rule)).toEqual([
+      'DUPLICATE_ON_LEDGER',
+    ]);
+    expect(errorCode(await send('clerk1', '/records/batches', { records: [{ ...entry('X'), digest: 7 }] }))).toBe(
+      'VALIDATION',
+    );
+    expect(errorCode(await send('clerk1', '/records/batches', { records: [{ ...entry('X'), extra: 'no' }] }))).toBe(
       'VALIDATION',
     );
     expect(errorCode(await send('insurer1', '/records/NOPE'))).toBe('RECORD_NOT_FOUND');

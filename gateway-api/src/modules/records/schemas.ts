@@ -8,6 +8,7 @@ import {
   HEX64,
   ISO_TIMESTAMP,
   RECORD_BATCH_MAX,
+  RECORD_DIAGNOSIS_CODES_MAX,
   RECORD_CLASSIFICATION_MAX,
   RECORD_CLASSIFICATION_MIN,
   RECORD_ID,
@@ -44,10 +45,97 @@ export const recordEntrySchema = z.strictObject({
   pointer: pointerSchema,
 });
 
+/** Any text without control characters (those refuse the request: they are no data-quality matter). */
+// eslint-disable-next-line no-control-regex -- refusing control characters is the point
+const NO_CONTROLS = /^[^\x00-\x1f\x7f]*$/;
+const looseText = (max: number) => str().max(max).regex(NO_CONTROLS, { error: 'must not contain control characters' });
+const loose = (max: number, about: string) => looseText(max).optional().describe(about);
+
+/**
+ * An entry as submitted: every field optional and loosely typed, so that an entry breaking a
+ * data-quality rule is rejected into the error store (with the rule's id) instead of failing the
+ * whole request. Wrong JSON types and unknown fields still refuse the request (400).
+ */
+export const submittedEntrySchema = z.strictObject({
+  recordId: loose(256, "The record's id at its source"),
+  patientId: loose(256, 'EMPI pseudonym, 64 lowercase hex'),
+  encounterId: loose(256, 'The encounter the record belongs to'),
+  type: loose(64, `One of ${HEALTH_RECORD_TYPES.join(', ')}`),
+  recordedAt: loose(64, 'When the record was made, ISO-8601 UTC with milliseconds'),
+  digest: loose(256, "SM3 of the record's off-chain copy, 64 lowercase hex"),
+  classification: z
+    .number({ error: 'must be a number' })
+    .optional()
+    .describe(`Classification level ${RECORD_CLASSIFICATION_MIN}..${RECORD_CLASSIFICATION_MAX}`),
+  pointer: loose(512, 'IPFS CID or URI of the off-chain copy'),
+  diagnosisCodes: z
+    .array(looseText(32))
+    .max(RECORD_DIAGNOSIS_CODES_MAX)
+    .optional()
+    .describe('ICD-10 codes of the diagnoses; checked, kept off chain'),
+});
+export type SubmittedEntryBody = z.output<typeof submittedEntrySchema>;
+
 export const registerBatchBodySchema = z.strictObject({
-  records: z.array(recordEntrySchema).min(1).max(RECORD_BATCH_MAX),
+  records: z.array(submittedEntrySchema).min(1).max(RECORD_BATCH_MAX),
 });
 export type RegisterBatchBody = z.output<typeof registerBatchBodySchema>;
+
+export const violationSchema = z.object({
+  rule: str().describe('Id of the data-quality rule (see the rule table in the README)'),
+  field: str(),
+  message: str(),
+});
+
+export const qualityErrorSchema = z.object({
+  id: str(),
+  org: str(),
+  submittedBy: str(),
+  submittedAt: str(),
+  batchIndex: z.number().int(),
+  entry: submittedEntrySchema,
+  violations: z.array(violationSchema),
+  status: z.enum(['OPEN', 'RESOLVED']),
+  resolution: z.object({ at: str(), by: str(), recordId: str(), batchId: str() }).nullable(),
+});
+export type QualityErrorView = z.output<typeof qualityErrorSchema>;
+
+export const errorListQuerySchema = z.strictObject({
+  status: z.enum(['OPEN', 'RESOLVED']).optional().describe('Only errors in this status'),
+  limit: z.coerce.number().int().min(1).max(200).default(50).describe('Errors per page (1..200)'),
+  after: pattern(/^[0-9a-f]{24}$/, "the previous page's `next`").optional(),
+});
+
+export const errorListSchema = z.object({ items: z.array(qualityErrorSchema), next: str().nullable() });
+export type ErrorListView = z.output<typeof errorListSchema>;
+
+export const errorParamsSchema = z.strictObject({ errorId: pattern(/^[0-9a-f]{24}$/, 'an error id (24 hex)') });
+
+export const resubmitBodySchema = z.strictObject({ record: submittedEntrySchema });
+
+const day = z.iso.date({ error: 'must be a day YYYY-MM-DD' });
+export const qualityQuerySchema = z.strictObject({
+  from: day.describe('First day (China Standard Time)'),
+  to: day.describe('Last day, inclusive; at most 366 days after from'),
+});
+
+export const qualityReportSchema = z.object({
+  from: str(),
+  to: str(),
+  days: z.array(
+    z.object({
+      org: str(),
+      day: str(),
+      accepted: z.number().int(),
+      rejected: z.number().int(),
+      acceptedShare: z.number(),
+    }),
+  ),
+  totals: z.array(
+    z.object({ org: str(), accepted: z.number().int(), rejected: z.number().int(), acceptedShare: z.number() }),
+  ),
+});
+export type QualityReportView = z.output<typeof qualityReportSchema>;
 
 export const updateRecordBodySchema = z.strictObject({ digest: hex64, pointer: pointerSchema, reason: reasonSchema });
 export type UpdateRecordBody = z.output<typeof updateRecordBodySchema>;
@@ -131,8 +219,27 @@ export const verifyResultSchema = z.object({
 });
 export type VerifyResultView = z.output<typeof verifyResultSchema>;
 
+export const batchOutcomeSchema = z.object({
+  batch: batchResultSchema.nullable().describe('The batch registered on chain; null when no entry passed'),
+  accepted: z.array(z.object({ index: z.number().int(), recordId: str() })),
+  rejected: z.array(
+    z.object({
+      index: z.number().int(),
+      recordId: str().nullable(),
+      errorId: str().describe('Id of the entry in the error store'),
+      violations: z.array(violationSchema),
+    }),
+  ),
+});
+export type BatchOutcomeView = z.output<typeof batchOutcomeSchema>;
+
+export const resubmitResultSchema = z.object({ error: qualityErrorSchema, batch: batchResultSchema });
+export type ResubmitResultView = z.output<typeof resubmitResultSchema>;
+
 export const recordsComponents = {
   RecordIndexEntry: recordEntrySchema,
+  SubmittedRecordEntry: submittedEntrySchema,
+  RecordQualityError: qualityErrorSchema,
   RecordIndex: recordIndexSchema,
   RecordProof: recordProofSchema,
 };

@@ -21,11 +21,9 @@ import type { Logger } from '../../logger';
 import type { User } from '../auth/roles';
 import type { RecordsLedger } from './ledger';
 import type {
-  BatchResultView,
   RecordHistoryView,
   RecordIndexView,
   RecordProofView,
-  RegisterBatchBody,
   RetractRecordBody,
   UpdateRecordBody,
   VerifyRecordBody,
@@ -65,17 +63,6 @@ function authoriseReader(user: User): void {
 
 export class RecordsService {
   constructor(private readonly deps: RecordsServiceDeps) {}
-
-  async registerBatch(user: User, body: RegisterBatchBody): Promise<BatchResultView> {
-    authoriseWriter(user);
-    const { result } = await this.deps.ledger.registerBatch(user.mspId, body);
-    this.deps.logger.info('record batch registered', {
-      batchId: result.batchId,
-      count: result.count,
-      user: user.username,
-    });
-    return result;
-  }
 
   async update(user: User, recordId: string, body: UpdateRecordBody): Promise<RecordIndexView> {
     authoriseWriter(user);
