@@ -41,7 +41,8 @@ function storeRoute(contents: ContentService): Route {
       '{recordId, fields, attachment: null | {contentType, sm3, size}} (sm3 and size of the attachment bytes); ' +
       'the SM3 of the UTF-8 canonical JSON of that document (keys sorted, no white space) must be the digest the ' +
       'index holds on chain (409 CONTENT_DIGEST_MISMATCH otherwise, naming both). Storing again replaces the copy; ' +
-      'the replaced copy is made unreadable. A PDF or PNG/JPEG attachment is released watermarked.',
+      'the replaced copy is made unreadable. A PDF or PNG/JPEG attachment is released watermarked, so its ' +
+      'bytes must be a readable document of its contentType (400 naming attachment.dataBase64 otherwise).',
     auth: 'bearer',
     params: recordParamsSchema,
     body: { json: storeContentBodySchema },
