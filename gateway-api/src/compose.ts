@@ -45,6 +45,7 @@ import {
   type RecordContents,
 } from './modules/access';
 import { MspId } from '@hdt/vocabulary';
+import type { Services as RouteServices } from './http/app';
 import type { OffchainPorts } from './ports';
 import { RedFlushService } from './modules/invoices/red-flush';
 import { UpdateService } from './modules/invoices/update';
@@ -103,26 +104,13 @@ export interface AccessStores {
   anchorIntervalMs?: number;
 }
 
-export interface Services {
-  invoices: InvoiceService;
-  lifecycle: LifecycleService;
-  registry: FabricRegistryLedger;
-  health: HealthService;
+/** What the routes use, and the workers the server starts; the query services come from the server. */
+export interface Services extends Omit<
+  RouteServices,
+  'statistics' | 'invoiceList' | 'reconciliation' | 'reconciliationJobs'
+> {
   /** Finishes or undoes interrupted and pending issuances; started by the server. */
   issuanceRecovery: IssuanceRecoveryWorker;
-  migrations: MigrationService;
-  redFlush: RedFlushService;
-  update: UpdateService;
-  consent: ConsentService;
-  records: RecordsService;
-  intake: RecordIntake;
-  empi: EmpiService;
-  notifications: NotificationService;
-  accessRequests: AccessRequestService;
-  referrals: ReferralService;
-  access: AccessService;
-  recordContents: ContentService;
-  accessAudit: AccessAudit;
   /** Anchors the access log on chain; started by the server. */
   accessAnchoring: AccessAnchorWorker;
 }
