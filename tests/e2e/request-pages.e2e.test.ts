@@ -7,8 +7,8 @@
  * QR code. The phone holds the consent integration test's seeded key (registered here if the
  * resident has none), so the key on chain stays one the tests can sign with.
  */
-import { createHash, webcrypto } from 'node:crypto';
-import { SM2_USER_ID } from '@hdt/vocabulary';
+import { createHash, randomBytes, webcrypto } from 'node:crypto';
+import { canonicalJson, SM2_USER_ID } from '@hdt/vocabulary';
 import type { Browser, Page } from 'playwright-core';
 import { sm2 } from 'sm-crypto-v2';
 import { DEMO_PASSWORDS } from '../integration/stack';
@@ -28,7 +28,7 @@ interface KeyPair {
   publicKey: string;
 }
 
-async function call(token: string, method: 'GET' | 'POST', path: string, body?: unknown): Promise<Json> {
+async function call(token: string, method: 'GET' | 'POST' | 'PUT', path: string, body?: unknown): Promise<Json> {
   const res = await fetch(`${API}${path}`, {
     method,
     headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
@@ -136,6 +136,37 @@ async function doctorSees(doctor: Page, requestId: string, status: string): Prom
   return (await tag.getAttribute('data-grant')) ?? '';
 }
 
+/** A lab report of the resident, indexed on chain by Hospital 1 with its content stored off chain. */
+async function labReport(residentId: string): Promise<string> {
+  const clerk = await login('h1.clerk');
+  const recordId = `E2E-LAB-${randomBytes(4).toString('hex')}`;
+  const fields = { diagnosis: 'J18.9 肺炎', address: '幸福路 1 号' };
+  const digest = createHash('sm3')
+    .update(canonicalJson({ recordId, fields, attachment: null }))
+    .digest('hex');
+  const record = {
+    recordId,
+    patientId: residentId,
+    encounterId: `ENC-${recordId}`,
+    type: 'LAB_REPORT',
+    recordedAt: new Date(Date.now() - 3_600_000).toISOString(),
+    digest,
+    classification: 3,
+    pointer: `his://hospital1/${recordId}`,
+  };
+  await call(clerk, 'POST', '/records/batches', { records: [record] });
+  await call(clerk, 'PUT', `/records/${recordId}/content`, { fields });
+  return recordId;
+}
+
+/** The doctor opens the record on the page with the grant, asking for a granted and an ungranted field. */
+async function openRecord(doctor: Page, recordId: string, grantId: string): Promise<void> {
+  await doctor.fill('#read-record-id', recordId);
+  await doctor.fill('#read-grant-id', grantId);
+  await doctor.fill('#read-fields', 'diagnosis, address');
+  await submit(doctor, 'read-form');
+}
+
 describe('access requests on the pages', () => {
   let browser: Browser;
   let residentId: string;
@@ -207,6 +238,38 @@ describe('access requests on the pages', () => {
 
     await doctor.click('#doctor-refresh');
     await doctor.waitForSelector(`.grant-status[data-grant="${grantId}"][data-status="ACTIVE"]`);
+    expect([pageErrors.get(phone), pageErrors.get(doctor)]).toEqual([[], []]);
+  });
+
+  test('request, approval on the phone, the granted field read, revocation, refusal: both in the access list', async () => {
+    const recordId = await labReport(residentId);
+    const doctor = await openPage(browser, 'doctor.html');
+    await signIn(doctor, DOCTOR);
+    const requestId = await requestOnPage(doctor, residentId);
+    const phone = await phonePage(browser, key);
+    await phone.locator(`#request-${requestId} .approve`).click();
+    await expectOk(phone);
+    const grantId = await doctorSees(doctor, requestId, 'APPROVED');
+
+    await openRecord(doctor, recordId, grantId);
+    await doctor.waitForSelector('#read-result');
+    expect(await doctor.locator('.read-field[data-field="diagnosis"]').textContent()).toBe('J18.9 肺炎');
+    expect(await doctor.locator('.read-field[data-field="address"]').count()).toBe(0);
+    expect(await doctor.locator('#read-withheld').textContent()).toContain('address');
+    expect(await doctor.locator('#read-watermark').textContent()).toContain(DOCTOR);
+
+    await phone.click(`#grant-${grantId} .revoke`);
+    await phone.click('.van-dialog__confirm');
+    await phone.waitForSelector(`#grant-${grantId} .grant-status[data-status="REVOKED"]`);
+    await openRecord(doctor, recordId, grantId);
+    expect(await message(doctor)).toMatchObject({ code: 'ACCESS_REFUSED' });
+    expect(await doctor.locator('#read-result').count()).toBe(0);
+
+    await phone.click('#access-refresh');
+    await phone.waitForSelector(`.access[data-record="${recordId}"][data-outcome="REFUSED"]`);
+    expect(await phone.locator(`.access[data-record="${recordId}"][data-outcome="ALLOWED"]`).count()).toBe(1);
+    await screenshot(phone, 'resident-access-list');
+    await screenshot(doctor, 'doctor-record-reader');
     expect([pageErrors.get(phone), pageErrors.get(doctor)]).toEqual([[], []]);
   });
 });

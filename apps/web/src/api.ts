@@ -24,6 +24,7 @@ import {
   type Session,
   type Verification,
 } from './parse.js';
+import { type AccessView, parseAccessList, parseReadResult, type ReadResult } from './access-parse.js';
 import type { Period } from './period.js';
 import {
   type GrantView,
@@ -133,6 +134,13 @@ async function send(url: URL, init: RequestInit): Promise<Response> {
   } catch (err) {
     throw new ApiError(0, 'NETWORK', err instanceof Error ? err.message : String(err));
   }
+}
+
+export interface ReadRequest {
+  purpose: string;
+  fields: string[];
+  grantId?: string;
+  breakGlassReason?: string;
 }
 
 export class Api {
@@ -311,6 +319,17 @@ export class Api {
 
   notifications(): Promise<{ notifications: NotificationView[]; unread: number }> {
     return this.call('GET', 'notifications', undefined, parseNotificationList);
+  }
+
+  /** A doctor reads a record: the ledger decides, the access is recorded, the granted fields come back. */
+  readRecord(recordId: string, request: ReadRequest): Promise<ReadResult> {
+    const path = `access/records/${encodeURIComponent(recordId)}`;
+    return this.call('POST', path, { json: request }, parseReadResult);
+  }
+
+  /** Every access to the signed-in resident's records, allowed or refused. */
+  myAccesses(): Promise<AccessView[]> {
+    return this.call('GET', 'access/mine', undefined, parseAccessList);
   }
 
   markRead(id: string): Promise<NotificationView> {

@@ -1,0 +1,81 @@
+/** The access answers — a doctor's read of a record, the resident's access list — checked field by field. */
+import {
+  ACCESS_POLICY_REFUSALS,
+  ACCESS_REFUSALS,
+  CONSENT_PURPOSES,
+  type AccessOutcomeReason,
+  type ConsentPurpose,
+} from '@hdt/vocabulary';
+import { fail, type Json, list, record, str } from './parse.js';
+
+export interface AccessView {
+  readonly accessId: string;
+  readonly at: string;
+  readonly displayName: string;
+  readonly institution: string;
+  readonly recordId: string;
+  readonly purpose: ConsentPurpose;
+  readonly outcome: 'ALLOWED' | 'REFUSED';
+  readonly reason: AccessOutcomeReason | null;
+  readonly breakGlass: boolean;
+  readonly fields: readonly string[];
+  /** On chain under an anchor's Merkle root already. */
+  readonly anchored: boolean;
+}
+
+export interface ReadResult {
+  readonly accessId: string;
+  readonly recordId: string;
+  readonly fields: Readonly<Record<string, unknown>>;
+  readonly withheldFields: readonly string[];
+  readonly missingFields: readonly string[];
+  readonly watermark: string;
+}
+
+const REASONS: readonly AccessOutcomeReason[] = [...ACCESS_REFUSALS, ...ACCESS_POLICY_REFUSALS];
+const OUTCOMES = ['ALLOWED', 'REFUSED'] as const;
+
+function member<T extends string>(values: readonly T[], o: Json, key: string, path: string): T {
+  return values.find((v) => v === o[key]) ?? fail(`${path}.${key}`, 'a known value');
+}
+
+function bool(o: Json, key: string, path: string): boolean {
+  const value = o[key];
+  return typeof value === 'boolean' ? value : fail(`${path}.${key}`, 'true or false');
+}
+
+const strings = (o: Json, key: string, path: string): string[] =>
+  list(o, key, path, (v, p) => (typeof v === 'string' ? v : fail(p, 'a string')));
+
+function parseAccess(value: unknown, path: string): AccessView {
+  const o = record(value, path);
+  return {
+    accessId: str(o, 'accessId', path),
+    at: str(o, 'at', path),
+    displayName: str(o, 'displayName', path),
+    institution: str(o, 'institution', path),
+    recordId: str(o, 'recordId', path),
+    purpose: member(CONSENT_PURPOSES, o, 'purpose', path),
+    outcome: member(OUTCOMES, o, 'outcome', path),
+    reason: o['reason'] === null ? null : member(REASONS, o, 'reason', path),
+    breakGlass: bool(o, 'breakGlass', path),
+    fields: strings(o, 'fields', path),
+    anchored: o['anchor'] !== null && o['anchor'] !== undefined,
+  };
+}
+
+export function parseAccessList(value: unknown): AccessView[] {
+  return list(record(value, 'body'), 'accesses', 'body', parseAccess);
+}
+
+export function parseReadResult(value: unknown): ReadResult {
+  const o = record(value, 'body');
+  return {
+    accessId: str(o, 'accessId', 'body'),
+    recordId: str(o, 'recordId', 'body'),
+    fields: record(o['fields'], 'body.fields'),
+    withheldFields: strings(o, 'withheldFields', 'body'),
+    missingFields: strings(o, 'missingFields', 'body'),
+    watermark: str(o, 'watermark', 'body'),
+  };
+}
