@@ -7,8 +7,8 @@
 import { createHash } from 'node:crypto';
 import { canonicalJson, merkleLeaf, verifyMerkleProof } from '@hdt/vocabulary';
 import mongoose from 'mongoose';
-import { call, residentKey, signed, type Json, type KeyPair } from './resident-keys';
-import { connectionFile, gatewayFor, login } from './stack';
+import { residentKey, signed, type KeyPair } from './resident-keys';
+import { call, connectionFile, gatewayFor, login, type Json, type Outcome } from './stack';
 
 jest.setTimeout(300_000);
 
@@ -53,7 +53,7 @@ function terms(grantId: string, overrides: Json = {}): Json {
 }
 
 /** The access record id a refusal's message names. */
-function refusedId(outcome: { status: number; body: Json }, reason: string): string {
+function refusedId(outcome: Outcome, reason: string): string {
   expect({ status: outcome.status, code: outcome.body['code'] }).toEqual({ status: 403, code: 'ACCESS_REFUSED' });
   const message = String(outcome.body['message']);
   expect(message.startsWith(`${reason}: `)).toBe(true);

@@ -1,76 +1,13 @@
 /**
  * Resident consent end to end against the running consortium: residents sign with SM2 keys made
  * here with sm-crypto-v2, the gateway submits for them, the chaincode verifies. Residents' keys stay
- * on the ledger between runs, so each demo resident's key of version v is derived from a fixed
- * seed: a later run finds the key of the version on chain and rotates it to the next one.
+ * on the ledger between runs: each demo resident's key is the seeded one of resident-keys.ts, which a
+ * later run finds on chain and rotates to the next version.
  */
-import { createHash } from 'node:crypto';
-import { SM2_USER_ID } from '@hdt/vocabulary';
-import { sm2 } from 'sm-crypto-v2';
-import { API_URL, login } from './stack';
+import { prepare, residentKey, sign, type KeyPair } from './resident-keys';
+import { call, login, type Json, type Outcome } from './stack';
 
 jest.setTimeout(180_000);
-
-type Json = Record<string, unknown>;
-interface Outcome {
-  status: number;
-  body: Json;
-}
-
-interface KeyPair {
-  privateKey: string;
-  publicKey: string;
-}
-
-async function call(token: string, method: 'GET' | 'POST', path: string, body?: unknown): Promise<Outcome> {
-  const res = await fetch(`${API_URL}${path}`, {
-    method,
-    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  return { status: res.status, body: (await res.json()) as Json };
-}
-
-/** The test's key of `username` at key version `version`. */
-function keyOf(username: string, version: number): KeyPair {
-  const privateKey = createHash('sha256').update(`consent integration test ${username} ${version}`).digest('hex');
-  return { privateKey, publicKey: sm2.getPublicKeyFromPrivateKey(privateKey) };
-}
-
-function sign(message: string, key: KeyPair): string {
-  return sm2.doSignature(message, key.privateKey, { hash: true, der: true, userId: SM2_USER_ID });
-}
-
-/** The payload the gateway prepares for `request`, with the bytes to sign. */
-async function prepare(token: string, request: Json): Promise<{ payload: Json; message: string }> {
-  const res = await call(token, 'POST', '/consent/signing-payloads', request);
-  expect(res.status).toBe(200);
-  return { payload: res.body['payload'] as Json, message: res.body['message'] as string };
-}
-
-/** Registers the resident's first key, or rotates the key of this test found on chain to the next one. */
-async function currentKey(username: string, token: string): Promise<KeyPair> {
-  const status = await call(token, 'GET', '/consent/key');
-  const onChain = status.body['key'] as Json | undefined;
-  if (onChain === undefined) {
-    const key = keyOf(username, 1);
-    const { payload, message } = await prepare(token, { op: 'resident-key.register', publicKey: key.publicKey });
-    const registered = await call(token, 'POST', '/consent/key', { payload, signature: sign(message, key) });
-    expect({ status: registered.status, version: (registered.body['key'] as Json)['keyVersion'] }).toEqual({
-      status: 201,
-      version: 1,
-    });
-    return key;
-  }
-  const version = onChain['keyVersion'] as number;
-  const old = keyOf(username, version);
-  if (onChain['publicKey'] !== old.publicKey) throw new Error(`${username} has a key this test did not make`);
-  const next = keyOf(username, version + 1);
-  const { payload, message } = await prepare(token, { op: 'resident-key.rotate', newPublicKey: next.publicKey });
-  const body = { payload, signature: sign(message, old), newKeySignature: sign(message, next) };
-  expect((await call(token, 'POST', '/consent/key/rotate', body)).status).toBe(200);
-  return next;
-}
 
 function grantTerms(grantId: string): Json {
   const now = Date.now();
@@ -104,8 +41,8 @@ describe('resident consent on the platform', () => {
       login('h2.doctor'),
       login('h1.doctor'),
     ]);
-    zhangKey = await currentKey('resident.zhang', zhang);
-    liKey = await currentKey('resident.li', li);
+    zhangKey = await residentKey('resident.zhang', zhang);
+    liKey = await residentKey('resident.li', li);
   });
 
   test('a resident grants a doctor, the doctor sees it, the resident revokes it', async () => {

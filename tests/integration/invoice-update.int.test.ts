@@ -4,11 +4,10 @@
  * refused; after a payer's lock the update is refused and nothing changes.
  */
 import { createHash } from 'node:crypto';
-import { API_URL, invoiceData, issueViaApi, login, newInvoiceId, samplePdf } from './stack';
+import { API_URL, call, invoiceData, issueViaApi, login, newInvoiceId, samplePdf, type Json } from './stack';
 
 jest.setTimeout(180_000);
 
-type Json = Record<string, unknown>;
 type Id = { code: string; number: string };
 const sm3 = (bytes: Uint8Array) => createHash('sm3').update(bytes).digest('hex');
 
@@ -98,13 +97,7 @@ describe('invoice update', () => {
 
   test('refused once a payer locked an amount, even after the lock is released', async () => {
     const id = await issued(clerk);
-    const base = `${API_URL}/invoices/${id.code}/${id.number}`;
-    const post = (path: string, body: Json) =>
-      fetch(`${base}${path}`, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${medins}`, 'content-type': 'application/json' },
-        body: JSON.stringify(body),
-      });
+    const post = (path: string, body: Json) => call(medins, 'POST', `/invoices/${id.code}/${id.number}${path}`, body);
     expect((await post('/locks', { claimId: 'MI-UPD-1', amount: 1_000, ttlSeconds: 3_600 })).status).toBe(200);
     const locked = await update(clerk, id, samplePdf('after lock'));
     expect({ status: locked.status, code: locked.body['code'] }).toEqual({

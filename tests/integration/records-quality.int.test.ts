@@ -7,15 +7,10 @@
  * demographic twin is merged in and split out again by the health commission, both audited.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { API_URL, connectionFile, gatewayFor, login } from './stack';
+import { call, connectionFile, gatewayFor, login, type Json } from './stack';
 
 jest.setTimeout(180_000);
 
-type Json = Record<string, unknown>;
-interface Outcome {
-  status: number;
-  body: Json;
-}
 interface Violation {
   rule: string;
   field: string;
@@ -28,15 +23,6 @@ interface Rejected {
 
 const RUN = randomBytes(4).toString('hex');
 const sm3Hex = (data: string): string => createHash('sm3').update(data).digest('hex');
-
-async function call(token: string, method: 'GET' | 'POST', path: string, body?: unknown): Promise<Outcome> {
-  const res = await fetch(`${API_URL}${path}`, {
-    method,
-    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  return { status: res.status, body: (await res.json()) as Json };
-}
 
 function entry(recordId: string, patient: string, overrides: Json = {}): Json {
   return {

@@ -7,28 +7,13 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { canonicalJson, merkleLeaf, verifyMerkleProof, type MerkleStep } from '@hdt/vocabulary';
-import { API_URL, connectionFile, gatewayFor, login } from './stack';
+import { API_URL, call, connectionFile, gatewayFor, login, type Json } from './stack';
 
 jest.setTimeout(180_000);
-
-type Json = Record<string, unknown>;
-interface Outcome {
-  status: number;
-  body: Json;
-}
 
 const sm3 = (data: Uint8Array): Uint8Array => createHash('sm3').update(data).digest();
 const sm3Hex = (data: string | Buffer): string => createHash('sm3').update(data).digest('hex');
 const RUN = randomBytes(4).toString('hex');
-
-async function call(token: string, method: 'GET' | 'POST', path: string, body?: unknown): Promise<Outcome> {
-  const res = await fetch(`${API_URL}${path}`, {
-    method,
-    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  return { status: res.status, body: (await res.json()) as Json };
-}
 
 function copyOf(recordId: string): Buffer {
   return Buffer.from(`discharge summary of ${recordId}: diagnosis, treatment, advice`, 'utf8');

@@ -2,75 +2,15 @@
  * Access requests, on-site grants, notifications and referrals against the running consortium: a
  * doctor asks, the resident signs the grant the request describes with an SM2 key made here with
  * sm-crypto-v2, the chaincode verifies it, the gateway links the request to the grant. Residents'
- * keys stay on the ledger between runs: like the consent test, this one derives each demo
- * resident's key of version v from a fixed seed and rotates the key it finds on chain to the next.
+ * keys stay on the ledger between runs: like the consent test, this one rotates the seeded key of
+ * resident-keys.ts it finds on chain to the next version.
  */
-import { createHash } from 'node:crypto';
-import { SM2_USER_ID } from '@hdt/vocabulary';
-import { sm2 } from 'sm-crypto-v2';
-import { API_URL, login } from './stack';
+import { residentKey, signed, type KeyPair } from './resident-keys';
+import { call, login, type Json, type Outcome } from './stack';
 
 jest.setTimeout(240_000);
 
-type Json = Record<string, unknown>;
-interface Outcome {
-  status: number;
-  body: Json;
-}
-interface KeyPair {
-  privateKey: string;
-  publicKey: string;
-}
-
-async function call(token: string, method: 'GET' | 'POST', path: string, body?: unknown): Promise<Outcome> {
-  const res = await fetch(`${API_URL}${path}`, {
-    method,
-    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  return { status: res.status, body: (await res.json()) as Json };
-}
-
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-function keyOf(username: string, version: number): KeyPair {
-  const privateKey = createHash('sha256').update(`consent integration test ${username} ${version}`).digest('hex');
-  return { privateKey, publicKey: sm2.getPublicKeyFromPrivateKey(privateKey) };
-}
-
-function sign(message: string, key: KeyPair): string {
-  return sm2.doSignature(message, key.privateKey, { hash: true, der: true, userId: SM2_USER_ID });
-}
-
-/** Prepares `request` through the gateway and signs its bytes with `key`. */
-async function signed(token: string, key: KeyPair, request: Json): Promise<{ payload: Json; signature: string }> {
-  const res = await call(token, 'POST', '/consent/signing-payloads', request);
-  expect(res.status).toBe(200);
-  return { payload: res.body['payload'] as Json, signature: sign(res.body['message'] as string, key) };
-}
-
-/** Registers the resident's first key, or rotates the seeded key found on chain to the next one. */
-async function currentKey(username: string, token: string): Promise<KeyPair> {
-  const onChain = (await call(token, 'GET', '/consent/key')).body['key'] as Json | undefined;
-  if (onChain === undefined) {
-    const key = keyOf(username, 1);
-    const body = await signed(token, key, { op: 'resident-key.register', publicKey: key.publicKey });
-    expect((await call(token, 'POST', '/consent/key', body)).status).toBe(201);
-    return key;
-  }
-  const version = onChain['keyVersion'] as number;
-  const old = keyOf(username, version);
-  if (onChain['publicKey'] !== old.publicKey) throw new Error(`${username} has a key this test did not make`);
-  const next = keyOf(username, version + 1);
-  const res = await call(token, 'POST', '/consent/signing-payloads', {
-    op: 'resident-key.rotate',
-    newPublicKey: next.publicKey,
-  });
-  const message = res.body['message'] as string;
-  const body = { payload: res.body['payload'], signature: sign(message, old), newKeySignature: sign(message, next) };
-  expect((await call(token, 'POST', '/consent/key/rotate', body)).status).toBe(200);
-  return next;
-}
 
 const ids = (outcome: Outcome, list: string, id: string): unknown[] =>
   (outcome.body[list] as Json[]).map((item) => item[id]);
@@ -102,13 +42,13 @@ describe('access requests on the platform', () => {
   }
 
   async function approve(request: Json, grant: Json = request['grant'] as Json): Promise<Outcome> {
-    const body = await signed(li, liKey, { op: 'consent.grant', grant });
-    return call(li, 'POST', `/access-requests/${request['requestId'] as string}/approve`, body);
+    const path = `/access-requests/${request['requestId'] as string}/approve`;
+    return signed(li, liKey, { op: 'consent.grant', grant }, path);
   }
 
   beforeAll(async () => {
     [li, h1, h2] = await Promise.all([login('resident.li'), login('h1.doctor'), login('h2.doctor')]);
-    liKey = await currentKey('resident.li', li);
+    liKey = await residentKey('resident.li', li);
     residentId = ((await call(li, 'GET', '/consent/key')).body['key'] as Json)['residentId'] as string;
   });
 
@@ -212,8 +152,7 @@ describe('access requests on the platform', () => {
       notAfter: new Date(now + 25_000).toISOString(),
       useLimit: null,
     };
-    const body = await signed(li, liKey, { op: 'consent.grant', grant });
-    expect((await call(li, 'POST', '/consent/grants', body)).status).toBe(201);
+    expect((await signed(li, liKey, { op: 'consent.grant', grant }, '/consent/grants')).status).toBe(201);
     const statusFor = async (token: string) =>
       (((await call(token, 'GET', '/consent/doctor/grants')).body['grants'] as Json[]).find(
         (item) => item['grantId'] === grantId,

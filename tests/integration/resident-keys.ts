@@ -1,40 +1,20 @@
 /**
- * Demo residents' SM2 keys for the integration tests. Keys stay on the ledger between runs, so the
- * key of version v is derived from a fixed seed (the scheme the consent test uses): a run finds the
- * version on chain and rotates it to the next one, and every test file agrees on the keys.
+ * Demo residents' SM2 keys for the integration and browser tests. Keys stay on the ledger between
+ * runs, so the key of version v is derived from a fixed seed: a run finds the version on chain and
+ * rotates it to the next one, and every test file agrees on the keys.
  */
 import { createHash } from 'node:crypto';
 import { SM2_USER_ID } from '@hdt/vocabulary';
 import { sm2 } from 'sm-crypto-v2';
-import { API_URL } from './stack';
-
-export type Json = Record<string, unknown>;
-
-export interface Outcome {
-  status: number;
-  body: Json;
-}
+import { call, type Json, type Outcome } from './stack';
 
 export interface KeyPair {
   privateKey: string;
   publicKey: string;
 }
 
-export async function call(
-  token: string,
-  method: 'GET' | 'POST' | 'PUT',
-  path: string,
-  body?: unknown,
-): Promise<Outcome> {
-  const res = await fetch(`${API_URL}${path}`, {
-    method,
-    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  return { status: res.status, body: (await res.json()) as Json };
-}
-
-function keyOf(username: string, version: number): KeyPair {
+/** The tests' key of `username` at key version `version`. */
+export function seededKey(username: string, version: number): KeyPair {
   const privateKey = createHash('sha256').update(`consent integration test ${username} ${version}`).digest('hex');
   return { privateKey, publicKey: sm2.getPublicKeyFromPrivateKey(privateKey) };
 }
@@ -43,7 +23,8 @@ export function sign(message: string, key: KeyPair): string {
   return sm2.doSignature(message, key.privateKey, { hash: true, der: true, userId: SM2_USER_ID });
 }
 
-async function prepare(token: string, request: Json): Promise<{ payload: Json; message: string }> {
+/** The payload the gateway prepares for `request`, with the bytes to sign. */
+export async function prepare(token: string, request: Json): Promise<{ payload: Json; message: string }> {
   const res = await call(token, 'POST', '/consent/signing-payloads', request);
   if (res.status !== 200) throw new Error(`signing payload: HTTP ${res.status} ${JSON.stringify(res.body)}`);
   return { payload: res.body['payload'] as Json, message: res.body['message'] as string };
@@ -55,24 +36,26 @@ export async function signed(token: string, key: KeyPair, request: Json, path: s
   return call(token, 'POST', path, { payload, signature: sign(message, key) });
 }
 
-/** Registers the resident's first key, or rotates the key found on chain to the next version. */
+/** Registers the resident's first key (version 1), or rotates the key found on chain to the next version. */
 export async function residentKey(username: string, token: string): Promise<KeyPair> {
   const onChain = (await call(token, 'GET', '/consent/key')).body['key'] as Json | undefined;
   if (onChain === undefined) {
-    const key = keyOf(username, 1);
+    const key = seededKey(username, 1);
     const registered = await signed(
       token,
       key,
       { op: 'resident-key.register', publicKey: key.publicKey },
       '/consent/key',
     );
-    if (registered.status !== 201) throw new Error(`register key: HTTP ${registered.status}`);
+    const version = (registered.body['key'] as Json | undefined)?.['keyVersion'];
+    if (registered.status !== 201 || version !== 1)
+      throw new Error(`register key: HTTP ${registered.status}, key version ${String(version)}`);
     return key;
   }
   const version = onChain['keyVersion'] as number;
-  const old = keyOf(username, version);
+  const old = seededKey(username, version);
   if (onChain['publicKey'] !== old.publicKey) throw new Error(`${username} has a key the tests did not make`);
-  const next = keyOf(username, version + 1);
+  const next = seededKey(username, version + 1);
   const { payload, message } = await prepare(token, { op: 'resident-key.rotate', newPublicKey: next.publicKey });
   const body = { payload, signature: sign(message, old), newKeySignature: sign(message, next) };
   const rotated = await call(token, 'POST', '/consent/key/rotate', body);

@@ -63,6 +63,29 @@ export const DEMO_PASSWORDS: Record<string, string> = Object.fromEntries(
   ).map((u) => [u.username, u.password]),
 );
 
+export type Json = Record<string, unknown>;
+
+export interface Outcome {
+  status: number;
+  body: Json;
+}
+
+/** A JSON request to the API as the user of `token`: the status and the parsed answer. */
+export async function call(
+  token: string,
+  method: 'GET' | 'POST' | 'PUT',
+  path: string,
+  body?: unknown,
+  apiUrl = API_URL,
+): Promise<Outcome> {
+  const res = await fetch(`${apiUrl}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  return { status: res.status, body: (await res.json()) as Json };
+}
+
 export async function login(username: string): Promise<string> {
   const send = () =>
     fetch(`${API_URL}/auth/login`, {
