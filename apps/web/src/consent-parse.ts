@@ -42,12 +42,13 @@ export interface GrantView {
   readonly updatedAt: string;
 }
 
-function member<T extends string>(values: readonly T[], value: unknown, path: string): T {
+/** `value` if it is one of `values`. */
+export function member<T extends string>(values: readonly T[], value: unknown, path: string): T {
   const found = values.find((v) => v === value);
   return found ?? fail(path, 'a known value');
 }
 
-function nullableStr(o: Json, key: string, path: string): string | null {
+export function nullableStr(o: Json, key: string, path: string): string | null {
   return o[key] === null ? null : str(o, key, path);
 }
 
@@ -72,7 +73,7 @@ export function parseKeyAnswer(value: unknown): ResidentKey {
   return parseKey(record(value, 'body')['key'], 'body.key');
 }
 
-function parseScope(value: unknown, path: string): GrantView['scope'] {
+export function parseScope(value: unknown, path: string): GrantView['scope'] {
   const o = record(value, path);
   return {
     recordTypes: list(o, 'recordTypes', path, (v, p) => member(HEALTH_RECORD_TYPES, v, p)),

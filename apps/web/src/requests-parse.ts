@@ -5,12 +5,12 @@ import {
   CONSENT_PURPOSES,
   type ConsentPurpose,
   type GrantTerms,
-  HEALTH_RECORD_TYPES,
   MSP_IDS,
   NOTIFICATION_TYPES,
   type NotificationType,
 } from '@hdt/vocabulary';
-import { count, fail, type Json, list, record, str } from './parse.js';
+import { member, nullableStr, parseScope } from './consent-parse.js';
+import { count, fail, list, record, str } from './parse.js';
 
 export interface AccessRequestView {
   readonly requestId: string;
@@ -37,22 +37,6 @@ export interface NotificationView {
   readonly body: string;
   readonly createdAt: string;
   readonly read: boolean;
-}
-
-function member<T extends string>(values: readonly T[], value: unknown, path: string): T {
-  return values.find((v) => v === value) ?? fail(path, 'a known value');
-}
-
-const nullableStr = (o: Json, key: string, path: string): string | null => (o[key] === null ? null : str(o, key, path));
-const strings = (o: Json, key: string, path: string): string[] => list(o, key, path, (v, p) => str({ v }, 'v', p));
-
-function parseScope(value: unknown, path: string): GrantTerms['scope'] {
-  const o = record(value, path);
-  return {
-    recordTypes: list(o, 'recordTypes', path, (v, p) => member(HEALTH_RECORD_TYPES, v, p)),
-    recordIds: strings(o, 'recordIds', path),
-    fields: strings(o, 'fields', path),
-  };
 }
 
 /** The terms the resident signs to approve a request. */

@@ -1,4 +1,5 @@
 import type { Request, RequestHandler } from 'express';
+import type { Role } from '@hdt/vocabulary';
 import { AppError } from '../../errors';
 import { canIssueInvoices, type User } from './roles';
 import { verifyToken } from './tokens';
@@ -35,6 +36,14 @@ export function authenticate(users: UserDirectory, secret: string): RequestHandl
     }
     authenticated.set(req, user);
     next();
+  };
+}
+
+/** Refuses (403) anyone whose role is not `role`, before the request body is looked at. */
+export function requireRole(role: Role): RequestHandler {
+  return (req, _res, next) => {
+    const user = currentUser(req);
+    next(user.role === role ? undefined : new AppError('FORBIDDEN', `only a ${role} may do this (${user.role})`));
   };
 }
 

@@ -1,9 +1,7 @@
-import type { RequestHandler } from 'express';
-import { CONSENT_SIGNING_DESCRIPTION, type Role } from '@hdt/vocabulary';
-import { AppError } from '../../errors';
+import { CONSENT_SIGNING_DESCRIPTION } from '@hdt/vocabulary';
 import { parse } from '../../http/parse';
 import { type Route, route } from '../../http/route';
-import { currentUser } from '../auth/middleware';
+import { currentUser, requireRole } from '../auth/middleware';
 import {
   changeBodySchema,
   grantBodySchema,
@@ -19,14 +17,6 @@ import {
   signingRequestSchema,
 } from './schemas';
 import type { ConsentService } from './service';
-
-/** Refuses (403) anyone whose role is not `role`, before the request is looked at. */
-function requireRole(role: Role): RequestHandler {
-  return (req, _res, next) => {
-    const user = currentUser(req);
-    next(user.role === role ? undefined : new AppError('FORBIDDEN', `only a ${role} may do this (${user.role})`));
-  };
-}
 
 const RESIDENTS = [requireRole('resident')];
 const RESIDENT_ONLY = 'Residents, for their own resident id.';

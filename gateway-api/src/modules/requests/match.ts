@@ -1,5 +1,5 @@
 /** The grant that approves an access request, and whether a signed grant is exactly that one. Pure. */
-import { grantIdForRequest } from '@hdt/vocabulary';
+import { canonicalJson, grantIdForRequest } from '@hdt/vocabulary';
 import type { z } from 'zod';
 import type { grantTermsSchema } from '../consent/schemas';
 import type { StoredAccessRequest } from './store';
@@ -20,29 +20,12 @@ export function termsForRequest(request: StoredAccessRequest): GrantTerms {
   };
 }
 
-const FIELDS = [
-  'grantId',
-  'grantee',
-  'purpose',
-  'referralId',
-  'scope',
-  'notBefore',
-  'notAfter',
-  'useLimit',
-] as const satisfies readonly (keyof GrantTerms)[];
-
-/** Structural equality of JSON values: same keys, same values, arrays in the same order. */
-function same(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
-  if (Array.isArray(a) !== Array.isArray(b)) return false;
-  const left = Object.entries(a);
-  const right = new Map(Object.entries(b));
-  return left.length === right.size && left.every(([key, value]) => right.has(key) && same(value, right.get(key)));
-}
-
-/** The first field of `signed` that differs from what `request` asked for, or undefined when it is exactly that. */
+/**
+ * The first term of `signed` that differs from what `request` asked for, or undefined when it is exactly
+ * that. Terms compare by their canonical JSON, the encoding the resident signs.
+ */
 export function grantMismatch(request: StoredAccessRequest, signed: GrantTerms): string | undefined {
   const wanted = termsForRequest(request);
-  return FIELDS.find((field) => !same(signed[field], wanted[field]));
+  const terms = Object.keys(wanted) as (keyof GrantTerms)[];
+  return terms.find((term) => canonicalJson(signed[term]) !== canonicalJson(wanted[term]));
 }

@@ -1,9 +1,7 @@
-import type { RequestHandler } from 'express';
-import { CONSENT_SIGNING_DESCRIPTION, type Role } from '@hdt/vocabulary';
-import { AppError } from '../../errors';
+import { CONSENT_SIGNING_DESCRIPTION } from '@hdt/vocabulary';
 import { parse } from '../../http/parse';
 import { type Route, route } from '../../http/route';
-import { currentUser } from '../auth/middleware';
+import { currentUser, requireRole } from '../auth/middleware';
 import type { ReferralService } from './referrals';
 import {
   accessRequestSchema,
@@ -19,14 +17,6 @@ import {
   requestParamsSchema,
 } from './schemas';
 import type { AccessRequestService } from './service';
-
-/** Refuses (403) anyone whose role is not `role`, before the body is looked at. */
-function requireRole(role: Role): RequestHandler {
-  return (req, _res, next) => {
-    const user = currentUser(req);
-    next(user.role === role ? undefined : new AppError('FORBIDDEN', `only a ${role} may do this (${user.role})`));
-  };
-}
 
 const ANSWER = "The resident the request is addressed to. Another resident's request answers 404.";
 const DECIDED =
