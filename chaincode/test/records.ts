@@ -38,7 +38,11 @@ export class RecordsBench {
     return this.invoke(mspId, (ctx, c) => c[transaction](ctx, text));
   }
 
-  query(transaction: 'ReadRecord' | 'RecordHistory' | 'ReadBatch', id: string, mspId = 'InsurerMSP'): Promise<string> {
+  query(
+    transaction: 'ReadRecord' | 'RecordHistory' | 'ReadBatch' | 'IndexedRecords',
+    id: string,
+    mspId = 'InsurerMSP',
+  ): Promise<string> {
     return this.invoke(mspId, (ctx, c) => c[transaction](ctx, id));
   }
 }

@@ -72,6 +72,26 @@ describe('RegisterBatch', () => {
   });
 });
 
+describe('IndexedRecords', () => {
+  const ask = (bench: RecordsBench, recordIds: unknown) => bench.query('IndexedRecords', JSON.stringify({ recordIds }));
+
+  it('answers which of the ids are indexed, in the order asked', async () => {
+    const bench = new RecordsBench();
+    await bench.register(entries(3));
+    expect(JSON.parse(await ask(bench, ['NEW-1', 'H1-R2', 'NEW-2', 'H1-R0']))).toEqual(['H1-R2', 'H1-R0']);
+    expect(JSON.parse(await ask(bench, ['NEW-1']))).toEqual([]);
+  });
+
+  it('takes the ids of a full batch and refuses malformed input, naming the field', async () => {
+    const bench = new RecordsBench();
+    const full = Array.from({ length: 500 }, (_, i) => `R-${i}`.padEnd(64, 'x'));
+    expect(JSON.parse(await ask(bench, full))).toEqual([]);
+    await expect(ask(bench, [...full, 'R-500'])).rejects.toThrow(/^INVALID_ARGUMENT: recordIds must be .*1..500/);
+    await expect(ask(bench, [])).rejects.toThrow(/^INVALID_ARGUMENT: recordIds /);
+    await expect(ask(bench, ['ok', 'not ok'])).rejects.toThrow(/^INVALID_ARGUMENT: recordIds\[1\] /);
+  });
+});
+
 describe('UpdateRecord and RetractRecord', () => {
   const update = {
     recordId: 'H1-R0',

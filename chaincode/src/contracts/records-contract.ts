@@ -13,6 +13,7 @@ import {
   applyRecordUpdate,
   batchResult,
   buildBatch,
+  parseIndexedRecordsJson,
   parseRecordId,
   parseRegisterBatchJson,
   parseRetractRecordJson,
@@ -107,6 +108,18 @@ export class RecordsContract extends Contract {
     const id = parseRecordId(recordId);
     authoriseMember(ctx.clientIdentity.getMSPID());
     return canonicalJson(await existing(new RecordRepository(ctx.stub), id));
+  }
+
+  /** Which of the given record ids are indexed, in the order asked: one query for a whole batch. */
+  @Transaction(false)
+  @Returns('string')
+  async IndexedRecords(ctx: Context, input: string): Promise<string> {
+    const { recordIds } = parseIndexedRecordsJson(input);
+    authoriseMember(ctx.clientIdentity.getMSPID());
+    const records = new RecordRepository(ctx.stub);
+    const indexed: string[] = [];
+    for (const recordId of recordIds) if (await records.exists(recordId)) indexed.push(recordId);
+    return canonicalJson(indexed);
   }
 
   /** Every committed version of the record's index, oldest first. */

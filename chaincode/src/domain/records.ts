@@ -16,6 +16,7 @@ import {
   canonicalJson,
   merkleLeaf,
   merkleRoot,
+  type IndexedRecordsInput,
   type RecordBatch,
   type RecordIndex,
   type RecordIndexInput,
@@ -105,6 +106,18 @@ export function parseRegisterBatchJson(text: unknown): RegisterBatchInput {
   const records = list.map((item: unknown, index) => parseEntry(item, `records[${index}]`));
   refuseRepeats(records);
   return { records };
+}
+
+/** Room for RECORD_BATCH_MAX record ids of 64 characters, quoted and separated. */
+const MAX_RECORD_IDS_INPUT_LENGTH = RECORD_BATCH_MAX * 80;
+
+/** Parses `IndexedRecords`' argument: 1..RECORD_BATCH_MAX record ids. */
+export function parseIndexedRecordsJson(text: unknown): IndexedRecordsInput {
+  const list = openObject(decodeJsonArgument(text, MAX_RECORD_IDS_INPUT_LENGTH), 'input', ['recordIds'])('recordIds');
+  if (!Array.isArray(list) || list.length === 0 || list.length > RECORD_BATCH_MAX) {
+    throw invalidArgument('recordIds', `must be an array of 1..${RECORD_BATCH_MAX} record ids`);
+  }
+  return { recordIds: list.map((id: unknown, index) => parseRecordId(id, `recordIds[${index}]`)) };
 }
 
 function parseReason(value: unknown): string {

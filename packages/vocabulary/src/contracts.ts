@@ -136,6 +136,8 @@ export const RECORDS_CONTRACT = {
     /** RetractRecordInput: the source hospital withdraws the record; it stays on the ledger. */
     RetractRecord: tx<['input'], RecordIndex>('submit', ['input']),
     ReadRecord: tx<['recordId'], RecordIndex>('evaluate', ['recordId']),
+    /** IndexedRecordsInput: which of a batch's record ids are indexed, in one query. */
+    IndexedRecords: tx<['input'], string[]>('evaluate', ['input']),
     /** Every version of the record's index, oldest first. */
     RecordHistory: tx<['recordId'], HistoryEntry<RecordIndex>[]>('evaluate', ['recordId']),
     /** The batch with its leaves, so a proof of any of its records can be built. */

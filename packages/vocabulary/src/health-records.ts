@@ -106,6 +106,11 @@ export interface RegisterBatchInput {
   readonly records: readonly RecordIndexInput[];
 }
 
+/** `IndexedRecords`' input: 1..RECORD_BATCH_MAX record ids, answered with those indexed, in order. */
+export interface IndexedRecordsInput {
+  readonly recordIds: readonly string[];
+}
+
 export interface RegisterBatchResult {
   readonly batchId: string;
   readonly sourceOrg: string;

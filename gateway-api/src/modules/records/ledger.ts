@@ -3,7 +3,8 @@
  * their arguments are encoded. Chaincode refusals arrive as AppErrors carrying the chaincode's
  * code (see fabric/errors.ts).
  */
-import { canonicalJson, RECORDS_CONTRACT, type RegisterBatchInput } from '@hdt/vocabulary';
+import { canonicalJson, RECORDS_CONTRACT, type IndexedRecordsInput, type RegisterBatchInput } from '@hdt/vocabulary';
+import { z } from 'zod';
 import { AppError } from '../../errors';
 import type { Committed, LedgerClient } from '../../fabric/ledger-client';
 import {
@@ -18,9 +19,6 @@ import {
   type RetractRecordBody,
   type UpdateRecordBody,
 } from './schemas';
-
-/** Record reads in flight at once when checking a batch's ids against the ledger. */
-const LOOKUP_CONCURRENCY = 16;
 
 type RecordsTransaction = keyof typeof RECORDS_CONTRACT.transactions;
 
@@ -76,15 +74,12 @@ export class FabricRecordsLedger implements RecordsLedger {
     return this.ledger.evaluate(mspId, call('ReadBatch', [batchId]), batchSchema);
   }
 
-  /** Reads the records a few at a time (LOOKUP_CONCURRENCY): one evaluation each. */
+  /** One evaluation for up to RECORD_BATCH_MAX ids; none for none. */
   async indexed(mspId: string, recordIds: readonly string[]): Promise<Set<string>> {
-    const found = new Set<string>();
-    for (let start = 0; start < recordIds.length; start += LOOKUP_CONCURRENCY) {
-      const slice = recordIds.slice(start, start + LOOKUP_CONCURRENCY);
-      const records = await Promise.all(slice.map((id) => this.readIfIndexed(mspId, id)));
-      for (const record of records) if (record !== undefined) found.add(record.recordId);
-    }
-    return found;
+    if (recordIds.length === 0) return new Set();
+    const input: IndexedRecordsInput = { recordIds };
+    const args = [canonicalJson(input)];
+    return new Set(await this.ledger.evaluate(mspId, call('IndexedRecords', args), z.array(z.string())));
   }
 
   private async readIfIndexed(mspId: string, recordId: string): Promise<RecordIndexView | undefined> {

@@ -80,11 +80,16 @@ describe('the records resource', () => {
 
   it('refuses writers outside hospitals, malformed requests and unknown records; rejects duplicates by rule', async () => {
     expect(errorCode(await send('medclerk', '/records/batches', { records: [entry('M-1')] }))).toBe('FORBIDDEN');
-    const duplicate = await send('clerk2', '/records/batches', { records: [entry('R-0')] });
-    expect(duplicate.status).toBe(200);
-    expect(batchOutcomeSchema.parse(duplicate.body).rejected[0]?.violations.map((v) => v.rule)).toEqual([
-      'DUPLICATE_ON_LEDGER',
+    h.chaincode.evaluated.length = 0;
+    const duplicate = await send('clerk2', '/records/batches', { records: [entry('R-0'), entry('R-1'), entry('N-1')] });
+    expect(duplicate.status).toBe(201);
+    const outcome = batchOutcomeSchema.parse(duplicate.body);
+    expect(outcome.rejected.map((r) => r.violations.map((v) => v.rule))).toEqual([
+      ['DUPLICATE_ON_LEDGER'],
+      ['DUPLICATE_ON_LEDGER'],
     ]);
+    expect(outcome.accepted.map((a) => a.recordId)).toEqual(['N-1']);
+    expect(h.chaincode.evaluated).toEqual(['IndexedRecords']);
     expect(errorCode(await send('clerk1', '/records/batches', { records: [{ ...entry('X'), digest: 7 }] }))).toBe(
       'VALIDATION',
     );
