@@ -3,14 +3,11 @@
  * leaves and SM3 Merkle root) per round. A round runs every `intervalMs` and as soon as a record is
  * written (nudge), so each record is anchored within ACCESS_ANCHOR_BOUND_SECONDS.
  */
+import { sm3, sm3Hex } from '@hdt/offchain-store';
 import { ACCESS_ANCHOR_MAX, canonicalJson, merkleLeaf } from '@hdt/vocabulary';
 import type { Logger } from '../../logger';
-import { sm3Hex } from './content';
 import type { AccessLedger } from './ledger';
 import type { AccessLog } from './stores';
-import { createHash } from 'node:crypto';
-
-export const sm3 = (data: Uint8Array): Uint8Array => createHash('sm3').update(data).digest();
 
 /**
  * The Merkle leaf of an access record as stored: SM3(0x00 || UTF-8 canonical JSON of it). The

@@ -3,14 +3,15 @@
  * against the anchor on chain (its leaf there and the Merkle root). An edited record no longer
  * gives the leaf on chain; a deleted one is missing from the anchor that lists it.
  */
+import { sm3 } from '@hdt/offchain-store';
 import { ACCESS_ANCHOR_BOUND_SECONDS, MspId, merkleProof, verifyMerkleProof } from '@hdt/vocabulary';
 import { AppError } from '../../errors';
 import type { User } from '../auth/roles';
-import { accessLeaf, sm3 } from './anchoring';
+import { accessLeaf } from './anchoring';
 import type { AccessLedger } from './ledger';
 import type { ProofView, VerifyLogView } from './schemas';
 import { authoriseReviewer, viewOf } from './service';
-import type { AccessLog, LoggedAccess } from './stores';
+import { entryField, type AccessLog, type LoggedAccess } from './stores';
 
 export interface AccessAuditDeps {
   ledger: AccessLedger;
@@ -18,15 +19,11 @@ export interface AccessAuditDeps {
   clock?: () => Date;
 }
 
-function field(raw: unknown, name: string): unknown {
-  return typeof raw === 'object' && raw !== null ? (raw as Record<string, unknown>)[name] : undefined;
-}
-
 /** The resident concerned, the reader's organisation, and the health commission's reviewers. */
 function authoriseProof(user: User, logged: LoggedAccess): void {
   if (user.role === 'resident') {
-    if (user.residentId === field(logged.raw, 'residentId')) return;
-  } else if (user.mspId === field(logged.raw, 'mspId')) {
+    if (user.residentId === entryField(logged.raw, 'residentId')) return;
+  } else if (user.mspId === entryField(logged.raw, 'mspId')) {
     return;
   } else if (user.mspId === MspId.HEALTH_COMMISSION && (user.role === 'supervisor' || user.role === 'admin')) {
     return;

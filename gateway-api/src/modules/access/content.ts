@@ -3,7 +3,7 @@
  * image) of a record it indexed; each part is sealed under a data key of its own (SM4 + HMAC-SM3),
  * only ciphertext reaches IPFS, and the SM3 of the content document must be the index's digest.
  */
-import { createHash } from 'node:crypto';
+import { sm3Hex } from '@hdt/offchain-store';
 import {
   canonicalJson,
   CanonicalJsonError,
@@ -20,8 +20,6 @@ import { fromStorageError } from '../invoices/storage-errors';
 import type { StoreContentBody, StoredContentView } from './schemas';
 import type { RecordContents, SealedAttachment, StoredContent } from './stores';
 import { checkMarkable } from './watermark';
-
-export const sm3Hex = (data: Uint8Array | string): string => createHash('sm3').update(data).digest('hex');
 
 /** What the content store needs of the record index: the record's digest and source. */
 export interface RecordIndexReader {

@@ -53,7 +53,8 @@ export interface RecordContents {
 
 const newestFirst = (a: LoggedAccess, b: LoggedAccess): number => b.seq - a.seq;
 
-function field(raw: unknown, name: string): unknown {
+/** A member of a stored entry, whatever shape the entry has now. */
+export function entryField(raw: unknown, name: string): unknown {
   return typeof raw === 'object' && raw !== null ? (raw as Record<string, unknown>)[name] : undefined;
 }
 
@@ -83,11 +84,11 @@ export class InMemoryAccessLog implements AccessLog {
   }
 
   byResident(residentId: string, limit: number): Promise<LoggedAccess[]> {
-    return this.list((item) => field(item.raw, 'residentId') === residentId, limit);
+    return this.list((item) => entryField(item.raw, 'residentId') === residentId, limit);
   }
 
   breakGlass(limit: number): Promise<LoggedAccess[]> {
-    return this.list((item) => field(item.raw, 'breakGlass') === true, limit);
+    return this.list((item) => entryField(item.raw, 'breakGlass') === true, limit);
   }
 
   unanchored(limit: number): Promise<LoggedAccess[]> {
