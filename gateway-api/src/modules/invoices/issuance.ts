@@ -11,6 +11,7 @@ import { invoiceRecordId } from './record-model';
 import type { InvoiceRecordData, InvoiceRecords } from './records';
 import { fromStorageError } from './storage-errors';
 import { DEFINITELY_NOT_WRITTEN } from './new-invoice';
+import { discardDocuments } from './documents';
 
 /**
  * Points between the steps of an issuance, in order: recorded, documents stored, summary committed
@@ -276,13 +277,8 @@ export class IssuanceRunner {
 
   /** Undoes an issuance that will never be on chain: its documents discarded, its key released, the record removed. */
   private async compensate(issuance: Issuance, reason: string): Promise<void> {
-    const { files, idempotency, issuances, logger } = this.deps;
-    for (const doc of [issuance.dataDoc, issuance.pdfDoc]) {
-      if (doc === undefined) continue;
-      await files.discardDocument(doc.keyId, doc.cid).catch((err: unknown) => {
-        logger.warn('could not discard a document of a refused issue', { keyId: doc.keyId, error: describe(err) });
-      });
-    }
+    const { idempotency, issuances, logger } = this.deps;
+    await discardDocuments(this.deps, [issuance.dataDoc, issuance.pdfDoc], 'a refused issue');
     if (issuance.idempotency !== undefined) {
       const { scope, key } = issuance.idempotency;
       await idempotency.abandon(scope, key).catch((err: unknown) => {

@@ -4,18 +4,16 @@
  * invoice's, its own check code — and the chaincode marks the original RED_FLUSHED in the same
  * transaction (refused while a lock is active or after any reimbursement).
  */
-import { randomUUID } from 'node:crypto';
 import { canonicalJson, type InvoiceId } from '@hdt/vocabulary';
-import { assertNewInvoiceOfOrg, DEFINITELY_NOT_WRITTEN, type OrgRegistry } from './new-invoice';
-import { sm3Hex } from '@hdt/offchain-store';
+import { assertNewInvoiceOfOrg, type OrgRegistry } from './new-invoice';
 import { AppError } from '../../errors';
 import type { InvoiceLedger, OnChainInvoice } from '../../fabric/invoice-ledger';
 import { describe, type Logger } from '../../logger';
-import type { DocumentFiles, StoredDocument } from '../../ports';
+import type { DocumentFiles } from '../../ports';
 import { canIssueInvoices, type User } from '../auth/roles';
 import { generateCheckCode, protectCheckCode } from './check-code';
+import { anchorDocuments, storeDocuments, type InvoiceDocuments } from './documents';
 import type { InvoiceRecords } from './records';
-import { fromStorageError } from './storage-errors';
 import { toInvoiceView, type InvoiceView } from './view';
 
 export interface RedFlushRequest {
@@ -53,10 +51,10 @@ export class RedFlushService {
     const checkCode = (this.deps.newCheckCode ?? generateCheckCode)();
     const protection = await protectCheckCode(request.red, checkCode, this.deps.checkCodeIterations);
     const data = redData(id, original, request, checkCode);
-    const docs = await this.store(request.red, Buffer.from(canonicalJson(data), 'utf8'), request.pdf);
-    let committed: { original: OnChainInvoice; red: OnChainInvoice; txId: string };
-    try {
-      committed = await this.deps.ledger.redFlush(user.mspId, {
+    const bytes = { data: Buffer.from(canonicalJson(data), 'utf8'), pdf: request.pdf };
+    const docs = await storeDocuments(this.deps, request.red, bytes, 'the red invoice');
+    const committed = await anchorDocuments(this.deps, docs, 'a refused red-flush', () =>
+      this.deps.ledger.redFlush(user.mspId, {
         code: id.code,
         number: id.number,
         actor: user.username,
@@ -69,12 +67,8 @@ export class RedFlushService {
           dataCid: docs.data.cid,
           pdfCid: docs.pdf.cid,
         },
-      });
-    } catch (err) {
-      if (err instanceof AppError && (DEFINITELY_NOT_WRITTEN.has(err.code) || err.status === 409))
-        await this.discard(docs);
-      throw err;
-    }
+      }),
+    );
     await this.record(user, committed, docs);
     return {
       original: toInvoiceView(committed.original),
@@ -94,30 +88,10 @@ export class RedFlushService {
     return original;
   }
 
-  private async store(
-    red: InvoiceId,
-    data: Uint8Array,
-    pdf: Uint8Array,
-  ): Promise<{ data: StoredDocument; pdf: StoredDocument }> {
-    const base = `invoice/${red.code}/${red.number}/${randomUUID()}`;
-    const stored: StoredDocument[] = [];
-    try {
-      const dataDoc = await this.deps.files.putDocument(`${base}/data`, data);
-      stored.push(dataDoc);
-      const pdfDoc = await this.deps.files.putDocument(`${base}/pdf`, pdf);
-      stored.push(pdfDoc);
-      if (pdfDoc.sm3 !== sm3Hex(pdf)) throw new AppError('INTERNAL', 'stored PDF digest differs from the uploaded PDF');
-      return { data: dataDoc, pdf: pdfDoc };
-    } catch (err) {
-      await this.discard({ data: stored[0], pdf: stored[1] });
-      throw fromStorageError(err, 'storing the red invoice');
-    }
-  }
-
   private async record(
     user: User,
     committed: { red: OnChainInvoice; txId: string },
-    docs: { data: StoredDocument; pdf: StoredDocument },
+    docs: InvoiceDocuments,
   ): Promise<void> {
     const { red, txId } = committed;
     await this.deps.records
@@ -142,18 +116,6 @@ export class RedFlushService {
           error: describe(err),
         });
       });
-  }
-
-  private async discard(docs: { data?: StoredDocument | undefined; pdf?: StoredDocument | undefined }): Promise<void> {
-    for (const doc of [docs.data, docs.pdf]) {
-      if (doc === undefined) continue;
-      await this.deps.files.discardDocument(doc.keyId, doc.cid).catch((err: unknown) => {
-        this.deps.logger.warn('could not discard a document of a refused red-flush', {
-          keyId: doc.keyId,
-          error: describe(err),
-        });
-      });
-    }
   }
 }
 

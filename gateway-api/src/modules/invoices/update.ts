@@ -5,16 +5,15 @@
  * one printed on the invoice. The off-chain record then points at the new documents and keeps the
  * replaced ones (`superseded`), so every revision in the history stays readable.
  */
-import { randomUUID } from 'node:crypto';
 import { hmacSm3Hex, sm3Hex } from '@hdt/offchain-store';
 import { canonicalJson, type InvoiceId } from '@hdt/vocabulary';
 import { AppError } from '../../errors';
 import type { InvoiceLedger, OnChainInvoice } from '../../fabric/invoice-ledger';
 import type { LifecycleLedger } from '../../fabric/lifecycle-ledger';
 import { describe, type Logger } from '../../logger';
-import type { DocumentFiles, IdempotencyStore, StoredDocument } from '../../ports';
+import type { DocumentFiles, IdempotencyStore } from '../../ports';
 import { canIssueInvoices, type User } from '../auth/roles';
-import { DEFINITELY_NOT_WRITTEN } from './new-invoice';
+import { anchorDocuments, storeDocuments, type InvoiceDocuments } from './documents';
 import type { InvoiceRecordData, InvoiceRecords } from './records';
 import type { InvoiceData } from './schemas';
 import { storedData } from './service';
@@ -45,11 +44,6 @@ export interface UpdateDeps {
   /** The check code printed on the invoice, read back from its encrypted structured data. */
   checkCodeOf: (user: User, code: string, number: string) => Promise<{ checkCode: string }>;
   logger: Logger;
-}
-
-interface Docs {
-  data: StoredDocument;
-  pdf: StoredDocument;
 }
 
 const updateResultSchema = z.object({ invoice: invoiceViewSchema, txId: z.string() });
@@ -113,56 +107,40 @@ export class UpdateService {
     }
     const { checkCode } = await this.deps.checkCodeOf(user, id.code, id.number);
     const bytes = Buffer.from(canonicalJson(storedData(request.data, checkCode)), 'utf8');
-    const docs = await this.store(id, bytes, request.pdf);
-    const committed = await this.submit(user, request.data, docs);
+    const docs = await storeDocuments(this.deps, id, { data: bytes, pdf: request.pdf }, 'the updated invoice');
+    const committed = await anchorDocuments(this.deps, docs, 'a refused update', () =>
+      this.submit(user, request.data, docs),
+    );
     await this.record(committed, docs);
     return { invoice: toInvoiceView(committed.invoice), txId: committed.txId };
   }
 
-  private async submit(user: User, data: InvoiceData, docs: Docs): Promise<{ invoice: OnChainInvoice; txId: string }> {
-    try {
-      return await this.deps.lifecycle.apply(user.mspId, 'Update', {
-        code: data.code,
-        number: data.number,
-        type: data.type,
-        totalAmount: data.totalAmount,
-        payment: data.payment,
-        reimbursableAmount: data.reimbursableAmount,
-        payerPseudonym: hmacSm3Hex(this.deps.issuerSecret, data.payer.idNumber),
-        dataDigest: docs.data.sm3,
-        pdfDigest: docs.pdf.sm3,
-        dataCid: docs.data.cid,
-        pdfCid: docs.pdf.cid,
-        actor: user.username,
-      });
-    } catch (err) {
-      if (err instanceof AppError && (DEFINITELY_NOT_WRITTEN.has(err.code) || err.status === 409)) {
-        await this.discard([docs.data, docs.pdf]);
-      }
-      throw err;
-    }
-  }
-
-  private async store(id: InvoiceId, data: Uint8Array, pdf: Uint8Array): Promise<Docs> {
-    const base = `invoice/${id.code}/${id.number}/${randomUUID()}`;
-    const stored: StoredDocument[] = [];
-    try {
-      const dataDoc = await this.deps.files.putDocument(`${base}/data`, data);
-      stored.push(dataDoc);
-      const pdfDoc = await this.deps.files.putDocument(`${base}/pdf`, pdf);
-      stored.push(pdfDoc);
-      return { data: dataDoc, pdf: pdfDoc };
-    } catch (err) {
-      await this.discard(stored);
-      throw fromStorageError(err, 'storing the updated invoice');
-    }
+  private submit(
+    user: User,
+    data: InvoiceData,
+    docs: InvoiceDocuments,
+  ): Promise<{ invoice: OnChainInvoice; txId: string }> {
+    return this.deps.lifecycle.apply(user.mspId, 'Update', {
+      code: data.code,
+      number: data.number,
+      type: data.type,
+      totalAmount: data.totalAmount,
+      payment: data.payment,
+      reimbursableAmount: data.reimbursableAmount,
+      payerPseudonym: hmacSm3Hex(this.deps.issuerSecret, data.payer.idNumber),
+      dataDigest: docs.data.sm3,
+      pdfDigest: docs.pdf.sm3,
+      dataCid: docs.data.cid,
+      pdfCid: docs.pdf.cid,
+      actor: user.username,
+    });
   }
 
   /**
    * Points the record at the new documents and keeps the replaced ones. A record that cannot be
    * saved is logged: the reconciler lists it (RECORD_DIFFERS) until it is repaired.
    */
-  private async record(committed: { invoice: OnChainInvoice; txId: string }, docs: Docs): Promise<void> {
+  private async record(committed: { invoice: OnChainInvoice; txId: string }, docs: InvoiceDocuments): Promise<void> {
     const { invoice, txId } = committed;
     const label = `${invoice.code}/${invoice.number}`;
     try {
@@ -177,24 +155,13 @@ export class UpdateService {
       });
     }
   }
-
-  private async discard(docs: readonly StoredDocument[]): Promise<void> {
-    for (const doc of docs) {
-      await this.deps.files.discardDocument(doc.keyId, doc.cid).catch((err: unknown) => {
-        this.deps.logger.warn('could not discard a document of a refused update', {
-          keyId: doc.keyId,
-          error: describe(err),
-        });
-      });
-    }
-  }
 }
 
 /** The record after an update: the new documents, type, amount and status; the replaced documents kept. */
 export function updatedRecord(
   old: InvoiceRecordData,
   after: OnChainInvoice,
-  update: Docs & { txId: string },
+  update: InvoiceDocuments & { txId: string },
 ): InvoiceRecordData {
   const replaced = old.pdf.cid === update.pdf.cid ? [] : [{ pdf: old.pdf, data: old.data, txId: old.txId }];
   return {
