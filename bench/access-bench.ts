@@ -1,0 +1,111 @@
+/**
+ * Access benchmark against the running platform: a doctor's read of a record through the API —
+ * the access decision submitted to the ledger (access:Decide), the content opened, the granted
+ * fields released and the access recorded — at concurrency 1, 8 and 32 and at a fixed arrival
+ * rate. Beside it, in the same run and chaincode, probe:Noop submitted directly (the ceiling of any
+ * ledger write) at the same concurrency.
+ *
+ * Records are registered for the run by Hospital1's clerk, with their content; Hospital1's doctor
+ * reads them under the general policy (a hospital reads the records it indexed itself).
+ *
+ *   npm run bench:access -- [--reads 200] [--rate 50] [--seconds 20] [--out FILE]
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import { appendFileSync } from 'node:fs';
+import type { Contract } from '@hyperledger/fabric-gateway';
+import { canonicalJson } from '@hdt/vocabulary';
+import { call, connectionFile, gatewayFor, login } from '../tests/integration/stack';
+import { measure, option, outFile, type Row, runHeading, table } from './measure';
+
+const READS = option('reads', 200);
+const RATE = option('rate', 50);
+const SECONDS = option('seconds', 20);
+const LEVELS = [1, 8, 32];
+const RECORDS = 20;
+const OUT = outFile();
+
+/** Registers RECORDS lab reports of one patient as h1.clerk and stores their content. */
+async function records(): Promise<string[]> {
+  const clerk = await login('h1.clerk');
+  const patientId = randomBytes(32).toString('hex');
+  const run = randomBytes(4).toString('hex');
+  const fields = { diagnosis: 'J18.9', labResults: 'WBC 11.2' };
+  const entries = Array.from({ length: RECORDS }, (_, i) => {
+    const recordId = `BENCH-ACC-${run}-${i}`;
+    const digest = createHash('sm3')
+      .update(canonicalJson({ recordId, fields, attachment: null }))
+      .digest('hex');
+    return {
+      recordId,
+      patientId,
+      encounterId: `ENC-${recordId}`,
+      type: 'LAB_REPORT',
+      recordedAt: new Date(Date.now() - 3_600_000).toISOString(),
+      digest,
+      classification: 3,
+      pointer: `his://hospital1/${recordId}`,
+    };
+  });
+  const batch = await call(clerk, 'POST', '/records/batches', { records: entries });
+  if (batch.status !== 201) throw new Error(`register: HTTP ${batch.status} ${JSON.stringify(batch.body)}`);
+  for (const { recordId } of entries) {
+    const stored = await call(clerk, 'PUT', `/records/${recordId}/content`, { fields });
+    if (stored.status >= 300) throw new Error(`content: HTTP ${stored.status} ${JSON.stringify(stored.body)}`);
+  }
+  return entries.map((e) => e.recordId);
+}
+
+function reader(token: string, ids: string[]): (i: number) => Promise<void> {
+  return async (i) => {
+    const res = await call(token, 'POST', `/access/records/${ids[i % ids.length]!}`, {
+      purpose: 'TREATMENT',
+      fields: ['diagnosis'],
+    });
+    const released = (res.body['fields'] as Record<string, unknown> | undefined)?.['diagnosis'];
+    if (res.status !== 200 || released !== 'J18.9') throw new Error(`HTTP ${res.status} ${JSON.stringify(res.body)}`);
+  };
+}
+
+/** Requests started at RATE per second for SECONDS, whatever the answers' latency. */
+function atRate(read: (i: number) => Promise<void>): Promise<Row> {
+  const total = RATE * SECONDS;
+  const started = performance.now();
+  return measure(`API: POST /access/records/{id} at ${RATE} req/s`, total, total, async (i) => {
+    const wait = started + (i * 1000) / RATE - performance.now();
+    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+    await read(i);
+  });
+}
+
+async function levels(probe: Contract, read: (i: number) => Promise<void>): Promise<Row[]> {
+  const rows: Row[] = [];
+  for (const concurrency of LEVELS) {
+    rows.push(
+      await measure('baseline: probe:Noop submit', READS, concurrency, async () => {
+        await probe.submitTransaction('Noop');
+      }),
+    );
+    rows.push(await measure('API: POST /access/records/{id} (decide, open, release)', READS, concurrency, read));
+  }
+  rows.push(await atRate(read));
+  return rows;
+}
+
+async function main(): Promise<void> {
+  const conn = connectionFile();
+  const h1 = gatewayFor('Hospital1MSP');
+  const probe = h1.gateway.getNetwork(conn.channel).getContract(conn.chaincode, 'probe');
+  const read = reader(await login('h1.doctor'), await records());
+  const rows = await levels(probe, read);
+  h1.gateway.close();
+  h1.client.close();
+  const report = `${runHeading(`npm run bench:access -- --reads ${READS} --rate ${RATE} --seconds ${SECONDS}`)}\n${table(rows)}\n`;
+  console.log(report);
+  if (OUT) appendFileSync(OUT, `\n${report}`);
+  if (rows.some((r) => r.failures > 0)) process.exitCode = 1;
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});
