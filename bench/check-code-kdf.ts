@@ -21,7 +21,7 @@ import {
   deriveCheckCodeHash,
   generateCheckCode,
 } from '../gateway-api/src/modules/invoices/check-code';
-import { option, outFile, runHeading } from './measure';
+import { option, outFile, run, runHeading } from './measure';
 
 const CONFIGURED = Number(process.env['CHECK_CODE_KDF_ITERATIONS'] ?? DEFAULT_CHECK_CODE_ITERATIONS);
 const ITERATIONS = option('iterations', CONFIGURED);
@@ -154,7 +154,4 @@ async function main(): Promise<void> {
   if (OUT) appendFileSync(OUT, `\n${report}`);
 }
 
-main().catch((err: unknown) => {
-  console.error(err);
-  process.exit(1);
-});
+run(main);

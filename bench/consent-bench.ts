@@ -10,16 +10,14 @@
  *   npm run bench:consent -- [--grants 200] [--out FILE]
  */
 import { randomBytes } from 'node:crypto';
-import { appendFileSync } from 'node:fs';
 import type { Contract } from '@hyperledger/fabric-gateway';
 import { canonicalJson, SM2_USER_ID } from '@hdt/vocabulary';
 import { sm2 } from 'sm-crypto-v2';
 import { connectionFile, gatewayFor } from '../tests/integration/stack';
-import { measure, option, outFile, type Row, runHeading, table } from './measure';
+import { measure, option, report, type Row, run } from './measure';
 
 const GRANTS = option('grants', 200);
 const LEVELS = [1, 8, 32];
-const OUT = outFile();
 
 interface Resident {
   residentId: string;
@@ -96,13 +94,7 @@ async function main(): Promise<void> {
   const rows = await levels(consent, probe, residents);
   commission.gateway.close();
   commission.client.close();
-  const report = `${runHeading(`npm run bench:consent -- --grants ${GRANTS}`)}\n${table(rows)}\n`;
-  console.log(report);
-  if (OUT) appendFileSync(OUT, `\n${report}`);
-  if (rows.some((r) => r.failures > 0)) process.exitCode = 1;
+  report(`npm run bench:consent -- --grants ${GRANTS}`, rows);
 }
 
-main().catch((err: unknown) => {
-  console.error(err);
-  process.exit(1);
-});
+run(main);

@@ -9,18 +9,16 @@
  * The loaded records are removed at the end.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
-import { appendFileSync } from 'node:fs';
 import mongoose from 'mongoose';
 import { dataKeyModel, idempotencyRecordModel } from '@hdt/offchain-store';
 import { invoiceRecordId, invoiceRecordModel } from '../gateway-api/src/modules/invoices/record-model';
 import { invoiceData, issueViaApi, login, newInvoiceId, samplePdf } from '../tests/integration/stack';
-import { measure, option, outFile, type Row, runHeading, table } from './measure';
+import { measure, option, report, type Row, run } from './measure';
 
 const RECORDS = option('records', 100_000);
 const ISSUES = option('issues', 60);
 const CONCURRENCY = option('concurrency', 8);
 const LOOKUPS = option('lookups', 2000);
-const OUT = outFile();
 const BATCH = 1000;
 const TAG = `bench-load-${Date.now()}`;
 
@@ -110,18 +108,11 @@ async function main(): Promise<void> {
   const before = rows[0]!.perSecond;
   const after = rows[rows.length - 1]!.perSecond;
   const command = `npm run bench:database -- --records ${RECORDS} --issues ${ISSUES} --concurrency ${CONCURRENCY} --lookups ${LOOKUPS}`;
-  const report = [
-    runHeading(command),
-    table(rows),
-    '',
+  const loaded =
     `Loaded ${RECORDS} invoice records, ${RECORDS} data keys and ${RECORDS} idempotency records in ${loadSeconds.toFixed(0)} s ` +
-      `(${(RECORDS / loadSeconds).toFixed(0)} records of each kind per second, batches of ${BATCH}). ` +
-      `Issue throughput after the load / before: ${(after / before).toFixed(2)}.`,
-    '',
-  ].join('\n');
-  console.log(report);
-  if (OUT) appendFileSync(OUT, `\n${report}`);
-  if (rows.some((r) => r.failures > 0)) process.exitCode = 1;
+    `(${(RECORDS / loadSeconds).toFixed(0)} records of each kind per second, batches of ${BATCH}). ` +
+    `Issue throughput after the load / before: ${(after / before).toFixed(2)}.`;
+  report(command, rows, `\n${loaded}\n`);
 }
 
 /** Inserts RECORDS documents into each collection; keeps every 100th as a lookup sample. */
@@ -187,7 +178,4 @@ async function load(
   }
 }
 
-main().catch((err: unknown) => {
-  console.error(err);
-  process.exit(1);
-});
+run(main);

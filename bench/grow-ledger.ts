@@ -8,7 +8,7 @@
  */
 import { connectionFile, gatewayFor } from '../tests/integration/stack';
 import { ledgerIssueInput } from './ledger-input';
-import { option } from './measure';
+import { option, run } from './measure';
 
 const TARGET = option('blocks', 3000);
 const CONCURRENCY = option('concurrency', 2);
@@ -50,7 +50,4 @@ async function main(): Promise<void> {
   console.log(`channel ${conn.channel}: height ${height} after ${submitted} transactions in ${seconds.toFixed(0)} s`);
 }
 
-main().catch((err: unknown) => {
-  console.error(err);
-  process.exit(1);
-});
+run(main);

@@ -5,7 +5,6 @@
  *   npm run bench -- [--issues N] [--verifies N] [--concurrency C] [--out FILE]
  */
 import { randomBytes } from 'node:crypto';
-import { appendFileSync } from 'node:fs';
 import {
   API_URL,
   connectionFile,
@@ -18,12 +17,11 @@ import {
 } from '../tests/integration/stack';
 import { ledgerIssueInput } from './ledger-input';
 import { deriveCheckCodeHash } from '../gateway-api/src/modules/invoices/check-code';
-import { measure, option, outFile, type Row, runHeading, table } from './measure';
+import { measure, option, report, type Row, run } from './measure';
 
 const ISSUES = option('issues', 40);
 const VERIFIES = option('verifies', 200);
 const CONCURRENCY = option('concurrency', 8);
-const OUT = outFile();
 
 async function main(): Promise<void> {
   const conn = connectionFile();
@@ -89,15 +87,7 @@ async function main(): Promise<void> {
   gateway.close();
   client.close();
 
-  const report = `${runHeading(
-    `npm run bench -- --issues ${ISSUES} --verifies ${VERIFIES} --concurrency ${CONCURRENCY}`,
-  )}\n${table(rows)}\n`;
-  console.log(report);
-  if (OUT) appendFileSync(OUT, `\n${report}`);
-  if (rows.some((r) => r.failures > 0)) process.exitCode = 1;
+  report(`npm run bench -- --issues ${ISSUES} --verifies ${VERIFIES} --concurrency ${CONCURRENCY}`, rows);
 }
 
-main().catch((err: unknown) => {
-  console.error(err);
-  process.exit(1);
-});
+run(main);

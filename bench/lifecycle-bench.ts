@@ -7,7 +7,6 @@
  *
  *   npm run bench:lifecycle -- [--levels 1,8,32,128|none] [--rate 50] [--seconds 20] [--iterations N] [--out FILE]
  */
-import { appendFileSync } from 'node:fs';
 import type { Contract } from '@hyperledger/fabric-gateway';
 import {
   API_URL,
@@ -25,14 +24,13 @@ import {
   protectCheckCode,
 } from '../gateway-api/src/modules/invoices/check-code';
 import { ledgerIssueInput } from './ledger-input';
-import { measure, option, outFile, type Row, runHeading, table } from './measure';
+import { measure, option, report, type Row, run } from './measure';
 
 const levelsArg = process.argv[process.argv.indexOf('--levels') + 1] ?? '';
 const LEVELS =
   levelsArg === 'none' ? [] : /^\d+(,\d+)*$/.test(levelsArg) ? levelsArg.split(',').map(Number) : [1, 8, 32, 128];
 const RATE = option('rate', 50);
 const SECONDS = option('seconds', 20);
-const OUT = outFile();
 
 function issueInput(id: { code: string; number: string }): string {
   return JSON.stringify(ledgerIssueInput(id));
@@ -158,13 +156,8 @@ async function main(): Promise<void> {
     g.client.close();
   }
   // The verify row's "concurrency" is the number of requests in flight at most; its rate is fixed.
-  const report = `${runHeading(`npm run bench:lifecycle -- --levels ${LEVELS.length === 0 ? 'none' : LEVELS.join(',')} --rate ${RATE} --seconds ${SECONDS}`)}\n${table(rows)}\n`;
-  console.log(report);
-  if (OUT) appendFileSync(OUT, `\n${report}`);
-  if (rows.some((r) => r.failures > 0)) process.exitCode = 1;
+  const levels = LEVELS.length === 0 ? 'none' : LEVELS.join(',');
+  report(`npm run bench:lifecycle -- --levels ${levels} --rate ${RATE} --seconds ${SECONDS}`, rows);
 }
 
-main().catch((err: unknown) => {
-  console.error(err);
-  process.exit(1);
-});
+run(main);

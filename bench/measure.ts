@@ -1,4 +1,5 @@
 /** Latency and throughput measurement shared by the benchmarks. */
+import { appendFileSync } from 'node:fs';
 import * as os from 'node:os';
 
 export interface Row {
@@ -88,4 +89,24 @@ export function runHeading(command: string): string {
   const when = new Date().toISOString().slice(0, 16);
   const load = os.loadavg()[0]!.toFixed(2);
   return `## ${when}Z — ${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}\n\nCommand: \`${command}\` (load average at the start: ${load})\n`;
+}
+
+/**
+ * Prints the run's report (its heading, the table of `rows`, then `after`), appends it to the file
+ * named by `--out`, if any, and makes the process end with status 1 if any operation failed.
+ */
+export function report(command: string, rows: Row[], after = ''): void {
+  const text = `${runHeading(command)}\n${table(rows)}\n${after}`;
+  console.log(text);
+  const out = outFile();
+  if (out) appendFileSync(out, `\n${text}`);
+  if (rows.some((r) => r.failures > 0)) process.exitCode = 1;
+}
+
+/** Runs a benchmark's `main`: an error is printed and ends the process with status 1. */
+export function run(main: () => Promise<void>): void {
+  main().catch((err: unknown) => {
+    console.error(err);
+    process.exit(1);
+  });
 }

@@ -8,10 +8,9 @@
  *   npm run bench:records -- [--sizes 100,250,500] [--concurrency 2,4] [--batches 12] [--seconds 60] [--out FILE]
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { appendFileSync } from 'node:fs';
 import type { Contract } from '@hyperledger/fabric-gateway';
 import { connectionFile, gatewayFor } from '../tests/integration/stack';
-import { measure, option, outFile, type Row, runHeading, table } from './measure';
+import { measure, option, report, type Row, run } from './measure';
 
 function listOption(name: string, fallback: number[]): number[] {
   const at = process.argv.indexOf(`--${name}`);
@@ -24,7 +23,6 @@ const CONCURRENCY = listOption('concurrency', [2, 4]);
 const BATCHES = option('batches', 12);
 const SECONDS = option('seconds', 60);
 const SINGLES = option('singles', 300);
-const OUT = outFile();
 const RUN = randomBytes(4).toString('hex');
 let serial = 0;
 
@@ -132,13 +130,7 @@ async function main(): Promise<void> {
   h1.client.close();
   const perWindow = windows.map((n) => (n / 10).toFixed(0)).join(', ');
   const command = `npm run bench:records -- --sizes ${SIZES.join(',')} --concurrency ${CONCURRENCY.join(',')} --batches ${BATCHES} --seconds ${SECONDS}`;
-  const report = `${runHeading(command)}\n${table(rows)}\n\nSustained run, records/s in each 10 s window: ${perWindow}\n`;
-  console.log(report);
-  if (OUT) appendFileSync(OUT, `\n${report}`);
-  if (rows.some((r) => r.failures > 0)) process.exitCode = 1;
+  report(command, rows, `\nSustained run, records/s in each 10 s window: ${perWindow}\n`);
 }
 
-main().catch((err: unknown) => {
-  console.error(err);
-  process.exit(1);
-});
+run(main);

@@ -8,14 +8,13 @@
  * With --invoices N the requests cycle over N invoices issued through the API first (the gateway
  * remembers their salts and confirmed derivations after the first round).
  */
-import { readdirSync, readFileSync, appendFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { API_URL, invoiceData, issueViaApi, login, newInvoiceId, samplePdf } from '../tests/integration/stack';
-import { measure, option, outFile, runHeading, table } from './measure';
+import { measure, option, report, run } from './measure';
 
 const REQUESTS = option('requests', 400);
 const CONCURRENCY = option('concurrency', 8);
 const INVOICES = option('invoices', 10);
-const OUT = outFile();
 const CLOCK_TICK_MS = 10;
 const SETTLE_MS = 10_000;
 
@@ -90,21 +89,8 @@ async function main(): Promise<void> {
     .sort((a, b) => b[1] - a[1])
     .map(([part, ms]) => `| ${part} | ${ms.toFixed(1)} |`);
   const command = `npm run bench:verify-cost -- --requests ${REQUESTS} --concurrency ${CONCURRENCY} --invoices ${INVOICES}`;
-  const report = [
-    runHeading(command),
-    table([row]),
-    '',
-    '| part | CPU ms per verification |',
-    '|---|---|',
-    ...lines,
-    '',
-  ].join('\n');
-  console.log(report);
-  if (OUT) appendFileSync(OUT, `\n${report}`);
-  if (row.failures > 0) process.exitCode = 1;
+  const parts = ['', '| part | CPU ms per verification |', '|---|---|', ...lines, ''].join('\n');
+  report(command, [row], parts);
 }
 
-main().catch((err: unknown) => {
-  console.error(err);
-  process.exit(1);
-});
+run(main);

@@ -6,7 +6,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import * as path from 'node:path';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import { type Browser, type BrowserContextOptions, chromium, type Page } from 'playwright-core';
 import { DEMO_PASSWORDS, STATE_DIR } from '../integration/stack';
 
 /** The pages beside the API: API_URL http://host:port or http://host:port/api/v1 → http://host:port/app/. */
@@ -42,13 +42,19 @@ export function launch(): Promise<Browser> {
 /** Errors thrown by a page's scripts, per page: a test ends by expecting none. */
 export const pageErrors = new WeakMap<Page, string[]>();
 
-/** Opens `file` (e.g. `reimburser.html`) in a fresh context: a separate user at a separate desk. */
-export async function openPage(browser: Browser, file: string): Promise<Page> {
-  const context = await browser.newContext({
-    viewport: { width: 1280, height: 900 },
-    locale: 'zh-CN',
-    timezoneId: 'Asia/Shanghai',
-  });
+/** A desk's screen. */
+const DESK: BrowserContextOptions = { viewport: { width: 1280, height: 900 } };
+/** A phone's screen: the resident's page is made for phones. */
+export const PHONE: BrowserContextOptions = {
+  viewport: { width: 390, height: 844 },
+  deviceScaleFactor: 2,
+  isMobile: true,
+  hasTouch: true,
+};
+
+/** Opens `file` (e.g. `reimburser.html`) in a fresh context: a separate user at a separate desk (or phone). */
+export async function openPage(browser: Browser, file: string, device = DESK): Promise<Page> {
+  const context = await browser.newContext({ ...device, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
   const page = await context.newPage();
   const errors: string[] = [];
   pageErrors.set(page, errors);
@@ -94,6 +100,13 @@ export async function message(page: Page): Promise<Shown> {
     code: (await box.getAttribute('data-code')) ?? '',
     text: (await box.textContent()) ?? '',
   };
+}
+
+/** Expects the message line to show success (on a desk page or the phone); its text. */
+export async function expectOk(page: Page): Promise<string> {
+  const shown = await message(page);
+  expect({ kind: shown.kind.replace('phone-message', '').trim(), code: shown.code }).toEqual({ kind: 'ok', code: '' });
+  return shown.text;
 }
 
 export async function text(page: Page, selector: string): Promise<string> {

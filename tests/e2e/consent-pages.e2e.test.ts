@@ -6,137 +6,28 @@
  * each demo resident's key of version v derived from a fixed seed, so this test seeds the phone
  * with that key when one is on chain, and at the end rotates the phone's key back to that scheme.
  */
-import { createHash, webcrypto } from 'node:crypto';
-import { SM2_USER_ID } from '@hdt/vocabulary';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { sm2 } from 'sm-crypto-v2';
-import { DEMO_PASSWORDS } from '../integration/stack';
-import { APP_URL, launch, message, openPage, pageErrors, screenshot, signIn, submit } from './browser';
+import type { Browser, Page } from 'playwright-core';
+import { type KeyPair, seededKey, sign } from '../integration/resident-keys';
+import { expectOk, launch, message, openPage, pageErrors, screenshot, signIn, submit } from './browser';
+import { api, keyOnChain, login, openPhone, PASSPHRASE, storedKey, storeKey, unlockKey } from './residents';
 
 jest.setTimeout(240_000);
 
 /** Either demo resident will do: the first whose key on chain, if any, is one the tests can sign with. */
 const RESIDENTS = ['resident.li', 'resident.zhang'];
-const PASSPHRASE = 'e2e phone passphrase';
-const vaultKey = (username: string): string => `hdt.residentKey.${username}`;
-const PBKDF2_ITERATIONS = 310_000;
-
-type Json = Record<string, unknown>;
-
-/** The API beside the pages (API_URL may or may not end in /api/v1). */
-const API = new URL('../api/v1', APP_URL).toString();
-interface KeyPair {
-  privateKey: string;
-  publicKey: string;
-}
-
-async function call(token: string, method: 'GET' | 'POST', path: string, body?: unknown): Promise<Json> {
-  const res = await fetch(`${API}${path}`, {
-    method,
-    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  const answer = (await res.json()) as Json;
-  if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(answer)}`);
-  return answer;
-}
-
-async function login(username: string): Promise<string> {
-  const res = await fetch(`${API}/auth/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ username, password: DEMO_PASSWORDS[username] }),
-  });
-  const body = (await res.json()) as Json;
-  if (typeof body['token'] !== 'string') throw new Error(`${username} cannot sign in: ${JSON.stringify(body)}`);
-  return body['token'];
-}
-
-/** The consent integration test's key of `username` at key version `version`. */
-function seededKey(username: string, version: number): KeyPair {
-  const privateKey = createHash('sha256').update(`consent integration test ${username} ${version}`).digest('hex');
-  return { privateKey, publicKey: sm2.getPublicKeyFromPrivateKey(privateKey) };
-}
-
-interface SealedRecord {
-  publicKey: string;
-  iterations: number;
-  salt: string;
-  iv: string;
-  ciphertext: string;
-}
-
-const hex = (bytes: Uint8Array): string => Buffer.from(bytes).toString('hex');
-
-async function aesKey(passphrase: string, salt: Uint8Array, iterations: number): Promise<webcrypto.CryptoKey> {
-  const base = await webcrypto.subtle.importKey('raw', Buffer.from(passphrase), 'PBKDF2', false, ['deriveKey']);
-  const params = { name: 'PBKDF2', hash: 'SHA-256', salt, iterations };
-  return webcrypto.subtle.deriveKey(params, base, { name: 'AES-GCM', length: 256 }, false, ['encrypt', 'decrypt']);
-}
-
-/** The phone's storage format: PBKDF2-SHA-256 → AES-GCM over the private key, the public key as additional data. */
-async function sealed(key: KeyPair, passphrase: string): Promise<string> {
-  const salt = webcrypto.getRandomValues(new Uint8Array(16));
-  const iv = webcrypto.getRandomValues(new Uint8Array(12));
-  const aes = await aesKey(passphrase, salt, PBKDF2_ITERATIONS);
-  const params = { name: 'AES-GCM', iv, additionalData: Buffer.from(key.publicKey) };
-  const ciphertext = new Uint8Array(await webcrypto.subtle.encrypt(params, aes, Buffer.from(key.privateKey)));
-  const record = { v: 1, publicKey: key.publicKey, iterations: PBKDF2_ITERATIONS, salt: hex(salt), iv: hex(iv) };
-  return JSON.stringify({ ...record, ciphertext: hex(ciphertext) });
-}
-
-async function unsealed(text: string, passphrase: string): Promise<KeyPair> {
-  const record = JSON.parse(text) as SealedRecord;
-  const aes = await aesKey(passphrase, Buffer.from(record.salt, 'hex'), record.iterations);
-  const params = { name: 'AES-GCM', iv: Buffer.from(record.iv, 'hex'), additionalData: Buffer.from(record.publicKey) };
-  const plain = await webcrypto.subtle.decrypt(params, aes, Buffer.from(record.ciphertext, 'hex'));
-  return { privateKey: Buffer.from(plain).toString(), publicKey: record.publicKey };
-}
-
-const sign = (message: string, key: KeyPair): string =>
-  sm2.doSignature(message, key.privateKey, { hash: true, der: true, userId: SM2_USER_ID });
-
-/** The registered key: its version and public key, or undefined. */
-async function keyOnChain(token: string): Promise<{ keyVersion: number; publicKey: string } | undefined> {
-  const status = await call(token, 'GET', '/consent/key');
-  return status['key'] as { keyVersion: number; publicKey: string } | undefined;
-}
 
 /** Rotates the phone's key (`current`) to the integration test's key of the next version. */
 async function rotateToSeeded(username: string, token: string, current: KeyPair): Promise<void> {
   const onChain = await keyOnChain(token);
   if (onChain?.publicKey !== current.publicKey) throw new Error('the phone does not hold the registered key');
   const next = seededKey(username, onChain.keyVersion + 1);
-  const prepared = await call(token, 'POST', '/consent/signing-payloads', {
+  const prepared = await api(token, 'POST', '/consent/signing-payloads', {
     op: 'resident-key.rotate',
     newPublicKey: next.publicKey,
   });
   const text = prepared['message'] as string;
   const body = { payload: prepared['payload'], signature: sign(text, current), newKeySignature: sign(text, next) };
-  await call(token, 'POST', '/consent/key/rotate', body);
-}
-
-async function phonePage(browser: Browser): Promise<{ context: BrowserContext; page: Page }> {
-  const context = await browser.newContext({
-    viewport: { width: 390, height: 844 },
-    deviceScaleFactor: 2,
-    isMobile: true,
-    hasTouch: true,
-    locale: 'zh-CN',
-    timezoneId: 'Asia/Shanghai',
-  });
-  const page = await context.newPage();
-  const errors: string[] = [];
-  pageErrors.set(page, errors);
-  page.on('pageerror', (err) => errors.push(err.message));
-  await page.goto(new URL('resident.html', APP_URL).toString());
-  return { context, page };
-}
-
-async function expectOk(page: Page): Promise<string> {
-  const shown = await message(page);
-  expect({ kind: shown.kind.replace('phone-message', '').trim(), code: shown.code }).toEqual({ kind: 'ok', code: '' });
-  return shown.text;
+  await api(token, 'POST', '/consent/key/rotate', body);
 }
 
 /** Makes and registers a key on the phone, or unlocks the seeded key and rotates it to one made on the phone. */
@@ -151,9 +42,7 @@ async function keyOnPhone(page: Page, registered: { keyVersion: number } | undef
   await page.fill('#key-passphrase', 'not the passphrase');
   await submit(page, 'key-unlock-form');
   expect((await message(page)).text).toContain('口令不正确');
-  await page.fill('#key-passphrase', PASSPHRASE);
-  await submit(page, 'key-unlock-form');
-  await page.waitForSelector('#key-unlocked');
+  await unlockKey(page);
   await page.fill('#key-new-passphrase', PASSPHRASE);
   await page.fill('#key-repeat', PASSPHRASE);
   await submit(page, 'key-rotate-form');
@@ -201,11 +90,8 @@ describe('resident consent pages', () => {
 
   afterAll(async () => {
     try {
-      const key = JSON.stringify(vaultKey(resident.username));
-      const text: unknown = await phone?.evaluate(`window.localStorage.getItem(${key})`);
-      if (typeof text === 'string') {
-        await rotateToSeeded(resident.username, resident.token, await unsealed(text, PASSPHRASE));
-      }
+      const held = phone === undefined ? undefined : await storedKey(phone, resident.username);
+      if (held !== undefined) await rotateToSeeded(resident.username, resident.token, held);
     } finally {
       await browser?.close();
     }
@@ -213,14 +99,9 @@ describe('resident consent pages', () => {
 
   test('a resident registers a key on the phone, grants a doctor and revokes; the doctor sees both', async () => {
     const { username, token, registered } = resident;
-    const { page } = await phonePage(browser);
+    const page = await openPhone(browser);
     phone = page;
-    if (registered !== undefined) {
-      const seeded = await sealed(seededKey(username, registered.keyVersion), PASSPHRASE);
-      await page.evaluate(
-        `window.localStorage.setItem(${JSON.stringify(vaultKey(username))}, ${JSON.stringify(seeded)})`,
-      );
-    }
+    if (registered !== undefined) await storeKey(page, username, seededKey(username, registered.keyVersion));
     await signIn(page, username);
     await page.waitForSelector('#key-section:not([data-state="unknown"])');
     const version = await keyOnPhone(page, registered);

@@ -7,112 +7,44 @@
  * QR code. The phone holds the consent integration test's seeded key (registered here if the
  * resident has none), so the key on chain stays one the tests can sign with.
  */
-import { createHash, randomBytes, webcrypto } from 'node:crypto';
-import { canonicalJson, SM2_USER_ID } from '@hdt/vocabulary';
+import { createHash, randomBytes } from 'node:crypto';
+import { canonicalJson } from '@hdt/vocabulary';
 import type { Browser, Page } from 'playwright-core';
-import { sm2 } from 'sm-crypto-v2';
-import { DEMO_PASSWORDS } from '../integration/stack';
-import { APP_URL, launch, message, openPage, pageErrors, screenshot, signIn, submit } from './browser';
+import { type KeyPair, seededKey, sign } from '../integration/resident-keys';
+import type { Json } from '../integration/stack';
+import { expectOk, launch, message, openPage, pageErrors, screenshot, signIn, submit } from './browser';
+import { api, keyOnChain, login, openPhone, storeKey, unlockKey } from './residents';
 
 jest.setTimeout(240_000);
 
 const RESIDENT = 'resident.li';
 const DOCTOR = 'h2.doctor';
-const PASSPHRASE = 'e2e phone passphrase';
-const PBKDF2_ITERATIONS = 310_000;
-const API = new URL('../api/v1', APP_URL).toString();
-
-type Json = Record<string, unknown>;
-interface KeyPair {
-  privateKey: string;
-  publicKey: string;
-}
-
-async function call(token: string, method: 'GET' | 'POST' | 'PUT', path: string, body?: unknown): Promise<Json> {
-  const res = await fetch(`${API}${path}`, {
-    method,
-    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  const answer = (await res.json()) as Json;
-  if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(answer)}`);
-  return answer;
-}
-
-async function login(username: string): Promise<string> {
-  const body = await call('', 'POST', '/auth/login', { username, password: DEMO_PASSWORDS[username] });
-  return body['token'] as string;
-}
-
-function seededKey(username: string, version: number): KeyPair {
-  const privateKey = createHash('sha256').update(`consent integration test ${username} ${version}`).digest('hex');
-  return { privateKey, publicKey: sm2.getPublicKeyFromPrivateKey(privateKey) };
-}
 
 /** The resident's seeded key on chain: registered now (version 1) if the resident has none. */
-async function keyOnChain(token: string): Promise<KeyPair> {
-  const onChain = (await call(token, 'GET', '/consent/key'))['key'] as Json | undefined;
+async function seededKeyOnChain(token: string): Promise<KeyPair> {
+  const onChain = await keyOnChain(token);
   if (onChain !== undefined) {
-    const key = seededKey(RESIDENT, onChain['keyVersion'] as number);
-    if (key.publicKey !== onChain['publicKey']) throw new Error(`${RESIDENT} has a key the tests did not make`);
+    const key = seededKey(RESIDENT, onChain.keyVersion);
+    if (key.publicKey !== onChain.publicKey) throw new Error(`${RESIDENT} has a key the tests did not make`);
     return key;
   }
   const key = seededKey(RESIDENT, 1);
-  const prepared = await call(token, 'POST', '/consent/signing-payloads', {
+  const prepared = await api(token, 'POST', '/consent/signing-payloads', {
     op: 'resident-key.register',
     publicKey: key.publicKey,
   });
-  const signature = sm2.doSignature(prepared['message'] as string, key.privateKey, {
-    hash: true,
-    der: true,
-    userId: SM2_USER_ID,
-  });
-  await call(token, 'POST', '/consent/key', { payload: prepared['payload'], signature });
+  const signature = sign(prepared['message'] as string, key);
+  await api(token, 'POST', '/consent/key', { payload: prepared['payload'], signature });
   return key;
 }
 
-const hex = (bytes: Uint8Array): string => Buffer.from(bytes).toString('hex');
-
-/** The phone's storage format: PBKDF2-SHA-256 → AES-GCM over the private key, the public key as additional data. */
-async function sealed(key: KeyPair): Promise<string> {
-  const salt = webcrypto.getRandomValues(new Uint8Array(16));
-  const iv = webcrypto.getRandomValues(new Uint8Array(12));
-  const base = await webcrypto.subtle.importKey('raw', Buffer.from(PASSPHRASE), 'PBKDF2', false, ['deriveKey']);
-  const derive = { name: 'PBKDF2', hash: 'SHA-256', salt, iterations: PBKDF2_ITERATIONS };
-  const aes = await webcrypto.subtle.deriveKey(derive, base, { name: 'AES-GCM', length: 256 }, false, ['encrypt']);
-  const params = { name: 'AES-GCM', iv, additionalData: Buffer.from(key.publicKey) };
-  const ciphertext = new Uint8Array(await webcrypto.subtle.encrypt(params, aes, Buffer.from(key.privateKey)));
-  const record = { v: 1, publicKey: key.publicKey, iterations: PBKDF2_ITERATIONS, salt: hex(salt), iv: hex(iv) };
-  return JSON.stringify({ ...record, ciphertext: hex(ciphertext) });
-}
-
+/** The resident's page on the phone, signed in and holding `key`, unlocked. */
 async function phonePage(browser: Browser, key: KeyPair): Promise<Page> {
-  const context = await browser.newContext({
-    viewport: { width: 390, height: 844 },
-    deviceScaleFactor: 2,
-    isMobile: true,
-    hasTouch: true,
-    locale: 'zh-CN',
-    timezoneId: 'Asia/Shanghai',
-  });
-  const page = await context.newPage();
-  const errors: string[] = [];
-  pageErrors.set(page, errors);
-  page.on('pageerror', (err) => errors.push(err.message));
-  await page.goto(new URL('resident.html', APP_URL).toString());
-  const vault = JSON.stringify(`hdt.residentKey.${RESIDENT}`);
-  await page.evaluate(`window.localStorage.setItem(${vault}, ${JSON.stringify(await sealed(key))})`);
+  const page = await openPhone(browser);
+  await storeKey(page, RESIDENT, key);
   await signIn(page, RESIDENT);
-  await page.fill('#key-passphrase', PASSPHRASE);
-  await submit(page, 'key-unlock-form');
-  await page.waitForSelector('#key-unlocked');
+  await unlockKey(page);
   return page;
-}
-
-async function expectOk(page: Page): Promise<string> {
-  const shown = await message(page);
-  expect({ kind: shown.kind.replace('phone-message', '').trim(), code: shown.code }).toEqual({ kind: 'ok', code: '' });
-  return shown.text;
 }
 
 /** The doctor asks on the page; the id of the new request, the newest in "my requests". */
@@ -154,8 +86,8 @@ async function labReport(residentId: string): Promise<string> {
     classification: 3,
     pointer: `his://hospital1/${recordId}`,
   };
-  await call(clerk, 'POST', '/records/batches', { records: [record] });
-  await call(clerk, 'PUT', `/records/${recordId}/content`, { fields });
+  await api(clerk, 'POST', '/records/batches', { records: [record] });
+  await api(clerk, 'PUT', `/records/${recordId}/content`, { fields });
   return recordId;
 }
 
@@ -175,8 +107,8 @@ describe('access requests on the pages', () => {
   beforeAll(async () => {
     browser = await launch();
     const token = await login(RESIDENT);
-    key = await keyOnChain(token);
-    residentId = ((await call(token, 'GET', '/consent/key'))['key'] as Json)['residentId'] as string;
+    key = await seededKeyOnChain(token);
+    residentId = ((await api(token, 'GET', '/consent/key'))['key'] as Json)['residentId'] as string;
   });
 
   afterAll(async () => {
