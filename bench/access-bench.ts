@@ -11,18 +11,16 @@
  *   npm run bench:access -- [--reads 200] [--rate 50] [--seconds 20] [--out FILE]
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { appendFileSync } from 'node:fs';
 import type { Contract } from '@hyperledger/fabric-gateway';
 import { canonicalJson } from '@hdt/vocabulary';
 import { call, connectionFile, gatewayFor, login } from '../tests/integration/stack';
-import { measure, option, outFile, type Row, runHeading, table } from './measure';
+import { measure, option, report, type Row, run } from './measure';
 
 const READS = option('reads', 200);
 const RATE = option('rate', 50);
 const SECONDS = option('seconds', 20);
 const LEVELS = [1, 8, 32];
 const RECORDS = 20;
-const OUT = outFile();
 
 /** Registers RECORDS lab reports of one patient as h1.clerk and stores their content. */
 async function records(): Promise<string[]> {
@@ -99,13 +97,7 @@ async function main(): Promise<void> {
   const rows = await levels(probe, read);
   h1.gateway.close();
   h1.client.close();
-  const report = `${runHeading(`npm run bench:access -- --reads ${READS} --rate ${RATE} --seconds ${SECONDS}`)}\n${table(rows)}\n`;
-  console.log(report);
-  if (OUT) appendFileSync(OUT, `\n${report}`);
-  if (rows.some((r) => r.failures > 0)) process.exitCode = 1;
+  report(`npm run bench:access -- --reads ${READS} --rate ${RATE} --seconds ${SECONDS}`, rows);
 }
 
-main().catch((err: unknown) => {
-  console.error(err);
-  process.exit(1);
-});
+run(main);
