@@ -52,6 +52,10 @@ export function nullableStr(o: Json, key: string, path: string): string | null {
   return o[key] === null ? null : str(o, key, path);
 }
 
+export function nullableCount(o: Json, key: string, path: string): number | null {
+  return o[key] === null ? null : count(o, key, path);
+}
+
 function parseKey(value: unknown, path: string): ResidentKey {
   const o = record(value, path);
   return {
@@ -82,6 +86,20 @@ export function parseScope(value: unknown, path: string): GrantView['scope'] {
   };
 }
 
+/** What a grant, the terms of one and a doctor's request for one all state: why, which records, when. */
+export function parseTermFields(
+  o: Json,
+  path: string,
+): Pick<GrantView, 'purpose' | 'referralId' | 'scope' | 'notBefore' | 'notAfter'> {
+  return {
+    purpose: member(CONSENT_PURPOSES, o['purpose'], `${path}.purpose`),
+    referralId: nullableStr(o, 'referralId', path),
+    scope: parseScope(o['scope'], `${path}.scope`),
+    notBefore: str(o, 'notBefore', path),
+    notAfter: str(o, 'notAfter', path),
+  };
+}
+
 export function parseGrant(value: unknown, path = 'body.grant'): GrantView {
   const o = record(value, path);
   const grantee = record(o['grantee'], `${path}.grantee`);
@@ -89,12 +107,8 @@ export function parseGrant(value: unknown, path = 'body.grant'): GrantView {
     residentId: str(o, 'residentId', path),
     grantId: str(o, 'grantId', path),
     grantee: { mspId: str(grantee, 'mspId', `${path}.grantee`), doctorId: nullableStr(grantee, 'doctorId', path) },
-    purpose: member(CONSENT_PURPOSES, o['purpose'], `${path}.purpose`),
-    referralId: nullableStr(o, 'referralId', path),
-    scope: parseScope(o['scope'], `${path}.scope`),
-    notBefore: str(o, 'notBefore', path),
-    notAfter: str(o, 'notAfter', path),
-    useLimit: o['useLimit'] === null ? null : count(o, 'useLimit', path),
+    ...parseTermFields(o, path),
+    useLimit: nullableCount(o, 'useLimit', path),
     uses: count(o, 'uses', path),
     status: member(GRANT_STATUSES, o['status'], `${path}.status`),
     version: count(o, 'version', path),

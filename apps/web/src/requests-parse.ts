@@ -2,14 +2,13 @@
 import {
   ACCESS_REQUEST_STATUSES,
   type AccessRequestStatus,
-  CONSENT_PURPOSES,
   type ConsentPurpose,
   type GrantTerms,
   MSP_IDS,
   NOTIFICATION_TYPES,
   type NotificationType,
 } from '@hdt/vocabulary';
-import { member, nullableStr, parseScope } from './consent-parse.js';
+import { member, nullableCount, nullableStr, parseTermFields } from './consent-parse.js';
 import { count, fail, list, record, str } from './parse.js';
 
 export interface AccessRequestView {
@@ -49,12 +48,8 @@ function parseTerms(value: unknown, path: string): GrantTerms {
       mspId: member(MSP_IDS, grantee['mspId'], `${path}.grantee.mspId`),
       doctorId: nullableStr(grantee, 'doctorId', `${path}.grantee`),
     },
-    purpose: member(CONSENT_PURPOSES, o['purpose'], `${path}.purpose`),
-    referralId: nullableStr(o, 'referralId', path),
-    scope: parseScope(o['scope'], `${path}.scope`),
-    notBefore: str(o, 'notBefore', path),
-    notAfter: str(o, 'notAfter', path),
-    useLimit: o['useLimit'] === null ? null : count(o, 'useLimit', path),
+    ...parseTermFields(o, path),
+    useLimit: nullableCount(o, 'useLimit', path),
   };
 }
 
@@ -69,11 +64,7 @@ export function parseAccessRequest(value: unknown, path = 'body'): AccessRequest
       mspId: str(doctor, 'mspId', `${path}.doctor`),
       displayName: str(doctor, 'displayName', `${path}.doctor`),
     },
-    purpose: member(CONSENT_PURPOSES, o['purpose'], `${path}.purpose`),
-    scope: parseScope(o['scope'], `${path}.scope`),
-    notBefore: str(o, 'notBefore', path),
-    notAfter: str(o, 'notAfter', path),
-    referralId: nullableStr(o, 'referralId', path),
+    ...parseTermFields(o, path),
     message: str(o, 'message', path),
     status: member(ACCESS_REQUEST_STATUSES, o['status'], `${path}.status`),
     answerBy: str(o, 'answerBy', path),

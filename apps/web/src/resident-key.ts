@@ -43,6 +43,13 @@ export async function unlockSealed(sealed: SealedKey, passphrase: string): Promi
   }
 }
 
+/** The key pair the resident unlocked on this page; before that, an input error asking for the passphrase. */
+export function unlockedKey(keys: Pick<ResidentKeyStore, 'unlocked'>): KeyPair {
+  const key = keys.unlocked.value;
+  if (key === undefined) throw new InputError(() => t('key.askPassphrase'));
+  return key;
+}
+
 export function keyState(status: KeyStatus | undefined, sealed: SealedKey | undefined): KeyState {
   if (status === undefined) return 'unknown';
   if (status.key === undefined) return 'none';
