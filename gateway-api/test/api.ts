@@ -64,3 +64,27 @@ export async function sendBytes(
     await new Promise((resolve) => server.close(resolve));
   }
 }
+
+/** A request as `user`: a GET of `path` without a body, a POST of `body` with one. */
+export type Send = (user: string, path: string, body?: object) => request.Test;
+
+/** Logs each of `users` in to `h`; answers how to send requests as them (an unknown user sends no token). */
+export async function loggedIn(h: Harness, users: readonly string[]): Promise<Send> {
+  const tokens: Record<string, string> = {};
+  for (const user of users) tokens[user] = await h.login(user);
+  return (user, path, body) => {
+    const auth = { authorization: `Bearer ${tokens[user] ?? ''}` };
+    const api = `${API}${path}`;
+    return body === undefined ? request(h.app).get(api).set(auth) : request(h.app).post(api).set(auth).send(body);
+  };
+}
+
+/** A payer (medins1) locks the issued invoice 31010125/0000000001 for a claim of `amount` fen. */
+export async function lockIssuedInvoice(h: Harness, amount: number): Promise<void> {
+  const medins = await h.login('medins1');
+  await request(h.app)
+    .post(`${API}/invoices/31010125/0000000001/locks`)
+    .set('Authorization', `Bearer ${medins}`)
+    .send({ claimId: 'MI-1', amount, ttlSeconds: 600 })
+    .expect(200);
+}

@@ -3,17 +3,18 @@
  * leaves and Merkle root, and the update and retraction of one record by its source organisation.
  */
 import {
-  CID,
   HEALTH_RECORD_TYPES,
   HEX64,
   RECORD_BATCH_MAX,
   RECORD_CLASSIFICATION_MAX,
   RECORD_CLASSIFICATION_MIN,
   RECORD_ID,
+  RECORD_INPUT_FIELDS,
   RECORD_OPERATIONS,
-  RECORD_POINTER_URI,
+  RECORD_REASON_MAX,
   RECORD_STATUSES,
   canonicalJson,
+  isRecordPointer,
   merkleLeaf,
   merkleRoot,
   type IndexedRecordsInput,
@@ -28,25 +29,13 @@ import {
   type UpdateRecordInput,
 } from '@hdt/vocabulary';
 import { ErrorCode, chaincodeError, invalidArgument } from './errors';
-import { expectHex64, expectIsoTimestamp, expectOneOf, expectPattern, expectText } from './fields';
+import { expectHex64, expectIsoTimestamp, expectOneOf, expectPattern, expectString, expectText } from './fields';
 import { type TxContext, decodeJsonArgument } from './invoice';
 import { type Field, openObject } from './signed-inputs';
 import { sm3 } from './sm3';
 
 /** Room for RECORD_BATCH_MAX entries of about 0.4 kB each, with margin. */
 export const MAX_RECORD_BATCH_INPUT_LENGTH = RECORD_BATCH_MAX * 1024;
-export const REASON_MAX = 256;
-
-export const RECORD_INPUT_FIELDS = [
-  'recordId',
-  'patientId',
-  'encounterId',
-  'type',
-  'recordedAt',
-  'digest',
-  'classification',
-  'pointer',
-] as const satisfies readonly (keyof RecordIndexInput)[];
 
 const ID_RULE = 'an id of 1..64 letters, digits, ".", "_", ":" or "-"';
 
@@ -55,8 +44,8 @@ export function parseRecordId(value: unknown, path = 'recordId'): string {
 }
 
 function parsePointer(value: unknown, path: string): string {
-  const text = expectPattern(value, path, /^[\x21-\x7e]{1,256}$/, 'an IPFS CID or a URI');
-  if (!CID.test(text) && !RECORD_POINTER_URI.test(text)) throw invalidArgument(path, 'must be an IPFS CID or a URI');
+  const text = expectString(value, path);
+  if (!isRecordPointer(text)) throw invalidArgument(path, 'must be an IPFS CID or a URI');
   return text;
 }
 
@@ -121,7 +110,7 @@ export function parseIndexedRecordsJson(text: unknown): IndexedRecordsInput {
 }
 
 function parseReason(value: unknown): string {
-  return expectText(value, 'reason', 1, REASON_MAX);
+  return expectText(value, 'reason', 1, RECORD_REASON_MAX);
 }
 
 export function parseUpdateRecordJson(text: unknown): UpdateRecordInput {
@@ -218,7 +207,7 @@ function storedOperation(value: unknown): RecordIndex['lastOperation'] {
     mspId: expectText(field('mspId'), 'lastOperation.mspId', 1, 64),
     txId: expectText(field('txId'), 'lastOperation.txId', 1, 128),
     timestamp: expectIsoTimestamp(field('timestamp'), 'lastOperation.timestamp'),
-    reason: expectText(field('reason'), 'lastOperation.reason', 0, REASON_MAX),
+    reason: expectText(field('reason'), 'lastOperation.reason', 0, RECORD_REASON_MAX),
   };
 }
 

@@ -2,6 +2,7 @@
  * Health records (健康档案) as consent and access name them: the kinds of record an index entry
  * points to, and the identifiers of a record and of the fields inside one.
  */
+import { CID } from './fields';
 
 /**
  * ENCOUNTER: outpatient or inpatient encounter record; LAB_REPORT / EXAM_REPORT: laboratory and
@@ -36,6 +37,16 @@ export const RECORD_CLASSIFICATION_MAX = 5;
  * kept at the hospital (`scheme:rest`, printable ASCII without spaces, at most 256 characters).
  */
 export const RECORD_POINTER_URI = /^[a-z][a-z0-9+.-]{0,15}:[\x21-\x7e]{1,240}$/;
+/** The longest pointer an index entry takes, CID or URI. */
+export const RECORD_POINTER_MAX = 256;
+
+/** Whether `text` is a record's pointer: an IPFS CID or a URI, at most RECORD_POINTER_MAX characters. */
+export function isRecordPointer(text: string): boolean {
+  return text.length <= RECORD_POINTER_MAX && (CID.test(text) || RECORD_POINTER_URI.test(text));
+}
+
+/** The longest reason of a record's update or retraction. */
+export const RECORD_REASON_MAX = 256;
 
 /** The most index entries one RegisterBatch transaction takes. */
 export const RECORD_BATCH_MAX = 500;
@@ -60,6 +71,18 @@ export interface RecordIndexInput {
   readonly classification: number;
   readonly pointer: string;
 }
+
+/** The fields of a RecordIndexInput, every one required. */
+export const RECORD_INPUT_FIELDS = [
+  'recordId',
+  'patientId',
+  'encounterId',
+  'type',
+  'recordedAt',
+  'digest',
+  'classification',
+  'pointer',
+] as const satisfies readonly (keyof RecordIndexInput)[];
 
 /** The Merkle leaf of a record is SM3(0x00 || UTF-8 canonical JSON of this object). */
 export interface RecordLeafEntry extends RecordIndexInput {

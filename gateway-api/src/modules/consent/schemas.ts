@@ -206,17 +206,20 @@ const grantOperationSchema = z.object({
   signature: z.string(),
 });
 
+/** A scope as the gateway answers it (and as it is stored): the record types, record ids and fields. */
+export const scopeViewSchema = z.object({
+  recordTypes: z.array(z.enum(HEALTH_RECORD_TYPES)),
+  recordIds: z.array(z.string()),
+  fields: z.array(z.string()),
+});
+
 export const consentGrantSchema = z.object({
   residentId: z.string(),
   grantId: z.string(),
   grantee: z.object({ mspId: z.string(), doctorId: z.string().nullable() }),
   purpose: z.enum(CONSENT_PURPOSES),
   referralId: z.string().nullable(),
-  scope: z.object({
-    recordTypes: z.array(z.enum(HEALTH_RECORD_TYPES)),
-    recordIds: z.array(z.string()),
-    fields: z.array(z.string()),
-  }),
+  scope: scopeViewSchema,
   notBefore: z.string(),
   notAfter: z.string(),
   useLimit: z.number().int().nullable(),

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
-import request from 'supertest';
 import { z } from 'zod';
-import { harness, type Harness } from '../../../test/harness';
+import { loggedIn, type Send } from '../../../test/api';
+import { harness } from '../../../test/harness';
 import { firstBroken } from './audit';
 import { auditListSchema, linkResultSchema, mergeResultSchema, residentViewSchema, splitResultSchema } from './schemas';
 
@@ -13,13 +13,7 @@ const ZHANG = { name: '张三', birthDate: '1949-12-31', sex: 'male' };
 
 jest.setTimeout(60_000);
 
-let h: Harness;
-let tokens: Record<string, string>;
-const send = (user: string, path: string, body?: object) => {
-  const auth = { authorization: `Bearer ${tokens[user] ?? ''}` };
-  const api = `/api/v1${path}`;
-  return body === undefined ? request(h.app).get(api).set(auth) : request(h.app).post(api).set(auth).send(body);
-};
+let send: Send;
 
 function record(recordId: string, patient: string, encounterId: string): Record<string, unknown> {
   return {
@@ -41,9 +35,7 @@ async function link(user: string, patient: string, extra: Record<string, unknown
 }
 
 beforeAll(async () => {
-  h = await harness();
-  tokens = {};
-  for (const user of ['clerk1', 'clerk2', 'insurer1', 'hcsupervisor']) tokens[user] = await h.login(user);
+  send = await loggedIn(await harness(), ['clerk1', 'clerk2', 'insurer1', 'hcsupervisor']);
   await send('clerk1', '/records/batches', { records: [record('E-1', 'h1-p1', 'V1'), record('E-2', 'h1-p1', 'V1')] });
   await send('clerk2', '/records/batches', { records: [record('E-3', 'h2-p9', 'V7'), record('E-4', 'h2-p5', 'V8')] });
 });

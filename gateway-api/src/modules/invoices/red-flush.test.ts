@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { harness, PDF, type Harness } from '../../../test/harness';
-import { API, errorBody, issue } from '../../../test/api';
+import { API, errorBody, issue, lockIssuedInvoice } from '../../../test/api';
 import { redFlushResponseSchema } from './schemas';
 
 const BASE = `${API}/invoices/31010125/0000000001`;
@@ -54,12 +54,7 @@ describe('POST /invoices/{code}/{number}/red-flush', () => {
 
   it('is refused while a payer holds a lock (409), discarding the red documents it stored', async () => {
     const { h, clerk } = await issued();
-    const medins = await h.login('medins1');
-    await request(h.app)
-      .post(`${BASE}/locks`)
-      .set('Authorization', `Bearer ${medins}`)
-      .send({ claimId: 'MI-1', amount: 1000, ttlSeconds: 600 })
-      .expect(200);
+    await lockIssuedInvoice(h, 1000);
     const destroyed = h.offchain.files.destroyed.size;
     const res = await redFlush(h, clerk, RED);
     expect(res.status).toBe(409);

@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { harness, invoiceData, type Harness } from '../../../test/harness';
-import { API, errorBody, issue, sm3 } from '../../../test/api';
+import { API, errorBody, issue, lockIssuedInvoice, sm3 } from '../../../test/api';
 import { lifecycleResponseSchema } from './lifecycle-routes';
 
 jest.setTimeout(30_000);
@@ -86,12 +86,7 @@ describe('POST /invoices/{code}/{number}/update', () => {
 
   it('is refused after a lock (409), and the documents stored for it are discarded', async () => {
     const { h, clerk } = await issued();
-    const medins = await h.login('medins1');
-    await request(h.app)
-      .post(`${BASE}/locks`)
-      .set('Authorization', `Bearer ${medins}`)
-      .send({ claimId: 'MI-1', amount: 100, ttlSeconds: 600 })
-      .expect(200);
+    await lockIssuedInvoice(h, 100);
     const stored = h.offchain.files.docs.size;
     const res = await update(h, clerk);
     expect({ status: res.status, code: errorBody.parse(res.body).code }).toEqual({

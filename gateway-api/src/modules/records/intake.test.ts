@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
-import request from 'supertest';
 import { z } from 'zod';
-import { harness, type Harness } from '../../../test/harness';
+import { loggedIn, type Send } from '../../../test/api';
+import { harness } from '../../../test/harness';
 import { batchOutcomeSchema, errorListSchema, qualityReportSchema, resubmitResultSchema } from './schemas';
 
 const sm3Hex = (data: string) => createHash('sm3').update(data).digest('hex');
@@ -24,18 +24,10 @@ function entry(recordId: string, overrides: Record<string, unknown> = {}): Recor
 
 jest.setTimeout(60_000);
 
-let h: Harness;
-let tokens: Record<string, string>;
-const send = (user: string, path: string, body?: object) => {
-  const auth = { authorization: `Bearer ${tokens[user] ?? ''}` };
-  const api = `/api/v1${path}`;
-  return body === undefined ? request(h.app).get(api).set(auth) : request(h.app).post(api).set(auth).send(body);
-};
+let send: Send;
 
 beforeAll(async () => {
-  h = await harness({ clock: () => NOW });
-  tokens = {};
-  for (const user of ['clerk1', 'clerk2', 'insurer1', 'hcsupervisor']) tokens[user] = await h.login(user);
+  send = await loggedIn(await harness({ clock: () => NOW }), ['clerk1', 'clerk2', 'insurer1', 'hcsupervisor']);
 });
 
 describe('registration with data-quality rules', () => {

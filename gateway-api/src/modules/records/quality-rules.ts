@@ -5,7 +5,6 @@
  * rules let the good entries of a batch through and send the others to the error store.
  */
 import {
-  CID,
   HEALTH_RECORD_TYPES,
   HEX64,
   ICD10_CODE,
@@ -13,7 +12,9 @@ import {
   RECORD_CLASSIFICATION_MAX,
   RECORD_CLASSIFICATION_MIN,
   RECORD_ID,
-  RECORD_POINTER_URI,
+  RECORD_INPUT_FIELDS,
+  RECORD_POINTER_MAX,
+  isRecordPointer,
   type RecordIndexInput,
 } from '@hdt/vocabulary';
 
@@ -55,7 +56,7 @@ export const QUALITY_RULES = {
   },
   POINTER_FORMAT: {
     dimension: 'validity',
-    message: 'must be an IPFS CID or a URI (scheme:rest, printable ASCII, no spaces, at most 256 characters)',
+    message: `must be an IPFS CID or a URI (scheme:rest, printable ASCII, no spaces, at most ${RECORD_POINTER_MAX} characters)`,
   },
   TIME_FORMAT: { dimension: 'validity', message: 'must be a real ISO-8601 UTC time with milliseconds' },
   TIME_IN_FUTURE: { dimension: 'timeliness', message: 'is more than 5 minutes after the time of submission' },
@@ -75,16 +76,7 @@ export interface Violation {
   message: string;
 }
 
-export const REQUIRED_FIELDS = [
-  'recordId',
-  'patientId',
-  'encounterId',
-  'type',
-  'recordedAt',
-  'digest',
-  'classification',
-  'pointer',
-] as const satisfies readonly (keyof RecordIndexInput)[];
+export const REQUIRED_FIELDS = RECORD_INPUT_FIELDS;
 
 type Field = (typeof REQUIRED_FIELDS)[number];
 
@@ -110,7 +102,7 @@ const FORMATS: readonly [Field, QualityRuleId, (value: never) => boolean][] = [
     'CLASSIFICATION_RANGE',
     (v: number) => Number.isInteger(v) && v >= RECORD_CLASSIFICATION_MIN && v <= RECORD_CLASSIFICATION_MAX,
   ],
-  ['pointer', 'POINTER_FORMAT', (v: string) => v.length <= 256 && (CID.test(v) || RECORD_POINTER_URI.test(v))],
+  ['pointer', 'POINTER_FORMAT', isRecordPointer],
   ['recordedAt', 'TIME_FORMAT', realTime],
 ];
 

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { verifyMerkleProof } from '@hdt/vocabulary';
-import request from 'supertest';
 import { z } from 'zod';
+import { loggedIn, type Send } from '../../../test/api';
 import { harness, type Harness } from '../../../test/harness';
 import { batchOutcomeSchema, recordProofSchema, verifyResultSchema } from './schemas';
 import { recordLeaf, sm3 } from './service';
@@ -23,17 +23,11 @@ function entry(recordId: string): Record<string, unknown> {
 }
 
 let h: Harness;
-let tokens: Record<string, string>;
-const send = (user: string, path: string, body?: object) => {
-  const auth = { authorization: `Bearer ${tokens[user] ?? ''}` };
-  const api = `/api/v1${path}`;
-  return body === undefined ? request(h.app).get(api).set(auth) : request(h.app).post(api).set(auth).send(body);
-};
+let send: Send;
 
 beforeAll(async () => {
   h = await harness();
-  tokens = {};
-  for (const user of ['clerk1', 'clerk2', 'insurer1', 'medclerk']) tokens[user] = await h.login(user);
+  send = await loggedIn(h, ['clerk1', 'clerk2', 'insurer1', 'medclerk']);
   const records = Array.from({ length: 7 }, (_, i) => entry(`R-${i}`));
   const res = await send('clerk1', '/records/batches', { records });
   expect(res.status).toBe(201);

@@ -13,7 +13,9 @@ import {
   RECORD_CLASSIFICATION_MIN,
   RECORD_ID,
   RECORD_OPERATIONS,
+  RECORD_POINTER_MAX,
   RECORD_POINTER_URI,
+  RECORD_REASON_MAX,
   RECORD_STATUSES,
 } from '@hdt/vocabulary';
 import { z } from 'zod';
@@ -28,11 +30,11 @@ const timestampSchema = pattern(ISO_TIMESTAMP, 'an ISO-8601 UTC time with millis
   { error: 'must be a real calendar time' },
 );
 const pointerSchema = str()
-  .max(256)
+  .max(RECORD_POINTER_MAX)
   .refine((value) => CID.test(value) || RECORD_POINTER_URI.test(value), {
     error: 'must be an IPFS CID or a URI (scheme:rest, printable ASCII, no spaces)',
   });
-const reasonSchema = str().min(1).max(256);
+const reasonSchema = str().min(1).max(RECORD_REASON_MAX);
 
 export const recordEntrySchema = z.strictObject({
   recordId: recordIdSchema,

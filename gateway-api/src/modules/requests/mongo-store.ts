@@ -1,8 +1,9 @@
 /** Access requests in the document database (collection `access_requests`). */
-import { ACCESS_REQUEST_STATUSES, CONSENT_PURPOSES, HEALTH_RECORD_TYPES, MspId } from '@hdt/vocabulary';
+import { ACCESS_REQUEST_STATUSES, CONSENT_PURPOSES, MspId } from '@hdt/vocabulary';
 import { Schema, type Connection, type Model } from 'mongoose';
 import { z } from 'zod';
 import { AppError } from '../../errors';
+import { scopeViewSchema } from '../consent/schemas';
 import type { AccessRequestStore, Decision, StoredAccessRequest } from './store';
 
 export const ACCESS_REQUEST_COLLECTION = 'access_requests';
@@ -52,11 +53,7 @@ const storedSchema = z.object({
     department: nullableString,
   }),
   purpose: z.enum(CONSENT_PURPOSES),
-  scope: z.object({
-    recordTypes: z.array(z.enum(HEALTH_RECORD_TYPES)),
-    recordIds: z.array(z.string()),
-    fields: z.array(z.string()),
-  }),
+  scope: scopeViewSchema,
   notBefore: z.string(),
   notAfter: z.string(),
   useLimit: z.number().int().nullable().default(null),

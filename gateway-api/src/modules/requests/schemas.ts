@@ -5,7 +5,6 @@ import {
   ACCESS_REQUEST_STATUSES,
   CONSENT_LIMITS,
   CONSENT_PURPOSES,
-  HEALTH_RECORD_TYPES,
   REFERRAL_ID,
 } from '@hdt/vocabulary';
 import { z } from 'zod';
@@ -16,6 +15,7 @@ import {
   grantTermsSchema,
   residentIdSchema,
   scopeSchema,
+  scopeViewSchema,
   timestampSchema,
 } from '../consent/schemas';
 
@@ -70,11 +70,7 @@ export const accessRequestSchema = z.object({
     department: z.string().nullable(),
   }),
   purpose: z.enum(CONSENT_PURPOSES),
-  scope: z.object({
-    recordTypes: z.array(z.enum(HEALTH_RECORD_TYPES)),
-    recordIds: z.array(z.string()),
-    fields: z.array(z.string()),
-  }),
+  scope: scopeViewSchema,
   notBefore: z.string(),
   notAfter: z.string(),
   useLimit: z.number().int().nullable(),
