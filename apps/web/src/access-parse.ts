@@ -6,7 +6,7 @@ import {
   type AccessOutcomeReason,
   type ConsentPurpose,
 } from '@hdt/vocabulary';
-import { fail, type Json, list, record, str } from './parse.js';
+import { bool, list, member, record, str, strings } from './parse.js';
 
 export interface AccessView {
   readonly accessId: string;
@@ -35,18 +35,6 @@ export interface ReadResult {
 const REASONS: readonly AccessOutcomeReason[] = [...ACCESS_REFUSALS, ...ACCESS_POLICY_REFUSALS];
 const OUTCOMES = ['ALLOWED', 'REFUSED'] as const;
 
-function member<T extends string>(values: readonly T[], o: Json, key: string, path: string): T {
-  return values.find((v) => v === o[key]) ?? fail(`${path}.${key}`, 'a known value');
-}
-
-function bool(o: Json, key: string, path: string): boolean {
-  const value = o[key];
-  return typeof value === 'boolean' ? value : fail(`${path}.${key}`, 'true or false');
-}
-
-const strings = (o: Json, key: string, path: string): string[] =>
-  list(o, key, path, (v, p) => (typeof v === 'string' ? v : fail(p, 'a string')));
-
 function parseAccess(value: unknown, path: string): AccessView {
   const o = record(value, path);
   return {
@@ -55,9 +43,9 @@ function parseAccess(value: unknown, path: string): AccessView {
     displayName: str(o, 'displayName', path),
     institution: str(o, 'institution', path),
     recordId: str(o, 'recordId', path),
-    purpose: member(CONSENT_PURPOSES, o, 'purpose', path),
-    outcome: member(OUTCOMES, o, 'outcome', path),
-    reason: o['reason'] === null ? null : member(REASONS, o, 'reason', path),
+    purpose: member(CONSENT_PURPOSES, o['purpose'], `${path}.purpose`),
+    outcome: member(OUTCOMES, o['outcome'], `${path}.outcome`),
+    reason: o['reason'] === null ? null : member(REASONS, o['reason'], `${path}.reason`),
     breakGlass: bool(o, 'breakGlass', path),
     fields: strings(o, 'fields', path),
     anchored: o['anchor'] !== null && o['anchor'] !== undefined,

@@ -7,7 +7,7 @@ import {
   HEALTH_RECORD_TYPES,
   type HealthRecordType,
 } from '@hdt/vocabulary';
-import { count, fail, type Json, list, record, str } from './parse.js';
+import { bool, count, fail, type Json, list, member, nullableCount, nullableStr, record, str } from './parse.js';
 import type { Prepared } from './signing.js';
 
 export interface ResidentKey {
@@ -42,20 +42,6 @@ export interface GrantView {
   readonly updatedAt: string;
 }
 
-/** `value` if it is one of `values`. */
-export function member<T extends string>(values: readonly T[], value: unknown, path: string): T {
-  const found = values.find((v) => v === value);
-  return found ?? fail(path, 'a known value');
-}
-
-export function nullableStr(o: Json, key: string, path: string): string | null {
-  return o[key] === null ? null : str(o, key, path);
-}
-
-export function nullableCount(o: Json, key: string, path: string): number | null {
-  return o[key] === null ? null : count(o, key, path);
-}
-
 function parseKey(value: unknown, path: string): ResidentKey {
   const o = record(value, path);
   return {
@@ -68,9 +54,10 @@ function parseKey(value: unknown, path: string): ResidentKey {
 
 export function parseKeyStatus(value: unknown): KeyStatus {
   const o = record(value, 'body');
-  const registered = o['registered'];
-  if (typeof registered !== 'boolean') fail('body.registered', 'true or false');
-  return { registered, key: o['key'] === undefined ? undefined : parseKey(o['key'], 'body.key') };
+  return {
+    registered: bool(o, 'registered', 'body'),
+    key: o['key'] === undefined ? undefined : parseKey(o['key'], 'body.key'),
+  };
 }
 
 export function parseKeyAnswer(value: unknown): ResidentKey {

@@ -171,6 +171,25 @@ export function oneOf<K extends string>(table: Record<K, unknown>, o: Json, key:
   return typeof value === 'string' && isKeyOf(table, value) ? value : fail(`${path}.${key}`, 'a known value');
 }
 
+/** `value` if it is one of `values`. */
+export function member<T extends string>(values: readonly T[], value: unknown, path: string): T {
+  const found = values.find((v) => v === value);
+  return found ?? fail(path, 'a known value');
+}
+
+export function nullableStr(o: Json, key: string, path: string): string | null {
+  return o[key] === null ? null : str(o, key, path);
+}
+
+export function nullableCount(o: Json, key: string, path: string): number | null {
+  return o[key] === null ? null : count(o, key, path);
+}
+
+export function bool(o: Json, key: string, path: string): boolean {
+  const value = o[key];
+  return typeof value === 'boolean' ? value : fail(`${path}.${key}`, 'true or false');
+}
+
 /** A list; a missing one is empty (fields an older gateway does not send). */
 export function list<T>(o: Json, key: string, path: string, item: (value: unknown, path: string) => T): T[] {
   const value = o[key];
@@ -178,6 +197,10 @@ export function list<T>(o: Json, key: string, path: string, item: (value: unknow
   if (!Array.isArray(value)) fail(`${path}.${key}`, 'a list');
   return value.map((v, i) => item(v, `${path}.${key}[${i}]`));
 }
+
+/** A list of strings; a missing one is empty. */
+export const strings = (o: Json, key: string, path: string): string[] =>
+  list(o, key, path, (v, p) => (typeof v === 'string' ? v : fail(p, 'a string')));
 
 function parseLock(value: unknown, path: string): InvoiceLock {
   const o = record(value, path);

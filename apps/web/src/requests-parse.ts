@@ -8,8 +8,8 @@ import {
   NOTIFICATION_TYPES,
   type NotificationType,
 } from '@hdt/vocabulary';
-import { member, nullableCount, nullableStr, parseTermFields } from './consent-parse.js';
-import { count, fail, list, record, str } from './parse.js';
+import { parseTermFields } from './consent-parse.js';
+import { bool, count, list, member, nullableCount, nullableStr, record, str } from './parse.js';
 
 export interface AccessRequestView {
   readonly requestId: string;
@@ -84,15 +84,13 @@ export function parseApproved(value: unknown): AccessRequestView {
 
 function parseNotification(value: unknown, path: string): NotificationView {
   const o = record(value, path);
-  const read = o['read'];
-  if (typeof read !== 'boolean') fail(`${path}.read`, 'true or false');
   return {
     id: str(o, 'id', path),
     type: member(NOTIFICATION_TYPES, o['type'], `${path}.type`),
     title: str(o, 'title', path),
     body: str(o, 'body', path),
     createdAt: str(o, 'createdAt', path),
-    read,
+    read: bool(o, 'read', path),
   };
 }
 
