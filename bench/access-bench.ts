@@ -10,10 +10,9 @@
  *
  *   npm run bench:access -- [--reads 200] [--rate 50] [--seconds 20] [--out FILE]
  */
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import type { Contract } from '@hyperledger/fabric-gateway';
-import { canonicalJson } from '@hdt/vocabulary';
-import { call, connectionFile, gatewayFor, login } from '../tests/integration/stack';
+import { call, connectionFile, gatewayFor, labReportEntry, login } from '../tests/integration/stack';
 import { measure, option, report, type Row, run } from './measure';
 
 const READS = option('reads', 200);
@@ -28,29 +27,15 @@ async function records(): Promise<string[]> {
   const patientId = randomBytes(32).toString('hex');
   const run = randomBytes(4).toString('hex');
   const fields = { diagnosis: 'J18.9', labResults: 'WBC 11.2' };
-  const entries = Array.from({ length: RECORDS }, (_, i) => {
-    const recordId = `BENCH-ACC-${run}-${i}`;
-    const digest = createHash('sm3')
-      .update(canonicalJson({ recordId, fields, attachment: null }))
-      .digest('hex');
-    return {
-      recordId,
-      patientId,
-      encounterId: `ENC-${recordId}`,
-      type: 'LAB_REPORT',
-      recordedAt: new Date(Date.now() - 3_600_000).toISOString(),
-      digest,
-      classification: 3,
-      pointer: `his://hospital1/${recordId}`,
-    };
-  });
+  const ids = Array.from({ length: RECORDS }, (_, i) => `BENCH-ACC-${run}-${i}`);
+  const entries = ids.map((recordId) => labReportEntry(recordId, patientId, fields));
   const batch = await call(clerk, 'POST', '/records/batches', { records: entries });
   if (batch.status !== 201) throw new Error(`register: HTTP ${batch.status} ${JSON.stringify(batch.body)}`);
-  for (const { recordId } of entries) {
+  for (const recordId of ids) {
     const stored = await call(clerk, 'PUT', `/records/${recordId}/content`, { fields });
     if (stored.status >= 300) throw new Error(`content: HTTP ${stored.status} ${JSON.stringify(stored.body)}`);
   }
-  return entries.map((e) => e.recordId);
+  return ids;
 }
 
 function reader(token: string, ids: string[]): (i: number) => Promise<void> {

@@ -7,11 +7,10 @@
  * QR code. The phone holds the consent integration test's seeded key (registered here if the
  * resident has none), so the key on chain stays one the tests can sign with.
  */
-import { createHash, randomBytes } from 'node:crypto';
-import { canonicalJson } from '@hdt/vocabulary';
+import { randomBytes } from 'node:crypto';
 import type { Browser, Page } from 'playwright-core';
 import { type KeyPair, seededKey, sign } from '../integration/resident-keys';
-import type { Json } from '../integration/stack';
+import { type Json, labReportEntry } from '../integration/stack';
 import { expectOk, launch, message, openPage, pageErrors, screenshot, signIn, submit } from './browser';
 import { api, keyOnChain, login, openPhone, storeKey, unlockKey } from './residents';
 
@@ -73,19 +72,7 @@ async function labReport(residentId: string): Promise<string> {
   const clerk = await login('h1.clerk');
   const recordId = `E2E-LAB-${randomBytes(4).toString('hex')}`;
   const fields = { diagnosis: 'J18.9 肺炎', address: '幸福路 1 号' };
-  const digest = createHash('sm3')
-    .update(canonicalJson({ recordId, fields, attachment: null }))
-    .digest('hex');
-  const record = {
-    recordId,
-    patientId: residentId,
-    encounterId: `ENC-${recordId}`,
-    type: 'LAB_REPORT',
-    recordedAt: new Date(Date.now() - 3_600_000).toISOString(),
-    digest,
-    classification: 3,
-    pointer: `his://hospital1/${recordId}`,
-  };
+  const record = labReportEntry(recordId, residentId, fields);
   await api(clerk, 'POST', '/records/batches', { records: [record] });
   await api(clerk, 'PUT', `/records/${recordId}/content`, { fields });
   return recordId;

@@ -8,12 +8,11 @@ import { createHash } from 'node:crypto';
 import { canonicalJson, merkleLeaf, verifyMerkleProof } from '@hdt/vocabulary';
 import mongoose from 'mongoose';
 import { residentKey, signed, type KeyPair } from './resident-keys';
-import { call, connectionFile, gatewayFor, login, type Json, type Outcome } from './stack';
+import { call, connectionFile, gatewayFor, labReportEntry, login, type Json, type Outcome } from './stack';
 
 jest.setTimeout(300_000);
 
 const sm3 = (data: Uint8Array): Uint8Array => createHash('sm3').update(data).digest();
-const sm3Hex = (data: string): string => createHash('sm3').update(data).digest('hex');
 const ZHANG = 'c54b44e938774dc9cf73d6dba280c3b90037dd60fbde37eaea330965febeb8e0';
 const LI = '9ff8141a7525839e4354f0036dd56729d3689abcd1b1f1929533d2cf7a42dd5c';
 const RUN = Date.now().toString(36);
@@ -23,19 +22,6 @@ const FIELDS = {
   address: 'Qingpu',
 };
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-function recordEntry(recordId: string, patientId: string): Json {
-  return {
-    recordId,
-    patientId,
-    encounterId: `ENC-${RUN}`,
-    type: 'LAB_REPORT',
-    recordedAt: new Date(Date.now() - 3_600_000).toISOString(),
-    digest: sm3Hex(canonicalJson({ recordId, fields: FIELDS, attachment: null })),
-    classification: 3,
-    pointer: `his://hospital1/${recordId}`,
-  };
-}
 
 function terms(grantId: string, overrides: Json = {}): Json {
   const now = Date.now();
@@ -97,7 +83,7 @@ describe('the access path on the platform', () => {
     if (uri === undefined) throw new Error('GATEWAY_MONGODB_URI must be set');
     db = await mongoose.createConnection(uri).asPromise();
     const batch = await call(tokens['h1.clerk'] ?? '', 'POST', '/records/batches', {
-      records: [recordEntry(A, ZHANG), recordEntry(B, LI)],
+      records: [labReportEntry(A, ZHANG, FIELDS), labReportEntry(B, LI, FIELDS)],
     });
     expect(batch.status).toBe(201);
     for (const id of [A, B]) {

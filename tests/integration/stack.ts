@@ -1,10 +1,11 @@
 import * as grpc from '@grpc/grpc-js';
 import { connect, type Gateway, hash } from '@hyperledger/fabric-gateway';
 import { execFile } from 'node:child_process';
-import { createPrivateKey, randomInt } from 'node:crypto';
+import { createHash, createPrivateKey, randomInt } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
+import { canonicalJson } from '@hdt/vocabulary';
 import { nativeP256Signer } from '../../gateway-api/src/fabric/native-signer';
 
 /** The project root: the nearest directory above this file holding network/nodes.tsv. */
@@ -84,6 +85,25 @@ export async function call(
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   });
   return { status: res.status, body: (await res.json()) as Json };
+}
+
+/**
+ * A lab report's index entry as Hospital 1 registers it, recorded an hour ago: its digest is the SM3
+ * of the content `fields` (no attachment), so storing those fields as its content is accepted.
+ */
+export function labReportEntry(recordId: string, patientId: string, fields: Json): Json {
+  return {
+    recordId,
+    patientId,
+    encounterId: `ENC-${recordId}`,
+    type: 'LAB_REPORT',
+    recordedAt: new Date(Date.now() - 3_600_000).toISOString(),
+    digest: createHash('sm3')
+      .update(canonicalJson({ recordId, fields, attachment: null }))
+      .digest('hex'),
+    classification: 3,
+    pointer: `his://hospital1/${recordId}`,
+  };
 }
 
 export async function login(username: string): Promise<string> {
