@@ -129,8 +129,10 @@ function accessServices(deps: ServiceDeps, notifications: NotificationService): 
     intervalMs: stores.anchorIntervalMs ?? 1000,
   });
   const { files } = deps.offchain;
+  const records = new FabricRecordsLedger(deps.ledger);
   const access = new AccessService({
     ledger,
+    records,
     files,
     contents: stores.contents,
     log: stores.log,
@@ -138,7 +140,6 @@ function accessServices(deps: ServiceDeps, notifications: NotificationService): 
     logger: deps.logger,
     anchoring,
   });
-  const records = new FabricRecordsLedger(deps.ledger);
   return {
     access,
     recordContents: new ContentService({ records, files, contents: stores.contents, logger: deps.logger }),

@@ -1,11 +1,5 @@
 /** The access answers — a doctor's read of a record, the resident's access list — checked field by field. */
-import {
-  ACCESS_POLICY_REFUSALS,
-  ACCESS_REFUSALS,
-  CONSENT_PURPOSES,
-  type AccessOutcomeReason,
-  type ConsentPurpose,
-} from '@hdt/vocabulary';
+import { ACCESS_LOG_REASONS, CONSENT_PURPOSES, type AccessLogReason, type ConsentPurpose } from '@hdt/vocabulary';
 import { bool, list, member, record, str, strings } from './parse.js';
 
 export interface AccessView {
@@ -16,7 +10,7 @@ export interface AccessView {
   readonly recordId: string;
   readonly purpose: ConsentPurpose;
   readonly outcome: 'ALLOWED' | 'REFUSED';
-  readonly reason: AccessOutcomeReason | null;
+  readonly reason: AccessLogReason | null;
   readonly breakGlass: boolean;
   readonly fields: readonly string[];
   /** On chain under an anchor's Merkle root already. */
@@ -32,7 +26,6 @@ export interface ReadResult {
   readonly watermark: string;
 }
 
-const REASONS: readonly AccessOutcomeReason[] = [...ACCESS_REFUSALS, ...ACCESS_POLICY_REFUSALS];
 const OUTCOMES = ['ALLOWED', 'REFUSED'] as const;
 
 function parseAccess(value: unknown, path: string): AccessView {
@@ -45,7 +38,7 @@ function parseAccess(value: unknown, path: string): AccessView {
     recordId: str(o, 'recordId', path),
     purpose: member(CONSENT_PURPOSES, o['purpose'], `${path}.purpose`),
     outcome: member(OUTCOMES, o['outcome'], `${path}.outcome`),
-    reason: o['reason'] === null ? null : member(REASONS, o['reason'], `${path}.reason`),
+    reason: o['reason'] === null ? null : member(ACCESS_LOG_REASONS, o['reason'], `${path}.reason`),
     breakGlass: bool(o, 'breakGlass', path),
     fields: strings(o, 'fields', path),
     anchored: o['anchor'] !== null && o['anchor'] !== undefined,

@@ -5,8 +5,7 @@
 import {
   ACCESS_BASES,
   ACCESS_FIELDS_MAX,
-  ACCESS_POLICY_REFUSALS,
-  ACCESS_REFUSALS,
+  ACCESS_LOG_REASONS,
   BREAK_GLASS_REASON_MAX,
   BREAK_GLASS_REASON_MIN,
   CONSENT_PURPOSES,
@@ -77,8 +76,6 @@ export const readRecordBodySchema = z.strictObject({
 });
 export type ReadRecordBody = z.output<typeof readRecordBodySchema>;
 
-const REASONS = [...ACCESS_REFUSALS, ...ACCESS_POLICY_REFUSALS] as const;
-
 export const accessEntrySchema = z.object({
   accessId: uuidSchema,
   at: str(),
@@ -96,12 +93,16 @@ export const accessEntrySchema = z.object({
   fields: z.array(str()),
   withheldFields: z.array(str()),
   outcome: z.enum(['ALLOWED', 'REFUSED']),
-  reason: z.enum(REASONS).nullable(),
+  reason: z.enum(ACCESS_LOG_REASONS).nullable(),
   basis: z.enum(ACCESS_BASES),
   grantId: str().nullable(),
   breakGlass: z.boolean(),
   breakGlassReason: str().nullable(),
-  decisionTxId: str(),
+  decisionTxId: str()
+    .nullable()
+    .describe(
+      'The access:Decide transaction; null when the ledger ruled by access:Check (the anchor puts it on chain)',
+    ),
 });
 export type AccessEntry = z.output<typeof accessEntrySchema>;
 
@@ -137,7 +138,7 @@ export const readResultSchema = z.object({
   missingFields: z.array(str()).describe('Granted, but the record has no such field'),
   watermark: str(),
   attachment: z.object({ contentType: z.literal('application/pdf'), dataBase64: str() }).nullable(),
-  decisionTxId: str(),
+  decisionTxId: str().nullable(),
   decidedAt: str(),
 });
 export type ReadResultView = z.output<typeof readResultSchema>;
