@@ -1,10 +1,12 @@
 /** The access answers — a doctor's read of a record, the resident's access list — checked field by field. */
 import {
+  ACCESS_LOG_PURPOSES,
   ACCESS_POLICY_REFUSALS,
   ACCESS_REFUSALS,
-  CONSENT_PURPOSES,
+  SHARE_LINK_REFUSALS,
+  type AccessLogPurpose,
   type AccessOutcomeReason,
-  type ConsentPurpose,
+  type ShareLinkRefusal,
 } from '@hdt/vocabulary';
 import { bool, list, member, record, str, strings } from './parse.js';
 
@@ -14,9 +16,9 @@ export interface AccessView {
   readonly displayName: string;
   readonly institution: string;
   readonly recordId: string;
-  readonly purpose: ConsentPurpose;
+  readonly purpose: AccessLogPurpose;
   readonly outcome: 'ALLOWED' | 'REFUSED';
-  readonly reason: AccessOutcomeReason | null;
+  readonly reason: AccessLogReason | null;
   readonly breakGlass: boolean;
   readonly fields: readonly string[];
   /** On chain under an anchor's Merkle root already. */
@@ -32,7 +34,9 @@ export interface ReadResult {
   readonly watermark: string;
 }
 
-const REASONS: readonly AccessOutcomeReason[] = [...ACCESS_REFUSALS, ...ACCESS_POLICY_REFUSALS];
+export type AccessLogReason = AccessOutcomeReason | ShareLinkRefusal;
+
+const REASONS: readonly AccessLogReason[] = [...ACCESS_REFUSALS, ...ACCESS_POLICY_REFUSALS, ...SHARE_LINK_REFUSALS];
 const OUTCOMES = ['ALLOWED', 'REFUSED'] as const;
 
 function parseAccess(value: unknown, path: string): AccessView {
@@ -43,7 +47,7 @@ function parseAccess(value: unknown, path: string): AccessView {
     displayName: str(o, 'displayName', path),
     institution: str(o, 'institution', path),
     recordId: str(o, 'recordId', path),
-    purpose: member(CONSENT_PURPOSES, o['purpose'], `${path}.purpose`),
+    purpose: member(ACCESS_LOG_PURPOSES, o['purpose'], `${path}.purpose`),
     outcome: member(OUTCOMES, o['outcome'], `${path}.outcome`),
     reason: o['reason'] === null ? null : member(REASONS, o['reason'], `${path}.reason`),
     breakGlass: bool(o, 'breakGlass', path),

@@ -5,6 +5,8 @@
 import {
   ACCESS_BASES,
   ACCESS_FIELDS_MAX,
+  ACCESS_LOG_BASES,
+  ACCESS_LOG_PURPOSES,
   ACCESS_POLICY_REFUSALS,
   ACCESS_REFUSALS,
   BREAK_GLASS_REASON_MAX,
@@ -16,6 +18,7 @@ import {
   RECORD_ATTACHMENT_TYPES,
   RECORD_FIELD,
   RECORD_ID,
+  SHARE_LINK_REFUSALS,
   textProblem,
 } from '@hdt/vocabulary';
 import { z } from 'zod';
@@ -77,7 +80,7 @@ export const readRecordBodySchema = z.strictObject({
 });
 export type ReadRecordBody = z.output<typeof readRecordBodySchema>;
 
-const REASONS = [...ACCESS_REFUSALS, ...ACCESS_POLICY_REFUSALS] as const;
+const REASONS = [...ACCESS_REFUSALS, ...ACCESS_POLICY_REFUSALS, ...SHARE_LINK_REFUSALS] as const;
 
 export const accessEntrySchema = z.object({
   accessId: uuidSchema,
@@ -91,13 +94,13 @@ export const accessEntrySchema = z.object({
   residentId: hex64,
   recordId: str(),
   recordType: z.enum(HEALTH_RECORD_TYPES),
-  purpose: z.enum(CONSENT_PURPOSES),
+  purpose: z.enum(ACCESS_LOG_PURPOSES),
   requestedFields: z.array(str()),
   fields: z.array(str()),
   withheldFields: z.array(str()),
   outcome: z.enum(['ALLOWED', 'REFUSED']),
   reason: z.enum(REASONS).nullable(),
-  basis: z.enum(ACCESS_BASES),
+  basis: z.enum(ACCESS_LOG_BASES),
   grantId: str().nullable(),
   breakGlass: z.boolean(),
   breakGlassReason: str().nullable(),
