@@ -255,3 +255,24 @@ describe('withdrawing a share link', () => {
     expect((await as('h1.doctor').get('/share-links')).status).toBe(403);
   });
 });
+
+describe('the OpenAPI document', () => {
+  it('declares the four operations, the open without sign-in and with its 410', async () => {
+    const doc = z
+      .object({
+        paths: z.record(
+          z.string(),
+          z.record(
+            z.string(),
+            z.object({ security: z.array(z.unknown()), responses: z.record(z.string(), z.unknown()) }),
+          ),
+        ),
+      })
+      .parse((await request(app).get('/api/v1/openapi.json').expect(200)).body);
+    expect(Object.keys(doc.paths['/api/v1/share-links'] ?? {}).sort()).toEqual(['get', 'post']);
+    expect(Object.keys(doc.paths['/api/v1/share-links/{linkId}'] ?? {})).toEqual(['delete']);
+    const open = doc.paths['/api/v1/share-links/{linkId}/content']?.['get'];
+    expect(open?.security).toEqual([]);
+    expect(Object.keys(open?.responses ?? {}).sort()).toEqual(['200', '400', '404', '410', '429', '500', '503']);
+  });
+});

@@ -30,7 +30,8 @@ function createRoute(links: ShareLinkService): Route {
     description:
       `Residents only, for their own records (404 RECORD_NOT_FOUND naming recordId otherwise; 409 RECORD_RETRACTED ` +
       `for a retracted record). The fields are released from the sealed content (checked against the digest on ` +
-      `chain) and sealed under a fresh key; the server keeps the ciphertext only. The key is in the url's ` +
+      `chain) and sealed under a fresh key; the server keeps the ciphertext only. fields ["*"] alone shares every ` +
+      `field and the attachment ("*" beside other fields: 400 naming fields). The key is in the url's ` +
       `fragment and nowhere else: the url is shown once. Valid 1..${SHARE_LINK_MINUTES_MAX} minutes.`,
     auth: 'bearer',
     body: { json: createShareLinkBodySchema },

@@ -18,9 +18,12 @@ const linkIdSchema = pattern(ACCESS_ID, 'a lowercase UUID');
 
 export const linkParamsSchema = z.strictObject({ linkId: linkIdSchema });
 
-const fieldSchema = str().refine((field) => field === ALL_FIELDS || RECORD_FIELD.test(field), {
-  error: `must be a field path such as diagnosis or labResults.value, attachment, or "${ALL_FIELDS}"`,
-});
+/** A field path (RECORD_FIELD) or ALL_FIELDS, as one pattern so that the OpenAPI document states it. */
+const FIELD_OR_ALL = new RegExp(`^\\${ALL_FIELDS}$|${RECORD_FIELD.source}`);
+const fieldSchema = pattern(
+  FIELD_OR_ALL,
+  `a field path such as diagnosis or labResults.value, attachment, or "${ALL_FIELDS}"`,
+);
 
 export const createShareLinkBodySchema = z.strictObject({
   recordId: pattern(RECORD_ID, 'an id of 1..64 letters, digits, ".", "_", ":" or "-"'),
@@ -32,7 +35,10 @@ export const createShareLinkBodySchema = z.strictObject({
     .refine((fields) => !fields.includes(ALL_FIELDS) || fields.length === 1, {
       error: `must be ["${ALL_FIELDS}"] alone to share every field and the attachment`,
     })
-    .describe(`Field paths to share (attachment: the watermarked PDF), or ["${ALL_FIELDS}"] for all`),
+    .meta({
+      uniqueItems: true,
+      description: `Field paths to share (attachment: the watermarked PDF), or ["${ALL_FIELDS}"] alone for all`,
+    }),
   expiresInMinutes: z
     .number({ error: `must be an integer ${SHARE_LINK_MINUTES_MIN}..${SHARE_LINK_MINUTES_MAX}` })
     .int({ error: `must be an integer ${SHARE_LINK_MINUTES_MIN}..${SHARE_LINK_MINUTES_MAX}` })
