@@ -204,6 +204,17 @@ export async function appWithUsers(
   return { app, tokens };
 }
 
+/** Requests to the API under API_PREFIX, with this bearer token. */
+export function caller(app: Express, token: string | undefined) {
+  const auth = { authorization: `Bearer ${token ?? ''}` };
+  return {
+    get: (path: string) => request(app).get(`/api/v1${path}`).set(auth),
+    post: (path: string, body: object) => request(app).post(`/api/v1${path}`).set(auth).send(body),
+    put: (path: string, body: object) => request(app).put(`/api/v1${path}`).set(auth).send(body),
+    delete: (path: string) => request(app).delete(`/api/v1${path}`).set(auth),
+  };
+}
+
 export const PDF = Buffer.from(
   '%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n',
   'latin1',

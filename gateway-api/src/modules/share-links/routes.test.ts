@@ -4,7 +4,7 @@ import { canonicalJson } from '@hdt/vocabulary';
 import type { Express } from 'express';
 import request from 'supertest';
 import { z } from 'zod';
-import { appWithUsers, harness } from '../../../test/harness';
+import { appWithUsers, caller, harness } from '../../../test/harness';
 import { accessListSchema } from '../access/schemas';
 import { InMemoryAccessLog, InMemoryRecordContents } from '../access/stores';
 import { createdShareLinkSchema, shareContentSchema, shareLinkListSchema, shareLinkSchema } from './schemas';
@@ -39,15 +39,7 @@ const log = new InMemoryAccessLog();
 const links = new InMemoryShareLinkStore();
 let tokens: Record<string, string> = {};
 
-function as(username: string) {
-  const auth = { authorization: `Bearer ${tokens[username] ?? ''}` };
-  return {
-    get: (path: string) => request(app).get(`/api/v1${path}`).set(auth),
-    post: (path: string, body: object) => request(app).post(`/api/v1${path}`).set(auth).send(body),
-    put: (path: string, body: object) => request(app).put(`/api/v1${path}`).set(auth).send(body),
-    delete: (path: string) => request(app).delete(`/api/v1${path}`).set(auth),
-  };
-}
+const as = (username: string) => caller(app, tokens[username]);
 
 const open = (linkId: string) => request(app).get(`/api/v1/share-links/${linkId}/content`);
 
