@@ -1,9 +1,13 @@
 /**
  * Access benchmark against the running platform: a doctor's read of a record through the API —
- * the access decision submitted to the ledger (access:Decide), the content opened, the granted
- * fields released and the access recorded — at concurrency 1, 8 and 32 and at a fixed arrival
- * rate. Beside it, in the same run and chaincode, probe:Noop submitted directly (the ceiling of any
- * ledger write) at the same concurrency.
+ * the ledger's ruling (access:Check, evaluated against the committed state), the access recorded
+ * durably, the content opened and the granted fields released — at concurrency 1, 8 and 32 and at
+ * a fixed arrival rate. Beside it, in the same run and chaincode, probe:Noop evaluated and
+ * submitted directly (the ceilings of a ledger query and of a ledger write) at the same concurrency.
+ *
+ * The API limits each client address to RATE_LIMIT_PER_MINUTE requests (600 by default), which a
+ * fixed rate of 50 req/s exceeds: start the platform with a higher limit for this benchmark, e.g.
+ * `RATE_LIMIT_PER_MINUTE=100000 npm start`.
  *
  * Records are registered for the run by Hospital1's clerk, with their content; Hospital1's doctor
  * reads them under the general policy (a hospital reads the records it indexed itself).
@@ -64,11 +68,16 @@ async function levels(probe: Contract, read: (i: number) => Promise<void>): Prom
   const rows: Row[] = [];
   for (const concurrency of LEVELS) {
     rows.push(
+      await measure('baseline: probe:Noop evaluate', READS, concurrency, async () => {
+        await probe.evaluateTransaction('Noop');
+      }),
+    );
+    rows.push(
       await measure('baseline: probe:Noop submit', READS, concurrency, async () => {
         await probe.submitTransaction('Noop');
       }),
     );
-    rows.push(await measure('API: POST /access/records/{id} (decide, open, release)', READS, concurrency, read));
+    rows.push(await measure('API: POST /access/records/{id} (check, record, open, release)', READS, concurrency, read));
   }
   rows.push(await atRate(read));
   return rows;

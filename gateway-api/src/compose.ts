@@ -132,17 +132,10 @@ function accessServices(deps: ServiceDeps, notifications: NotificationService): 
     intervalMs: stores.anchorIntervalMs ?? 1000,
   });
   const { files } = deps.offchain;
-  const access = new AccessService({
-    ledger,
-    files,
-    contents: stores.contents,
-    log: stores.log,
-    notifier: stores.notifier ?? breakGlassNotifier(notifications),
-    logger: deps.logger,
-    anchoring,
-  });
-  const records = new FabricRecordsLedger(deps.ledger);
   const { log, contents } = stores;
+  const records = new FabricRecordsLedger(deps.ledger);
+  const notifier = stores.notifier ?? breakGlassNotifier(notifications);
+  const access = new AccessService({ ledger, records, files, contents, log, notifier, logger: deps.logger, anchoring });
   return {
     access,
     recordContents: new ContentService({ records, files, contents, logger: deps.logger }),
@@ -304,7 +297,8 @@ export function composeServices(deps: ServiceDeps): Services {
   const issuance = issuanceRunner(deps, invoiceLedger);
   const invoices = invoiceService(deps, invoiceLedger, registry, issuance);
   const lifecycleLedger = new FabricLifecycleLedger(deps.ledger);
-  const lifecycle = new LifecycleService({ ledger: lifecycleLedger, logger: deps.logger });
+  const { files, idempotency } = deps.offchain;
+  const lifecycle = new LifecycleService({ ledger: lifecycleLedger, idempotency, logger: deps.logger });
   const update = updateService(deps, invoiceLedger, lifecycleLedger, invoices);
   const migrations = migrationService(deps, registry);
   const consent = new ConsentService({ ledger: new FabricConsentLedger(deps.ledger), logger: deps.logger });
@@ -317,7 +311,7 @@ export function composeServices(deps: ServiceDeps): Services {
     ...requests,
     ...recordServices(deps),
     update,
-    redFlush: new RedFlushService({ ...deps, ledger: invoiceLedger, registry, files: deps.offchain.files }),
+    redFlush: new RedFlushService({ ...deps, ledger: invoiceLedger, registry, files, idempotency }),
     registry,
     ...accessServices(deps, requests.notifications),
     health: new HealthService(invoiceLedger, deps.offchain, deps.logger, deps.issuances),

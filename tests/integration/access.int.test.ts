@@ -156,6 +156,39 @@ describe('the access path on the platform', () => {
     );
   });
 
+  test('a use-limited grant is counted on chain; other reads are ruled by a ledger query', async () => {
+    const grantId = `g-acc-once-${RUN}`;
+    await grant(grantId, { useLimit: 1 });
+    const body = { purpose: 'TREATMENT', fields: ['diagnosis'], grantId };
+    const once = await read('h2.doctor', A, body);
+    expect({ status: once.status, committed: typeof once.body['decisionTxId'] }).toEqual({
+      status: 200,
+      committed: 'string',
+    });
+    refusals.push(refusedId(await read('h2.doctor', A, body), 'USE_LIMIT_REACHED'));
+    const unlimited = `g-acc-free-${RUN}`;
+    await grant(unlimited);
+    const queried = await read('h2.doctor', A, { ...body, grantId: unlimited });
+    expect({ status: queried.status, decisionTxId: queried.body['decisionTxId'] }).toEqual({
+      status: 200,
+      decisionTxId: null,
+    });
+  });
+
+  test("a user whose role reads no records is refused, and the attempt is in the resident's list", async () => {
+    const clerk = await read('h1.clerk', A, { purpose: 'TREATMENT', fields: ['diagnosis'] });
+    expect({ status: clerk.status, code: clerk.body['code'] }).toEqual({ status: 403, code: 'FORBIDDEN' });
+    const accessId = String(clerk.body['message']).slice(-36);
+    const mine = (await call(tokens['resident.zhang'] ?? '', 'GET', '/access/mine?limit=200')).body[
+      'accesses'
+    ] as Json[];
+    expect(mine.find((a) => a['accessId'] === accessId)).toMatchObject({
+      username: 'h1.clerk',
+      outcome: 'REFUSED',
+      reason: 'ROLE_NOT_ALLOWED',
+    });
+  });
+
   test('every refusal is recorded and visible to the resident', async () => {
     const mine = (await call(tokens['resident.zhang'] ?? '', 'GET', '/access/mine?limit=200')).body[
       'accesses'

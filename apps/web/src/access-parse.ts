@@ -1,13 +1,5 @@
 /** The access answers — a doctor's read of a record, the resident's access list — checked field by field. */
-import {
-  ACCESS_LOG_PURPOSES,
-  ACCESS_POLICY_REFUSALS,
-  ACCESS_REFUSALS,
-  SHARE_LINK_REFUSALS,
-  type AccessLogPurpose,
-  type AccessOutcomeReason,
-  type ShareLinkRefusal,
-} from '@hdt/vocabulary';
+import { ACCESS_LOG_PURPOSES, ACCESS_LOG_REASONS, type AccessLogPurpose, type AccessLogReason } from '@hdt/vocabulary';
 import { bool, list, member, record, str, strings } from './parse.js';
 
 export interface AccessView {
@@ -34,9 +26,6 @@ export interface ReadResult {
   readonly watermark: string;
 }
 
-export type AccessLogReason = AccessOutcomeReason | ShareLinkRefusal;
-
-const REASONS: readonly AccessLogReason[] = [...ACCESS_REFUSALS, ...ACCESS_POLICY_REFUSALS, ...SHARE_LINK_REFUSALS];
 const OUTCOMES = ['ALLOWED', 'REFUSED'] as const;
 
 function parseAccess(value: unknown, path: string): AccessView {
@@ -49,7 +38,7 @@ function parseAccess(value: unknown, path: string): AccessView {
     recordId: str(o, 'recordId', path),
     purpose: member(ACCESS_LOG_PURPOSES, o['purpose'], `${path}.purpose`),
     outcome: member(OUTCOMES, o['outcome'], `${path}.outcome`),
-    reason: o['reason'] === null ? null : member(REASONS, o['reason'], `${path}.reason`),
+    reason: o['reason'] === null ? null : member(ACCESS_LOG_REASONS, o['reason'], `${path}.reason`),
     breakGlass: bool(o, 'breakGlass', path),
     fields: strings(o, 'fields', path),
     anchored: o['anchor'] !== null && o['anchor'] !== undefined,

@@ -145,6 +145,11 @@ async function send(url: URL, init: RequestInit): Promise<Response> {
   }
 }
 
+/** The header that makes a write happen once however often it is sent. */
+function keyHeader(idempotencyKey: string): Record<string, string> {
+  return { 'idempotency-key': idempotencyKey };
+}
+
 export interface ReadRequest {
   purpose: string;
   fields: string[];
@@ -200,7 +205,7 @@ export class Api {
     const form = new FormData();
     form.set('invoice', JSON.stringify(invoice));
     form.set('pdf', pdf, pdf.name);
-    return this.call('POST', 'invoices', { form }, parseIssued, { 'idempotency-key': idempotencyKey });
+    return this.call('POST', 'invoices', { form }, parseIssued, keyHeader(idempotencyKey));
   }
 
   /** Invoices newest first, one page; `after` is the previous page's `next`. */
@@ -208,12 +213,13 @@ export class Api {
     return this.call('GET', `invoices${listQueryString(query)}`, undefined, parseInvoiceList);
   }
 
-  /** Cancels the invoice with a linked red invoice of its own code, number and PDF. */
-  redFlush(id: InvoiceId, red: RedFlushRequest, pdf: File): Promise<RedFlushed> {
+  /** Cancels the invoice with a linked red invoice of its own code, number and PDF; once per key. */
+  redFlush(id: InvoiceId, red: RedFlushRequest, pdf: File, idempotencyKey: string): Promise<RedFlushed> {
     const form = new FormData();
     form.set('red', JSON.stringify(red));
     form.set('pdf', pdf, pdf.name);
-    return this.call('POST', this.invoicePath(id, '/red-flush'), { form }, parseRedFlushed);
+    const path = this.invoicePath(id, '/red-flush');
+    return this.call('POST', path, { form }, parseRedFlushed, keyHeader(idempotencyKey));
   }
 
   verify(id: InvoiceId, checkCode: string, pdf: File | undefined): Promise<Verification> {
@@ -237,18 +243,23 @@ export class Api {
     return this.call('GET', this.invoicePath(id, '/check-code'), undefined, parseCheckCode);
   }
 
-  lock(id: InvoiceId, request: LockRequest): Promise<Committed> {
-    return this.call('POST', this.invoicePath(id, '/locks'), { json: request }, parseCommitted);
+  /** The lifecycle operations (lock, reimburse, unlock, void, write-off), each once per key. */
+  lock(id: InvoiceId, request: LockRequest, idempotencyKey: string): Promise<Committed> {
+    return this.lifecycle(this.invoicePath(id, '/locks'), request, idempotencyKey);
   }
 
-  reimburse(id: InvoiceId, claimId: string, amount: number): Promise<Committed> {
+  reimburse(id: InvoiceId, claimId: string, amount: number, idempotencyKey: string): Promise<Committed> {
     const path = this.invoicePath(id, `/locks/${encodeURIComponent(claimId)}/reimburse`);
-    return this.call('POST', path, { json: { amount } }, parseCommitted);
+    return this.lifecycle(path, { amount }, idempotencyKey);
   }
 
-  unlock(id: InvoiceId, claimId: string, reason: string): Promise<Committed> {
+  unlock(id: InvoiceId, claimId: string, reason: string, idempotencyKey: string): Promise<Committed> {
     const path = this.invoicePath(id, `/locks/${encodeURIComponent(claimId)}/unlock`);
-    return this.call('POST', path, { json: { reason } }, parseCommitted);
+    return this.lifecycle(path, { reason }, idempotencyKey);
+  }
+
+  private lifecycle(path: string, body: object, idempotencyKey: string): Promise<Committed> {
+    return this.call('POST', path, { json: body }, parseCommitted, keyHeader(idempotencyKey));
   }
 
   /** Corrects the invoice (its issuer, before any lock or claim); a retry with the same key changes nothing twice. */
@@ -256,16 +267,15 @@ export class Api {
     const form = new FormData();
     form.set('invoice', JSON.stringify(invoice));
     form.set('pdf', pdf, pdf.name);
-    const headers = { 'idempotency-key': idempotencyKey };
-    return this.call('POST', this.invoicePath(id, '/update'), { form }, parseCommitted, headers);
+    return this.call('POST', this.invoicePath(id, '/update'), { form }, parseCommitted, keyHeader(idempotencyKey));
   }
 
-  void(id: InvoiceId, reason: string): Promise<Committed> {
-    return this.call('POST', this.invoicePath(id, '/void'), { json: { reason } }, parseCommitted);
+  void(id: InvoiceId, reason: string, idempotencyKey: string): Promise<Committed> {
+    return this.lifecycle(this.invoicePath(id, '/void'), { reason }, idempotencyKey);
   }
 
-  writeOff(id: InvoiceId, reason: string): Promise<Committed> {
-    return this.call('POST', this.invoicePath(id, '/write-off'), { json: { reason } }, parseCommitted);
+  writeOff(id: InvoiceId, reason: string, idempotencyKey: string): Promise<Committed> {
+    return this.lifecycle(this.invoicePath(id, '/write-off'), { reason }, idempotencyKey);
   }
 
   registry(): Promise<OrgProfile[]> {

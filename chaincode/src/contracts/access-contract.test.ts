@@ -11,6 +11,15 @@ type Json = Record<string, unknown>;
 
 const uuid = (n: number): string => `00000000-0000-4000-8000-${n.toString(16).padStart(12, '0')}`;
 
+const DECIDE_INPUT = {
+  recordId: 'R1',
+  userId: 'h2.doctor',
+  purpose: 'TREATMENT',
+  fields: ['diagnosis', 'address'],
+  grantId: 'g-0001',
+  breakGlassReason: null,
+};
+
 class AccessBench extends ConsentBench {
   readonly access = new AccessContract();
   readonly records = new RecordsContract();
@@ -28,17 +37,13 @@ class AccessBench extends ConsentBench {
 
   async decide(overrides: Json = {}, mspId = 'Hospital2MSP'): Promise<Json> {
     this.requests += 1;
-    const input = {
-      requestId: uuid(this.requests),
-      recordId: 'R1',
-      userId: 'h2.doctor',
-      purpose: 'TREATMENT',
-      fields: ['diagnosis', 'address'],
-      grantId: 'g-0001',
-      breakGlassReason: null,
-      ...overrides,
-    };
+    const input = { ...DECIDE_INPUT, requestId: uuid(this.requests), ...overrides };
     return JSON.parse(await this.run(mspId, (ctx) => this.access.Decide(ctx, JSON.stringify(input)))) as Json;
+  }
+
+  async check(overrides: Json = {}, mspId = 'Hospital2MSP'): Promise<Json> {
+    const input = { ...DECIDE_INPUT, requestId: uuid(50), ...overrides };
+    return JSON.parse(await this.run(mspId, (ctx) => this.access.Check(ctx, JSON.stringify(input)))) as Json;
   }
 
   anchor(input: Json, mspId = 'HealthCommMSP'): Promise<string> {
@@ -100,16 +105,31 @@ describe('access:Decide', () => {
   it('answers a repeated request id with the first ruling', async () => {
     const b = await bench();
     const first = await b.decide();
-    const input = JSON.stringify({
-      requestId: uuid(1),
-      recordId: 'R1',
-      userId: 'h2.doctor',
-      purpose: 'TREATMENT',
-      fields: ['diagnosis'],
-      grantId: 'g-0001',
-      breakGlassReason: null,
-    });
+    const input = JSON.stringify({ ...DECIDE_INPUT, requestId: uuid(1), fields: ['diagnosis'] });
     expect(JSON.parse(await b.run('Hospital2MSP', (ctx) => b.access.Decide(ctx, input)))).toEqual(first);
+  });
+});
+
+describe('access:Check', () => {
+  it('answers the ruling Decide would make, and stores nothing', async () => {
+    const b = await bench();
+    const checked = await b.check();
+    expect(checked).toMatchObject({ commitRequired: true, ruling: { allowed: true, fields: ['diagnosis'] } });
+    expect(b.stored('access-decision', uuid(50))).toBe('');
+    expect(JSON.parse(b.stored('consent-grant', RESIDENT_A, 'g-0001'))).toMatchObject({ uses: 0 });
+    await b.decide();
+    expect(await b.check()).toMatchObject({ commitRequired: false, ruling: { reason: 'USE_LIMIT_REACHED' } });
+  });
+
+  it('needs no commit for a grant without a use limit or a refusal, but does for break-glass', async () => {
+    const b = await bench();
+    await b.grant(grantTerms({ grantId: 'g-0002' }));
+    expect(await b.check({ grantId: 'g-0002' })).toMatchObject({ commitRequired: false, ruling: { allowed: true } });
+    expect(await b.check({ purpose: 'RESEARCH' })).toMatchObject({ commitRequired: false, ruling: { allowed: false } });
+    const glass = { grantId: null, purpose: 'EMERGENCY', breakGlassReason: 'unconscious patient in resus' };
+    expect(await b.check(glass)).toMatchObject({ commitRequired: true, ruling: { basis: 'BREAK_GLASS' } });
+    await expect(b.check({}, 'InsurerMSP')).rejects.toThrow(/^FORBIDDEN: /);
+    await expect(b.check({ recordId: 'NOPE' })).rejects.toThrow(/^RECORD_NOT_FOUND: /);
   });
 });
 

@@ -1,9 +1,18 @@
 /**
  * Contract `access`: the ruling on each access to a health record, from the grant and the record
- * index on the ledger (the ledger decides, at the transaction time), kept under its request id
- * with a use counted on a use-limited grant; and the anchors of the off-chain access log.
+ * index on the ledger (the ledger decides, at the transaction time). Check answers it without
+ * storing it; Decide keeps it under its request id, with a use counted on a use-limited grant.
+ * And the anchors of the off-chain access log.
  */
-import { ACCESS_CONTRACT, ACCESS_EVENTS, type RecordIndex } from '@hdt/vocabulary';
+import {
+  ACCESS_CONTRACT,
+  ACCESS_EVENTS,
+  type AccessCheck,
+  type AccessRuling,
+  type ConsentGrant,
+  type DecideAccessInput,
+  type RecordIndex,
+} from '@hdt/vocabulary';
 import { Context, Contract, Returns, Transaction } from 'fabric-contract-api';
 import { buildAnchor, checkReplay } from '../domain/access-anchor';
 import {
@@ -28,6 +37,22 @@ async function indexedRecord(ctx: Context, recordId: string): Promise<RecordInde
   return record;
 }
 
+function hospitalTx(ctx: Context): TxContext {
+  return { mspId: authoriseIssuer(ctx.clientIdentity.getMSPID()), ...currentTransaction(ctx.stub) };
+}
+
+/** The ruling for the calling hospital at the transaction time, with the grant it read. */
+async function rule(
+  ctx: Context,
+  input: DecideAccessInput,
+  tx: TxContext,
+): Promise<{ ruling: AccessRuling; grant: ConsentGrant | undefined }> {
+  const record = await indexedRecord(ctx, input.recordId);
+  const grant =
+    input.grantId === null ? undefined : await new GrantRepository(ctx.stub).get(record.patientId, input.grantId);
+  return { ruling: ruleAccess(input, record, grant, tx), grant };
+}
+
 export class AccessContract extends Contract {
   constructor() {
     super(ACCESS_CONTRACT.name);
@@ -38,18 +63,28 @@ export class AccessContract extends Contract {
   @Returns('string')
   async Decide(ctx: Context, input: string): Promise<string> {
     const parsed = parseDecideInputJson(input);
-    const tx: TxContext = { mspId: authoriseIssuer(ctx.clientIdentity.getMSPID()), ...currentTransaction(ctx.stub) };
+    const tx = hospitalTx(ctx);
     const access = new AccessRepository(ctx.stub);
     const earlier = await access.getRuling(parsed.requestId);
     if (earlier !== undefined) return canonicalJson(earlier);
-    const record = await indexedRecord(ctx, parsed.recordId);
-    const grants = new GrantRepository(ctx.stub);
-    const grant = parsed.grantId === null ? undefined : await grants.get(record.patientId, parsed.grantId);
-    const ruling = ruleAccess(parsed, record, grant, tx);
-    if (grant !== undefined && ruling.allowed && ruling.basis === 'GRANT') await grants.put(countUse(grant));
+    const { ruling, grant } = await rule(ctx, parsed, tx);
+    if (grant !== undefined && ruling.allowed && ruling.basis === 'GRANT') {
+      await new GrantRepository(ctx.stub).put(countUse(grant));
+    }
     await access.putRuling(ruling);
     emitEvent(ctx.stub, ACCESS_EVENTS.DECIDE, ruling);
     return canonicalJson(ruling);
+  }
+
+  /** The ruling Decide would make at the proposal's time, stored nowhere (see AccessCheck). */
+  @Transaction(false)
+  @Returns('string')
+  async Check(ctx: Context, input: string): Promise<string> {
+    const parsed = parseDecideInputJson(input);
+    const { ruling, grant } = await rule(ctx, parsed, hospitalTx(ctx));
+    const countsUse = ruling.allowed && ruling.basis === 'GRANT' && grant?.useLimit !== null;
+    const check: AccessCheck = { ruling, commitRequired: ruling.breakGlass || countsUse };
+    return canonicalJson(check);
   }
 
   @Transaction(false)

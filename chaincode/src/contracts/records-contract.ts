@@ -35,10 +35,10 @@ async function existing(records: RecordRepository, recordId: string): Promise<Re
 
 /** Refuses the first record of the batch already on the ledger, naming its index. */
 async function refuseIndexed(records: RecordRepository, recordIds: readonly string[]): Promise<void> {
-  for (const [index, recordId] of recordIds.entries()) {
-    if (await records.exists(recordId)) {
-      throw chaincodeError(ErrorCode.RECORD_EXISTS, `records[${index}]: record ${recordId} is already indexed`);
-    }
+  const [first] = await records.indexed(recordIds);
+  if (first !== undefined) {
+    const index = recordIds.indexOf(first);
+    throw chaincodeError(ErrorCode.RECORD_EXISTS, `records[${index}]: record ${first} is already indexed`);
   }
 }
 
@@ -80,7 +80,7 @@ export class RecordsContract extends Contract {
 
     const { batch, records: indexed } = buildBatch(parsed, tx);
     await records.putBatch(batch);
-    for (const record of indexed) await records.put(record);
+    await records.putAll(indexed);
     const result = batchResult(batch);
     emitEvent(ctx.stub, RECORD_EVENTS.REGISTER, result);
     return canonicalJson(result);
@@ -116,10 +116,7 @@ export class RecordsContract extends Contract {
   async IndexedRecords(ctx: Context, input: string): Promise<string> {
     const { recordIds } = parseIndexedRecordsJson(input);
     authoriseMember(ctx.clientIdentity.getMSPID());
-    const records = new RecordRepository(ctx.stub);
-    const indexed: string[] = [];
-    for (const recordId of recordIds) if (await records.exists(recordId)) indexed.push(recordId);
-    return canonicalJson(indexed);
+    return canonicalJson(await new RecordRepository(ctx.stub).indexed(recordIds));
   }
 
   /** Every committed version of the record's index, oldest first. */

@@ -3,6 +3,7 @@ import type { HistoryEntry, RecordBatch, RecordIndex } from '@hdt/vocabulary';
 import { parseStoredBatch, parseStoredRecord } from '../domain/records';
 import { recordBatchKey, recordKey } from './keys';
 import { encodeState } from './serialise';
+import { getStates, putStates } from './state-batch';
 import { getStored, storedHistory } from './stored';
 import type { LedgerStub } from './stub';
 
@@ -13,9 +14,21 @@ export class RecordRepository {
     return getStored(this.stub, recordKey(this.stub, recordId), `record ${recordId}`, parseStoredRecord);
   }
 
-  async exists(recordId: string): Promise<boolean> {
-    const bytes = await this.stub.getState(recordKey(this.stub, recordId));
-    return bytes !== undefined && bytes.length > 0;
+  /** The given ids that are indexed, in the order asked: one read for the whole list. */
+  async indexed(recordIds: readonly string[]): Promise<string[]> {
+    const values = await getStates(
+      this.stub,
+      recordIds.map((recordId) => recordKey(this.stub, recordId)),
+    );
+    return recordIds.filter((_, i) => (values[i]?.length ?? 0) > 0);
+  }
+
+  /** Writes each record under its own key: one write for the whole list. */
+  putAll(records: readonly RecordIndex[]): Promise<void> {
+    return putStates(
+      this.stub,
+      records.map((record) => ({ key: recordKey(this.stub, record.recordId), value: encodeState(record) })),
+    );
   }
 
   async put(record: RecordIndex): Promise<void> {

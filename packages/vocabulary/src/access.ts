@@ -3,7 +3,7 @@
  * contract rules from the grant and the record index on the ledger, and the anchors that put the
  * off-chain access log on chain under SM3 Merkle roots (see merkle.ts).
  */
-import type { AccessRefusal, ConsentPurpose } from './consent';
+import { ACCESS_REFUSALS, type AccessRefusal, type ConsentPurpose } from './consent';
 import type { HealthRecordType } from './health-records';
 
 /** An access's id (the access record's and the ruling's), chosen by the gateway: a UUID (lowercase). */
@@ -44,6 +44,22 @@ export const ACCESS_POLICY_REFUSALS = ['NO_GRANT', 'GRANT_NOT_FOUND', 'RECORD_RE
 export type AccessPolicyRefusal = (typeof ACCESS_POLICY_REFUSALS)[number];
 export type AccessOutcomeReason = AccessRefusal | AccessPolicyRefusal;
 
+/** Why an open of a resident's share link was refused (see share-links.ts). */
+export const SHARE_LINK_REFUSALS = ['SHARE_LINK_EXPIRED', 'SHARE_LINK_WITHDRAWN'] as const;
+export type ShareLinkRefusal = (typeof SHARE_LINK_REFUSALS)[number];
+
+/**
+ * Every reason an access record may carry: the ledger's, the gateway's own refusal of a user
+ * whose role does not read health records (the ledger is not asked then), and a share link's.
+ */
+export const ACCESS_LOG_REASONS = [
+  ...ACCESS_REFUSALS,
+  ...ACCESS_POLICY_REFUSALS,
+  'ROLE_NOT_ALLOWED',
+  ...SHARE_LINK_REFUSALS,
+] as const;
+export type AccessLogReason = (typeof ACCESS_LOG_REASONS)[number];
+
 /** What the gateway puts to `access:Decide` for the signed-in user of the submitting organisation. */
 export interface DecideAccessInput {
   readonly requestId: string;
@@ -82,6 +98,16 @@ export interface AccessRuling {
   readonly reason: AccessOutcomeReason | null;
   readonly txId: string;
   readonly timestamp: string;
+}
+
+/**
+ * `access:Check`'s answer: the ruling Decide would make at the proposal's time, stored nowhere.
+ * `commitRequired`: the access changes ledger state (a use of a use-limited grant) or breaks the
+ * glass, so it must be committed with Decide; otherwise the ruling's tx id is never on chain.
+ */
+export interface AccessCheck {
+  readonly ruling: AccessRuling;
+  readonly commitRequired: boolean;
 }
 
 /** What the gateway submits to `access:Anchor`: its access records' leaves, in sequence order. */

@@ -3,7 +3,7 @@
  * has. The chaincode registers these names; the gateway's ledger clients call them. A
  * transaction is either submitted (ordered, changes the ledger) or evaluated (a query).
  */
-import type { AccessAnchor, AccessRuling } from './access';
+import type { AccessAnchor, AccessCheck, AccessRuling } from './access';
 import type { ConsentGrant, HistoryEntry, ResidentKey } from './consent';
 import type { ImportBatchResult, Invoice, InvoiceHistoryEntry, IssueInvoiceInput, VerificationResult } from './invoice';
 import type { RecordBatch, RecordIndex, RegisterBatchResult } from './health-records';
@@ -156,6 +156,8 @@ export const ACCESS_CONTRACT = {
     /** DecideAccessInput; a hospital. Refusals are answered (allowed false), not raised. */
     Decide: tx<['input'], AccessRuling>('submit', ['input']),
     ReadDecision: tx<['requestId'], AccessRuling>('evaluate', ['requestId']),
+    /** DecideAccessInput; a hospital. The ruling now, not stored: see AccessCheck. */
+    Check: tx<['input'], AccessCheck>('evaluate', ['input']),
     /** AnchorAccessLogInput; any member. The same anchor again answers the one on chain. */
     Anchor: tx<['input'], AccessAnchor>('submit', ['input']),
     ReadAnchor: tx<['anchorId'], AccessAnchor>('evaluate', ['anchorId']),

@@ -69,3 +69,12 @@ describe('utf8Bytes', () => {
     expect(Buffer.from(utf8Bytes(text)).equals(Buffer.from(text, 'utf8'))).toBe(true);
   });
 });
+
+describe('hex', () => {
+  it('round-trips every byte and refuses anything but lowercase hexadecimal pairs', () => {
+    const all = Uint8Array.from({ length: 256 }, (_, i) => i);
+    expect(toHex(all)).toBe(Buffer.from(all).toString('hex'));
+    expect(fromHex(toHex(all))).toEqual(all);
+    for (const bad of ['AB', '0g', 'abc', 'é0', ' 0']) expect(() => fromHex(bad)).toThrow('not lowercase hexadecimal');
+  });
+});

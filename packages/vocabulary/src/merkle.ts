@@ -20,16 +20,26 @@ export interface MerkleStep {
   readonly hash: string;
 }
 
+const HEX_PAIRS = Array.from({ length: 256 }, (_, byte) => byte.toString(16).padStart(2, '0'));
+/** Value of each lowercase hexadecimal digit by character code; -1 for any other character. */
+const HEX_VALUE = Array.from({ length: 128 }, (_, code) => '0123456789abcdef'.indexOf(String.fromCharCode(code)));
+
 export function toHex(bytes: Uint8Array): string {
   let hex = '';
-  for (const byte of bytes) hex += byte.toString(16).padStart(2, '0');
+  for (const byte of bytes) hex += HEX_PAIRS[byte] as string;
   return hex;
 }
 
+function hexDigit(hex: string, at: number): number {
+  const value = HEX_VALUE[hex.charCodeAt(at)] ?? -1;
+  if (value < 0) throw new Error('not lowercase hexadecimal bytes');
+  return value;
+}
+
 export function fromHex(hex: string): Uint8Array {
-  if (!/^(?:[0-9a-f]{2})*$/.test(hex)) throw new Error('not lowercase hexadecimal bytes');
+  if (hex.length % 2 !== 0) throw new Error('not lowercase hexadecimal bytes');
   const bytes = new Uint8Array(hex.length / 2);
-  for (let i = 0; i < bytes.length; i++) bytes[i] = parseInt(hex.slice(2 * i, 2 * i + 2), 16);
+  for (let i = 0; i < bytes.length; i++) bytes[i] = hexDigit(hex, 2 * i) * 16 + hexDigit(hex, 2 * i + 1);
   return bytes;
 }
 
@@ -45,17 +55,15 @@ function prefixed(prefix: number, parts: readonly Uint8Array[]): Uint8Array {
   return out;
 }
 
+/** The WHATWG encoder, global in Node and browsers (this package builds without either's types). */
+declare class TextEncoder {
+  encode(input: string): Uint8Array;
+}
+const encoder = new TextEncoder();
+
 /** UTF-8 bytes of a well-formed string (canonical JSON never holds a lone surrogate). */
 export function utf8Bytes(text: string): Uint8Array {
-  const bytes: number[] = [];
-  for (const char of text) {
-    const cp = char.codePointAt(0) as number;
-    if (cp < 0x80) bytes.push(cp);
-    else if (cp < 0x800) bytes.push(0xc0 | (cp >> 6), 0x80 | (cp & 63));
-    else if (cp < 0x10000) bytes.push(0xe0 | (cp >> 12), 0x80 | ((cp >> 6) & 63), 0x80 | (cp & 63));
-    else bytes.push(0xf0 | (cp >> 18), 0x80 | ((cp >> 12) & 63), 0x80 | ((cp >> 6) & 63), 0x80 | (cp & 63));
-  }
-  return Uint8Array.from(bytes);
+  return encoder.encode(text);
 }
 
 /** The leaf hash of a canonical JSON text. */

@@ -1,4 +1,4 @@
-import { ACCESS_BASES } from './access';
+import { ACCESS_BASES, SHARE_LINK_REFUSALS } from './access';
 import { CONSENT_PURPOSES } from './consent';
 import { ERROR_CATALOGUE } from './errors';
 import {
@@ -7,7 +7,6 @@ import {
   SHARE_LINK_BASIS,
   SHARE_LINK_KEY,
   SHARE_LINK_PURPOSE,
-  SHARE_LINK_REFUSALS,
 } from './share-links';
 
 describe('share links', () => {

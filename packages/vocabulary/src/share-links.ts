@@ -26,7 +26,3 @@ export const ACCESS_LOG_BASES = [...ACCESS_BASES, SHARE_LINK_BASIS] as const;
 export type AccessLogBasis = (typeof ACCESS_LOG_BASES)[number];
 export const ACCESS_LOG_PURPOSES = [...CONSENT_PURPOSES, SHARE_LINK_PURPOSE] as const;
 export type AccessLogPurpose = (typeof ACCESS_LOG_PURPOSES)[number];
-
-/** Why an open of a share link was refused (logged as the access record's reason). */
-export const SHARE_LINK_REFUSALS = ['SHARE_LINK_EXPIRED', 'SHARE_LINK_WITHDRAWN'] as const;
-export type ShareLinkRefusal = (typeof SHARE_LINK_REFUSALS)[number];

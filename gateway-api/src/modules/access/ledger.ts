@@ -11,6 +11,7 @@ import {
   HEALTH_RECORD_TYPES,
   canonicalJson,
   type AccessAnchor,
+  type AccessCheck,
   type AccessRuling,
   type AnchorAccessLogInput,
   type DecideAccessInput,
@@ -60,7 +61,11 @@ export const anchorSchema: z.ZodType<AccessAnchor> = z.object({
   timestamp: z.string(),
 });
 
+const checkSchema: z.ZodType<AccessCheck> = z.object({ ruling: rulingSchema, commitRequired: z.boolean() });
+
 export interface AccessLedger {
+  /** Evaluated as `mspId` against the committed state: the ruling now, stored nowhere. */
+  check(mspId: string, input: DecideAccessInput): Promise<AccessCheck>;
   /** Submitted as `mspId`: the ruling is on chain once this answers. */
   decide(mspId: string, input: DecideAccessInput): Promise<Committed<AccessRuling>>;
   anchor(mspId: string, input: AnchorAccessLogInput): Promise<Committed<AccessAnchor>>;
@@ -70,6 +75,10 @@ export interface AccessLedger {
 
 export class FabricAccessLedger implements AccessLedger {
   constructor(private readonly ledger: LedgerClient) {}
+
+  check(mspId: string, input: DecideAccessInput): Promise<AccessCheck> {
+    return this.ledger.evaluate(mspId, call('Check', [canonicalJson(input)]), checkSchema);
+  }
 
   /** A retried submission whose first attempt landed stored the ruling under its request id. */
   decide(mspId: string, input: DecideAccessInput): Promise<Committed<AccessRuling>> {

@@ -7,8 +7,7 @@ import {
   ACCESS_FIELDS_MAX,
   ACCESS_LOG_BASES,
   ACCESS_LOG_PURPOSES,
-  ACCESS_POLICY_REFUSALS,
-  ACCESS_REFUSALS,
+  ACCESS_LOG_REASONS,
   BREAK_GLASS_REASON_MAX,
   BREAK_GLASS_REASON_MIN,
   CONSENT_PURPOSES,
@@ -18,7 +17,6 @@ import {
   RECORD_ATTACHMENT_TYPES,
   RECORD_FIELD,
   RECORD_ID,
-  SHARE_LINK_REFUSALS,
   textProblem,
 } from '@hdt/vocabulary';
 import { z } from 'zod';
@@ -80,8 +78,6 @@ export const readRecordBodySchema = z.strictObject({
 });
 export type ReadRecordBody = z.output<typeof readRecordBodySchema>;
 
-const REASONS = [...ACCESS_REFUSALS, ...ACCESS_POLICY_REFUSALS, ...SHARE_LINK_REFUSALS] as const;
-
 export const accessEntrySchema = z.object({
   accessId: uuidSchema,
   at: str(),
@@ -99,12 +95,16 @@ export const accessEntrySchema = z.object({
   fields: z.array(str()),
   withheldFields: z.array(str()),
   outcome: z.enum(['ALLOWED', 'REFUSED']),
-  reason: z.enum(REASONS).nullable(),
+  reason: z.enum(ACCESS_LOG_REASONS).nullable(),
   basis: z.enum(ACCESS_LOG_BASES),
   grantId: str().nullable(),
   breakGlass: z.boolean(),
   breakGlassReason: str().nullable(),
-  decisionTxId: str(),
+  decisionTxId: str()
+    .nullable()
+    .describe(
+      'The access:Decide transaction; null when the ledger ruled by access:Check (the anchor puts it on chain)',
+    ),
 });
 export type AccessEntry = z.output<typeof accessEntrySchema>;
 
@@ -140,7 +140,7 @@ export const readResultSchema = z.object({
   missingFields: z.array(str()).describe('Granted, but the record has no such field'),
   watermark: str(),
   attachment: z.object({ contentType: z.literal('application/pdf'), dataBase64: str() }).nullable(),
-  decisionTxId: str(),
+  decisionTxId: str().nullable(),
   decidedAt: str(),
 });
 export type ReadResultView = z.output<typeof readResultSchema>;

@@ -34,11 +34,17 @@ function ruling(input: DecideAccessInput, allowed: boolean): AccessRuling {
   };
 }
 
-class FakeLedger implements Pick<AccessLedger, 'decide'> {
+class FakeLedger implements Pick<AccessLedger, 'check' | 'decide'> {
   allowed = true;
+  commitRequired = false;
   readonly inputs: DecideAccessInput[] = [];
-  decide(_mspId: string, input: DecideAccessInput) {
+  readonly decided: DecideAccessInput[] = [];
+  check(_mspId: string, input: DecideAccessInput) {
     this.inputs.push(input);
+    return Promise.resolve({ ruling: ruling(input, this.allowed), commitRequired: this.commitRequired });
+  }
+  decide(_mspId: string, input: DecideAccessInput) {
+    this.decided.push(input);
     return Promise.resolve({ result: ruling(input, this.allowed), txId: 'tx-1' });
   }
 }
@@ -65,7 +71,7 @@ function service(log = new InMemoryAccessLog()) {
   const files = new SpyFiles();
   const access = new AccessService({
     ledger: {
-      ...ledger,
+      check: ledger.check.bind(ledger),
       decide: ledger.decide.bind(ledger),
       anchor: jest.fn(),
       readAnchor: jest.fn(),
@@ -73,6 +79,12 @@ function service(log = new InMemoryAccessLog()) {
     },
     files,
     contents: new InMemoryRecordContents(),
+    records: {
+      read: (_mspId: string, recordId: string) =>
+        recordId === 'R-1'
+          ? Promise.resolve({ patientId: RESIDENT, type: 'LAB_REPORT' as const })
+          : Promise.reject(new Error(`RECORD_NOT_FOUND: record ${recordId} is not indexed`)),
+    },
     log,
     notifier: { notify: () => Promise.resolve() },
     logger: silentLogger,
@@ -100,8 +112,33 @@ describe('AccessService.read', () => {
     expect(new Set(ledger.inputs.map((input) => input.requestId)).size).toBe(2);
     const outcomes = [...log.items.values()].map((item) => item.raw);
     expect(outcomes).toEqual([
-      expect.objectContaining({ outcome: 'ALLOWED', username: 'd1', residentId: RESIDENT }),
-      expect.objectContaining({ outcome: 'REFUSED', reason: 'GRANT_REVOKED' }),
+      expect.objectContaining({ outcome: 'ALLOWED', username: 'd1', residentId: RESIDENT, decisionTxId: null }),
+      expect.objectContaining({ outcome: 'REFUSED', reason: 'GRANT_REVOKED', decisionTxId: null }),
+    ]);
+    expect(ledger.decided).toHaveLength(0);
+  });
+
+  it('commits the ruling with access:Decide when the check says it changes the ledger', async () => {
+    const { access, ledger, log } = service();
+    ledger.commitRequired = true;
+    await expect(access.read(doctor, 'R-1', body)).rejects.toThrow(/CONTENT_NOT_STORED|has no stored content/);
+    expect(ledger.decided).toEqual(ledger.inputs);
+    expect([...log.items.values()].map((item) => item.raw)).toEqual([
+      expect.objectContaining({ outcome: 'ALLOWED', decisionTxId: 'tx-1' }),
+    ]);
+  });
+
+  it("records a read refused for the user's role, for the record's resident, without asking the ledger", async () => {
+    const { access, ledger, log } = service();
+    const clerk: User = { username: 'k1', displayName: 'K', mspId: 'Hospital2MSP', role: 'billing_clerk' };
+    await expect(access.read(clerk, 'R-1', body)).rejects.toThrow(/^only doctors of a hospital .*: access record /);
+    const glass = { ...body, purpose: 'EMERGENCY' as const, breakGlassReason: 'patient collapsed in the ward' };
+    await expect(access.read(doctor, 'R-1', glass)).rejects.toThrow(/^breakGlassReason: .*: access record /);
+    await expect(access.read(clerk, 'R-404', body)).rejects.toThrow(/^only doctors of a hospital read health records$/);
+    expect(ledger.inputs).toHaveLength(0);
+    expect([...log.items.values()].map((item) => item.raw)).toEqual([
+      expect.objectContaining({ username: 'k1', residentId: RESIDENT, outcome: 'REFUSED', reason: 'ROLE_NOT_ALLOWED' }),
+      expect.objectContaining({ username: 'd1', breakGlass: true, outcome: 'REFUSED', reason: 'ROLE_NOT_ALLOWED' }),
     ]);
   });
 });

@@ -1,11 +1,21 @@
 /**
- * A doctor's read of a health record. The ledger decides (access:Decide reads the grant and the
- * record index, at the transaction time; no decision is cached, so a revocation holds from the
- * next request); the access record is then written to the database, allowed or refused, and
- * acknowledged; only then is the data key unwrapped and are the granted fields released.
+ * A doctor's read of a health record. The ledger decides: access:Check reads the grant and the
+ * record index in the committed state at the time of asking (no decision is cached, so a
+ * revocation holds from the next request). An access that changes ledger state (a use of a
+ * use-limited grant) or breaks the glass is committed with access:Decide instead. The access
+ * record is then written to the database, allowed or refused, and acknowledged; only then is the
+ * data key unwrapped and are the granted fields released. The anchoring worker puts every access
+ * record on chain within the anchoring bound.
  */
 import { randomUUID } from 'node:crypto';
-import { EMERGENCY_DEPARTMENT, MspId, mayIssueInvoices, type AccessRuling } from '@hdt/vocabulary';
+import {
+  EMERGENCY_DEPARTMENT,
+  MspId,
+  mayIssueInvoices,
+  type AccessRuling,
+  type DecideAccessInput,
+  type HealthRecordType,
+} from '@hdt/vocabulary';
 import { AppError } from '../../errors';
 import type { Logger } from '../../logger';
 import type { DocumentFiles } from '../../ports';
@@ -29,6 +39,8 @@ export interface AccessServiceDeps {
   log: AccessLog;
   notifier: AccessNotifier;
   logger: Logger;
+  /** Reads the record index, to record a refused read for the record's resident. */
+  records?: { read(mspId: string, recordId: string): Promise<{ patientId: string; type: HealthRecordType }> };
   /** Told of every new access record, so it is anchored without waiting for the next round. */
   anchoring?: { nudge(): void };
   newId?: () => string;
@@ -36,31 +48,43 @@ export interface AccessServiceDeps {
 
 export const DEFAULT_LIST_LIMIT = 50;
 
-function authoriseReader(user: User, body: ReadRecordBody): void {
+/** Why this user may not read records this way: a forbidden role or department; undefined when they may. */
+function readerRefusal(user: User, body: ReadRecordBody): AppError | undefined {
   if (user.role !== 'doctor' || !mayIssueInvoices(user.mspId)) {
-    throw new AppError('FORBIDDEN', 'only doctors of a hospital read health records');
+    return new AppError('FORBIDDEN', 'only doctors of a hospital read health records');
   }
-  if (body.breakGlassReason === undefined) return;
+  if (body.breakGlassReason === undefined) return undefined;
   if (user.department !== EMERGENCY_DEPARTMENT) {
-    throw new AppError(
+    return new AppError(
       'FORBIDDEN',
       `breakGlassReason: only doctors of the ${EMERGENCY_DEPARTMENT} department break the glass`,
     );
   }
-  if (body.purpose !== 'EMERGENCY')
-    throw new AppError('VALIDATION', 'purpose: must be EMERGENCY with breakGlassReason');
+  return undefined;
 }
 
-export function entryOf(user: User, ruling: AccessRuling): AccessEntry {
+function checkBreakGlassPurpose(body: ReadRecordBody): void {
+  if (body.breakGlassReason !== undefined && body.purpose !== 'EMERGENCY') {
+    throw new AppError('VALIDATION', 'purpose: must be EMERGENCY with breakGlassReason');
+  }
+}
+
+function userFields(user: User) {
   return {
-    accessId: ruling.requestId,
-    at: ruling.timestamp,
     username: user.username,
     displayName: user.displayName,
     mspId: user.mspId,
     institution: user.unit ?? user.mspId,
     role: user.role,
     department: user.department ?? null,
+  };
+}
+
+export function entryOf(user: User, ruling: AccessRuling, committed: boolean): AccessEntry {
+  return {
+    accessId: ruling.requestId,
+    at: ruling.timestamp,
+    ...userFields(user),
     residentId: ruling.residentId,
     recordId: ruling.recordId,
     recordType: ruling.recordType,
@@ -74,7 +98,7 @@ export function entryOf(user: User, ruling: AccessRuling): AccessEntry {
     grantId: ruling.grantId,
     breakGlass: ruling.breakGlass,
     breakGlassReason: ruling.breakGlassReason,
-    decisionTxId: ruling.txId,
+    decisionTxId: committed ? ruling.txId : null,
   };
 }
 
@@ -100,7 +124,9 @@ export class AccessService {
   }
 
   async read(user: User, recordId: string, body: ReadRecordBody): Promise<ReadResultView> {
-    authoriseReader(user, body);
+    checkBreakGlassPurpose(body);
+    const refusal = readerRefusal(user, body);
+    if (refusal !== undefined) throw await this.recordRefusal(user, recordId, body, refusal);
     const input = {
       requestId: this.newId(),
       recordId,
@@ -110,8 +136,8 @@ export class AccessService {
       grantId: body.grantId ?? null,
       breakGlassReason: body.breakGlassReason ?? null,
     };
-    const { result: ruling } = await this.deps.ledger.decide(user.mspId, input);
-    const entry = entryOf(user, ruling);
+    const { ruling, committed } = await this.rule(user.mspId, input);
+    const entry = entryOf(user, ruling, committed);
     await this.deps.log.append(entry);
     this.deps.anchoring?.nudge();
     if (ruling.breakGlass) this.notify(entry);
@@ -132,9 +158,47 @@ export class AccessService {
       withheldFields: entry.withheldFields,
       ...released,
       watermark: watermarkText(entry),
-      decisionTxId: ruling.txId,
+      decisionTxId: entry.decisionTxId,
       decidedAt: ruling.timestamp,
     };
+  }
+
+  /**
+   * A read the gateway refuses before asking the ledger is recorded too, for the record's resident,
+   * when the record is indexed; an id that names no record has no resident to tell.
+   */
+  private async recordRefusal(user: User, recordId: string, body: ReadRecordBody, refusal: AppError) {
+    const index = await this.deps.records?.read(user.mspId, recordId).catch(() => undefined);
+    if (index === undefined) return refusal;
+    const entry: AccessEntry = {
+      ...userFields(user),
+      accessId: this.newId(),
+      at: new Date().toISOString(),
+      residentId: index.patientId,
+      recordId,
+      recordType: index.type,
+      purpose: body.purpose,
+      requestedFields: [...body.fields],
+      fields: [],
+      withheldFields: [],
+      outcome: 'REFUSED',
+      reason: 'ROLE_NOT_ALLOWED',
+      basis: 'NONE',
+      grantId: body.grantId ?? null,
+      breakGlass: body.breakGlassReason !== undefined,
+      breakGlassReason: body.breakGlassReason ?? null,
+      decisionTxId: null,
+    };
+    await this.deps.log.append(entry);
+    this.deps.anchoring?.nudge();
+    return new AppError(refusal.code, `${refusal.message}: access record ${entry.accessId}`);
+  }
+
+  private async rule(mspId: string, input: DecideAccessInput): Promise<{ ruling: AccessRuling; committed: boolean }> {
+    const checked = await this.deps.ledger.check(mspId, input);
+    if (!checked.commitRequired) return { ruling: checked.ruling, committed: false };
+    const { result } = await this.deps.ledger.decide(mspId, input);
+    return { ruling: result, committed: true };
   }
 
   /** Every access to the signed-in resident's records, newest first. */

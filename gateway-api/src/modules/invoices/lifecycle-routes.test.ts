@@ -1,7 +1,21 @@
 import request from 'supertest';
 import { harness, type Harness } from '../../../test/harness';
 import { API, errorBody, issue } from '../../../test/api';
+import { z } from 'zod';
 import { lifecycleResponseSchema } from './lifecycle-routes';
+
+const openApiPaths = z.object({
+  paths: z.record(
+    z.string(),
+    z.record(
+      z.string(),
+      z.object({
+        parameters: z.array(z.object({ name: z.string(), in: z.string() }).passthrough()).default([]),
+        responses: z.record(z.string(), z.unknown()).default({}),
+      }),
+    ),
+  ),
+});
 
 const BASE = `${API}/invoices/31010125/0000000001`;
 
@@ -12,9 +26,14 @@ async function issued(): Promise<{ h: Harness; medins: string; insurer: string; 
   return { h, clerk, medins: await h.login('medins1'), insurer: await h.login('insurer1') };
 }
 
-function post(h: Harness, token: string, path: string, body: object) {
-  return request(h.app).post(`${BASE}${path}`).set('Authorization', `Bearer ${token}`).send(body);
+function post(h: Harness, token: string, path: string, body: object, key?: string) {
+  const req = request(h.app).post(`${BASE}${path}`).set('Authorization', `Bearer ${token}`);
+  if (key !== undefined) req.set('Idempotency-Key', key);
+  return req.send(body);
 }
+
+/** How often the ledger was asked anything (submits and queries). */
+const ledgerCalls = (h: Harness) => h.chaincode.committed.length + h.chaincode.evaluated.length;
 
 describe('invoice lifecycle routes', () => {
   it('locks, reimburses and writes off, answering the committed invoice without its check-code protection', async () => {
@@ -100,6 +119,112 @@ describe('invoice lifecycle routes', () => {
       expect(errorBody.parse(res.body).message).toMatch(field);
     }
     expect(h.chaincode.invoice('31010125', '0000000001')?.revision).toBe(1);
+  });
+});
+
+describe('Idempotency-Key on the lifecycle routes', () => {
+  it('answers a retry of each operation with its first answer, without asking the ledger again', async () => {
+    const { h, medins } = await issued();
+    const steps: [string, object][] = [
+      ['/locks', { claimId: 'MI-1', amount: 1_000, ttlSeconds: 600 }],
+      ['/locks/MI-1/reimburse', { amount: 400 }],
+      ['/locks', { claimId: 'MI-2', amount: 500, ttlSeconds: 600 }],
+      ['/locks/MI-2/unlock', { reason: 'claim refused' }],
+      ['/write-off', { reason: 'settled' }],
+    ];
+    for (const [index, [path, body]] of steps.entries()) {
+      const key = `lifecycle-key-${index}`;
+      const first = await post(h, medins, path, body, key);
+      expect({ path, status: first.status }).toEqual({ path, status: 200 });
+      const calls = ledgerCalls(h);
+      const again = await post(h, medins, path, body, key);
+      expect({ path, status: again.status, replayed: again.headers['idempotent-replayed'] }).toEqual({
+        path,
+        status: 200,
+        replayed: 'true',
+      });
+      expect(again.body).toEqual(first.body);
+      expect(ledgerCalls(h)).toBe(calls);
+    }
+    expect(h.chaincode.committed.filter((t) => t !== 'Issue')).toEqual([
+      'Lock',
+      'Reimburse',
+      'Lock',
+      'Unlock',
+      'WriteOff',
+    ]);
+  });
+
+  it('voids once under a key: the retry gets the first answer', async () => {
+    const { h, clerk } = await issued();
+    const first = await post(h, clerk, '/void', { reason: 'issued in error' }, 'void-key-0001');
+    const again = await post(h, clerk, '/void', { reason: 'issued in error' }, 'void-key-0001');
+    expect([first.status, again.status]).toEqual([200, 200]);
+    expect(again.body).toEqual(first.body);
+    expect(h.chaincode.committed.filter((t) => t === 'Void')).toHaveLength(1);
+  });
+
+  it('refuses the same key with another body or another operation (422 IDEMPOTENCY_KEY_REUSED), changing nothing', async () => {
+    const { h, medins } = await issued();
+    await post(h, medins, '/locks', { claimId: 'MI-1', amount: 100, ttlSeconds: 600 }, 'lock-key-0001').expect(200);
+    const calls = ledgerCalls(h);
+    const other = await post(h, medins, '/locks', { claimId: 'MI-1', amount: 200, ttlSeconds: 600 }, 'lock-key-0001');
+    expect({ status: other.status, code: errorBody.parse(other.body).code }).toEqual({
+      status: 422,
+      code: 'IDEMPOTENCY_KEY_REUSED',
+    });
+    const elsewhere = await post(h, medins, '/write-off', { reason: 'settled' }, 'lock-key-0001');
+    expect(errorBody.parse(elsewhere.body).code).toBe('IDEMPOTENCY_KEY_REUSED');
+    expect(ledgerCalls(h)).toBe(calls);
+    expect(h.chaincode.invoice('31010125', '0000000001')?.revision).toBe(2);
+  });
+
+  it('refuses a malformed key (400 naming Idempotency-Key) before anything else', async () => {
+    const { h, medins } = await issued();
+    for (const key of ['short', 'has space!', 'x'.repeat(129)]) {
+      const res = await post(h, medins, '/locks', { claimId: 'MI-1', amount: 100, ttlSeconds: 600 }, key);
+      expect(res.status).toBe(400);
+      expect(errorBody.parse(res.body).message).toMatch(/^Idempotency-Key: /);
+    }
+    expect(h.chaincode.invoice('31010125', '0000000001')?.revision).toBe(1);
+  });
+
+  it('releases the key after a refusal, so the corrected request goes through under it', async () => {
+    const { h, medins, insurer } = await issued();
+    await post(h, medins, '/locks', { claimId: 'MI-1', amount: 1, ttlSeconds: 600 }).expect(200);
+    const key = 'insurer-lock-0001';
+    const over = await post(h, insurer, '/locks', { claimId: 'IN-1', amount: 10_000_000, ttlSeconds: 600 }, key);
+    expect({ status: over.status, code: errorBody.parse(over.body).code }).toEqual({
+      status: 409,
+      code: 'AMOUNT_UNAVAILABLE',
+    });
+    const notHolder = await post(h, insurer, '/locks/MI-1/reimburse', { amount: 1 }, 'insurer-pay-0001');
+    expect(notHolder.status).toBe(403);
+    const corrected = await post(h, insurer, '/locks', { claimId: 'IN-1', amount: 1_000, ttlSeconds: 600 }, key);
+    expect(corrected.status).toBe(200);
+    expect(corrected.headers['idempotent-replayed']).toBeUndefined();
+    const pay = await post(h, insurer, '/locks/IN-1/reimburse', { amount: 1_000 }, 'insurer-pay-0001');
+    expect(pay.status).toBe(200);
+    expect(lifecycleResponseSchema.parse(pay.body).invoice.reimbursedAmount).toBe(1_000);
+  });
+
+  it('documents the optional header on every lifecycle operation, with the schema the routes enforce', async () => {
+    const { app } = await harness();
+    const res = await request(app).get(`${API}/openapi.json`).expect(200);
+    const doc = openApiPaths.parse(res.body);
+    const operations = ['/locks', '/locks/{claimId}/reimburse', '/locks/{claimId}/unlock', '/void', '/write-off'];
+    for (const path of [...operations, '/red-flush', '/update']) {
+      const operation = doc.paths[`${API}/invoices/{code}/{number}${path}`]?.post;
+      const header = operation?.parameters.find((p) => p.in === 'header' && p.name === 'Idempotency-Key');
+      expect({ path, header }).toEqual({
+        path,
+        header: expect.objectContaining({
+          required: false,
+          schema: expect.objectContaining({ pattern: '^[A-Za-z0-9._:-]{8,128}$' }) as unknown,
+        }) as unknown,
+      });
+      expect(Object.keys(operation?.responses ?? {})).toContain('422');
+    }
   });
 });
 

@@ -2,11 +2,13 @@
 import { CLAIM_ID, LOCK_TTL_SECONDS, REASON_MAX } from '@hdt/vocabulary';
 import { z } from 'zod';
 import { parse } from '../../http/parse';
-import { type Route, route } from '../../http/route';
+import { type Reply, type Route, route } from '../../http/route';
 import { currentUser } from '../auth/middleware';
+import { answerHeaders, IDEMPOTENCY_HEADER, idempotencyKeyOf } from './idempotency-header';
+import type { Idempotent } from './idempotency';
 import type { LifecycleService } from './lifecycle-service';
 import { invoiceParamsSchema, text } from './schemas';
-import { invoiceViewSchema } from './view';
+import { lifecycleResultSchema, type LifecycleResult } from './view';
 
 const fen = z.number().int().min(1).max(Number.MAX_SAFE_INTEGER).describe('Amount in fen (1 CNY = 100 fen)');
 const claimId = z.string().regex(CLAIM_ID).describe("The payer's claim id (1..64 letters, digits, . _ : -)");
@@ -26,12 +28,20 @@ export const reimburseBodySchema = z.strictObject({ amount: fen });
 export const reasonBodySchema = z.strictObject({ reason });
 const claimParamsSchema = invoiceParamsSchema.extend({ claimId });
 
-export const lifecycleResponseSchema = z.object({ invoice: invoiceViewSchema, txId: z.string() });
+export const lifecycleResponseSchema = lifecycleResultSchema;
 
-const ERRORS: (400 | 401 | 403 | 404 | 409 | 503)[] = [400, 401, 403, 404, 409, 503];
+const ERRORS: (400 | 401 | 403 | 404 | 409 | 422 | 503)[] = [400, 401, 403, 404, 409, 422, 503];
 const OK = {
-  200: { description: 'The invoice as committed, and the transaction id', schema: lifecycleResponseSchema },
+  200: {
+    description: 'The invoice as committed, and the transaction id (or replayed: Idempotent-Replayed: true)',
+    schema: lifecycleResponseSchema,
+  },
 };
+
+/** The committed (or replayed) answer of an operation. */
+function committed({ result, replayed }: Idempotent<LifecycleResult>): Reply {
+  return { status: 200, body: result, headers: answerHeaders(replayed) };
+}
 
 function lockRoute(lifecycle: LifecycleService): Route {
   return route({
@@ -41,14 +51,16 @@ function lockRoute(lifecycle: LifecycleService): Route {
     tag: 'invoices',
     summary: 'Lock an amount for a claim (payers); 409 AMOUNT_UNAVAILABLE when another payer holds or paid it',
     auth: 'bearer',
+    headers: [IDEMPOTENCY_HEADER],
     params: invoiceParamsSchema,
     body: { json: lockBodySchema },
     responses: OK,
     errors: ERRORS,
-    handle: async ({ req, params }) => ({
-      status: 200,
-      body: await lifecycle.lock(currentUser(req), params, parse(lockBodySchema, req.body as unknown)),
-    }),
+    handle: async ({ req, params }) => {
+      const key = idempotencyKeyOf(req);
+      const body = parse(lockBodySchema, req.body as unknown);
+      return committed(await lifecycle.lock(currentUser(req), params, body, key));
+    },
   });
 }
 
@@ -60,14 +72,15 @@ function claimRoutes(lifecycle: LifecycleService): Route[] {
     tag: 'invoices',
     summary: 'Pay out up to the locked amount (the lock holder only); the lock is consumed',
     auth: 'bearer',
+    headers: [IDEMPOTENCY_HEADER],
     params: claimParamsSchema,
     body: { json: reimburseBodySchema },
     responses: OK,
     errors: ERRORS,
     handle: async ({ req, params }) => {
+      const key = idempotencyKeyOf(req);
       const { amount } = parse(reimburseBodySchema, req.body as unknown);
-      const id = { code: params.code, number: params.number };
-      return { status: 200, body: await lifecycle.reimburse(currentUser(req), id, params.claimId, amount) };
+      return committed(await lifecycle.reimburse(currentUser(req), params, amount, key));
     },
   });
   const unlock = route({
@@ -77,14 +90,15 @@ function claimRoutes(lifecycle: LifecycleService): Route[] {
     tag: 'invoices',
     summary: 'Release a lock (the claim was refused; the lock holder only)',
     auth: 'bearer',
+    headers: [IDEMPOTENCY_HEADER],
     params: claimParamsSchema,
     body: { json: reasonBodySchema },
     responses: OK,
     errors: ERRORS,
     handle: async ({ req, params }) => {
+      const key = idempotencyKeyOf(req);
       const { reason: why } = parse(reasonBodySchema, req.body as unknown);
-      const id = { code: params.code, number: params.number };
-      return { status: 200, body: await lifecycle.unlock(currentUser(req), id, params.claimId, why) };
+      return committed(await lifecycle.unlock(currentUser(req), params, why, key));
     },
   });
   return [reimburse, unlock];
@@ -98,13 +112,15 @@ function closeRoutes(lifecycle: LifecycleService): Route[] {
     tag: 'invoices',
     summary: 'Void an unclaimed invoice (billing clerks of the issuer); it stays on the ledger as VOIDED',
     auth: 'bearer',
+    headers: [IDEMPOTENCY_HEADER],
     params: invoiceParamsSchema,
     body: { json: reasonBodySchema },
     responses: OK,
     errors: ERRORS,
     handle: async ({ req, params }) => {
+      const key = idempotencyKeyOf(req);
       const { reason: why } = parse(reasonBodySchema, req.body as unknown);
-      return { status: 200, body: await lifecycle.void(currentUser(req), params, why) };
+      return committed(await lifecycle.void(currentUser(req), params, why, key));
     },
   });
   const writeOff = route({
@@ -114,13 +130,15 @@ function closeRoutes(lifecycle: LifecycleService): Route[] {
     tag: 'invoices',
     summary: 'Close the invoice for good (a payer that reimbursed it); nothing changes it afterwards',
     auth: 'bearer',
+    headers: [IDEMPOTENCY_HEADER],
     params: invoiceParamsSchema,
     body: { json: reasonBodySchema },
     responses: OK,
     errors: ERRORS,
     handle: async ({ req, params }) => {
+      const key = idempotencyKeyOf(req);
       const { reason: why } = parse(reasonBodySchema, req.body as unknown);
-      return { status: 200, body: await lifecycle.writeOff(currentUser(req), params, why) };
+      return committed(await lifecycle.writeOff(currentUser(req), params, why, key));
     },
   });
   return [voidRoute, writeOff];

@@ -4,9 +4,9 @@
  */
 import { mayReimburse, type InvoiceId } from '@hdt/vocabulary';
 import { AppError } from '../../errors';
-import { type InvoiceView, toInvoiceView } from './view';
+import { type Idempotent, type IdempotencyDeps, writeOnce } from './idempotency';
+import { lifecycleResultSchema, toInvoiceView, type LifecycleResult } from './view';
 import type { LifecycleInput, LifecycleLedger, LifecycleTransaction } from '../../fabric/lifecycle-ledger';
-import type { Logger } from '../../logger';
 import { canIssueInvoices, type User } from '../auth/roles';
 
 export interface LockRequest {
@@ -15,9 +15,9 @@ export interface LockRequest {
   ttlSeconds: number;
 }
 
-export interface LifecycleResult {
-  invoice: InvoiceView;
-  txId: string;
+/** An invoice's claim: the lock a payer holds under its claim id. */
+export interface ClaimId extends InvoiceId {
+  claimId: string;
 }
 
 function requirePayer(user: User): void {
@@ -29,44 +29,64 @@ function requirePayer(user: User): void {
   }
 }
 
-function requireIssuerClerk(user: User): void {
+/** Refuses anyone but a billing clerk of a hospital (the chaincode checks that the hospital issued the invoice). */
+export function requireIssuerClerk(user: User, doing: string): void {
   if (!canIssueInvoices(user)) {
     throw new AppError(
       'FORBIDDEN',
-      `only billing clerks of the issuing hospital do this (${user.mspId}, ${user.role})`,
+      `only billing clerks of the issuing hospital ${doing} (${user.mspId}, ${user.role})`,
     );
   }
 }
 
+export interface LifecycleDeps extends IdempotencyDeps {
+  ledger: LifecycleLedger;
+}
+
+/** What a lifecycle operation or an update answers: 200 with the invoice as committed. */
+export const LIFECYCLE_ANSWER = { status: 200, schema: lifecycleResultSchema };
+
+/** Each operation runs once per Idempotency-Key (`key`): a retry gets the first answer, not a second transaction. */
 export class LifecycleService {
-  constructor(private readonly deps: { ledger: LifecycleLedger; logger: Logger }) {}
+  constructor(private readonly deps: LifecycleDeps) {}
 
-  lock(user: User, id: InvoiceId, request: LockRequest): Promise<LifecycleResult> {
+  lock(user: User, id: InvoiceId, request: LockRequest, key?: string): Promise<Idempotent<LifecycleResult>> {
     requirePayer(user);
-    return this.apply(user, 'Lock', { ...id, actor: user.username, ...request });
+    return this.apply(user, 'Lock', { ...id, actor: user.username, ...request }, key);
   }
 
-  reimburse(user: User, id: InvoiceId, claimId: string, amount: number): Promise<LifecycleResult> {
+  reimburse(user: User, claim: ClaimId, amount: number, key?: string): Promise<Idempotent<LifecycleResult>> {
     requirePayer(user);
-    return this.apply(user, 'Reimburse', { ...id, actor: user.username, claimId, amount });
+    return this.apply(user, 'Reimburse', { ...claim, actor: user.username, amount }, key);
   }
 
-  unlock(user: User, id: InvoiceId, claimId: string, reason: string): Promise<LifecycleResult> {
+  unlock(user: User, claim: ClaimId, reason: string, key?: string): Promise<Idempotent<LifecycleResult>> {
     requirePayer(user);
-    return this.apply(user, 'Unlock', { ...id, actor: user.username, claimId, reason });
+    return this.apply(user, 'Unlock', { ...claim, actor: user.username, reason }, key);
   }
 
-  writeOff(user: User, id: InvoiceId, reason: string): Promise<LifecycleResult> {
+  writeOff(user: User, id: InvoiceId, reason: string, key?: string): Promise<Idempotent<LifecycleResult>> {
     requirePayer(user);
-    return this.apply(user, 'WriteOff', { ...id, actor: user.username, reason });
+    return this.apply(user, 'WriteOff', { ...id, actor: user.username, reason }, key);
   }
 
-  void(user: User, id: InvoiceId, reason: string): Promise<LifecycleResult> {
-    requireIssuerClerk(user);
-    return this.apply(user, 'Void', { ...id, actor: user.username, reason });
+  void(user: User, id: InvoiceId, reason: string, key?: string): Promise<Idempotent<LifecycleResult>> {
+    requireIssuerClerk(user, 'void an invoice');
+    return this.apply(user, 'Void', { ...id, actor: user.username, reason }, key);
   }
 
-  private async apply<T extends LifecycleTransaction>(
+  /** The transaction and its input (the invoice, the claim, the body and the user) are what a key's request is. */
+  private apply<T extends LifecycleTransaction>(
+    user: User,
+    transaction: T,
+    input: LifecycleInput<T>,
+    key: string | undefined,
+  ): Promise<Idempotent<LifecycleResult>> {
+    const request = { scope: user.username, key, request: { transaction, input } };
+    return writeOnce(this.deps, request, LIFECYCLE_ANSWER, () => this.submit(user, transaction, input));
+  }
+
+  private async submit<T extends LifecycleTransaction>(
     user: User,
     transaction: T,
     input: LifecycleInput<T>,

@@ -6,10 +6,10 @@ import { redFlushResponseSchema } from './schemas';
 const BASE = `${API}/invoices/31010125/0000000001`;
 const RED_PDF = Buffer.concat([PDF, Buffer.from('% red invoice\n')]);
 
-function redFlush(h: Harness, token: string, red: Record<string, unknown>, pdf: Buffer = RED_PDF) {
-  return request(h.app)
-    .post(`${BASE}/red-flush`)
-    .set('Authorization', `Bearer ${token}`)
+function redFlush(h: Harness, token: string, red: Record<string, unknown>, pdf: Buffer = RED_PDF, key?: string) {
+  const req = request(h.app).post(`${BASE}/red-flush`).set('Authorization', `Bearer ${token}`);
+  if (key !== undefined) req.set('Idempotency-Key', key);
+  return req
     .field('red', JSON.stringify(red))
     .attach('pdf', pdf, { filename: 'red.pdf', contentType: 'application/pdf' });
 }
@@ -81,5 +81,40 @@ describe('POST /invoices/{code}/{number}/red-flush', () => {
     const again = await redFlush(h, clerk, { ...RED, number: '0000000001', code: '31010125' });
     expect(errorBody.parse(again.body).code).toBe('INVOICE_EXISTS');
     expect(h.offchain.files.docs.size).toBe(docs);
+  });
+
+  it('red-flushes once per Idempotency-Key: the retry gets the first red invoice, its check code stored sealed', async () => {
+    const { h, clerk } = await issued();
+    const first = await redFlush(h, clerk, RED, RED_PDF, 'red-flush-0001');
+    const again = await redFlush(h, clerk, RED, RED_PDF, 'red-flush-0001');
+    expect([first.status, again.status]).toEqual([201, 201]);
+    expect(again.headers['idempotent-replayed']).toBe('true');
+    expect(again.body).toEqual(first.body);
+    expect(h.chaincode.committed.filter((t) => t === 'RedFlush')).toHaveLength(1);
+    const { checkCode } = redFlushResponseSchema.parse(first.body).red;
+    const row = h.offchain.idempotencyRecords.row('clerk1', 'red-flush-0001');
+    expect(row).toMatchObject({ state: 'done', statusCode: 201 });
+    const stored = Object.values(row ?? {}).map((v) => (Buffer.isBuffer(v) ? v.toString('latin1') : String(v)));
+    expect(stored.join('\n')).not.toContain(checkCode);
+
+    const otherPdf = await redFlush(h, clerk, RED, Buffer.concat([RED_PDF, Buffer.from('%')]), 'red-flush-0001');
+    expect({ status: otherPdf.status, code: errorBody.parse(otherPdf.body).code }).toEqual({
+      status: 422,
+      code: 'IDEMPOTENCY_KEY_REUSED',
+    });
+  });
+
+  it('releases the key after a refusal, so the corrected red-flush goes through under it; refuses a malformed key', async () => {
+    const { h, clerk } = await issued();
+    const malformed = await redFlush(h, clerk, RED, RED_PDF, 'bad key');
+    expect({ status: malformed.status, message: errorBody.parse(malformed.body).message }).toEqual({
+      status: 400,
+      message: expect.stringMatching(/^Idempotency-Key: /) as unknown,
+    });
+    const foreign = await redFlush(h, clerk, { ...RED, code: '31020001' }, RED_PDF, 'red-flush-0002');
+    expect(errorBody.parse(foreign.body).code).toBe('CODE_NOT_ALLOCATED');
+    const corrected = await redFlush(h, clerk, RED, RED_PDF, 'red-flush-0002');
+    expect(corrected.status).toBe(201);
+    expect(h.chaincode.invoice('31010125', '0000000001')?.status).toBe('RED_FLUSHED');
   });
 });

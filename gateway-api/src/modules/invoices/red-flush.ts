@@ -4,16 +4,20 @@
  * invoice's, its own check code — and the chaincode marks the original RED_FLUSHED in the same
  * transaction (refused while a lock is active or after any reimbursement).
  */
+import { sm3Hex } from '@hdt/offchain-store';
 import { canonicalJson, type InvoiceId } from '@hdt/vocabulary';
 import { assertNewInvoiceOfOrg, type OrgRegistry } from './new-invoice';
 import { AppError } from '../../errors';
 import type { InvoiceLedger, OnChainInvoice } from '../../fabric/invoice-ledger';
-import { describe, type Logger } from '../../logger';
+import { describe } from '../../logger';
 import type { DocumentFiles } from '../../ports';
-import { canIssueInvoices, type User } from '../auth/roles';
+import type { User } from '../auth/roles';
 import { generateCheckCode, protectCheckCode } from './check-code';
 import { anchorDocuments, storeDocuments, type InvoiceDocuments } from './documents';
+import { type Idempotent, type IdempotencyDeps, writeOnce } from './idempotency';
+import { requireIssuerClerk } from './lifecycle-service';
 import type { InvoiceRecords } from './records';
+import { redFlushResponseSchema } from './schemas';
 import { toInvoiceView, type InvoiceView } from './view';
 
 export interface RedFlushRequest {
@@ -22,6 +26,7 @@ export interface RedFlushRequest {
   reason: string;
   /** The red invoice's PDF. */
   pdf: Uint8Array;
+  idempotencyKey?: string | undefined;
 }
 
 export interface RedFlushResult {
@@ -30,23 +35,33 @@ export interface RedFlushResult {
   txId: string;
 }
 
-export interface RedFlushDeps {
+export interface RedFlushDeps extends IdempotencyDeps {
   ledger: InvoiceLedger;
   registry: OrgRegistry;
   files: DocumentFiles;
   records: InvoiceRecords;
   checkCodeIterations: number;
-  logger: Logger;
   newCheckCode?: (() => string) | undefined;
 }
+
+/** A red-flush answers 201 with the original and the red invoice (its check code included). */
+const RED_FLUSH_ANSWER = { status: 201, schema: redFlushResponseSchema };
 
 export class RedFlushService {
   constructor(private readonly deps: RedFlushDeps) {}
 
-  async redFlush(user: User, id: InvoiceId, request: RedFlushRequest): Promise<RedFlushResult> {
-    if (!canIssueInvoices(user)) {
-      throw new AppError('FORBIDDEN', 'only billing clerks of the issuing hospital red-flush an invoice');
-    }
+  /**
+   * Red-flushes once per Idempotency-Key: a retry gets the first answer (its red invoice and check
+   * code, stored sealed), not a second red invoice.
+   */
+  redFlush(user: User, id: InvoiceId, request: RedFlushRequest): Promise<Idempotent<RedFlushResult>> {
+    requireIssuerClerk(user, 'red-flush an invoice');
+    const asked = { redFlush: id, red: request.red, reason: request.reason, pdfDigest: sm3Hex(request.pdf) };
+    const keyed = { scope: user.username, key: request.idempotencyKey, request: asked };
+    return writeOnce(this.deps, keyed, RED_FLUSH_ANSWER, () => this.redFlushOnce(user, id, request));
+  }
+
+  private async redFlushOnce(user: User, id: InvoiceId, request: RedFlushRequest): Promise<RedFlushResult> {
     const original = await this.precheck(user, id, request.red);
     const checkCode = (this.deps.newCheckCode ?? generateCheckCode)();
     const protection = await protectCheckCode(request.red, checkCode, this.deps.checkCodeIterations);

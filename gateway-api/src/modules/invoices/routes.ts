@@ -5,6 +5,7 @@ import type { InvoiceService } from './service';
 import type { RedFlushService } from './red-flush';
 import type { UpdateService } from './update';
 import { lifecycleResponseSchema } from './lifecycle-routes';
+import { answerHeaders, IDEMPOTENCY_HEADER, idempotencyKeyOf } from './idempotency-header';
 import { AppError } from '../../errors';
 import { multipartBody } from '../../http/multipart';
 import { bodyFields, parse, parseJsonField } from '../../http/parse';
@@ -12,7 +13,6 @@ import { type MultipartPart, type Reply, type ResponseSpec, type Route, route } 
 import {
   checkCodeResponseSchema,
   historyResponseSchema,
-  idempotencyKeySchema,
   invoiceDataSchema,
   invoiceParamsSchema,
   invoiceResponseSchema,
@@ -113,11 +113,9 @@ async function issue(invoices: InvoiceService, req: Request): Promise<Reply> {
   }
   const data = parse(invoiceDataSchema, parseJsonField(invoiceText, 'invoice'));
   const pdf = pdfOf(req, true);
-  const keyHeader = req.get('Idempotency-Key');
-  const key = keyHeader === undefined ? undefined : parse(idempotencyKeySchema, keyHeader, ['Idempotency-Key']);
-  const { kind, result, replayed } = await invoices.issueInvoice(currentUser(req), data, pdf, key);
+  const { kind, result, replayed } = await invoices.issueInvoice(currentUser(req), data, pdf, idempotencyKeyOf(req));
   const location = `/api/v1/invoices/${result.code}/${result.number}`;
-  const headers = { ...(replayed ? { 'Idempotent-Replayed': 'true' } : {}), ...NO_STORE };
+  const headers = answerHeaders(replayed);
   if (kind === 'pending')
     return { status: 202, body: result, headers: { ...headers, Location: `${location}/issuance` } };
   return { status: 201, body: result, headers: { ...headers, Location: location } };
@@ -290,29 +288,28 @@ function redFlushRoute(redFlush: RedFlushService): Route {
       'transaction.',
     auth: 'bearer',
     before: [requireInvoiceIssuer, multipartWith('red')],
+    headers: [IDEMPOTENCY_HEADER],
     params: invoiceParamsSchema,
     body: { multipart: RED_FLUSH_PARTS },
     responses: {
-      201: { description: 'The original as committed and the red invoice', schema: redFlushResponseSchema },
+      201: {
+        description: 'The original as committed and the red invoice (or replayed: Idempotent-Replayed: true)',
+        schema: redFlushResponseSchema,
+      },
     },
-    errors: [400, 401, 403, 404, 409, 503],
+    errors: [400, 401, 403, 404, 409, 422, 503],
     handle: async ({ req, params }) => {
+      const key = idempotencyKeyOf(req);
       const redText = jsonPartText(req, 'red');
       if (redText === undefined) throw new AppError('VALIDATION', 'red: required (multipart part holding JSON)');
       const { reason, ...red } = parse(redFlushPartSchema, parseJsonField(redText, 'red'), ['red']);
       const pdf = pdfOf(req, true);
-      const body = await redFlush.redFlush(currentUser(req), params, { red, reason, pdf });
-      return { status: 201, body, headers: NO_STORE };
+      const request = { red, reason, pdf, idempotencyKey: key };
+      const { result, replayed } = await redFlush.redFlush(currentUser(req), params, request);
+      return { status: 201, body: result, headers: answerHeaders(replayed) };
     },
   });
 }
-
-const IDEMPOTENCY_HEADER = {
-  name: 'Idempotency-Key',
-  required: false,
-  description: 'Repeating a request with the same key returns the first response instead of writing again',
-  schema: idempotencyKeySchema,
-};
 
 const UPDATE_PARTS: Record<string, MultipartPart> = {
   invoice: {
@@ -330,15 +327,13 @@ async function updateInvoice(
   req: Request,
   id: { code: string; number: string },
 ): Promise<Reply> {
+  const key = idempotencyKeyOf(req);
   const invoiceText = jsonPartText(req, 'invoice');
   if (invoiceText === undefined) throw new AppError('VALIDATION', 'invoice: required (multipart part holding JSON)');
   const data = parse(invoiceDataSchema, parseJsonField(invoiceText, 'invoice'), ['invoice']);
   const pdf = pdfOf(req, true);
-  const keyHeader = req.get('Idempotency-Key');
-  const key = keyHeader === undefined ? undefined : parse(idempotencyKeySchema, keyHeader, ['Idempotency-Key']);
   const { result, replayed } = await update.update(currentUser(req), id, { data, pdf, idempotencyKey: key });
-  const headers = { ...(replayed ? { 'Idempotent-Replayed': 'true' } : {}), ...NO_STORE };
-  return { status: 200, body: result, headers };
+  return { status: 200, body: result, headers: answerHeaders(replayed) };
 }
 
 function updateRoute(update: UpdateService): Route {

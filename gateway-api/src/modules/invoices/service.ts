@@ -7,13 +7,14 @@ import type { InvoiceLedger, IssueInput, OnChainInvoice, VerifyOutcome } from '.
 import { AppError } from '../../errors';
 import type { InvoiceData } from './schemas';
 import { describe, type Logger } from '../../logger';
-import type { BeginIdempotentResult, DocumentFiles, IdempotencyStore, StoredDocument } from '../../ports';
+import type { DocumentFiles, IdempotencyStore, StoredDocument } from '../../ports';
 import type { IssuanceRunner, PendingResult } from './issuance';
 import type { Issuance } from './issuances';
 import { checkCodeMatches, generateCheckCode, protectCheckCode } from './check-code';
 import { CheckCodeDerivations } from './check-code-cache';
 import type { Checked, CheckCodeGuard } from './check-code-guard';
 import type { InvoiceRecords } from './records';
+import { storedAnswer } from './idempotency';
 import { fromStorageError } from './storage-errors';
 import { toHistoryView, toInvoiceView, type HistoryEntryView, type InvoiceView } from './view';
 
@@ -106,24 +107,6 @@ interface SuppliedDigests {
   dataDigest?: string | undefined;
 }
 
-/** The first result of an idempotent request; undefined when this request is new or still running. */
-function replayOf(begin: BeginIdempotentResult): IssueResult | undefined {
-  switch (begin.kind) {
-    case 'replay': {
-      const replayed = issueResultSchema.safeParse(begin.body);
-      if (!replayed.success) {
-        throw new AppError('INTERNAL', 'stored idempotent response is unreadable', { cause: replayed.error });
-      }
-      return replayed.data;
-    }
-    case 'conflict':
-      throw new AppError('IDEMPOTENCY_KEY_REUSED', 'Idempotency-Key was already used for a different request');
-    case 'in_progress':
-    case 'new':
-      return undefined;
-  }
-}
-
 /** The summary that goes on chain: digests, content addresses, pseudonyms and the check code's hash. */
 function ledgerInput(
   user: User,
@@ -186,7 +169,7 @@ export class InvoiceService {
     const begin = await idempotency.begin(scope, idempotencyKey, requestHash).catch((err: unknown) => {
       throw fromStorageError(err, 'idempotency check');
     });
-    const replayed = replayOf(begin);
+    const replayed = storedAnswer(begin, issueResultSchema);
     if (replayed) return { kind: 'done', result: replayed, replayed: true };
     const key = { scope, key: idempotencyKey };
     try {

@@ -88,11 +88,13 @@ describe('POST /invoices/{code}/{number}/update', () => {
     const { h, clerk } = await issued();
     await lockIssuedInvoice(h, 100);
     const stored = h.offchain.files.docs.size;
-    const res = await update(h, clerk);
+    const res = await update(h, clerk, corrected(), 'update-key-0409');
     expect({ status: res.status, code: errorBody.parse(res.body).code }).toEqual({
       status: 409,
       code: 'INVOICE_STATE_CONFLICT',
     });
+    // Refused: the key is free for a corrected request.
+    expect(h.offchain.idempotencyRecords.row('clerk1', 'update-key-0409')).toBeUndefined();
     expect(h.offchain.files.docs.size).toBe(stored);
     expect(h.offchain.records.rows.get('31010125/0000000001')?.superseded).toBeUndefined();
   });

@@ -12,14 +12,14 @@ import type { InvoiceLedger, OnChainInvoice } from '../../fabric/invoice-ledger'
 import type { LifecycleLedger } from '../../fabric/lifecycle-ledger';
 import { describe, type Logger } from '../../logger';
 import type { DocumentFiles, IdempotencyStore } from '../../ports';
-import { canIssueInvoices, type User } from '../auth/roles';
+import type { User } from '../auth/roles';
 import { anchorDocuments, storeDocuments, type InvoiceDocuments } from './documents';
 import type { InvoiceRecordData, InvoiceRecords } from './records';
 import type { InvoiceData } from './schemas';
 import { storedData } from './service';
-import { fromStorageError } from './storage-errors';
-import { invoiceViewSchema, toInvoiceView, type InvoiceView } from './view';
-import { z } from 'zod';
+import { type Idempotent, writeOnce } from './idempotency';
+import { LIFECYCLE_ANSWER, requireIssuerClerk } from './lifecycle-service';
+import { toInvoiceView, type LifecycleResult } from './view';
 
 export interface UpdateRequest {
   /** The corrected invoice data; its code and number are the invoice's. */
@@ -29,10 +29,7 @@ export interface UpdateRequest {
   idempotencyKey?: string | undefined;
 }
 
-export interface UpdateResult {
-  invoice: InvoiceView;
-  txId: string;
-}
+export type UpdateResult = LifecycleResult;
 
 export interface UpdateDeps {
   ledger: InvoiceLedger;
@@ -46,58 +43,18 @@ export interface UpdateDeps {
   logger: Logger;
 }
 
-const updateResultSchema = z.object({ invoice: invoiceViewSchema, txId: z.string() });
-
 export class UpdateService {
   constructor(private readonly deps: UpdateDeps) {}
 
   /** Updates the invoice once per Idempotency-Key: a retry gets the first answer, not a second revision. */
-  async update(
-    user: User,
-    id: InvoiceId,
-    request: UpdateRequest,
-  ): Promise<{ result: UpdateResult; replayed: boolean }> {
-    if (!canIssueInvoices(user)) {
-      throw new AppError('FORBIDDEN', 'only billing clerks of the issuing hospital update an invoice');
-    }
+  update(user: User, id: InvoiceId, request: UpdateRequest): Promise<Idempotent<UpdateResult>> {
+    requireIssuerClerk(user, 'update an invoice');
     if (request.data.code !== id.code || request.data.number !== id.number) {
       throw new AppError('VALIDATION', `invoice: code and number must be the invoice's own (${id.code}/${id.number})`);
     }
-    const key = request.idempotencyKey;
-    if (key === undefined) return { result: await this.updateOnce(user, id, request), replayed: false };
-    const hash = sm3Hex(canonicalJson({ update: id, invoice: request.data, pdfDigest: sm3Hex(request.pdf) }));
-    const replay = await this.begin(user.username, key, hash);
-    if (replay !== undefined) return { result: replay, replayed: true };
-    let result: UpdateResult;
-    try {
-      result = await this.updateOnce(user, id, request);
-    } catch (err) {
-      await this.deps.idempotency.abandon(user.username, key).catch((abandonErr: unknown) => {
-        this.deps.logger.error('could not release idempotency key', { error: describe(abandonErr) });
-      });
-      throw err;
-    }
-    await this.deps.idempotency.complete(user.username, key, 200, result).catch((err: unknown) => {
-      this.deps.logger.error('update committed, its idempotent answer not saved', { error: describe(err) });
-    });
-    return { result, replayed: false };
-  }
-
-  /** The first answer of this key, or undefined when the request is new. */
-  private async begin(scope: string, key: string, hash: string): Promise<UpdateResult | undefined> {
-    const begin = await this.deps.idempotency.begin(scope, key, hash).catch((err: unknown) => {
-      throw fromStorageError(err, 'idempotency check');
-    });
-    if (begin.kind === 'conflict') {
-      throw new AppError('IDEMPOTENCY_KEY_REUSED', 'Idempotency-Key was already used for a different request');
-    }
-    if (begin.kind === 'in_progress') {
-      throw new AppError('CONFLICT', 'a request with this Idempotency-Key is still being processed; retry later');
-    }
-    if (begin.kind === 'new') return undefined;
-    const replayed = updateResultSchema.safeParse(begin.body);
-    if (!replayed.success) throw new AppError('INTERNAL', 'stored idempotent response is unreadable');
-    return replayed.data;
+    const asked = { update: id, invoice: request.data, pdfDigest: sm3Hex(request.pdf) };
+    const keyed = { scope: user.username, key: request.idempotencyKey, request: asked };
+    return writeOnce(this.deps, keyed, LIFECYCLE_ANSWER, () => this.updateOnce(user, id, request));
   }
 
   private async updateOnce(user: User, id: InvoiceId, request: UpdateRequest): Promise<UpdateResult> {

@@ -13,6 +13,10 @@ export const invoiceViewSchema = onChainInvoiceSchema.omit({
 });
 export type InvoiceView = z.infer<typeof invoiceViewSchema>;
 
+/** The answer of a lifecycle operation or an update: the invoice as committed, and the transaction id. */
+export const lifecycleResultSchema = z.object({ invoice: invoiceViewSchema, txId: z.string() });
+export type LifecycleResult = z.infer<typeof lifecycleResultSchema>;
+
 export const historyEntryViewSchema = z.object({
   txId: z.string(),
   timestamp: z.string(),
