@@ -9,6 +9,8 @@ module.exports = {
     // The sources import each other as the bundler does, with .js extensions.
     '^(\\.{1,2}/.*)\\.js$': '$1',
     '^@hdt/vocabulary$': '<rootDir>/../../packages/vocabulary/src/index.ts',
+    // The gateway's envelope (SM4-CBC + HMAC-SM3), to prove the page opens what the server seals.
+    '^@hdt/offchain-store$': '<rootDir>/../../offchain-store/src/crypto/index.ts',
   },
   transform: {
     '^.+\\.ts$': [

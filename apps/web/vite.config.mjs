@@ -6,7 +6,7 @@ import { resolve } from 'node:path';
 import vue from '@vitejs/plugin-vue';
 import { defineConfig } from 'vite';
 
-const pages = ['index', 'hospital', 'reimburser', 'supervisor', 'resident', 'doctor'];
+const pages = ['index', 'hospital', 'reimburser', 'supervisor', 'resident', 'doctor', 'share'];
 
 export default defineConfig({
   base: './',

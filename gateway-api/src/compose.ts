@@ -44,6 +44,7 @@ import {
   type AccessNotifier,
   type RecordContents,
 } from './modules/access';
+import { InMemoryShareLinkStore, ShareLinkService, type ShareLinkStore } from './modules/share-links';
 import { MspId } from '@hdt/vocabulary';
 import type { Services as RouteServices } from './http/app';
 import type { OffchainPorts } from './ports';
@@ -88,6 +89,8 @@ export interface ServiceDeps {
   access?: AccessStores;
   /** The records' error store and daily counts, the registered entries and the EMPI (in memory unless given). */
   recordStores?: RecordStores;
+  /** Where residents' share links are kept (in memory unless given). */
+  shareLinkStore?: ShareLinkStore;
 }
 
 export interface RecordStores {
@@ -115,7 +118,7 @@ export interface Services extends Omit<
   accessAnchoring: AccessAnchorWorker;
 }
 
-type AccessServices = Pick<Services, 'access' | 'recordContents' | 'accessAudit' | 'accessAnchoring'>;
+type AccessServices = Pick<Services, 'access' | 'recordContents' | 'accessAudit' | 'accessAnchoring' | 'shareLinks'>;
 
 function accessServices(deps: ServiceDeps, notifications: NotificationService): AccessServices {
   const stores = deps.access ?? { log: new InMemoryAccessLog(), contents: new InMemoryRecordContents() };
@@ -129,22 +132,25 @@ function accessServices(deps: ServiceDeps, notifications: NotificationService): 
     intervalMs: stores.anchorIntervalMs ?? 1000,
   });
   const { files } = deps.offchain;
+  const { log, contents } = stores;
   const records = new FabricRecordsLedger(deps.ledger);
-  const access = new AccessService({
-    ledger,
-    records,
-    files,
-    contents: stores.contents,
-    log: stores.log,
-    notifier: stores.notifier ?? breakGlassNotifier(notifications),
-    logger: deps.logger,
-    anchoring,
-  });
+  const notifier = stores.notifier ?? breakGlassNotifier(notifications);
+  const access = new AccessService({ ledger, records, files, contents, log, notifier, logger: deps.logger, anchoring });
   return {
     access,
-    recordContents: new ContentService({ records, files, contents: stores.contents, logger: deps.logger }),
-    accessAudit: new AccessAudit({ ledger, log: stores.log }),
+    recordContents: new ContentService({ records, files, contents, logger: deps.logger }),
+    accessAudit: new AccessAudit({ ledger, log }),
     accessAnchoring: anchoring,
+    shareLinks: new ShareLinkService({
+      records,
+      files,
+      contents,
+      log,
+      links: deps.shareLinkStore ?? new InMemoryShareLinkStore(),
+      logger: deps.logger,
+      anchoring,
+      ...(deps.clock === undefined ? {} : { clock: deps.clock }),
+    }),
   };
 }
 

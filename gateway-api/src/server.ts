@@ -47,6 +47,7 @@ import {
 import { empiAuditModel, empiLinkModel, empiResidentModel, MongoEmpiStore } from './modules/empi';
 import { MongoNotificationStore, notificationModel } from './modules/notifications';
 import { accessRequestModel, MongoAccessRequestStore } from './modules/requests';
+import { MongoShareLinkStore, shareLinkModel } from './modules/share-links';
 import {
   accessLogModel,
   accessSequenceModel,
@@ -70,6 +71,7 @@ const MODELS = [
   accessLogModel,
   accessSequenceModel,
   recordContentModel,
+  shareLinkModel,
   reconciliationJobModel,
   orphanSightingModel,
   qualityErrorModel,
@@ -163,6 +165,7 @@ function servicesOver(config: Config, fabric: FabricConnections, store: Offchain
       contents: new MongoRecordContents(recordContentModel(store.connection)),
     },
     recordStores: recordStoresOver(store),
+    shareLinkStore: new MongoShareLinkStore(shareLinkModel(store.connection)),
   });
 }
 

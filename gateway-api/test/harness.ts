@@ -14,6 +14,7 @@ import { CHECK_CODE_KDF } from '@hdt/vocabulary';
 import { InMemoryContracts, ChaincodeNetwork } from './in-memory-fabric';
 import { FakeOffchain } from './fake-offchain';
 import type { InvoiceReconciler } from '../src/modules/invoices/reconciliation';
+import type { ShareLinkStore } from '../src/modules/share-links';
 import type { ReconciliationJobs } from '../src/modules/invoices/reconciliation-jobs';
 
 export const PASSWORD = 'correct horse battery';
@@ -130,6 +131,8 @@ export interface HarnessOptions {
   migrationStore?: MigrationStore;
   /** Keeps the access log and record contents here. */
   access?: AccessStores;
+  /** Keeps residents' share links here. */
+  shareLinks?: ShareLinkStore;
 }
 
 export async function harness(options: HarnessOptions = {}): Promise<Harness> {
@@ -153,6 +156,7 @@ export async function harness(options: HarnessOptions = {}): Promise<Harness> {
     ...checkCodes(options.checkCodes),
     ...(options.migrationStore === undefined ? {} : { migrationStore: options.migrationStore }),
     ...(options.access === undefined ? {} : { access: options.access }),
+    ...(options.shareLinks === undefined ? {} : { shareLinkStore: options.shareLinks }),
     ...(options.clock === undefined ? {} : { clock: options.clock }),
   });
   const app = buildApp({
@@ -178,6 +182,36 @@ export async function harness(options: HarnessOptions = {}): Promise<Harness> {
       const res = await request(app).post('/api/v1/auth/login').send({ username, password: PASSWORD }).expect(200);
       return z.object({ token: z.string() }).parse(res.body).token;
     },
+  };
+}
+
+/** The app over these services with its own users (each with PASSWORD), and a bearer token per user. */
+export async function appWithUsers(
+  services: Services,
+  users: readonly { username: string }[],
+): Promise<{ app: Express; tokens: Record<string, string> }> {
+  const app = buildApp({
+    config: { jwtSecret: JWT_SECRET, rateLimitPerMinute: 10_000, loginRateLimitPerMinute: 10_000 },
+    services,
+    users: await UserDirectory.fromJson(users.map((user) => ({ ...user, password: PASSWORD }))),
+    logger: silentLogger,
+  });
+  const tokens: Record<string, string> = {};
+  for (const { username } of users) {
+    const res = await request(app).post('/api/v1/auth/login').send({ username, password: PASSWORD }).expect(200);
+    tokens[username] = z.object({ token: z.string() }).parse(res.body).token;
+  }
+  return { app, tokens };
+}
+
+/** Requests to the API under API_PREFIX, with this bearer token. */
+export function caller(app: Express, token: string | undefined) {
+  const auth = { authorization: `Bearer ${token ?? ''}` };
+  return {
+    get: (path: string) => request(app).get(`/api/v1${path}`).set(auth),
+    post: (path: string, body: object) => request(app).post(`/api/v1${path}`).set(auth).send(body),
+    put: (path: string, body: object) => request(app).put(`/api/v1${path}`).set(auth).send(body),
+    delete: (path: string) => request(app).delete(`/api/v1${path}`).set(auth),
   };
 }
 

@@ -1,5 +1,5 @@
 /** The access answers — a doctor's read of a record, the resident's access list — checked field by field. */
-import { ACCESS_LOG_REASONS, CONSENT_PURPOSES, type AccessLogReason, type ConsentPurpose } from '@hdt/vocabulary';
+import { ACCESS_LOG_PURPOSES, ACCESS_LOG_REASONS, type AccessLogPurpose, type AccessLogReason } from '@hdt/vocabulary';
 import { bool, list, member, record, str, strings } from './parse.js';
 
 export interface AccessView {
@@ -8,7 +8,7 @@ export interface AccessView {
   readonly displayName: string;
   readonly institution: string;
   readonly recordId: string;
-  readonly purpose: ConsentPurpose;
+  readonly purpose: AccessLogPurpose;
   readonly outcome: 'ALLOWED' | 'REFUSED';
   readonly reason: AccessLogReason | null;
   readonly breakGlass: boolean;
@@ -36,7 +36,7 @@ function parseAccess(value: unknown, path: string): AccessView {
     displayName: str(o, 'displayName', path),
     institution: str(o, 'institution', path),
     recordId: str(o, 'recordId', path),
-    purpose: member(CONSENT_PURPOSES, o['purpose'], `${path}.purpose`),
+    purpose: member(ACCESS_LOG_PURPOSES, o['purpose'], `${path}.purpose`),
     outcome: member(OUTCOMES, o['outcome'], `${path}.outcome`),
     reason: o['reason'] === null ? null : member(ACCESS_LOG_REASONS, o['reason'], `${path}.reason`),
     breakGlass: bool(o, 'breakGlass', path),

@@ -27,6 +27,15 @@ import {
 import { type AccessView, parseAccessList, parseReadResult, type ReadResult } from './access-parse.js';
 import type { Period } from './period.js';
 import {
+  type CreatedShareLink,
+  parseCreatedShareLink,
+  parseShareContent,
+  parseShareLink,
+  parseShareLinkList,
+  type ShareContent,
+  type ShareLinkView,
+} from './share-link.js';
+import {
   type GrantView,
   type KeyStatus,
   parseGrantAnswer,
@@ -146,6 +155,12 @@ export interface ReadRequest {
   fields: string[];
   grantId?: string;
   breakGlassReason?: string;
+}
+
+export interface ShareLinkRequest {
+  recordId: string;
+  fields: string[];
+  expiresInMinutes: number;
 }
 
 export class Api {
@@ -340,6 +355,25 @@ export class Api {
   /** Every access to the signed-in resident's records, allowed or refused. */
   myAccesses(): Promise<AccessView[]> {
     return this.call('GET', 'access/mine', undefined, parseAccessList);
+  }
+
+  /** The signed-in resident shares fields of one of their records; the answer's url carries the key. */
+  createShareLink(request: ShareLinkRequest): Promise<CreatedShareLink> {
+    return this.call('POST', 'share-links', { json: request }, parseCreatedShareLink);
+  }
+
+  /** The signed-in resident's share links, newest first. */
+  shareLinks(): Promise<ShareLinkView[]> {
+    return this.call('GET', 'share-links', undefined, parseShareLinkList);
+  }
+
+  withdrawShareLink(linkId: string): Promise<ShareLinkView> {
+    return this.call('DELETE', `share-links/${encodeURIComponent(linkId)}`, undefined, parseShareLink);
+  }
+
+  /** A share link's sealed content (no sign-in); the open is logged as an access. */
+  shareContent(linkId: string): Promise<ShareContent> {
+    return this.call('GET', `share-links/${encodeURIComponent(linkId)}/content`, undefined, parseShareContent);
   }
 
   markRead(id: string): Promise<NotificationView> {

@@ -5,6 +5,7 @@
  * values when answers are parsed.
  */
 import type {
+  AccessLogPurpose,
   AccessRequestStatus,
   ConsentPurpose,
   ErrorCode,
@@ -18,6 +19,7 @@ import type {
   MspId,
   NotificationType,
   Role,
+  ShareLinkStatus,
   VerifiableDigest,
   VerificationResultKind,
 } from '@hdt/vocabulary';
@@ -128,6 +130,18 @@ export const PURPOSE_LABELS: Record<ConsentPurpose, Label> = {
   INSURANCE_CLAIM: { zh: '保险理赔', en: 'Insurance claim' },
   RESEARCH: { zh: '科研', en: 'Research' },
   EMERGENCY: { zh: '急诊', en: 'Emergency' },
+};
+
+/** The purposes of the access log: the consent purposes, and opening a share link. */
+export const ACCESS_PURPOSE_LABELS: Record<AccessLogPurpose, Label> = {
+  ...PURPOSE_LABELS,
+  SHARE: { zh: '分享链接', en: 'Share link' },
+};
+
+export const SHARE_LINK_STATUS_LABELS: Record<ShareLinkStatus, Label> = {
+  ACTIVE: { zh: '有效', en: 'Active' },
+  EXPIRED: { zh: '已过期', en: 'Expired' },
+  WITHDRAWN: { zh: '已撤回', en: 'Withdrawn' },
 };
 
 export const RECORD_TYPE_LABELS: Record<HealthRecordType, Label> = {
@@ -258,6 +272,9 @@ export const ERROR_LABELS: Record<ErrorCode | ClientErrorCode, Label> = {
     zh: '链下存储暂时无法访问，请稍后重试',
     en: 'Off-chain storage cannot be reached; please try again later',
   },
+  SHARE_LINK_NOT_FOUND: { zh: '查无此分享链接', en: 'No such share link' },
+  SHARE_LINK_EXPIRED: { zh: '分享链接已过期', en: 'The share link has expired' },
+  SHARE_LINK_WITHDRAWN: { zh: '分享链接已被居民撤回', en: 'The resident withdrew this share link' },
   NETWORK: { zh: '无法连接服务器', en: 'Cannot reach the server' },
   UNEXPECTED_RESPONSE: {
     zh: '服务器返回了无法识别的应答',

@@ -26,6 +26,7 @@ import {
   type AccessService,
   type ContentService,
 } from '../modules/access';
+import { shareLinkComponents, shareLinkRoutes, type ShareLinkService } from '../modules/share-links';
 import { invoiceListRoutes, statisticsRoutes } from '../projection/routes';
 import { reconciliationRoutes } from '../modules/invoices/reconciliation-routes';
 import type { InvoiceReconciler } from '../modules/invoices/reconciliation';
@@ -68,6 +69,7 @@ export interface Services {
   access: AccessService;
   recordContents: ContentService;
   accessAudit: AccessAudit;
+  shareLinks: ShareLinkService;
   /** Present when the projection's query model is kept (the server); absent in unit tests. */
   statistics?: InvoiceStatisticsService;
   invoiceList?: InvoiceListService;
@@ -99,6 +101,18 @@ function limiter(perMinute: number, what: string): RequestHandler {
   });
 }
 
+/** Reads of record content, the access log, and residents' share links (opened without sign-in, so limited). */
+function recordAccessRoutes(deps: AppDeps): Route[] {
+  const { access, recordContents, accessAudit, shareLinks } = deps.services;
+  return [
+    ...accessRoutes({ access, contents: recordContents, audit: accessAudit }),
+    ...shareLinkRoutes({
+      links: shareLinks,
+      openLimiter: limiter(deps.config.loginRateLimitPerMinute, 'share-link opens'),
+    }),
+  ];
+}
+
 /** Every route of the API, each declared once by its module; the OpenAPI document comes from them. */
 function apiRoutes(deps: AppDeps): Route[] {
   const { invoices, lifecycle, registry, health } = deps.services;
@@ -121,11 +135,7 @@ function apiRoutes(deps: AppDeps): Route[] {
     ...empiRoutes(deps.services.empi),
     ...notificationRoutes(deps.services.notifications),
     ...requestRoutes(deps.services.accessRequests, deps.services.referrals),
-    ...accessRoutes({
-      access: deps.services.access,
-      contents: deps.services.recordContents,
-      audit: deps.services.accessAudit,
-    }),
+    ...recordAccessRoutes(deps),
     ...(deps.services.statistics === undefined ? [] : statisticsRoutes(deps.services.statistics)),
     ...(deps.services.invoiceList === undefined ? [] : invoiceListRoutes(deps.services.invoiceList)),
     ...(deps.services.reconciliation === undefined
@@ -150,6 +160,7 @@ const COMPONENTS = {
   ...notificationComponents,
   ...requestComponents,
   ...accessComponents,
+  ...shareLinkComponents,
 };
 
 /** Builds the Express app (no listen), so tests run it in-process. */

@@ -44,6 +44,7 @@ const ERROR_DESCRIPTIONS: Record<DocumentedErrorStatus | (typeof BODY_ERRORS)[nu
   403: 'Role or organisation not allowed (FORBIDDEN)',
   404: 'Not found (INVOICE_NOT_FOUND, NOT_FOUND)',
   409: 'Conflict (INVOICE_EXISTS, CONFLICT)',
+  410: 'Gone: past its expiry or withdrawn (SHARE_LINK_EXPIRED, SHARE_LINK_WITHDRAWN)',
   413: 'Request body, or a part or file in it, over its size limit (PAYLOAD_TOO_LARGE)',
   415: 'Content encoding or charset of the body not supported (UNSUPPORTED_MEDIA_TYPE)',
   422: 'Idempotency-Key reused for a different request (IDEMPOTENCY_KEY_REUSED)',
@@ -219,6 +220,10 @@ const TAGS: Json[] = [
   {
     name: 'access',
     description: 'Record content off chain, reads decided on chain, the anchored access log (存证与审计), break-glass',
+  },
+  {
+    name: 'share-links',
+    description: "A resident's encrypted, expiring links to one record (分享链接); every open is a logged access",
   },
   {
     name: 'records',

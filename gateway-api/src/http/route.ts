@@ -8,7 +8,7 @@ export type Json = string | number | boolean | null | Json[] | { [key: string]: 
 export type JsonObject = { [key: string]: Json };
 
 /** Error statuses an operation documents besides 429 and 500, which every operation may answer. */
-export type DocumentedErrorStatus = 400 | 401 | 403 | 404 | 409 | 422 | 503;
+export type DocumentedErrorStatus = 400 | 401 | 403 | 404 | 409 | 410 | 422 | 503;
 
 export interface ResponseSpec {
   description: string;
@@ -48,7 +48,7 @@ export type Reply =
   | { status: number; file: Uint8Array; contentType: string; headers?: Record<string, string> };
 
 export interface RouteSpec<P extends z.ZodObject, Q extends z.ZodObject> {
-  method: 'get' | 'post' | 'put';
+  method: 'get' | 'post' | 'put' | 'delete';
   /** Express syntax, relative to API_PREFIX. */
   path: string;
   operationId: string;
@@ -62,6 +62,7 @@ export interface RouteSpec<P extends z.ZodObject, Q extends z.ZodObject> {
     | 'requests'
     | 'notifications'
     | 'access'
+    | 'share-links'
     | 'empi';
   summary: string;
   description?: string;

@@ -44,11 +44,20 @@ export const ACCESS_POLICY_REFUSALS = ['NO_GRANT', 'GRANT_NOT_FOUND', 'RECORD_RE
 export type AccessPolicyRefusal = (typeof ACCESS_POLICY_REFUSALS)[number];
 export type AccessOutcomeReason = AccessRefusal | AccessPolicyRefusal;
 
+/** Why an open of a resident's share link was refused (see share-links.ts). */
+export const SHARE_LINK_REFUSALS = ['SHARE_LINK_EXPIRED', 'SHARE_LINK_WITHDRAWN'] as const;
+export type ShareLinkRefusal = (typeof SHARE_LINK_REFUSALS)[number];
+
 /**
- * Every reason an access record may carry: the ledger's, and the gateway's own refusal of a user
- * whose role does not read health records (the ledger is not asked then).
+ * Every reason an access record may carry: the ledger's, the gateway's own refusal of a user
+ * whose role does not read health records (the ledger is not asked then), and a share link's.
  */
-export const ACCESS_LOG_REASONS = [...ACCESS_REFUSALS, ...ACCESS_POLICY_REFUSALS, 'ROLE_NOT_ALLOWED'] as const;
+export const ACCESS_LOG_REASONS = [
+  ...ACCESS_REFUSALS,
+  ...ACCESS_POLICY_REFUSALS,
+  'ROLE_NOT_ALLOWED',
+  ...SHARE_LINK_REFUSALS,
+] as const;
 export type AccessLogReason = (typeof ACCESS_LOG_REASONS)[number];
 
 /** What the gateway puts to `access:Decide` for the signed-in user of the submitting organisation. */

@@ -4,7 +4,7 @@
  * the gateway raises itself, each with the HTTP status the API answers with. A code without a
  * status, or with a status that is not an error status, does not compile.
  */
-export type ErrorStatus = 400 | 401 | 403 | 404 | 405 | 409 | 413 | 415 | 422 | 429 | 500 | 503;
+export type ErrorStatus = 400 | 401 | 403 | 404 | 405 | 409 | 410 | 413 | 415 | 422 | 429 | 500 | 503;
 
 export interface ErrorSpec {
   readonly status: ErrorStatus;
@@ -223,6 +223,13 @@ export const ERROR_CATALOGUE = {
     meaning: "the signed grant does not give exactly the access request's grantee, purpose, scope and validity",
   },
   NOTIFICATION_NOT_FOUND: { status: 404, raisedBy: 'gateway', meaning: 'the caller has no notification with this id' },
+  SHARE_LINK_NOT_FOUND: { status: 404, raisedBy: 'gateway', meaning: 'no share link with this id (of the caller)' },
+  SHARE_LINK_EXPIRED: { status: 410, raisedBy: 'gateway', meaning: 'the share link is past its expiry time' },
+  SHARE_LINK_WITHDRAWN: {
+    status: 410,
+    raisedBy: 'gateway',
+    meaning: 'the resident withdrew the share link; its ciphertext is deleted',
+  },
 } as const satisfies Record<string, ErrorSpec>;
 
 export type ErrorCode = keyof typeof ERROR_CATALOGUE;

@@ -1,7 +1,8 @@
 /**
  * What a reader gets once an access is allowed and recorded: the content decrypted under its data
  * key (checked against the digest on chain when decided), only the granted fields, and the
- * attachment as a watermarked PDF when `attachment` was granted.
+ * attachment as a watermarked PDF when `attachment` was granted. ALL_FIELDS (never in a ledger's
+ * ruling; a resident sharing their own record) releases every named field.
  */
 import { ALL_FIELDS, ATTACHMENT_FIELD, type AccessRuling } from '@hdt/vocabulary';
 import { z } from 'zod';
@@ -49,6 +50,7 @@ function valueAt(fields: Record<string, unknown>, path: string): unknown {
 }
 
 function pick(fields: Record<string, unknown>, granted: readonly string[]) {
+  if (granted.includes(ALL_FIELDS)) return { fields: { ...fields }, missingFields: [] };
   const out: Record<string, unknown> = {};
   const missing: string[] = [];
   for (const path of granted.filter((field) => field !== ATTACHMENT_FIELD && field !== ALL_FIELDS)) {
@@ -62,7 +64,7 @@ function pick(fields: Record<string, unknown>, granted: readonly string[]) {
 export async function release(
   files: DocumentFiles,
   contents: RecordContents,
-  ruling: AccessRuling,
+  ruling: Pick<AccessRuling, 'recordId' | 'digest' | 'fields'>,
   mark: string,
 ): Promise<Released> {
   const stored: StoredContent | undefined = await contents.get(ruling.recordId);
