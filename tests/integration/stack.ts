@@ -74,7 +74,7 @@ export interface Outcome {
 /** A JSON request to the API as the user of `token`: the status and the parsed answer. */
 export async function call(
   token: string,
-  method: 'GET' | 'POST' | 'PUT',
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE',
   path: string,
   body?: unknown,
   apiUrl = API_URL,
