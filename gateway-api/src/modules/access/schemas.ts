@@ -103,7 +103,7 @@ export const accessEntrySchema = z.object({
   decisionTxId: str()
     .nullable()
     .describe(
-      'The access:Decide transaction; null when the ledger ruled by access:Check (the anchor puts it on chain)',
+      'The access:Decide transaction; null when no transaction decided it (a ruling by access:Check, a share link): the anchor puts it on chain',
     ),
 });
 export type AccessEntry = z.output<typeof accessEntrySchema>;

@@ -104,7 +104,7 @@ export function openEntry(link: StoredShareLink, accessId: string, at: Date, sta
     grantId: null,
     breakGlass: false,
     breakGlassReason: null,
-    decisionTxId: SHARE_LINK_ACTOR,
+    decisionTxId: null,
   };
 }
 
