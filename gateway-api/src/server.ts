@@ -30,6 +30,7 @@ import { OrphanFinder } from './modules/invoices/blob-orphans';
 import {
   KuboPins,
   MongoCidReferences,
+  MongoLiveDataKeys,
   MongoOrphanSightings,
   orphanSightingModel,
 } from './modules/invoices/blob-orphans-store';
@@ -190,6 +191,7 @@ function reconciliationJobs(config: Config, reconciler: InvoiceReconciler, store
     pins: new KuboPins(config.ipfsApiUrl),
     references: new MongoCidReferences(store.connection),
     sightings: new MongoOrphanSightings(orphanSightingModel(store.connection)),
+    keys: new MongoLiveDataKeys(store.connection, (keyId) => store.files.destroyDocument(keyId)),
     graceMs: config.orphanGraceMs,
   });
   const jobStore = new MongoReconciliationJobStore(reconciliationJobModel(store.connection));

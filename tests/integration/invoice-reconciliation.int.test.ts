@@ -4,7 +4,10 @@
  * - a finished report outlives the gateway that made it;
  * - ciphertext pinned in Kubo that nothing in the database refers to (what a crash inside
  *   putDocument leaves) is listed once it stayed unreferenced for the grace period, and unpinned
- *   on request, while the CIDs of issued invoices are never listed.
+ *   on request, while the CIDs of issued invoices, and a CID named in any other collection (a
+ *   record's sealed content), are never listed;
+ * - unpinning also destroys the data keys nothing names that are older than the grace period,
+ *   and no key of an issued invoice.
  * A second gateway process on its own port (same database, same Kubo) stands for a restart; its
  * orphan grace period is 1 s.
  */
@@ -38,7 +41,7 @@ interface Job {
   state: string;
   progress: { checked: number; total: number };
   report?: { counts: { records: number } };
-  orphans?: { orphans: { cid: string }[]; withinGrace: number };
+  orphans?: { orphans: { cid: string }[]; withinGrace: number; orphanKeys?: number };
 }
 
 async function ok(url: string): Promise<boolean> {
@@ -117,11 +120,73 @@ async function isPinned(cid: string): Promise<boolean> {
   return res.status === 200;
 }
 
-/** Writes a job as a gateway leaves it when it stops in the middle of the comparison. */
-async function interruptedJob(): Promise<string> {
+interface ProbeContent {
+  _id: string;
+  recordId: string;
+  document: { cid: string; sm3: string; keyId: string; size: number };
+}
+
+async function database(): Promise<mongoose.Connection> {
   const uri = process.env['GATEWAY_MONGODB_URI'];
   if (uri === undefined) throw new Error('GATEWAY_MONGODB_URI is not set');
-  const connection = await mongoose.createConnection(uri).asPromise();
+  return mongoose.createConnection(uri).asPromise();
+}
+
+/**
+ * Names `cid` the way a record's sealed content does, and adds a data key that nothing names,
+ * made two hours ago (what a crash inside putDocument leaves in the key store); answers its id.
+ */
+async function referenceAndOrphanKey(cid: string): Promise<{ keyId: string; contentId: string }> {
+  const connection = await database();
+  const keyId = randomUUID();
+  const contentId = `reconciliation-probe-${randomUUID()}`;
+  try {
+    await connection.collection('data_keys').insertOne({
+      keyId,
+      docId: 'reconciliation-probe/orphan',
+      kekId: 'probe',
+      wrapped: randomBytes(48),
+      createdAt: new Date(Date.now() - 2 * 3_600_000),
+    });
+    await connection.collection<ProbeContent>('record_contents').insertOne({
+      _id: contentId,
+      recordId: contentId,
+      document: { cid, sm3: '0'.repeat(64), keyId: randomUUID(), size: 1 },
+    });
+  } finally {
+    await connection.close();
+  }
+  return { keyId, contentId };
+}
+
+/** Whether each key is still live, and removes the probe content. */
+async function keysLive(keyIds: string[], contentId: string): Promise<boolean[]> {
+  const connection = await database();
+  try {
+    await connection.collection<ProbeContent>('record_contents').deleteOne({ _id: contentId });
+    const keys = connection.collection('data_keys');
+    return Promise.all(keyIds.map(async (keyId) => (await keys.findOne({ keyId, destroyedAt: null })) !== null));
+  } finally {
+    await connection.close();
+  }
+}
+
+/** The data key ids of an invoice's stored documents. */
+async function invoiceKeyIds(code: string, number: string): Promise<string[]> {
+  const connection = await database();
+  try {
+    type Refs = { pdf: { keyId: string }; data: { keyId: string } };
+    const record = await connection.collection<Refs>('invoice_records').findOne({ code, number });
+    expect(record).not.toBeNull();
+    return [record?.pdf.keyId ?? '', record?.data.keyId ?? ''];
+  } finally {
+    await connection.close();
+  }
+}
+
+/** Writes a job as a gateway leaves it when it stops in the middle of the comparison. */
+async function interruptedJob(): Promise<string> {
+  const connection = await database();
   const id = randomUUID();
   const now = new Date().toISOString();
   try {
@@ -158,6 +223,8 @@ describe('reconciliation jobs', () => {
       await fetch(`${API_URL}/invoices/${id.code}/${id.number}`, { headers: { authorization: `Bearer ${clerk}` } })
     ).json()) as Json;
     const orphan = await pinOrphan();
+    const referencedElsewhere = await pinOrphan();
+    const probe = await referenceAndOrphanKey(referencedElsewhere);
     const interrupted = await interruptedJob();
 
     second = await secondGateway();
@@ -171,6 +238,8 @@ describe('reconciliation jobs', () => {
     const job = await completed(SECOND_API, supervisor, started.id);
     const listed = job.orphans?.orphans.map((o) => o.cid) ?? [];
     expect(listed).toContain(orphan);
+    expect(listed).not.toContain(referencedElsewhere);
+    expect(job.orphans?.orphanKeys).toBeGreaterThanOrEqual(1);
     expect(listed).not.toContain(invoice['pdfCid']);
     expect(listed).not.toContain(invoice['dataCid']);
 
@@ -189,8 +258,13 @@ describe('reconciliation jobs', () => {
       headers: { authorization: `Bearer ${supervisor}` },
     });
     expect(unpin.status).toBe(200);
-    expect(((await unpin.json()) as { unpinned: string[] }).unpinned).toContain(orphan);
+    const unpinned = (await unpin.json()) as { unpinned: string[]; keysDestroyed: string[] };
+    expect(unpinned.unpinned).toContain(orphan);
+    expect(unpinned.keysDestroyed).toContain(probe.keyId);
     expect(await isPinned(orphan)).toBe(false);
     expect(await isPinned(String(invoice['pdfCid']))).toBe(true);
+    expect(await isPinned(referencedElsewhere)).toBe(true);
+    const invoiceKeys = await invoiceKeyIds(id.code, id.number);
+    expect(await keysLive([probe.keyId, ...invoiceKeys], probe.contentId)).toEqual([false, true, true]);
   });
 });

@@ -1,28 +1,78 @@
 /**
- * The orphan search over the real stores: the pins of the Kubo node (its RPC API), the CIDs the
- * document database refers to, and the first sightings in `blob_orphan_sightings`.
+ * The orphan search over the real stores: the pins of the Kubo node (its RPC API), the CIDs and
+ * data key ids the document database refers to, the data keys in `data_keys`, and the first
+ * sightings in `blob_orphan_sightings`.
  */
+import { DATA_KEY_COLLECTION } from '@hdt/offchain-store';
 import { Schema, type Connection, type Model } from 'mongoose';
 import { z } from 'zod';
-import { cidsIn, type CidReferences, type OrphanSightings, type PinnedBlobs } from './blob-orphans';
+import {
+  valuesNamed,
+  type CidReferences,
+  type LiveDataKeys,
+  type OrphanSightings,
+  type PinnedBlobs,
+} from './blob-orphans';
 
-/** Collections whose documents hold CIDs of this platform's ciphertext (fields named `cid`). */
-export const CID_COLLECTIONS = ['invoice_records', 'invoice_issuances', 'migration_items'] as const;
+/**
+ * Collections never searched for references: the keys themselves, the sightings, and the access
+ * log (large, and it names no document). Every other collection is searched, so a collection
+ * added later that refers to ciphertext can never have its blobs or keys taken for orphans.
+ */
+export const UNREFERENCING_COLLECTIONS: readonly string[] = [
+  DATA_KEY_COLLECTION,
+  'blob_orphan_sightings',
+  'access_log',
+  'access_log_sequence',
+];
 
 export class MongoCidReferences implements CidReferences {
   constructor(
     private readonly connection: Connection,
-    private readonly collections: readonly string[] = CID_COLLECTIONS,
+    private readonly skipped: readonly string[] = UNREFERENCING_COLLECTIONS,
   ) {}
 
-  async referenced(): Promise<Set<string>> {
+  referenced(): Promise<Set<string>> {
+    return this.collect('cid');
+  }
+
+  referencedKeys(): Promise<Set<string>> {
+    return this.collect('keyId');
+  }
+
+  private async collect(field: string): Promise<Set<string>> {
     const db = this.connection.db;
     if (db === undefined) throw new Error('the database connection is not open');
-    const cids = new Set<string>();
-    for (const name of this.collections) {
-      for await (const doc of db.collection(name).find({})) cidsIn(doc, cids);
+    const values = new Set<string>();
+    const collections = await db.listCollections({}, { nameOnly: true }).toArray();
+    for (const { name } of collections) {
+      if (name.startsWith('system.') || this.skipped.includes(name)) continue;
+      for await (const doc of db.collection(name).find({})) valuesNamed(field, doc, values);
     }
-    return cids;
+    return values;
+  }
+}
+
+/** The data keys in `data_keys` (one per stored document), destroyed through the key store. */
+export class MongoLiveDataKeys implements LiveDataKeys {
+  constructor(
+    private readonly connection: Connection,
+    private readonly destroyKey: (keyId: string) => Promise<void>,
+  ) {}
+
+  async liveBefore(before: Date): Promise<string[]> {
+    const db = this.connection.db;
+    if (db === undefined) throw new Error('the database connection is not open');
+    const rows = db
+      .collection(DATA_KEY_COLLECTION)
+      .find({ destroyedAt: null, createdAt: { $lte: before } }, { projection: { _id: 0, keyId: 1 } });
+    const ids: string[] = [];
+    for await (const row of rows) if (typeof row.keyId === 'string') ids.push(row.keyId);
+    return ids;
+  }
+
+  destroy(keyId: string): Promise<void> {
+    return this.destroyKey(keyId);
   }
 }
 

@@ -1,4 +1,11 @@
-import { cidsIn, InMemoryOrphanSightings, OrphanFinder, type PinnedBlobs } from './blob-orphans';
+import {
+  cidsIn,
+  InMemoryOrphanSightings,
+  OrphanFinder,
+  valuesNamed,
+  type LiveDataKeys,
+  type PinnedBlobs,
+} from './blob-orphans';
 
 /** A blob store's pins in memory. */
 class FakePins implements PinnedBlobs {
@@ -16,21 +23,43 @@ class FakePins implements PinnedBlobs {
   }
 }
 
+/** A key store's keys in memory: creation times, and which were destroyed. */
+class FakeKeys implements LiveDataKeys {
+  readonly created = new Map<string, Date>();
+  readonly destroyed: string[] = [];
+
+  liveBefore(before: Date): Promise<string[]> {
+    const live = [...this.created].filter(([id, at]) => at <= before && !this.destroyed.includes(id));
+    return Promise.resolve(live.map(([id]) => id));
+  }
+
+  destroy(keyId: string): Promise<void> {
+    this.destroyed.push(keyId);
+    return Promise.resolve();
+  }
+}
+
 const GRACE_MS = 10 * 60_000;
 
 function setup() {
   const pins = new FakePins();
   const referenced = new Set<string>();
+  const namedKeys = new Set<string>();
+  const keys = new FakeKeys();
   let now = new Date('2026-01-01T00:00:00Z');
   const finder = new OrphanFinder({
     pins,
-    references: { referenced: () => Promise.resolve(new Set(referenced)) },
+    references: {
+      referenced: () => Promise.resolve(new Set(referenced)),
+      referencedKeys: () => Promise.resolve(new Set(namedKeys)),
+    },
     sightings: new InMemoryOrphanSightings(),
+    keys,
     graceMs: GRACE_MS,
     clock: () => now,
   });
   const later = (ms: number) => (now = new Date(now.getTime() + ms));
-  return { pins, referenced, finder, later };
+  return { pins, referenced, namedKeys, keys, finder, later, now: () => now };
 }
 
 describe('OrphanFinder', () => {
@@ -67,9 +96,36 @@ describe('OrphanFinder', () => {
     for (const cid of ['bafya', 'bafyb', 'bafyc']) pins.pins.add(cid);
     referenced.add('bafyb');
     const result = await finder.unpin(['bafya', 'bafyb', 'bafygone']);
-    expect(result).toEqual({ unpinned: ['bafya'], kept: ['bafyb', 'bafygone'] });
+    expect(result).toEqual({ unpinned: ['bafya'], kept: ['bafyb', 'bafygone'], keysDestroyed: [] });
     expect(pins.unpinnedCalls).toEqual(['bafya']);
     expect([...pins.pins].sort()).toEqual(['bafyb', 'bafyc']);
+  });
+
+  it('destroys, after unpinning, only the live keys nothing names that are older than the grace period', async () => {
+    const { namedKeys, keys, finder, later, now } = setup();
+    keys.created.set('orphan-key', now());
+    keys.created.set('named-key', now());
+    namedKeys.add('named-key');
+    later(GRACE_MS - 1);
+    keys.created.set('young-key', now());
+    expect((await finder.find()).orphanKeys).toBe(0);
+    later(1);
+    expect((await finder.find()).orphanKeys).toBe(1);
+
+    const result = await finder.unpin([]);
+    expect(result.keysDestroyed).toEqual(['orphan-key']);
+    expect(keys.destroyed).toEqual(['orphan-key']);
+    expect((await finder.unpin([])).keysDestroyed).toEqual([]);
+  });
+
+  it('keeps a key that became named between the report and the unpinning', async () => {
+    const { namedKeys, keys, finder, later, now } = setup();
+    keys.created.set('late-key', now());
+    later(GRACE_MS);
+    expect((await finder.find()).orphanKeys).toBe(1);
+    namedKeys.add('late-key');
+    expect((await finder.unpin([])).keysDestroyed).toEqual([]);
+    expect(keys.destroyed).toEqual([]);
   });
 });
 
@@ -84,5 +140,6 @@ describe('cidsIn', () => {
       bytes: Buffer.from('cid'),
     };
     expect([...cidsIn(record)].sort()).toEqual(['bafy1', 'bafy2', 'bafy3', 'bafy4', 'bafy5']);
+    expect([...valuesNamed('keyId', record)]).toEqual(['k']);
   });
 });

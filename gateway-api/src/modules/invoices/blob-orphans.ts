@@ -4,6 +4,10 @@
  * CID). The IPFS node keeps no time of a pin, so a CID counts as orphaned only after it was seen
  * unreferenced for a grace period: the first sighting of each is kept in the database, and a
  * document still being stored is never reported while its saga is on its way to record it.
+ *
+ * The same crash leaves the blob's data key wrapped in `data_keys`. A key nothing in the
+ * database names and older than the grace period is an orphan too: unpinning destroys it, so a
+ * copy of the ciphertext kept elsewhere stays unreadable.
  */
 
 /** The pins of the IPFS node. */
@@ -17,6 +21,16 @@ export interface PinnedBlobs {
 /** Every CID the database refers to (records, earlier revisions, issuances under way, migration items). */
 export interface CidReferences {
   referenced(): Promise<Set<string>>;
+  /** Every data key id the database refers to (fields named `keyId`, beside each CID). */
+  referencedKeys(): Promise<Set<string>>;
+}
+
+/** The data keys of the key store. */
+export interface LiveDataKeys {
+  /** Ids of the keys not destroyed that were created at or before `before`. */
+  liveBefore(before: Date): Promise<string[]>;
+  /** Crypto-shredding; resolves as well when the key is already destroyed. */
+  destroy(keyId: string): Promise<void>;
 }
 
 /** When each unreferenced CID was first seen so. */
@@ -44,12 +58,23 @@ export interface OrphanReport {
   /** Unreferenced, but seen so for less than the grace period: reported by a later run if they stay so. */
   withinGrace: number;
   truncated: boolean;
+  /** Data keys not destroyed, named by nothing in the database, older than the grace period. */
+  orphanKeys?: number;
+}
+
+export interface UnpinResult {
+  unpinned: string[];
+  kept: string[];
+  /** Orphaned data keys destroyed after the unpinning. */
+  keysDestroyed: string[];
 }
 
 export interface OrphanFinderDeps {
   pins: PinnedBlobs;
   references: CidReferences;
   sightings: OrphanSightings;
+  /** Absent, data keys are neither reported nor destroyed. */
+  keys?: LiveDataKeys;
   graceMs: number;
   clock?: () => Date;
 }
@@ -83,14 +108,25 @@ export class OrphanFinder {
       orphans: orphans.slice(0, MAX_LISTED),
       withinGrace: unreferenced.length - orphans.length,
       truncated: orphans.length > MAX_LISTED,
+      ...(this.deps.keys === undefined ? {} : { orphanKeys: (await this.orphanKeys(now)).length }),
     };
+  }
+
+  /** Live keys older than the grace period, listed before the references are read. */
+  private async orphanKeys(now: Date): Promise<string[]> {
+    const { keys, references, graceMs } = this.deps;
+    if (keys === undefined) return [];
+    const old = await keys.liveBefore(new Date(now.getTime() - graceMs));
+    const named = await references.referencedKeys();
+    return old.filter((keyId) => !named.has(keyId));
   }
 
   /**
    * Unpins the given orphans that are still pinned and still unreferenced now; answers which were
-   * unpinned and which are kept (referenced meanwhile, or no longer pinned).
+   * unpinned and which are kept (referenced meanwhile, or no longer pinned). Then destroys the
+   * data keys orphaned now.
    */
-  async unpin(cids: readonly string[]): Promise<{ unpinned: string[]; kept: string[] }> {
+  async unpin(cids: readonly string[]): Promise<UnpinResult> {
     const pinned = new Set(await this.deps.pins.pinned());
     const referenced = await this.deps.references.referenced();
     const unpinned: string[] = [];
@@ -103,7 +139,9 @@ export class OrphanFinder {
       await this.deps.pins.unpin(cid);
       unpinned.push(cid);
     }
-    return { unpinned, kept };
+    const keysDestroyed = await this.orphanKeys(this.now());
+    for (const keyId of keysDestroyed) await this.deps.keys?.destroy(keyId);
+    return { unpinned, kept, keysDestroyed };
   }
 }
 
@@ -124,15 +162,20 @@ function isFieldObject(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === 'object' && !ArrayBuffer.isView(value) && !(value instanceof Date);
 }
 
-/** Every value of a `cid` field, at any depth of a stored document. */
-export function cidsIn(value: unknown, into: Set<string> = new Set()): Set<string> {
+/** Every string value of a field named `field`, at any depth of a stored document. */
+export function valuesNamed(field: string, value: unknown, into: Set<string> = new Set()): Set<string> {
   if (Array.isArray(value)) {
-    for (const item of value) cidsIn(item, into);
+    for (const item of value) valuesNamed(field, item, into);
   } else if (isFieldObject(value)) {
     for (const [key, inner] of Object.entries(value)) {
-      if (key === 'cid' && typeof inner === 'string') into.add(inner);
-      else cidsIn(inner, into);
+      if (key === field && typeof inner === 'string') into.add(inner);
+      else valuesNamed(field, inner, into);
     }
   }
   return into;
+}
+
+/** Every value of a `cid` field, at any depth of a stored document. */
+export function cidsIn(value: unknown, into: Set<string> = new Set()): Set<string> {
+  return valuesNamed('cid', value, into);
 }

@@ -55,6 +55,8 @@ async function setup() {
     references: {
       referenced: () =>
         Promise.resolve(new Set([...s.offchain.records.rows.values()].flatMap((r) => [r.pdf.cid, r.data.cid]))),
+      referencedKeys: () =>
+        Promise.resolve(new Set([...s.offchain.records.rows.values()].flatMap((r) => [r.pdf.keyId, r.data.keyId]))),
     },
     sightings: new InMemoryOrphanSightings(),
     graceMs: 0,
@@ -154,7 +156,11 @@ describe('ReconciliationJobs', () => {
     const { job } = await jobs.start(SUPERVISOR, 'Hospital1MSP');
     await jobs.idle(job.id);
     await expect(jobs.unpinOrphans(CLERK, job.id)).rejects.toMatchObject({ code: 'FORBIDDEN' });
-    expect(await jobs.unpinOrphans(SUPERVISOR, job.id)).toEqual({ unpinned: ['bafyorphanedbyacrash'], kept: [] });
+    expect(await jobs.unpinOrphans(SUPERVISOR, job.id)).toEqual({
+      unpinned: ['bafyorphanedbyacrash'],
+      kept: [],
+      keysDestroyed: [],
+    });
     expect(pins.has('bafyorphanedbyacrash')).toBe(false);
     const record = offchain.records.rows.get('31010125/0000000001');
     expect(record && pins.has(record.pdf.cid)).toBe(true);

@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { AppError } from '../../errors';
 import { describe, type Logger } from '../../logger';
 import type { User } from '../auth/roles';
-import type { OrphanFinder, OrphanReport } from './blob-orphans';
+import type { OrphanFinder, OrphanReport, UnpinResult } from './blob-orphans';
 import type { InvoiceReconciler, ReconciliationReport } from './reconciliation';
 
 export const RECONCILIATION_JOB_STATES = ['running', 'completed', 'failed'] as const;
@@ -141,7 +141,7 @@ export class ReconciliationJobs {
   }
 
   /** Unpins the orphans a finished job listed that are still unreferenced (supervisors and admins). */
-  async unpinOrphans(user: User, id: string): Promise<{ unpinned: string[]; kept: string[] }> {
+  async unpinOrphans(user: User, id: string): Promise<UnpinResult> {
     const job = await this.get(user, id);
     if (!OVERSEERS.has(user.role)) throw new AppError('FORBIDDEN', 'only supervisors and admins unpin ciphertext');
     const { orphans } = this.deps;

@@ -45,6 +45,12 @@ export const orphanReportSchema = z.object({
     .describe('Pinned, referenced by nothing in the database, and seen so for longer than the grace period'),
   withinGrace: z.number().int().min(0).describe('Unreferenced, but seen so for less than the grace period'),
   truncated: z.boolean().describe('More orphans exist than the 1,000 listed'),
+  orphanKeys: z
+    .number()
+    .int()
+    .min(0)
+    .optional()
+    .describe('Data keys not destroyed that nothing in the database names, older than the grace period'),
 });
 
 export const jobParamsSchema = z.object({
@@ -78,4 +84,7 @@ export const reconciliationJobSchema = z.object({
 export const unpinResponseSchema = z.object({
   unpinned: z.array(z.string()),
   kept: z.array(z.string()).describe('Referenced meanwhile, or no longer pinned: left alone'),
+  keysDestroyed: z
+    .array(z.string())
+    .describe('Data keys nothing in the database names, older than the grace period: destroyed (crypto-shredding)'),
 });
