@@ -124,10 +124,13 @@ function accessServices(deps: ServiceDeps, notifications: NotificationService): 
   const stores = deps.access ?? { log: new InMemoryAccessLog(), contents: new InMemoryRecordContents() };
   const ledger = new FabricAccessLedger(deps.ledger);
   const mspIds = deps.ledger.mspIds();
+  const commission = mspIds.includes(MspId.HEALTH_COMMISSION)
+    ? MspId.HEALTH_COMMISSION
+    : (mspIds[0] ?? MspId.HEALTH_COMMISSION);
   const anchoring = new AccessAnchorWorker({
     log: stores.log,
     ledger,
-    mspId: mspIds.includes(MspId.HEALTH_COMMISSION) ? MspId.HEALTH_COMMISSION : (mspIds[0] ?? MspId.HEALTH_COMMISSION),
+    mspId: commission,
     logger: deps.logger,
     intervalMs: stores.anchorIntervalMs ?? 1000,
   });
@@ -149,6 +152,7 @@ function accessServices(deps: ServiceDeps, notifications: NotificationService): 
       links: deps.shareLinkStore ?? new InMemoryShareLinkStore(),
       logger: deps.logger,
       anchoring,
+      readAs: commission,
       ...(deps.clock === undefined ? {} : { clock: deps.clock }),
     }),
   };

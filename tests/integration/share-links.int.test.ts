@@ -2,7 +2,8 @@
  * Share links on the running platform: a resident shares fields of one of their records through a
  * link whose key only the link carries; whoever holds it opens the sealed copy without signing in;
  * every open, served or refused, is in the resident's access list and anchored on chain; a
- * withdrawn link answers 410 and its ciphertext is gone.
+ * withdrawn link answers 410 and its ciphertext is gone; a link to a record its hospital retracted
+ * is refused (checked on the ledger at each open) and its ciphertext deleted.
  */
 import { openEnvelope } from '@hdt/offchain-store';
 import mongoose from 'mongoose';
@@ -88,5 +89,32 @@ describe('share links on the platform', () => {
     const mine = (await call(zhang, 'GET', '/access/mine?limit=200')).body['accesses'] as Json[];
     const opens = mine.filter((a) => a['username'] === `share-link:${linkId}`).map((a) => a['outcome']);
     expect(opens.sort()).toEqual(['ALLOWED', 'REFUSED']);
+  });
+
+  test('a link to a record its hospital then retracted is refused, recorded, and its ciphertext deleted', async () => {
+    const zhang = tokens['resident.zhang'] ?? '';
+    const clerk = tokens['h1.clerk'] ?? '';
+    const record = `${RECORD}-R`;
+    const batch = await call(clerk, 'POST', '/records/batches', { records: [labReportEntry(record, ZHANG, FIELDS)] });
+    expect(batch.status).toBe(201);
+    expect((await call(clerk, 'PUT', `/records/${record}/content`, { fields: FIELDS })).status).toBe(200);
+    const made = await call(zhang, 'POST', '/share-links', {
+      recordId: record,
+      fields: ['diagnosis'],
+      expiresInMinutes: 5,
+    });
+    const linkId = String(made.body['linkId']);
+    expect((await open(linkId)).status).toBe(200);
+
+    const retracted = await call(clerk, 'POST', `/records/${record}/retract`, {
+      reason: 'entered for the wrong patient',
+    });
+    expect(retracted.status).toBe(200);
+    expect(await open(linkId)).toMatchObject({ status: 409, body: { code: 'RECORD_RETRACTED' } });
+    const stored = await db.collection('share_links').findOne({ _id: linkId as never });
+    expect(stored?.['sealed'] ?? null).toBeNull();
+    const mine = (await call(zhang, 'GET', '/access/mine?limit=200')).body['accesses'] as Json[];
+    const refused = mine.find((a) => a['username'] === `share-link:${linkId}` && a['outcome'] === 'REFUSED');
+    expect(refused).toMatchObject({ reason: 'RECORD_RETRACTED', recordId: record });
   });
 });

@@ -28,6 +28,7 @@ const shareLinkSchema = new Schema<ShareLinkDoc>(
   { collection: SHARE_LINK_COLLECTION, versionKey: false },
 );
 shareLinkSchema.index({ residentId: 1, createdAt: -1 }, { name: 'resident_created' });
+shareLinkSchema.index({ expiresAt: 1 }, { name: 'expires' });
 
 export type ShareLinkModel = Model<ShareLinkDoc>;
 
@@ -99,6 +100,19 @@ export class MongoShareLinkStore implements ShareLinkStore {
   countOpen(linkId: string): Promise<void> {
     return stored('count an open', async () => {
       await this.model.updateOne({ _id: linkId }, { $inc: { opens: 1 } });
+    });
+  }
+
+  discard(linkId: string): Promise<void> {
+    return stored('discard a share link', async () => {
+      await this.model.updateOne({ _id: linkId }, { $set: { sealed: null } });
+    });
+  }
+
+  discardExpired(now: Date): Promise<number> {
+    return stored('discard expired share links', async () => {
+      const filter = { expiresAt: { $lte: now }, sealed: { $type: 'binData' as const } };
+      return (await this.model.updateMany(filter, { $set: { sealed: null } })).modifiedCount;
     });
   }
 }

@@ -69,9 +69,14 @@ beforeAll(async () => {
     clock: () => now,
   });
   ({ app, tokens } = await appWithUsers(h.services, USERS));
-  const records = [entry('S-1', RESIDENT), entry('S-2', OTHER_RESIDENT), entry('S-3', RESIDENT)];
+  const records = [
+    entry('S-1', RESIDENT),
+    entry('S-2', OTHER_RESIDENT),
+    entry('S-3', RESIDENT),
+    entry('S-4', RESIDENT),
+  ];
   expect((await as('clerk1').post('/records/batches', { records })).status).toBe(201);
-  for (const id of ['S-1', 'S-2', 'S-3'])
+  for (const id of ['S-1', 'S-2', 'S-3', 'S-4'])
     expect((await as('clerk1').put(`/records/${id}/content`, { fields: FIELDS })).status).toBe(200);
   const retracted = await as('clerk1').post('/records/S-3/retract', { reason: 'entered for the wrong patient' });
   expect(retracted.status).toBe(200);
@@ -203,6 +208,29 @@ describe('opening a share link', () => {
     expect(listed.find((link) => link.linkId === linkId)).toMatchObject({ status: 'EXPIRED', opens: 1 });
   });
 
+  it('refuses an open once the record was retracted, logs it, and deletes the ciphertext', async () => {
+    const { linkId } = await share({ recordId: 'S-4' });
+    await open(linkId).expect(200);
+    expect((await as('clerk1').post('/records/S-4/retract', { reason: 'duplicate entry' })).status).toBe(200);
+    const res = await open(linkId);
+    expect({ status: res.status, code: errorOf(res).code }).toEqual({ status: 409, code: 'RECORD_RETRACTED' });
+    expect(JSON.stringify(res.body)).not.toContain('sealed');
+    expect(links.items.get(linkId)?.sealed).toBeNull();
+    const mine = accessListSchema.parse((await as('resident.e').get('/access/mine')).body).accesses;
+    expect(mine[0]).toMatchObject({ outcome: 'REFUSED', reason: 'RECORD_RETRACTED', recordId: 'S-4' });
+  });
+
+  it('keeps no sealed content of an expired link once links are listed', async () => {
+    const { linkId } = await share({ expiresInMinutes: 1 });
+    const kept = await share({ expiresInMinutes: 5 });
+    expect(links.items.get(linkId)?.sealed).not.toBeNull();
+    now = new Date(now.getTime() + 61_000);
+    await as('resident.e').get('/share-links').expect(200);
+    expect(links.items.get(linkId)?.sealed).toBeNull();
+    expect(links.items.get(kept.linkId)?.sealed).not.toBeNull();
+    await open(kept.linkId).expect(200);
+  });
+
   it('answers nothing when the access cannot be recorded', async () => {
     const { linkId } = await share();
     const append = jest.spyOn(log, 'append').mockRejectedValueOnce(new Error('database down'));
@@ -242,7 +270,7 @@ describe('withdrawing a share link', () => {
     const { linkId } = await share();
     const listed = shareLinkListSchema.parse((await as('resident.e').get('/share-links')).body).links;
     expect(listed[0]?.linkId).toBe(linkId);
-    expect(listed.every((link) => link.recordId === 'S-1')).toBe(true);
+    expect(listed.every((link) => ['S-1', 'S-4'].includes(link.recordId))).toBe(true);
     expect(shareLinkListSchema.parse((await as('resident.f').get('/share-links')).body).links).toEqual([]);
     expect((await as('h1.doctor').get('/share-links')).status).toBe(403);
   });

@@ -91,12 +91,13 @@ function contentRoute(links: ShareLinkService, openLimiter: RequestHandler): Rou
       'No sign-in: whoever holds the link. Every call, served or refused, is an access to the record in the ' +
       `resident's access list (role share-link, purpose SHARE, basis SHARE_LINK), durably recorded before the ` +
       `answer and anchored on chain within ${ACCESS_ANCHOR_BOUND_SECONDS} s. 410 SHARE_LINK_EXPIRED or ` +
-      'SHARE_LINK_WITHDRAWN when the link may no longer be opened; 404 SHARE_LINK_NOT_FOUND for no such link.',
+      'SHARE_LINK_WITHDRAWN when the link may no longer be opened; 409 RECORD_RETRACTED once the hospital ' +
+      'retracted the record (read from the ledger at each open); 404 SHARE_LINK_NOT_FOUND for no such link.',
     auth: 'public',
     before: [openLimiter],
     params: linkParamsSchema,
     responses: { 200: { description: 'The sealed content', schema: shareContentSchema } },
-    errors: [400, 404, 410, 503],
+    errors: [400, 404, 409, 410, 503],
     handle: async ({ params }) => ({
       status: 200,
       body: await links.content(params.linkId),

@@ -44,6 +44,8 @@ export interface ShareLinkServiceDeps {
   logger: Logger;
   /** Told of every new access record, so it is anchored without waiting for the next round. */
   anchoring?: { nudge(): void };
+  /** The organisation whose identity reads the record index when a link is opened. */
+  readAs: string;
   clock?: () => Date;
   newId?: () => string;
 }
@@ -79,9 +81,18 @@ function viewOf(link: StoredShareLink, now: Date): ShareLinkView {
   };
 }
 
+/** Why an open is refused: the link's own state first, then its record's. */
+export type OpenRefusal = 'SHARE_LINK_EXPIRED' | 'SHARE_LINK_WITHDRAWN' | 'RECORD_RETRACTED';
+
+function refusalOf(status: ShareLinkStatus, retracted: boolean): OpenRefusal | null {
+  if (status === 'EXPIRED') return 'SHARE_LINK_EXPIRED';
+  if (status === 'WITHDRAWN') return 'SHARE_LINK_WITHDRAWN';
+  return retracted ? 'RECORD_RETRACTED' : null;
+}
+
 /** The access record of one open of a link. */
-export function openEntry(link: StoredShareLink, accessId: string, at: Date, status: ShareLinkStatus): AccessEntry {
-  const allowed = status === 'ACTIVE';
+export function openEntry(link: StoredShareLink, accessId: string, at: Date, refusal: OpenRefusal | null): AccessEntry {
+  const allowed = refusal === null;
   return {
     accessId,
     at: at.toISOString(),
@@ -99,7 +110,7 @@ export function openEntry(link: StoredShareLink, accessId: string, at: Date, sta
     fields: allowed ? [...link.fields] : [],
     withheldFields: allowed ? [] : [...link.fields],
     outcome: allowed ? 'ALLOWED' : 'REFUSED',
-    reason: allowed ? null : status === 'EXPIRED' ? 'SHARE_LINK_EXPIRED' : 'SHARE_LINK_WITHDRAWN',
+    reason: refusal,
     basis: SHARE_LINK_BASIS,
     grantId: null,
     breakGlass: false,
@@ -144,6 +155,7 @@ export class ShareLinkService {
     link.sealed = sealEnvelope(await this.plaintext(link, index.digest), key);
     await this.deps.links.add(link);
     this.deps.logger.info('share link created', { linkId: link.linkId, recordId: link.recordId });
+    await this.sweep(now);
     const url = `${SHARE_PAGE}#${link.linkId}.${key.toString('hex')}`;
     key.fill(0);
     return { ...viewOf(link, now), url };
@@ -152,7 +164,9 @@ export class ShareLinkService {
   /** The signed-in resident's links, newest first. */
   async list(user: User, limit = DEFAULT_LIST_LIMIT): Promise<ShareLinkView[]> {
     const now = this.clock();
-    return (await this.deps.links.byResident(residentOf(user), limit)).map((link) => viewOf(link, now));
+    const residentId = residentOf(user);
+    await this.sweep(now);
+    return (await this.deps.links.byResident(residentId, limit)).map((link) => viewOf(link, now));
   }
 
   /** The owner withdraws a link: it answers 410 from now on and its sealed content is deleted. */
@@ -168,26 +182,56 @@ export class ShareLinkService {
     return viewOf(withdrawn, this.clock());
   }
 
-  /** Anyone holding the link: the access is logged (durably) first, then the sealed content answered. */
+  /**
+   * Anyone holding the link: the link's state and its record's status on the ledger are checked,
+   * the access is logged (durably), and only then is the sealed content answered. A link whose
+   * record was retracted is refused, and its sealed content deleted, like an expired link's.
+   */
   async content(linkId: string): Promise<ShareContentView> {
     const link = await this.deps.links.get(linkId);
     if (link === undefined) throw new AppError('SHARE_LINK_NOT_FOUND', `no share link ${linkId}`);
     const now = this.clock();
     const status = statusOf(link, now);
-    await this.deps.log.append(openEntry(link, this.newId(), now, status));
+    const retracted = status === 'ACTIVE' && (await this.recordRetracted(link));
+    const refusal = refusalOf(status, retracted);
+    await this.deps.log.append(openEntry(link, this.newId(), now, refusal));
     this.deps.anchoring?.nudge();
-    if (status === 'EXPIRED') {
-      throw new AppError('SHARE_LINK_EXPIRED', `share link ${linkId} expired at ${link.expiresAt.toISOString()}`);
-    }
-    if (status === 'WITHDRAWN' || link.sealed === null) {
-      throw new AppError('SHARE_LINK_WITHDRAWN', `share link ${linkId} was withdrawn`);
-    }
+    if (refusal !== null) await this.refuse(link, refusal);
+    if (link.sealed === null) throw new AppError('SHARE_LINK_WITHDRAWN', `share link ${linkId} was withdrawn`);
     await this.deps.links.countOpen(linkId);
     return {
       linkId,
       expiresAt: link.expiresAt.toISOString(),
       sealedBase64: Buffer.from(link.sealed).toString('base64'),
     };
+  }
+
+  private async recordRetracted(link: StoredShareLink): Promise<boolean> {
+    return (await this.deps.records.read(this.deps.readAs, link.recordId)).status === 'RETRACTED';
+  }
+
+  private async refuse(link: StoredShareLink, refusal: OpenRefusal): Promise<never> {
+    if (refusal === 'SHARE_LINK_WITHDRAWN') {
+      throw new AppError('SHARE_LINK_WITHDRAWN', `share link ${link.linkId} was withdrawn`);
+    }
+    if (link.sealed !== null) await this.deps.links.discard(link.linkId);
+    if (refusal === 'SHARE_LINK_EXPIRED') {
+      throw new AppError('SHARE_LINK_EXPIRED', `share link ${link.linkId} expired at ${link.expiresAt.toISOString()}`);
+    }
+    throw new AppError('RECORD_RETRACTED', `the record of share link ${link.linkId} was retracted by its source`);
+  }
+
+  /**
+   * Expired links keep no sealed content: cleared whenever links are created or listed. A failure
+   * here fails neither: the next sweep clears them.
+   */
+  private async sweep(now: Date): Promise<void> {
+    try {
+      const cleared = await this.deps.links.discardExpired(now);
+      if (cleared > 0) this.deps.logger.info('expired share links cleared', { cleared });
+    } catch (err) {
+      this.deps.logger.warn('could not clear expired share links', { error: String(err) });
+    }
   }
 
   /** The shared fields as UTF-8 JSON; ALL_FIELDS shares every field and the attachment. */

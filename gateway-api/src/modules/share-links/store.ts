@@ -26,6 +26,10 @@ export interface ShareLinkStore {
   /** Marks the link withdrawn (the first time only) and deletes its sealed content; the link as kept now. */
   withdraw(linkId: string, at: Date): Promise<StoredShareLink | undefined>;
   countOpen(linkId: string): Promise<void>;
+  /** Deletes the sealed content of the given link (its record was retracted). */
+  discard(linkId: string): Promise<void>;
+  /** Deletes the sealed content of every link expired at `now`; answers how many were cleared. */
+  discardExpired(now: Date): Promise<number>;
 }
 
 export class InMemoryShareLinkStore implements ShareLinkStore {
@@ -59,5 +63,17 @@ export class InMemoryShareLinkStore implements ShareLinkStore {
     const link = this.items.get(linkId);
     if (link !== undefined) link.opens += 1;
     return Promise.resolve();
+  }
+
+  discard(linkId: string): Promise<void> {
+    const link = this.items.get(linkId);
+    if (link !== undefined) link.sealed = null;
+    return Promise.resolve();
+  }
+
+  discardExpired(now: Date): Promise<number> {
+    const expired = [...this.items.values()].filter((l) => l.sealed !== null && l.expiresAt <= now);
+    for (const link of expired) link.sealed = null;
+    return Promise.resolve(expired.length);
   }
 }
