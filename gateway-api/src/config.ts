@@ -38,6 +38,8 @@ export interface Config {
   issuanceTiming: { leaseMs: number; recoveryIntervalMs: number };
   /** Ciphertext pinned in IPFS and referenced by nothing counts as orphaned after this long unreferenced. */
   orphanGraceMs: number;
+  /** Bytes of sealed blobs kept in memory in front of IPFS (0: none). */
+  blobCacheBytes: number;
   /** Crash tests only: the process kills itself when an issuance reaches this point. */
   issuanceCrashAt: IssuancePoint | undefined;
 }
@@ -115,6 +117,7 @@ const envSchema = z
     ISSUANCE_RECOVERY_INTERVAL_MS: intInRange(100, HOUR_MS, 2_000),
     ISSUANCE_CRASH_AT: z.enum(ISSUANCE_POINTS).optional(),
     RECONCILE_ORPHAN_GRACE_MS: intInRange(1000, 7 * 24 * HOUR_MS, HOUR_MS),
+    BLOB_CACHE_MB: intInRange(0, 4096, 32),
   })
   .superRefine((env, ctx) => {
     if (env.HTTP_HEADERS_TIMEOUT_MS > env.HTTP_REQUEST_TIMEOUT_MS) {
@@ -175,5 +178,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     issuanceTiming: { leaseMs: e.ISSUANCE_LEASE_MS, recoveryIntervalMs: e.ISSUANCE_RECOVERY_INTERVAL_MS },
     issuanceCrashAt: e.ISSUANCE_CRASH_AT,
     orphanGraceMs: e.RECONCILE_ORPHAN_GRACE_MS,
+    blobCacheBytes: e.BLOB_CACHE_MB * 1024 * 1024,
   };
 }

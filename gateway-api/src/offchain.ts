@@ -39,6 +39,7 @@ export function connectStore(config: Config, models: readonly ModelRegistration[
     mongodbUri: config.mongodbUri,
     ipfsApiUrl: config.ipfsApiUrl,
     kekHex: config.dataKekHex,
+    blobCacheBytes: config.blobCacheBytes,
     ...(config.dataKekId === undefined ? {} : { kekId: config.dataKekId }),
   });
 }

@@ -1,6 +1,7 @@
 import mongoose from 'mongoose';
 import type { Connection } from 'mongoose';
 import type { BlobStore } from './blobs/blob-store';
+import { CachedBlobStore } from './blobs/cached-blob-store';
 import { KuboBlobStore } from './blobs/kubo-blob-store';
 import { hmacSm3Hex } from './crypto/sm3';
 import { createOffchainDocuments, purgePlaintextReplays } from './documents';
@@ -27,6 +28,8 @@ export interface ConnectOptions {
   readonly ipfsTimeoutMs?: number;
   /** Largest blob read back from IPFS (default 64 MiB). */
   readonly maxBlobBytes?: number;
+  /** Bytes of blobs kept in memory in front of IPFS (default 32 MiB; 0 keeps none). See CachedBlobStore. */
+  readonly blobCacheBytes?: number;
   /** Limit for each dependency check in ping() (default 3 000 ms). */
   readonly pingTimeoutMs?: number;
   /** See IdempotencyOptions.staleAfterMs (default 5 minutes). */
@@ -111,6 +114,15 @@ function parseOptions(options: ConnectOptions): ParsedOptions {
   return { mongodbUri, ipfsApiUrl, kek, kekId, serverSelectionTimeoutMS, pingTimeoutMs };
 }
 
+/** Kubo, with the most recently used blobs kept in memory in front of it. */
+async function blobStore(ipfsApiUrl: string, options: ConnectOptions): Promise<BlobStore> {
+  const kubo = await KuboBlobStore.connect(ipfsApiUrl, {
+    ...(options.ipfsTimeoutMs === undefined ? {} : { timeoutMs: options.ipfsTimeoutMs }),
+    ...(options.maxBlobBytes === undefined ? {} : { maxBytes: options.maxBlobBytes }),
+  });
+  return new CachedBlobStore(kubo, options.blobCacheBytes === undefined ? {} : { maxBytes: options.blobCacheBytes });
+}
+
 /**
  * Connects to the document database (a dedicated mongoose connection), ensures the indexes
  * ((scope, key), keyId, and those of the caller's `models`), removes idempotency records an
@@ -120,10 +132,7 @@ function parseOptions(options: ConnectOptions): ParsedOptions {
  */
 export async function connectOffchain(options: ConnectOptions): Promise<OffchainStore> {
   const parsed = parseOptions(options);
-  const blobs = await KuboBlobStore.connect(parsed.ipfsApiUrl, {
-    ...(options.ipfsTimeoutMs === undefined ? {} : { timeoutMs: options.ipfsTimeoutMs }),
-    ...(options.maxBlobBytes === undefined ? {} : { maxBytes: options.maxBlobBytes }),
-  });
+  const blobs = await blobStore(parsed.ipfsApiUrl, options);
   const connection = mongoose.createConnection(parsed.mongodbUri, {
     autoIndex: false,
     autoCreate: false,
