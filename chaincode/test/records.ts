@@ -33,7 +33,11 @@ export class RecordsBench {
     return this.invoke(mspId, (ctx, c) => c.RegisterBatch(ctx, input));
   }
 
-  submit(transaction: 'UpdateRecord' | 'RetractRecord', input: object, mspId = 'Hospital1MSP'): Promise<string> {
+  submit(
+    transaction: 'UpdateRecord' | 'RetractRecord' | 'AnchorEmpiAudit',
+    input: object,
+    mspId = 'Hospital1MSP',
+  ): Promise<string> {
     const text = JSON.stringify(input);
     return this.invoke(mspId, (ctx, c) => c[transaction](ctx, text));
   }
@@ -44,5 +48,9 @@ export class RecordsBench {
     mspId = 'InsurerMSP',
   ): Promise<string> {
     return this.invoke(mspId, (ctx, c) => c[transaction](ctx, id));
+  }
+
+  empiHead(mspId = 'InsurerMSP'): Promise<string> {
+    return this.invoke(mspId, (ctx, c) => c.ReadEmpiAuditHead(ctx));
   }
 }

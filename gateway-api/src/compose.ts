@@ -23,7 +23,7 @@ import {
   type QualityStore,
   type RecordEntries,
 } from './modules/records';
-import { EmpiService, empiKey, InMemoryEmpiStore, type EmpiStore } from './modules/empi';
+import { EmpiService, empiKey, FabricEmpiAnchors, InMemoryEmpiStore, type EmpiStore } from './modules/empi';
 import { InMemoryNotificationStore, NotificationService, type NotificationStore } from './modules/notifications';
 import {
   AccessRequestService,
@@ -266,6 +266,7 @@ function recordServices(deps: ServiceDeps): Pick<Services, 'records' | 'intake' 
       entries: stores.entries,
       key: empiKey(deps.issuerSecret),
       logger: deps.logger,
+      anchors: new FabricEmpiAnchors(deps.ledger),
       ...clock,
     }),
   };

@@ -7,6 +7,7 @@
  * demographic twin is merged in and split out again by the health commission, both audited.
  */
 import { createHash, randomBytes } from 'node:crypto';
+import mongoose from 'mongoose';
 import { call, connectionFile, gatewayFor, login, type Json } from './stack';
 
 jest.setTimeout(180_000);
@@ -241,5 +242,28 @@ describe('the EMPI', () => {
     ]);
     const view = await call(hc, 'GET', `/empi/residents/${resident}`);
     expect((view.body.links as unknown[]).length).toBe(2);
+  });
+
+  it('anchors the audit head on chain, and reports an entry edited in the database', async () => {
+    const verdict = await call(hc, 'GET', '/empi/audit/verify');
+    expect(verdict.status).toBe(200);
+    expect(verdict.body).toMatchObject({ firstBroken: null, headMatches: true, unanchored: 0, intact: true });
+    const head = verdict.body.anchoredHead as { seq: number; txId: string };
+    expect(head.seq).toBe(verdict.body.lastSeq);
+
+    const uri = process.env['GATEWAY_MONGODB_URI'];
+    if (uri === undefined) throw new Error('GATEWAY_MONGODB_URI must be set');
+    const db = await mongoose.createConnection(uri).asPromise();
+    const audit = db.collection<{ seq: number; reason: string }>('empi_audit');
+    const original = await audit.findOne({ seq: head.seq });
+    try {
+      await audit.updateOne({ seq: head.seq }, { $set: { reason: 'nothing happened here' } });
+      const edited = await call(hc, 'GET', '/empi/audit/verify');
+      expect(edited.body).toMatchObject({ firstBroken: head.seq, intact: false });
+    } finally {
+      await audit.updateOne({ seq: head.seq }, { $set: { reason: original?.reason ?? '' } });
+      await db.close();
+    }
+    expect((await call(hc, 'GET', '/empi/audit/verify')).body).toMatchObject({ intact: true });
   });
 });

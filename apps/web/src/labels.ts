@@ -260,6 +260,10 @@ export const ERROR_LABELS: Record<ErrorCode | ClientErrorCode, Label> = {
     en: 'This access-log anchor is already on chain with other content',
   },
   ACCESS_ANCHOR_NOT_FOUND: { zh: '查无此存证批次', en: 'No such access-log anchor' },
+  EMPI_AUDIT_ANCHOR_CONFLICT: {
+    zh: '链上主索引审计锚点更新或哈希不符',
+    en: 'The EMPI audit head on chain is newer or has another hash',
+  },
   ACCESS_DECISION_NOT_FOUND: { zh: '链上查无此调阅决定', en: 'No such access decision on chain' },
   ACCESS_REFUSED: { zh: '调阅被拒绝（已记录）', en: 'Access refused (the refusal is recorded)' },
   ACCESS_RECORD_NOT_FOUND: { zh: '查无此调阅记录', en: 'No such access record' },

@@ -136,3 +136,30 @@ describe('UpdateRecord and RetractRecord', () => {
     await expect(bench.query('ReadBatch', 'NOPE')).rejects.toThrow(/^BATCH_NOT_FOUND: /);
   });
 });
+
+describe('AnchorEmpiAudit', () => {
+  const head = (seq: number, fill: string) => ({ seq, hash: fill.repeat(64) });
+
+  it('moves the head forward and answers the same head again', async () => {
+    const bench = new RecordsBench();
+    expect(JSON.parse(await bench.empiHead())).toBeNull();
+    const first = parse(await bench.submit('AnchorEmpiAudit', head(1, 'a'), 'HealthCommMSP'));
+    expect(first).toMatchObject({ seq: 1, hash: 'a'.repeat(64), mspId: 'HealthCommMSP' });
+    const later = parse(await bench.submit('AnchorEmpiAudit', head(4, 'b'), 'Hospital2MSP'));
+    expect(later).toMatchObject({ seq: 4, mspId: 'Hospital2MSP' });
+    expect(parse(await bench.submit('AnchorEmpiAudit', head(4, 'b')))).toEqual(later);
+    expect(parse(await bench.empiHead())).toEqual(later);
+  });
+
+  it('refuses an older entry, another hash at the head, malformed input and a non-member, changing nothing', async () => {
+    const bench = new RecordsBench();
+    await bench.submit('AnchorEmpiAudit', head(3, 'c'));
+    await expectRefused(bench, bench.submit('AnchorEmpiAudit', head(2, 'd')), 'EMPI_AUDIT_ANCHOR_CONFLICT');
+    await expectRefused(bench, bench.submit('AnchorEmpiAudit', head(3, 'd')), 'EMPI_AUDIT_ANCHOR_CONFLICT');
+    await expectRefused(bench, bench.submit('AnchorEmpiAudit', { seq: 0, hash: 'c'.repeat(64) }), 'INVALID_ARGUMENT');
+    await expectRefused(bench, bench.submit('AnchorEmpiAudit', { seq: 5, hash: 'XYZ' }), 'INVALID_ARGUMENT');
+    await expectRefused(bench, bench.submit('AnchorEmpiAudit', { ...head(5, 'e'), extra: 1 }), 'INVALID_ARGUMENT');
+    await expectRefused(bench, bench.submit('AnchorEmpiAudit', head(5, 'e'), 'OutsiderMSP'), 'FORBIDDEN');
+    expect(parse(await bench.empiHead())).toMatchObject({ seq: 3, hash: 'c'.repeat(64) });
+  });
+});

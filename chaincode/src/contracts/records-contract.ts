@@ -5,6 +5,7 @@
  */
 import { RECORD_EVENTS, RECORDS_CONTRACT, type RecordIndex } from '@hdt/vocabulary';
 import { Context, Contract, Returns, Transaction } from 'fabric-contract-api';
+import { nextEmpiHead, parseAnchorEmpiAuditJson } from '../domain/empi-anchor';
 import { ErrorCode, chaincodeError } from '../domain/errors';
 import type { TxContext } from '../domain/invoice';
 import { authoriseIssuer, authoriseMember } from '../domain/orgs';
@@ -138,5 +139,25 @@ export class RecordsContract extends Contract {
     const batch = await new RecordRepository(ctx.stub).getBatch(String(batchId));
     if (batch === undefined) throw chaincodeError(ErrorCode.BATCH_NOT_FOUND, `record batch ${batchId} does not exist`);
     return canonicalJson(batch);
+  }
+
+  /** Any member anchors the newest EMPI audit entry; the head only moves forward. */
+  @Transaction()
+  @Returns('string')
+  async AnchorEmpiAudit(ctx: Context, input: string): Promise<string> {
+    const parsed = parseAnchorEmpiAuditJson(input);
+    const tx: TxContext = { mspId: authoriseMember(ctx.clientIdentity.getMSPID()), ...currentTransaction(ctx.stub) };
+    const records = new RecordRepository(ctx.stub);
+    const { head, changed } = nextEmpiHead(await records.getEmpiHead(), parsed, tx);
+    if (changed) await records.putEmpiHead(head);
+    return canonicalJson(head);
+  }
+
+  /** The anchored head of the EMPI audit trail, or null. */
+  @Transaction(false)
+  @Returns('string')
+  async ReadEmpiAuditHead(ctx: Context): Promise<string> {
+    authoriseMember(ctx.clientIdentity.getMSPID());
+    return canonicalJson((await new RecordRepository(ctx.stub).getEmpiHead()) ?? null);
   }
 }

@@ -13,6 +13,7 @@ describe('error catalogue', () => {
       'CODE_NOT_ALLOCATED',
       'CODE_RANGE_OVERLAP',
       'CONSENT_NOT_ACTIVE',
+      'EMPI_AUDIT_ANCHOR_CONFLICT',
       'FORBIDDEN',
       'GRANT_EXISTS',
       'GRANT_NOT_FOUND',

@@ -83,3 +83,10 @@ export const ACCESS_ANCHOR_OBJECT_TYPE = 'access-anchor';
 export function accessAnchorKey(stub: Pick<LedgerStub, 'createCompositeKey'>, anchorId: string): string {
   return stub.createCompositeKey(ACCESS_ANCHOR_OBJECT_TYPE, [anchorId]);
 }
+
+export const EMPI_AUDIT_HEAD_OBJECT_TYPE = 'empi-audit-head';
+
+/** `empi-audit-head`: the newest anchored entry of the EMPI audit trail (earlier heads in its history). */
+export function empiAuditHeadKey(stub: Pick<LedgerStub, 'createCompositeKey'>): string {
+  return stub.createCompositeKey(EMPI_AUDIT_HEAD_OBJECT_TYPE, []);
+}

@@ -1,7 +1,8 @@
 /** Typed access to record indices and their batches on the ledger. */
-import type { HistoryEntry, RecordBatch, RecordIndex } from '@hdt/vocabulary';
+import type { EmpiAuditAnchor, HistoryEntry, RecordBatch, RecordIndex } from '@hdt/vocabulary';
+import { parseStoredEmpiHead } from '../domain/empi-anchor';
 import { parseStoredBatch, parseStoredRecord } from '../domain/records';
-import { recordBatchKey, recordKey } from './keys';
+import { empiAuditHeadKey, recordBatchKey, recordKey } from './keys';
 import { encodeState } from './serialise';
 import { getStates, putStates } from './state-batch';
 import { getStored, storedHistory } from './stored';
@@ -45,5 +46,13 @@ export class RecordRepository {
 
   async putBatch(batch: RecordBatch): Promise<void> {
     await this.stub.putState(recordBatchKey(this.stub, batch.batchId), encodeState(batch));
+  }
+
+  getEmpiHead(): Promise<EmpiAuditAnchor | undefined> {
+    return getStored(this.stub, empiAuditHeadKey(this.stub), 'EMPI audit head', parseStoredEmpiHead);
+  }
+
+  async putEmpiHead(head: EmpiAuditAnchor): Promise<void> {
+    await this.stub.putState(empiAuditHeadKey(this.stub), encodeState(head));
   }
 }

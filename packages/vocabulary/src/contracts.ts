@@ -6,7 +6,7 @@
 import type { AccessAnchor, AccessCheck, AccessRuling } from './access';
 import type { ConsentGrant, HistoryEntry, ResidentKey } from './consent';
 import type { ImportBatchResult, Invoice, InvoiceHistoryEntry, IssueInvoiceInput, VerificationResult } from './invoice';
-import type { RecordBatch, RecordIndex, RegisterBatchResult } from './health-records';
+import type { EmpiAuditAnchor, RecordBatch, RecordIndex, RegisterBatchResult } from './health-records';
 import type { OrgProfile } from './registry';
 
 export type TransactionKind = 'submit' | 'evaluate';
@@ -142,6 +142,10 @@ export const RECORDS_CONTRACT = {
     RecordHistory: tx<['recordId'], HistoryEntry<RecordIndex>[]>('evaluate', ['recordId']),
     /** The batch with its leaves, so a proof of any of its records can be built. */
     ReadBatch: tx<['batchId'], RecordBatch>('evaluate', ['batchId']),
+    /** AnchorEmpiAuditInput; any member. Moves the anchored head forward; the same head again answers it. */
+    AnchorEmpiAudit: tx<['input'], EmpiAuditAnchor>('submit', ['input']),
+    /** The anchored head of the EMPI audit trail, or null before the first anchor. */
+    ReadEmpiAuditHead: tx<[], EmpiAuditAnchor | null>('evaluate', []),
   },
 } as const;
 

@@ -123,6 +123,11 @@ export const ERROR_CATALOGUE = {
     meaning: 'an access-log anchor with this id is already on chain with other leaves',
   },
   ACCESS_ANCHOR_NOT_FOUND: { status: 404, raisedBy: 'chaincode', meaning: 'no access-log anchor with this id exists' },
+  EMPI_AUDIT_ANCHOR_CONFLICT: {
+    status: 409,
+    raisedBy: 'chaincode',
+    meaning: 'the EMPI audit head on chain is newer, or has another hash at this seq',
+  },
   ACCESS_DECISION_NOT_FOUND: {
     status: 404,
     raisedBy: 'chaincode',

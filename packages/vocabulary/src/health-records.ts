@@ -172,3 +172,19 @@ export const ICD10_CODE = /^[A-Z][0-9][0-9A-Z](?:\.[0-9A-Za-z]{1,7})?$/;
 
 /** The most diagnosis codes one index entry carries (kept off chain by the gateway). */
 export const RECORD_DIAGNOSIS_CODES_MAX = 20;
+
+/** `records:AnchorEmpiAudit`: the newest entry of the EMPI audit trail, by its seq and chained SM3 hash. */
+export interface AnchorEmpiAuditInput {
+  seq: number;
+  hash: string;
+}
+
+/**
+ * The EMPI audit trail's head as anchored on chain. Each entry's hash chains every entry before
+ * it, so the anchored head vouches for the whole trail up to `seq`.
+ */
+export interface EmpiAuditAnchor extends AnchorEmpiAuditInput {
+  mspId: string;
+  txId: string;
+  timestamp: string;
+}

@@ -5,3 +5,4 @@ export { EmpiService, type EmpiServiceDeps } from './service';
 export { InMemoryEmpiStore, type EmpiStore } from './store';
 export { MongoEmpiStore, empiAuditModel, empiLinkModel, empiResidentModel } from './model';
 export { empiKey } from './matching';
+export { FabricEmpiAnchors, InMemoryEmpiAnchors, type EmpiAuditAnchors } from './anchors';

@@ -1,9 +1,21 @@
 import { createHash } from 'node:crypto';
+import { MspId } from '@hdt/vocabulary';
 import { z } from 'zod';
 import { loggedIn, type Send } from '../../../test/api';
 import { harness } from '../../../test/harness';
 import { firstBroken } from './audit';
-import { auditListSchema, linkResultSchema, mergeResultSchema, residentViewSchema, splitResultSchema } from './schemas';
+import type { User } from '../auth/roles';
+import { InMemoryEmpiAnchors } from './anchors';
+import {
+  auditListSchema,
+  auditVerificationSchema,
+  linkResultSchema,
+  mergeResultSchema,
+  residentViewSchema,
+  splitResultSchema,
+} from './schemas';
+import { EmpiService } from './service';
+import { InMemoryEmpiStore } from './store';
 
 const sm3Hex = (data: string) => createHash('sm3').update(data).digest('hex');
 const codeOf = (res: { body: unknown }) => z.object({ code: z.string() }).parse(res.body).code;
@@ -112,6 +124,11 @@ describe('the EMPI', () => {
     const trail = auditListSchema.parse((await send('hcsupervisor', `/empi/audit?residentId=${resident}`)).body);
     expect(trail.entries.map((e) => e.action)).toEqual(['SPLIT', 'MERGE']);
     expect(firstBroken([...trail.entries].reverse())).toBeNull();
+
+    const verdict = auditVerificationSchema.parse((await send('hcsupervisor', '/empi/audit/verify')).body);
+    expect(verdict).toMatchObject({ entries: 2, lastSeq: 2, firstBroken: null, headMatches: true, intact: true });
+    expect(verdict.anchoredHead).toMatchObject({ seq: 2, hash: audit.hash, mspId: 'HealthCommMSP' });
+    expect(codeOf(await send('clerk1', '/empi/audit/verify'))).toBe('FORBIDDEN');
   });
 
   it('refuses what contradicts the EMPI, and users outside the health commission', async () => {
@@ -146,5 +163,72 @@ describe('the EMPI', () => {
     expect(JSON.stringify(badId.body)).toContain('idNumber');
     const partial = await send('clerk1', '/empi/links', { patientId: sm3Hex('z'), localPatientId: 'z', name: '李四' });
     expect(JSON.stringify(partial.body)).toContain('all three or none');
+  });
+});
+
+describe('verifying the EMPI audit trail against the head on chain', () => {
+  const SUPERVISOR: User = { username: 'hc', displayName: 'HC', mspId: MspId.HEALTH_COMMISSION, role: 'supervisor' };
+  const logger = { info: () => undefined, warn: () => undefined, error: () => undefined };
+  const content = (reason: string) => ({
+    at: '2026-11-30T08:00:00.000Z',
+    actor: 'hc',
+    actorOrg: 'HealthCommMSP',
+    action: 'MERGE' as const,
+    reason,
+    residentIds: ['a'.repeat(64)],
+    before: {},
+    after: {},
+  });
+
+  async function trail(count: number, anchoredAt: number) {
+    const store = new InMemoryEmpiStore();
+    const anchors = new InMemoryEmpiAnchors();
+    for (let i = 1; i <= count; i += 1) {
+      const entry = await store.appendAudit(content(`reason ${i}`));
+      if (i === anchoredAt) await anchors.anchor('HealthCommMSP', { seq: entry.seq, hash: entry.hash });
+    }
+    const service = new EmpiService({
+      store,
+      entries: { save: jest.fn(), ofPatients: jest.fn() },
+      key: new Uint8Array(32),
+      logger,
+      anchors,
+    });
+    return { store, service, verify: () => service.verifyAudit(SUPERVISOR) };
+  }
+
+  it('counts the entries after the anchored head, intact', async () => {
+    const { verify } = await trail(3, 2);
+    expect(await verify()).toMatchObject({ lastSeq: 3, unanchored: 1, headMatches: true, intact: true });
+  });
+
+  it('reports an edited entry, even one re-chained to the end, and one cut from the end', async () => {
+    const edited = await trail(3, 3);
+    const first = edited.store.audit[0];
+    if (first === undefined) throw new Error('no entry');
+    first.reason = 'rewritten';
+    expect(await edited.verify()).toMatchObject({ firstBroken: 1, intact: false });
+
+    const rechained = await trail(3, 3);
+    const rebuilt = new InMemoryEmpiStore();
+    for (const [i, entry] of rechained.store.audit.entries()) {
+      const rest = { ...entry, reason: i === 0 ? 'rewritten' : entry.reason };
+      await rebuilt.appendAudit({
+        at: rest.at,
+        actor: rest.actor,
+        actorOrg: rest.actorOrg,
+        action: rest.action,
+        reason: rest.reason,
+        residentIds: rest.residentIds,
+        before: rest.before,
+        after: rest.after,
+      });
+    }
+    rechained.store.audit.splice(0, 3, ...rebuilt.audit);
+    expect(await rechained.verify()).toMatchObject({ firstBroken: null, headMatches: false, intact: false });
+
+    const cut = await trail(3, 3);
+    cut.store.audit.pop();
+    expect(await cut.verify()).toMatchObject({ lastSeq: 2, headMatches: false, intact: false });
   });
 });

@@ -5,6 +5,7 @@ import { currentUser } from '../auth/middleware';
 import {
   auditListSchema,
   auditQuerySchema,
+  auditVerificationSchema,
   linkBodySchema,
   linkParamsSchema,
   linkResultSchema,
@@ -137,6 +138,24 @@ function auditRoute(empi: EmpiService): Route {
   });
 }
 
+function verifyAuditRoute(empi: EmpiService): Route {
+  return route({
+    method: 'get',
+    path: '/empi/audit/verify',
+    operationId: 'verifyEmpiAudit',
+    tag: 'empi',
+    summary: 'Checks the whole audit trail: its SM3 chain, and its entry at the head anchored on chain',
+    description:
+      `${COMMISSION} Each merge and split anchors its new entry's seq and chained hash on chain ` +
+      '(records:AnchorEmpiAudit); the anchored hash vouches for every entry up to it, so a changed, removed or ' +
+      'inserted entry, or one cut from the end, is reported.',
+    auth: 'bearer',
+    responses: { 200: { description: 'The verdict', schema: auditVerificationSchema } },
+    errors: [401, 403, 503],
+    handle: async ({ req }) => ({ status: 200, body: await empi.verifyAudit(currentUser(req)) }),
+  });
+}
+
 export function empiRoutes(empi: EmpiService): Route[] {
   return [
     linkRoute(empi),
@@ -145,5 +164,6 @@ export function empiRoutes(empi: EmpiService): Route[] {
     mergeRoute(empi),
     splitRoute(empi),
     auditRoute(empi),
+    verifyAuditRoute(empi),
   ];
 }

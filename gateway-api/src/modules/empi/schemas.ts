@@ -160,4 +160,35 @@ export const auditQuerySchema = z.strictObject({
 
 export const auditListSchema = z.object({ entries: z.array(auditEntrySchema), next: z.number().int().nullable() });
 
+export const auditAnchorSchema = z.object({
+  seq: z.number().int().min(1),
+  hash: z.string().describe("The anchored entry's chained SM3 hash"),
+  mspId: z.string(),
+  txId: z.string(),
+  timestamp: z.string(),
+});
+
+export const auditVerificationSchema = z.object({
+  entries: z.number().int().min(0).describe('Entries in the trail'),
+  lastSeq: z.number().int().min(0),
+  firstBroken: z
+    .number()
+    .int()
+    .nullable()
+    .describe('The first entry that does not follow from the one before (changed, removed or inserted); null if none'),
+  anchoredHead: auditAnchorSchema.nullable().describe('The newest entry anchored on chain; null before the first'),
+  headMatches: z
+    .boolean()
+    .nullable()
+    .describe("Whether the trail's entry at the anchored seq has the anchored hash; null when nothing is anchored"),
+  unanchored: z
+    .number()
+    .int()
+    .min(0)
+    .describe('Entries after the anchored head (anchored with the next merge or split)'),
+  intact: z.boolean().describe('Chain unbroken, the anchored head present with its hash, nothing cut from the end'),
+});
+
+export type AuditVerificationView = z.infer<typeof auditVerificationSchema>;
+
 export const empiComponents = { EmpiResident: residentViewSchema, EmpiAuditEntry: auditEntrySchema };

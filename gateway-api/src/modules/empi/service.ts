@@ -9,9 +9,19 @@ import { AppError } from '../../errors';
 import type { Logger } from '../../logger';
 import type { User } from '../auth/roles';
 import type { RecordEntries, RecordEntry } from '../records/entries';
-import type { AuditEntry } from './audit';
+import type { EmpiAuditAnchors } from './anchors';
+import { firstBroken, type AuditEntry } from './audit';
 import { chooseResident, demographicHash, idNumberHash } from './matching';
-import type { LinkBody, LinkResultView, LinkView, MergeBody, ResidentView, Snapshot, SplitBody } from './schemas';
+import type {
+  AuditVerificationView,
+  LinkBody,
+  LinkResultView,
+  LinkView,
+  MergeBody,
+  ResidentView,
+  Snapshot,
+  SplitBody,
+} from './schemas';
 import type { AuditQuery, EmpiStore, Link, Resident } from './store';
 
 export interface EmpiServiceDeps {
@@ -20,8 +30,12 @@ export interface EmpiServiceDeps {
   /** The EMPI key (matching.ts, empiKey). */
   key: Uint8Array;
   logger: Logger;
+  /** Where each new audit entry is anchored; absent, nothing is anchored. */
+  anchors?: EmpiAuditAnchors;
   clock?: () => Date;
 }
+
+const AUDIT_PAGE = 200;
 
 /** How many merges a link may be followed through before the EMPI is called inconsistent. */
 const MAX_MERGE_HOPS = 32;
@@ -193,6 +207,52 @@ export class EmpiService {
     return { entries, next: entries.length === query.limit && last !== undefined && last.seq > 1 ? last.seq : null };
   }
 
+  /** The whole trail checked: its SM3 chain, and against the head anchored on chain. */
+  async verifyAudit(user: User): Promise<AuditVerificationView> {
+    requireCommission(user);
+    const head = (await this.deps.anchors?.head(user.mspId)) ?? null;
+    const trail = await this.wholeTrail();
+    const broken = firstBroken(trail);
+    const lastSeq = trail[trail.length - 1]?.seq ?? 0;
+    const headMatches = head === null ? null : trail.find((e) => e.seq === head.seq)?.hash === head.hash;
+    return {
+      entries: trail.length,
+      lastSeq,
+      firstBroken: broken,
+      anchoredHead: head,
+      headMatches,
+      unanchored: Math.max(0, lastSeq - (head?.seq ?? 0)),
+      intact: broken === null && headMatches !== false,
+    };
+  }
+
+  /** Every audit entry, oldest first. */
+  private async wholeTrail(): Promise<AuditEntry[]> {
+    const newestFirst: AuditEntry[] = [];
+    let before: number | undefined;
+    for (;;) {
+      const page = await this.deps.store.listAudit({ limit: AUDIT_PAGE, before });
+      newestFirst.push(...page);
+      const last = page[page.length - 1];
+      if (page.length < AUDIT_PAGE || last === undefined) return newestFirst.reverse();
+      before = last.seq;
+    }
+  }
+
+  /**
+   * Anchors the new entry on chain. A failure leaves the merge or split done and recorded: the
+   * next one anchors a later entry, whose hash vouches for this one too.
+   */
+  private async anchor(user: User, entry: AuditEntry): Promise<void> {
+    const anchors = this.deps.anchors;
+    if (anchors === undefined) return;
+    try {
+      await anchors.anchor(user.mspId, { seq: entry.seq, hash: entry.hash });
+    } catch (err) {
+      this.deps.logger.warn('EMPI audit entry not anchored', { seq: entry.seq, error: String(err) });
+    }
+  }
+
   private linksToMove(links: readonly Link[], wanted: SplitBody['links']): Pick<Link, 'org' | 'patientId'>[] {
     const unique = [...new Map(wanted.map((w) => [`${w.org}/${w.patientId}`, w])).values()];
     for (const w of unique) {
@@ -210,7 +270,7 @@ export class EmpiService {
   }
 
   private async audit(user: User, action: 'MERGE' | 'SPLIT', reason: string, ids: string[], before: Snapshot) {
-    return this.deps.store.appendAudit({
+    const entry = await this.deps.store.appendAudit({
       at: this.now(),
       actor: user.username,
       actorOrg: user.mspId,
@@ -220,6 +280,8 @@ export class EmpiService {
       before,
       after: await this.snapshot(ids),
     });
+    await this.anchor(user, entry);
+    return entry;
   }
 
   private async snapshot(residentIds: readonly string[]): Promise<Snapshot> {
