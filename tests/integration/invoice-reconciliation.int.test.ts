@@ -165,7 +165,7 @@ async function keysLive(keyIds: string[], contentId: string): Promise<boolean[]>
   try {
     await connection.collection<ProbeContent>('record_contents').deleteOne({ _id: contentId });
     const keys = connection.collection('data_keys');
-    return Promise.all(keyIds.map(async (keyId) => (await keys.findOne({ keyId, destroyedAt: null })) !== null));
+    return await Promise.all(keyIds.map(async (keyId) => (await keys.findOne({ keyId, destroyedAt: null })) !== null));
   } finally {
     await connection.close();
   }

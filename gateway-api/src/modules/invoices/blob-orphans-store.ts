@@ -6,6 +6,7 @@
 import { DATA_KEY_COLLECTION } from '@hdt/offchain-store';
 import { Schema, type Connection, type Model } from 'mongoose';
 import { z } from 'zod';
+import { RECONCILIATION_JOB_COLLECTION } from './reconciliation-job-model';
 import {
   valuesNamed,
   type CidReferences,
@@ -14,14 +15,18 @@ import {
   type PinnedBlobs,
 } from './blob-orphans';
 
+const ORPHAN_SIGHTING_COLLECTION_NAME = 'blob_orphan_sightings';
+
 /**
- * Collections never searched for references: the keys themselves, the sightings, and the access
- * log (large, and it names no document). Every other collection is searched, so a collection
- * added later that refers to ciphertext can never have its blobs or keys taken for orphans.
+ * Collections never searched for references: the keys themselves, the sightings, the jobs' orphan
+ * reports (they list orphans, they do not refer to them), and the access log (large, and it names
+ * no document). Every other collection is searched, so a collection added later that refers to
+ * ciphertext can never have its blobs or keys taken for orphans.
  */
 export const UNREFERENCING_COLLECTIONS: readonly string[] = [
   DATA_KEY_COLLECTION,
-  'blob_orphan_sightings',
+  ORPHAN_SIGHTING_COLLECTION_NAME,
+  RECONCILIATION_JOB_COLLECTION,
   'access_log',
   'access_log_sequence',
 ];
@@ -81,7 +86,7 @@ interface SightingDoc {
   firstSeenAt: Date;
 }
 
-export const ORPHAN_SIGHTING_COLLECTION = 'blob_orphan_sightings';
+export const ORPHAN_SIGHTING_COLLECTION = ORPHAN_SIGHTING_COLLECTION_NAME;
 
 const sightingSchema = new Schema<SightingDoc>(
   { _id: { type: String }, firstSeenAt: { type: Date, required: true } },
