@@ -293,6 +293,6 @@ describe('the OpenAPI document', () => {
     expect(Object.keys(doc.paths['/api/v1/share-links/{linkId}'] ?? {})).toEqual(['delete']);
     const open = doc.paths['/api/v1/share-links/{linkId}/content']?.['get'];
     expect(open?.security).toEqual([]);
-    expect(Object.keys(open?.responses ?? {}).sort()).toEqual(['200', '400', '404', '410', '429', '500', '503']);
+    expect(Object.keys(open?.responses ?? {}).sort()).toEqual(['200', '400', '404', '409', '410', '429', '500', '503']);
   });
 });
