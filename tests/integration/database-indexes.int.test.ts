@@ -57,7 +57,9 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 
 /** A find's filter, with its sort and limit when it has them. */
 function findOf(cmd: Record<string, unknown>): Observed[] {
-  const [collection, filter, sort, limit] = [cmd['find'], cmd['filter'] ?? {}, cmd['sort'], cmd['limit']];
+  const [collection, filter, limit] = [cmd['find'], cmd['filter'] ?? {}, cmd['limit']];
+  // The driver sends a sort as a Map (its keys' order is the sort's).
+  const sort: unknown = cmd['sort'] instanceof Map ? Object.fromEntries(cmd['sort']) : cmd['sort'];
   if (typeof collection !== 'string' || !isRecord(filter)) return [];
   return [
     {
@@ -105,7 +107,8 @@ function filtersOf(event: CommandStartedEvent): Observed[] {
 /** A filter's fields and operators, without its values (an array by the distinct shapes of its items). */
 function structureOf(value: unknown): unknown {
   if (Array.isArray(value)) return [...new Set(value.map((v) => JSON.stringify(structureOf(v))))].sort();
-  if (isRecord(value) && !(value instanceof Date)) {
+  // A plain object is a level of the filter; a Date, an ObjectId or a Binary is a value.
+  if (isRecord(value) && Object.getPrototypeOf(value) === Object.prototype) {
     return Object.fromEntries(Object.keys(value).map((key) => [key, structureOf(value[key])]));
   }
   return '?';
@@ -336,7 +339,7 @@ describe('indexes behind every query', () => {
       const shape = shapeOf(o);
       if (!distinct.has(shape)) distinct.set(shape, o);
     }
-    expect(distinct.size).toBeGreaterThanOrEqual(5);
+    expect(distinct.size).toBeGreaterThanOrEqual(50);
     const scans: Record<string, PlanNode[]> = {};
     for (const [shape, { collection, filter, sort, limit }] of distinct) {
       const explained = await db.command({
@@ -345,8 +348,9 @@ describe('indexes behind every query', () => {
       });
       scans[shape] = planNodes(explained['queryPlanner']);
     }
-    for (const [shape, nodes] of Object.entries(scans)) {
-      expect({ shape, indexed: usesQueryIndex(nodes) }).toEqual({ shape, indexed: true });
-    }
+    const unindexed = Object.entries(scans)
+      .filter(([, nodes]) => !usesQueryIndex(nodes))
+      .map(([shape, nodes]) => ({ shape, plan: nodes.map((n) => n.indexCond ?? n.type) }));
+    expect(unindexed).toEqual([]);
   });
 });
