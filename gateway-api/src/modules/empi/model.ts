@@ -2,7 +2,8 @@
  * The EMPI in the document database: `empi_residents`, `empi_links` (one document per
  * organisation's patient, `_id` = org/patientId) and `empi_audit` (append-only: the code only
  * inserts; `_id` is the sequence number, so two writers racing for the same number cannot both
- * succeed — the loser re-reads the tail and chains after it).
+ * succeed — the loser re-reads the tail and chains after it). The numbers are dense, 1 to n, which
+ * lets the tail and the pages of the whole trail be found by number alone.
  */
 import { Schema, type Connection, type Model } from 'mongoose';
 import { EMPI_ACTIONS, nextEntry, type AuditContent, type AuditEntry } from './audit';
@@ -135,7 +136,8 @@ export class MongoEmpiStore implements EmpiStore {
 
   async appendAudit(content: AuditContent): Promise<AuditEntry> {
     for (let attempt = 1; ; attempt += 1) {
-      const last = await this.audit.findOne().sort({ _id: -1 }).lean<AuditDoc>();
+      const tail = await this.lastSeq();
+      const last = tail === 0 ? null : await this.audit.findById(tail).lean<AuditDoc>();
       const entry = nextEntry(last === null ? undefined : strip(last), content);
       try {
         await this.audit.create({ ...entry, _id: entry.seq });
@@ -146,11 +148,38 @@ export class MongoEmpiStore implements EmpiStore {
     }
   }
 
+  /**
+   * Newest first. Without a resident, the page is the range of numbers below `before` (or the
+   * tail): the numbers are dense, so no sort over the whole trail is needed.
+   */
   async listAudit(query: AuditQuery): Promise<AuditEntry[]> {
-    const filter = {
-      ...(query.residentId === undefined ? {} : { residentIds: query.residentId }),
-      ...(query.before === undefined ? {} : { _id: { $lt: query.before } }),
-    };
-    return (await this.audit.find(filter).sort({ _id: -1 }).limit(query.limit).lean<AuditDoc[]>()).map(strip);
+    if (query.residentId !== undefined) {
+      const filter = {
+        residentIds: query.residentId,
+        ...(query.before === undefined ? {} : { _id: { $lt: query.before } }),
+      };
+      return (await this.audit.find(filter).sort({ _id: -1 }).limit(query.limit).lean<AuditDoc[]>()).map(strip);
+    }
+    const top = query.before === undefined ? await this.lastSeq() : query.before - 1;
+    const range = { _id: { $gt: top - query.limit, $lte: top } };
+    return (await this.audit.find(range).sort({ _id: -1 }).limit(query.limit).lean<AuditDoc[]>()).map(strip);
+  }
+
+  /**
+   * The number of the newest entry (0 when there is none), found by looking entries up by number:
+   * doubling, then halving. A sort over the whole trail would read every entry on a server that
+   * cannot answer a sort from an index (FerretDB).
+   */
+  private async lastSeq(): Promise<number> {
+    const present = async (seq: number) => (await this.audit.exists({ _id: seq })) !== null;
+    let low = 0;
+    let high = 1;
+    while (await present(high)) [low, high] = [high, high * 2];
+    while (high - low > 1) {
+      const mid = Math.floor((low + high) / 2);
+      if (await present(mid)) low = mid;
+      else high = mid;
+    }
+    return low;
   }
 }
