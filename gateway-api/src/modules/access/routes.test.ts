@@ -12,9 +12,6 @@ import type { AccessEvent } from './notifier';
 import { accessListSchema, proofSchema, readResultSchema, storedContentSchema, verifyLogSchema } from './schemas';
 import { InMemoryAccessLog, InMemoryRecordContents } from './stores';
 
-// Logging in hashes passwords (scrypt) and the setup seals three records: a loaded machine needs more than 5 s.
-jest.setTimeout(60_000);
-
 const RESIDENT = 'e5'.repeat(32);
 const OTHER_RESIDENT = 'f6'.repeat(32);
 const USERS = [
