@@ -6,6 +6,8 @@ module.exports = {
   roots: ['<rootDir>/src'],
   setupFiles: ['<rootDir>/test/setup-env.ts'],
   testMatch: ['**/*.test.ts'],
+  // Route tests log users in (scrypt) in their hooks: on a loaded machine that takes more than jest's 5 s.
+  testTimeout: 60_000,
   transform: {
     '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json', diagnostics: { ignoreCodes: [151002] } }],
     ...nobleTransform,

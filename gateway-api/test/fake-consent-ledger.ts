@@ -5,7 +5,7 @@
  */
 import { AppError } from '../src/errors';
 import type { Committed } from '../src/fabric/ledger-client';
-import type { ConsentLedger, RegisterKeyInput } from '../src/modules/consent/ledger';
+import type { ConsentLedger, RecoverKeyInput, RegisterKeyInput } from '../src/modules/consent/ledger';
 import type {
   ChangeBody,
   ConsentGrantView,
@@ -43,7 +43,14 @@ export class FakeConsentLedger implements ConsentLedger {
     return key;
   }
 
-  private putKey(residentId: string, publicKey: string, operation: 'REGISTER' | 'ROTATE', mspId: string, actor = '') {
+  private putKey(
+    residentId: string,
+    publicKey: string,
+    operation: ResidentKeyView['lastOperation']['operation'],
+    mspId: string,
+    facts: { actor?: string; reason?: string } = {},
+  ) {
+    const { actor = '', reason = '' } = facts;
     const txId = this.nextTx();
     const old = this.keys.get(residentId);
     const key: ResidentKeyView = {
@@ -52,7 +59,7 @@ export class FakeConsentLedger implements ConsentLedger {
       keyVersion: (old?.keyVersion ?? 0) + 1,
       registeredAt: old?.registeredAt ?? NOW,
       updatedAt: NOW,
-      lastOperation: { operation, mspId, actor, timestamp: NOW, txId, nonce: '', reason: '' },
+      lastOperation: { operation, mspId, actor, timestamp: NOW, txId, nonce: '', reason },
     };
     this.keys.set(residentId, key);
     return Promise.resolve({ result: key, txId });
@@ -63,7 +70,7 @@ export class FakeConsentLedger implements ConsentLedger {
     this.check(input.signature);
     const { residentId, publicKey } = input.payload;
     if (this.keys.has(residentId)) throw new AppError('RESIDENT_KEY_EXISTS', 'already registered');
-    return this.putKey(residentId, publicKey, 'REGISTER', mspId, input.actor);
+    return this.putKey(residentId, publicKey, 'REGISTER', mspId, { actor: input.actor });
   }
 
   rotateKey(mspId: string, input: RotateKeyBody): Promise<Committed<ResidentKeyView>> {
@@ -71,6 +78,16 @@ export class FakeConsentLedger implements ConsentLedger {
     this.check(input.signature);
     this.keyOf(input.payload.residentId, input.payload.keyVersion);
     return this.putKey(input.payload.residentId, input.payload.newPublicKey, 'ROTATE', mspId);
+  }
+
+  recoverKey(mspId: string, input: RecoverKeyInput): Promise<Committed<ResidentKeyView>> {
+    this.calls.push(`RecoverResidentKey ${mspId}`);
+    this.check(input.signature);
+    const { residentId, keyVersion, newPublicKey } = input.payload;
+    if (this.keyOf(residentId, keyVersion).publicKey === newPublicKey) {
+      throw new AppError('INVALID_ARGUMENT', 'payload.newPublicKey: must differ from the current key');
+    }
+    return this.putKey(residentId, newPublicKey, 'RECOVER', mspId, { actor: input.actor, reason: input.reason });
   }
 
   readKey(mspId: string, residentId: string): Promise<ResidentKeyView | undefined> {

@@ -305,8 +305,17 @@ export class Api {
     return this.call('POST', 'consent/key/rotate', { json: body }, parseKeyAnswer);
   }
 
+  /** Counter staff replace a resident's lost key: the recovery code's payload and signature, and why. */
+  recoverKey(body: SignedBody & { readonly reason: string }): Promise<ResidentKey> {
+    return this.call('POST', 'consent/key/recover', { json: body }, parseKeyAnswer);
+  }
+
   grant(body: SignedBody): Promise<GrantView> {
     return this.call('POST', 'consent/grants', { json: body }, parseGrantAnswer);
+  }
+
+  changeGrant(grantId: string, body: SignedBody): Promise<GrantView> {
+    return this.call('POST', `consent/grants/${encodeURIComponent(grantId)}/change`, { json: body }, parseGrantAnswer);
   }
 
   revokeGrant(grantId: string, body: SignedBody): Promise<GrantView> {

@@ -1,6 +1,15 @@
 import { canonicalJson, type GrantTerms } from '@hdt/vocabulary';
 import type { SignedBody } from './api';
-import { approveRequest, type ConsentApi, grant, registerKey, revoke, rotateKey } from './consent-flow';
+import {
+  approveRequest,
+  change,
+  type ConsentApi,
+  grant,
+  registerKey,
+  revoke,
+  rotateKey,
+  signRecovery,
+} from './consent-flow';
 import type { GrantView, ResidentKey } from './consent-parse';
 import { toHex } from './key-vault';
 import { InputError } from './messages';
@@ -8,7 +17,13 @@ import type { AccessRequestView } from './requests-parse';
 import { newKeyPair, type Prepared, verifyMessage } from './signing';
 
 const header = { v: 1, residentId: 'a'.repeat(64), nonce: 'b'.repeat(32), signedAt: '2026-11-30T01:00:00.000Z' };
-const KEY: ResidentKey = { residentId: header.residentId, publicKey: '04', keyVersion: 1, updatedAt: header.signedAt };
+const KEY: ResidentKey = {
+  residentId: header.residentId,
+  publicKey: '04',
+  keyVersion: 1,
+  updatedAt: header.signedAt,
+  lastOperation: { operation: 'REGISTER', mspId: 'HealthCommMSP', timestamp: header.signedAt },
+};
 
 /** A gateway that prepares the payload (optionally altered) and records what it is sent. */
 function fakeApi(alter: (payload: Record<string, unknown>) => Record<string, unknown> = (p) => p) {
@@ -26,6 +41,7 @@ function fakeApi(alter: (payload: Record<string, unknown>) => Record<string, unk
     registerKey: record('register'),
     rotateKey: record('rotate'),
     grant: async (body) => (await record('grant')(body), {}) as GrantView,
+    changeGrant: async (_id, body) => (await record('change')(body), {}) as GrantView,
     revokeGrant: async (_id, body) => (await record('revoke')(body), {}) as GrantView,
     approveRequest: async (_id, body) => (await record('approve')(body), {}) as AccessRequestView,
   };
@@ -69,6 +85,31 @@ describe('signed consent operations', () => {
     expect(sent[0]!.op).toBe('approve');
     expect(payload['grant']).toEqual(terms);
     expect(verifyMessage(canonicalJson(payload), signature, key.publicKey)).toBe(true);
+  });
+
+  test('a change signs the grant id and the new terms', async () => {
+    const key = newKeyPair();
+    const { api, sent } = fakeApi();
+    const newTerms = {
+      scope: { recordTypes: ['LAB_REPORT' as const], recordIds: [], fields: ['diagnosis'] },
+      notBefore: '2026-11-30T00:00:00.000Z',
+      notAfter: '2026-12-10T00:00:00.000Z',
+      useLimit: 2,
+    };
+    await change(api, 'g-1', newTerms, key);
+    const { payload, signature } = sent[0]!.body;
+    expect(sent[0]!.op).toBe('change');
+    expect(payload).toMatchObject({ op: 'consent.change', grantId: 'g-1', terms: newTerms });
+    expect(verifyMessage(canonicalJson(payload), signature, key.publicKey)).toBe(true);
+  });
+
+  test('a recovery is signed by the new key and sent nowhere', async () => {
+    const next = newKeyPair();
+    const { api, sent } = fakeApi();
+    const { payload, signature } = await signRecovery(api, next);
+    expect(payload).toMatchObject({ op: 'resident-key.recover', newPublicKey: next.publicKey, keyVersion: 1 });
+    expect(verifyMessage(canonicalJson(payload), signature, next.publicKey)).toBe(true);
+    expect(sent).toEqual([]);
   });
 
   test('nothing is signed or sent when the prepared payload is not what was asked', async () => {

@@ -2,7 +2,7 @@
  * The resident's signed operations: ask the gateway for the payload, check it says what was asked,
  * sign its bytes on the device, send payload and signature. The private key is used here only.
  */
-import type { GrantTerms } from '@hdt/vocabulary';
+import type { ConsentTerms, GrantTerms } from '@hdt/vocabulary';
 import type { Api, SignedBody } from './api.js';
 import type { GrantView, ResidentKey } from './consent-parse.js';
 import type { AccessRequestView } from './requests-parse.js';
@@ -14,7 +14,7 @@ import { checkedMessage, PayloadMismatchError, signMessage } from './signing.js'
 /** The part of the API the operations use. */
 export type ConsentApi = Pick<
   Api,
-  'signingPayload' | 'registerKey' | 'rotateKey' | 'grant' | 'revokeGrant' | 'approveRequest'
+  'signingPayload' | 'registerKey' | 'rotateKey' | 'grant' | 'changeGrant' | 'revokeGrant' | 'approveRequest'
 >;
 
 type Request = Readonly<Record<string, unknown>>;
@@ -51,6 +51,19 @@ export async function rotateKey(api: ConsentApi, current: KeyPair, next: KeyPair
 
 export async function grant(api: ConsentApi, terms: GrantTerms, key: KeyPair): Promise<GrantView> {
   return api.grant(await signed(api, { op: 'consent.grant', grant: terms }, key));
+}
+
+/** Adjusts the scope, validity window or use limit of an active grant. */
+export async function change(api: ConsentApi, grantId: string, terms: ConsentTerms, key: KeyPair): Promise<GrantView> {
+  return api.changeGrant(grantId, await signed(api, { op: 'consent.change', grantId, terms }, key));
+}
+
+/**
+ * The recovery of a lost key, signed by the new key (proof of possession); nothing is sent: counter
+ * staff submit it once they have checked the resident's identity.
+ */
+export async function signRecovery(api: ConsentApi, next: KeyPair): Promise<SignedBody> {
+  return signed(api, { op: 'resident-key.recover', newPublicKey: next.publicKey }, next);
 }
 
 export async function revoke(api: ConsentApi, grantId: string, key: KeyPair): Promise<GrantView> {

@@ -29,13 +29,17 @@ describe('consent answers', () => {
 
   test('the key status, with or without a key', () => {
     expect(parseKeyStatus({ registered: false })).toEqual({ registered: false, key: undefined });
+    const lastOperation = { operation: 'RECOVER', mspId: 'Hospital1MSP', actor: 'h1.clerk', timestamp: 'x', txId: 't' };
     const key = { residentId: 'a'.repeat(64), publicKey: '04ab', keyVersion: 2, updatedAt: 'x', registeredAt: 'y' };
-    expect(parseKeyStatus({ registered: true, key }).key).toEqual({
+    expect(parseKeyStatus({ registered: true, key: { ...key, lastOperation } }).key).toEqual({
       residentId: key.residentId,
       publicKey: '04ab',
       keyVersion: 2,
       updatedAt: 'x',
+      lastOperation: { operation: 'RECOVER', mspId: 'Hospital1MSP', timestamp: 'x' },
     });
+    const unknown = { ...key, lastOperation: { ...lastOperation, operation: 'STEAL' } };
+    expect(() => parseKeyStatus({ registered: true, key: unknown })).toThrow('body.key.lastOperation.operation');
   });
 
   test('a signing payload', () => {

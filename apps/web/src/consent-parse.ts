@@ -6,6 +6,8 @@ import {
   type GrantStatus,
   HEALTH_RECORD_TYPES,
   type HealthRecordType,
+  RESIDENT_KEY_OPERATIONS,
+  type ResidentKeyOperation,
 } from '@hdt/vocabulary';
 import { bool, count, fail, type Json, list, member, nullableCount, nullableStr, record, str } from './parse.js';
 import type { Prepared } from './signing.js';
@@ -15,6 +17,12 @@ export interface ResidentKey {
   readonly publicKey: string;
   readonly keyVersion: number;
   readonly updatedAt: string;
+  /** What made this version (REGISTER, ROTATE or RECOVER), by which organisation, when. */
+  readonly lastOperation: {
+    readonly operation: ResidentKeyOperation;
+    readonly mspId: string;
+    readonly timestamp: string;
+  };
 }
 
 export interface KeyStatus {
@@ -44,11 +52,17 @@ export interface GrantView {
 
 function parseKey(value: unknown, path: string): ResidentKey {
   const o = record(value, path);
+  const last = record(o['lastOperation'], `${path}.lastOperation`);
   return {
     residentId: str(o, 'residentId', path),
     publicKey: str(o, 'publicKey', path),
     keyVersion: count(o, 'keyVersion', path),
     updatedAt: str(o, 'updatedAt', path),
+    lastOperation: {
+      operation: member(RESIDENT_KEY_OPERATIONS, last['operation'], `${path}.lastOperation.operation`),
+      mspId: str(last, 'mspId', `${path}.lastOperation`),
+      timestamp: str(last, 'timestamp', `${path}.lastOperation`),
+    },
   };
 }
 

@@ -18,6 +18,7 @@ import type {
   LockState,
   MspId,
   NotificationType,
+  ResidentKeyOperation,
   Role,
   ShareLinkStatus,
   VerifiableDigest,
@@ -106,6 +107,12 @@ export const GRANT_STATUS_LABELS: Record<GrantStatus, Label> = {
   REVOKED: { zh: '已撤销', en: 'Revoked' },
   EXPIRED: { zh: '已过期', en: 'Expired' },
   ENDED: { zh: '已终止', en: 'Ended' },
+};
+
+export const KEY_OPERATION_LABELS: Record<ResidentKeyOperation, Label> = {
+  REGISTER: { zh: '登记', en: 'Register' },
+  ROTATE: { zh: '更换', en: 'Rotate' },
+  RECOVER: { zh: '挂失找回', en: 'Recover' },
 };
 
 export const REQUEST_STATUS_LABELS: Record<AccessRequestStatus, Label> = {

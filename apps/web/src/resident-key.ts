@@ -5,7 +5,7 @@
  */
 import { computed, type ComputedRef, type ShallowRef, shallowRef } from 'vue';
 import type { Api } from './api.js';
-import { registerKey, rotateKey } from './consent-flow.js';
+import { registerKey, rotateKey, signRecovery } from './consent-flow.js';
 import type { KeyStatus, ResidentKey } from './consent-parse.js';
 import { t } from './i18n.js';
 import {
@@ -18,6 +18,7 @@ import {
   WrongPassphraseError,
 } from './key-vault.js';
 import { InputError } from './messages.js';
+import { checkedRecovery, type RecoveryCode } from './recovery-code.js';
 import { newKeyPair } from './signing.js';
 
 /** none: nothing registered; ready: this phone holds the registered key; elsewhere: it does not. */
@@ -31,6 +32,8 @@ export interface ResidentKeyStore {
   create(passphrase: string): Promise<ResidentKey>;
   unlock(passphrase: string): Promise<KeyPair>;
   rotate(passphrase: string, newPassphrase: string): Promise<ResidentKey>;
+  /** A new key kept on this phone under `passphrase`, and its recovery code for counter staff. */
+  recover(passphrase: string): Promise<RecoveryCode>;
 }
 
 /** Opens the sealed key; a wrong passphrase is an input error the page shows as such. */
@@ -56,11 +59,23 @@ export function keyState(status: KeyStatus | undefined, sealed: SealedKey | unde
   return sealed?.publicKey === status.key.publicKey ? 'ready' : 'elsewhere';
 }
 
+/**
+ * After a loss: a new key pair, sealed under `passphrase`, and its recovery signed by it. The
+ * ledger still names the lost key until staff submit the code; then this phone holds the current key.
+ */
+async function prepareRecovery(api: Api, passphrase: string, keep: (next: SealedKey) => void): Promise<RecoveryCode> {
+  const pair = newKeyPair();
+  const sealed = await sealKey(pair, passphrase);
+  const code = checkedRecovery(await signRecovery(api, pair));
+  keep(sealed);
+  return code;
+}
+
 export function createResidentKey(api: () => Api, username: () => string): ResidentKeyStore {
   const status = shallowRef<KeyStatus | undefined>(undefined);
   const sealed = shallowRef<SealedKey | undefined>(undefined);
   const unlocked = shallowRef<KeyPair | undefined>(undefined);
-  const keep = (next: SealedKey, pair: KeyPair): void => {
+  const keep = (next: SealedKey, pair: KeyPair | undefined): void => {
     storeSealedKey(username(), next);
     sealed.value = next;
     unlocked.value = pair;
@@ -92,5 +107,6 @@ export function createResidentKey(api: () => Api, username: () => string): Resid
       const current = await unlock(passphrase);
       return rekey(newPassphrase, (pair) => rotateKey(api(), current, pair));
     },
+    recover: (passphrase) => prepareRecovery(api(), passphrase, (next) => keep(next, undefined)),
   };
 }

@@ -1,7 +1,9 @@
 /** Every label and message of the pages, in Chinese and English side by side. `{name}` is filled in. */
+import { CHANGE_AND_RECOVERY_TEXTS } from './key-texts.js';
 import type { Label } from './labels.js';
 
 export const TEXTS = {
+  ...CHANGE_AND_RECOVERY_TEXTS,
   'app.name': { zh: '医疗收费电子票据', en: 'Medical e-invoices' },
   'app.noscript': { zh: '本页面需要启用 JavaScript。', en: 'This page needs JavaScript.' },
   'lang.toggle': { zh: 'English', en: '中文' },

@@ -1,4 +1,4 @@
-/** Hospital billing console: sign in, issue an invoice, list, look up, red-flush and void invoices. */
+/** Hospital billing console: sign in, issue an invoice, list, look up, red-flush and void invoices; recover a resident's lost key at the counter. */
 import { h } from 'vue';
 import AppShell from '../components/AppShell.vue';
 import { mountPage } from '../mount.js';

@@ -1,7 +1,7 @@
 import type { Request, RequestHandler } from 'express';
 import type { Role } from '@hdt/vocabulary';
 import { AppError } from '../../errors';
-import { canIssueInvoices, type User } from './roles';
+import { canIssueInvoices, canRecoverResidentKeys, type User } from './roles';
 import { verifyToken } from './tokens';
 import type { UserDirectory } from './users';
 
@@ -52,6 +52,18 @@ export const requireInvoiceIssuer: RequestHandler = (req, _res, next) => {
   const user = currentUser(req);
   if (!canIssueInvoices(user)) {
     next(new AppError('FORBIDDEN', `only billing clerks of a hospital organisation issue invoices (${user.mspId})`));
+    return;
+  }
+  next();
+};
+
+/** Residents' lost keys are recovered by hospital counter staff and platform administrators only. */
+export const requireKeyRecoverer: RequestHandler = (req, _res, next) => {
+  const user = currentUser(req);
+  if (!canRecoverResidentKeys(user)) {
+    next(
+      new AppError('FORBIDDEN', `only hospital counter staff and platform administrators recover keys (${user.role})`),
+    );
     return;
   }
   next();

@@ -1,4 +1,4 @@
-import { mayIssueInvoices, type MspId, type Role } from '@hdt/vocabulary';
+import { mayIssueInvoices, mayManageResidentKeys, type MspId, type Role } from '@hdt/vocabulary';
 
 /** An authenticated user of the API. */
 export interface User {
@@ -17,4 +17,15 @@ export interface User {
 /** Only billing clerks of a hospital org issue invoices. */
 export function canIssueInvoices(user: User): boolean {
   return user.role === 'billing_clerk' && mayIssueInvoices(user.mspId);
+}
+
+/**
+ * Staff who recover a resident's lost key after checking the resident's identity in person:
+ * billing clerks at a hospital's counter and the platform centre's administrators, of an
+ * organisation that may manage residents' keys. Doctors are grantees of consent and do not.
+ */
+export const KEY_RECOVERY_ROLES: readonly Role[] = ['billing_clerk', 'admin'];
+
+export function canRecoverResidentKeys(user: User): boolean {
+  return KEY_RECOVERY_ROLES.includes(user.role) && mayManageResidentKeys(user.mspId);
 }

@@ -13,6 +13,7 @@ import {
   type ChangeBody,
   type ConsentGrantView,
   type GrantBody,
+  type RecoverKeyBody,
   type RegisterKeyBody,
   type ResidentKeyView,
   type RevokeBody,
@@ -30,10 +31,17 @@ export interface RegisterKeyInput extends RegisterKeyBody {
   actor: string;
 }
 
+/** The recovery names the authority's acting user, who checked the resident's identity. */
+export interface RecoverKeyInput extends RecoverKeyBody {
+  actor: string;
+}
+
 /** Submissions name the organisation whose identity submits; reads the organisation that asks. */
 export interface ConsentLedger {
   registerKey(mspId: string, input: RegisterKeyInput): Promise<Committed<ResidentKeyView>>;
   rotateKey(mspId: string, input: RotateKeyBody): Promise<Committed<ResidentKeyView>>;
+  /** Replaces a lost key; `mspId` must be an authority's (the chaincode checks it). */
+  recoverKey(mspId: string, input: RecoverKeyInput): Promise<Committed<ResidentKeyView>>;
   /** The resident's current key, or undefined when none is registered. */
   readKey(mspId: string, residentId: string): Promise<ResidentKeyView | undefined>;
   grant(mspId: string, input: GrantBody): Promise<Committed<ConsentGrantView>>;
@@ -55,6 +63,10 @@ export class FabricConsentLedger implements ConsentLedger {
 
   rotateKey(mspId: string, input: RotateKeyBody): Promise<Committed<ResidentKeyView>> {
     return this.submitKey(mspId, 'RotateResidentKey', input, input.payload.residentId);
+  }
+
+  recoverKey(mspId: string, input: RecoverKeyInput): Promise<Committed<ResidentKeyView>> {
+    return this.submitKey(mspId, 'RecoverResidentKey', input, input.payload.residentId);
   }
 
   async readKey(mspId: string, residentId: string): Promise<ResidentKeyView | undefined> {

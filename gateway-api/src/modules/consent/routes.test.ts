@@ -15,6 +15,7 @@ const USERS = [
   { username: 'resident.c', displayName: 'C', mspId: 'HealthCommMSP', role: 'resident', residentId: RESIDENT_ID },
   { username: 'h1.doctor', displayName: 'D', mspId: 'Hospital1MSP', role: 'doctor', department: 'Internal medicine' },
   { username: 'clerk1', displayName: 'K', mspId: 'Hospital1MSP', role: 'billing_clerk' },
+  { username: 'mi.officer', displayName: 'M', mspId: 'MedInsMSP', role: 'reimbursement_officer' },
 ].map((user) => ({ ...user, password: PASSWORD }));
 
 const key = sm2.generateKeyPairHex();
@@ -159,6 +160,73 @@ describe('consent routes', () => {
     ]) {
       expect(paths[path]?.['post']?.description).toContain('canonical JSON');
     }
-    expect(Object.keys(paths).filter((p) => p.startsWith('/api/v1/consent'))).toHaveLength(8);
+    expect(paths['/api/v1/consent/key/recover']?.['post']?.description).toContain('canonical JSON');
+    expect(Object.keys(paths).filter((p) => p.startsWith('/api/v1/consent'))).toHaveLength(9);
+  });
+});
+
+describe('key recovery route', () => {
+  const newKey = sm2.generateKeyPairHex();
+  const REASON = 'phone lost; ID card checked at the counter';
+
+  /** The resident's new device prepares the recovery payload and signs it with the new key. */
+  async function recovery(): Promise<{ payload: Record<string, unknown>; signature: string; reason: string }> {
+    const res = await as('resident.c')
+      .post('/consent/signing-payloads', { op: 'resident-key.recover', newPublicKey: newKey.publicKey })
+      .expect(200);
+    const { payload, message } = prepared.parse(res.body);
+    const signature = sm2.doSignature(message, newKey.privateKey, { hash: true, der: true, userId: SM2_USER_ID });
+    return { payload, signature, reason: REASON };
+  }
+
+  it('refuses anyone but counter staff and administrators with 403 before looking at the body', async () => {
+    for (const username of ['resident.c', 'h1.doctor', 'mi.officer']) {
+      const res = await as(username).post('/consent/key/recover', {}).expect(403);
+      expect(errorOf(res).code).toBe('FORBIDDEN');
+    }
+    await request(client.app).post('/api/v1/consent/key/recover').send({}).expect(401);
+  });
+
+  it('answers bad input with 400 naming the field', async () => {
+    const body = await recovery();
+    const noReason = { payload: body.payload, signature: body.signature };
+    const cases: [object, RegExp][] = [
+      [noReason, /reason: is required/],
+      [{ ...body, reason: '' }, /reason/],
+      [{ ...body, reason: 'x'.repeat(1000) }, /reason/],
+      [{ ...body, payload: { ...body.payload, newPublicKey: '04ab' } }, /payload\.newPublicKey/],
+      [{ ...body, payload: { ...body.payload, op: 'resident-key.rotate' } }, /payload\.op/],
+      [{ ...body, payload: { ...body.payload, keyVersion: 0 } }, /payload\.keyVersion/],
+      [{ ...body, payload: { ...body.payload, residentId: 'C'.repeat(64) } }, /payload\.residentId/],
+      [{ ...body, signature: 'zz' }, /signature/],
+      [{ ...body, identityChecked: true }, /identityChecked/],
+    ];
+    for (const [input, field] of cases) {
+      const res = await as('clerk1').post('/consent/key/recover', input).expect(400);
+      expect(errorOf(res)).toMatchObject({ code: 'VALIDATION', message: expect.stringMatching(field) as unknown });
+    }
+  });
+
+  it("replaces the resident's key: a new version whose last operation is RECOVER by the clerk", async () => {
+    const before = z
+      .object({ key: z.object({ keyVersion: z.number() }) })
+      .parse((await as('resident.c').get('/consent/key').expect(200)).body).key.keyVersion;
+    const forged = await as('clerk1').post('/consent/key/recover', { ...(await recovery()), signature: FORGED });
+    expect({ status: forged.status, code: errorOf(forged).code }).toEqual({ status: 403, code: 'SIGNATURE_INVALID' });
+    const res = await as('clerk1')
+      .post('/consent/key/recover', await recovery())
+      .expect(200);
+    expect(res.body).toMatchObject({
+      key: {
+        publicKey: newKey.publicKey,
+        keyVersion: before + 1,
+        lastOperation: { operation: 'RECOVER', mspId: 'Hospital1MSP', actor: 'clerk1', reason: REASON },
+      },
+    });
+    const status = await as('resident.c').get('/consent/key').expect(200);
+    expect(status.body).toMatchObject({
+      registered: true,
+      key: { keyVersion: before + 1, publicKey: newKey.publicKey },
+    });
   });
 });

@@ -1,7 +1,7 @@
 import { CONSENT_SIGNING_DESCRIPTION } from '@hdt/vocabulary';
 import { parse } from '../../http/parse';
 import { type Route, route } from '../../http/route';
-import { currentUser, requireRole } from '../auth/middleware';
+import { currentUser, requireKeyRecoverer, requireRole } from '../auth/middleware';
 import {
   changeBodySchema,
   grantBodySchema,
@@ -10,6 +10,7 @@ import {
   grantResponseSchema,
   keyResponseSchema,
   keyStatusResponseSchema,
+  recoverKeyBodySchema,
   registerKeyBodySchema,
   revokeBodySchema,
   rotateKeyBodySchema,
@@ -77,6 +78,31 @@ function rotateKeyRoute(consent: ConsentService): Route {
     handle: async ({ req }) => {
       const body = parse(rotateKeyBodySchema, req.body);
       return { status: 200, body: await consent.rotateKey(currentUser(req), body) };
+    },
+  });
+}
+
+function recoverKeyRoute(consent: ConsentService): Route {
+  return route({
+    method: 'post',
+    path: '/consent/key/recover',
+    operationId: 'recoverResidentKey',
+    tag: 'consent',
+    summary: "Replace a resident's lost key by a new one, after checking the resident's identity in person",
+    description:
+      "Hospital billing clerks (at the counter) and the health commission's administrators. The resident's new " +
+      'device prepares the payload (POST /consent/signing-payloads with op resident-key.recover) and signs it with ' +
+      'the new key; staff send it unchanged with that signature and a reason, before signBefore. The chaincode ' +
+      "records the staff member as the actor and the reason; the key's version goes up and its last operation is " +
+      `RECOVER. Signed encoding: ${CONSENT_SIGNING_DESCRIPTION}`,
+    auth: 'bearer',
+    before: [requireKeyRecoverer],
+    body: { json: recoverKeyBodySchema },
+    responses: { 200: { description: 'Recovered', schema: keyResponseSchema } },
+    errors: [...SIGNED_ERRORS],
+    handle: async ({ req }) => {
+      const body = parse(recoverKeyBodySchema, req.body);
+      return { status: 200, body: await consent.recoverKey(currentUser(req), body) };
     },
   });
 }
@@ -198,7 +224,7 @@ function signingRoute(consent: ConsentService): Route {
     path: '/consent/signing-payloads',
     operationId: 'prepareSigningPayload',
     tag: 'consent',
-    summary: 'The payload of a register, rotate, grant, change or revoke, and the exact bytes to sign',
+    summary: 'The payload of a register, rotate, recover, grant, change or revoke, and the exact bytes to sign',
     description:
       `${RESIDENT_ONLY} Adds the header (op, v, residentId, a fresh nonce unless given, signedAt now), the current ` +
       "keyVersion and, for change and revoke, the grant's current version. Sign the UTF-8 bytes of `message` " +
@@ -222,6 +248,7 @@ export function consentRoutes(consent: ConsentService): Route[] {
     keyStatusRoute,
     registerKeyRoute,
     rotateKeyRoute,
+    recoverKeyRoute,
     signingRoute,
     grantRoute,
     changeRoute,

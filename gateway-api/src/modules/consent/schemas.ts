@@ -15,6 +15,7 @@ import {
   ISO_TIMESTAMP,
   MspId,
   NONCE,
+  REASON_MAX,
   RECORD_FIELD,
   RECORD_ID,
   REFERRAL_ID,
@@ -27,6 +28,7 @@ import {
 } from '@hdt/vocabulary';
 import { z } from 'zod';
 import { str } from '../../schema-text';
+import { text } from '../invoices/schemas';
 
 const ID_TEXT = '1..64 letters, digits, ".", "_", ":" or "-"';
 
@@ -110,6 +112,11 @@ export const rotatePayloadSchema = z.strictObject({
   keyVersion: versionSchema,
   newPublicKey: publicKeySchema,
 });
+export const recoverPayloadSchema = z.strictObject({
+  ...header(SIGNED_OPERATIONS.RECOVER),
+  keyVersion: versionSchema.describe('the version of the lost key this one replaces'),
+  newPublicKey: publicKeySchema,
+});
 export const grantPayloadSchema = z.strictObject({
   ...header(SIGNED_OPERATIONS.GRANT),
   keyVersion: versionSchema,
@@ -135,18 +142,27 @@ export const rotateKeyBodySchema = z.strictObject({
   signature: signatureSchema.describe('by the current key'),
   newKeySignature: signatureSchema.describe('by the new key, over the same bytes'),
 });
+export const recoverKeyBodySchema = z.strictObject({
+  payload: recoverPayloadSchema.describe("the resident's recovery payload, naming the resident id and the new key"),
+  signature: signatureSchema.describe('by the new key (proof of possession)'),
+  reason: text(REASON_MAX).describe(
+    "why the key is replaced, and how the resident's identity was checked (recorded on chain)",
+  ),
+});
 export const grantBodySchema = z.strictObject({ payload: grantPayloadSchema, signature: signatureSchema });
 export const changeBodySchema = z.strictObject({ payload: changePayloadSchema, signature: signatureSchema });
 export const revokeBodySchema = z.strictObject({ payload: revokePayloadSchema, signature: signatureSchema });
 
 export type RegisterKeyBody = z.output<typeof registerKeyBodySchema>;
 export type RotateKeyBody = z.output<typeof rotateKeyBodySchema>;
+export type RecoverKeyBody = z.output<typeof recoverKeyBodySchema>;
 export type GrantBody = z.output<typeof grantBodySchema>;
 export type ChangeBody = z.output<typeof changeBodySchema>;
 export type RevokeBody = z.output<typeof revokeBodySchema>;
 export type SignedPayload =
   | z.output<typeof registerPayloadSchema>
   | z.output<typeof rotatePayloadSchema>
+  | z.output<typeof recoverPayloadSchema>
   | z.output<typeof grantPayloadSchema>
   | z.output<typeof changePayloadSchema>
   | z.output<typeof revokePayloadSchema>;
@@ -156,6 +172,7 @@ const nonceOption = { nonce: nonceSchema.optional().describe('chosen by the devi
 export const signingRequestSchema = z.discriminatedUnion('op', [
   z.strictObject({ op: z.literal(SIGNED_OPERATIONS.REGISTER), publicKey: publicKeySchema, ...nonceOption }),
   z.strictObject({ op: z.literal(SIGNED_OPERATIONS.ROTATE), newPublicKey: publicKeySchema, ...nonceOption }),
+  z.strictObject({ op: z.literal(SIGNED_OPERATIONS.RECOVER), newPublicKey: publicKeySchema, ...nonceOption }),
   z.strictObject({ op: z.literal(SIGNED_OPERATIONS.GRANT), grant: grantTermsSchema, ...nonceOption }),
   z.strictObject({
     op: z.literal(SIGNED_OPERATIONS.CHANGE),

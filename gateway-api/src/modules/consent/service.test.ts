@@ -7,6 +7,7 @@ import type { User } from '../auth/roles';
 import {
   changePayloadSchema,
   grantPayloadSchema,
+  recoverPayloadSchema,
   registerPayloadSchema,
   revokePayloadSchema,
   type GrantBody,
@@ -187,5 +188,68 @@ describe('ConsentService operations', () => {
     const grants = await service.grantsToDoctor(doctor);
     expect(grants.map((g) => g.grantId)).toEqual(['g-1']);
     expect(ledger.calls).toContain('ListGrantsByGrantee Hospital2MSP');
+  });
+});
+
+describe('ConsentService key recovery', () => {
+  const admin: User = { username: 'hc.admin', displayName: 'A', mspId: 'HealthCommMSP', role: 'admin' };
+  const newKey = sm2.generateKeyPairHex();
+  const signNew = (message: string) =>
+    sm2.doSignature(message, newKey.privateKey, { hash: true, der: true, userId: SM2_USER_ID });
+
+  async function recoveryBody(service: ConsentService) {
+    const prepared = await service.signingPayload(resident, {
+      op: 'resident-key.recover',
+      newPublicKey: newKey.publicKey,
+    });
+    const payload = recoverPayloadSchema.parse(prepared.payload);
+    expect(verifySm2(prepared.message, signNew(prepared.message), newKey.publicKey)).toBe(true);
+    return { payload, signature: signNew(prepared.message), reason: 'phone lost; ID card checked at the counter' };
+  }
+
+  it("prepares the recovery payload naming the lost key's version and the new key", async () => {
+    const { service } = await withKey();
+    const { payload } = await recoveryBody(service);
+    expect(payload).toMatchObject({
+      op: 'resident-key.recover',
+      residentId: RESIDENT_ID,
+      keyVersion: 1,
+      newPublicKey: newKey.publicKey,
+    });
+  });
+
+  it('is submitted by counter staff with their organisation, recording them and the reason', async () => {
+    const { ledger, service } = await withKey();
+    const { key, txId } = await service.recoverKey(clerk, await recoveryBody(service));
+    expect(key).toMatchObject({ publicKey: newKey.publicKey, keyVersion: 2 });
+    expect(key.lastOperation).toMatchObject({
+      operation: 'RECOVER',
+      mspId: 'Hospital1MSP',
+      actor: 'h1.clerk',
+      reason: 'phone lost; ID card checked at the counter',
+      txId,
+    });
+    expect(ledger.calls).toContain('RecoverResidentKey Hospital1MSP');
+    await expect(service.keyStatus(resident)).resolves.toMatchObject({ key: { keyVersion: 2 } });
+    await expect(service.recoverKey(admin, await recoveryBody(service))).rejects.toMatchObject({
+      code: 'INVALID_ARGUMENT',
+    });
+  });
+
+  it('refuses residents, doctors and staff of other organisations, and passes the chaincode codes through', async () => {
+    const { ledger, service } = await withKey();
+    const body = await recoveryBody(service);
+    const officer: User = { username: 'mi', displayName: 'M', mspId: 'MedInsMSP', role: 'reimbursement_officer' };
+    const insurerClerk: User = { ...clerk, mspId: 'InsurerMSP' };
+    for (const user of [resident, doctor, officer, insurerClerk]) {
+      await expect(service.recoverKey(user, body)).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    }
+    expect(ledger.calls.filter((c) => c.startsWith('Recover'))).toEqual([]);
+    await expect(service.recoverKey(admin, { ...body, signature: FORGED })).rejects.toMatchObject({
+      code: 'SIGNATURE_INVALID',
+    });
+    const stale = { ...body, payload: { ...body.payload, keyVersion: 2 } };
+    await expect(service.recoverKey(admin, stale)).rejects.toMatchObject({ code: 'RESIDENT_KEY_SUPERSEDED' });
+    await expect(setup().service.recoverKey(admin, body)).rejects.toMatchObject({ code: 'RESIDENT_KEY_UNKNOWN' });
   });
 });

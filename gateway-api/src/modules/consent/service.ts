@@ -10,12 +10,13 @@ import { canonicalJson, SIGNATURE_MAX_AGE_SECONDS, SIGNED_OPERATIONS, SIGNING_VE
 import { AppError } from '../../errors';
 import type { Committed } from '../../fabric/ledger-client';
 import type { Logger } from '../../logger';
-import type { User } from '../auth/roles';
+import { canRecoverResidentKeys, type User } from '../auth/roles';
 import type { ConsentLedger } from './ledger';
 import type {
   ChangeBody,
   ConsentGrantView,
   GrantBody,
+  RecoverKeyBody,
   RegisterKeyBody,
   ResidentKeyView,
   RevokeBody,
@@ -105,6 +106,23 @@ export class ConsentService {
     return { key: result, txId };
   }
 
+  /**
+   * Counter staff of a hospital, or the platform centre's administrator, who checked the resident's
+   * identity in person, replace the resident's lost key by the new one the resident's device made
+   * and signed; the staff member is recorded as the actor, with the reason.
+   */
+  async recoverKey(user: User, body: RecoverKeyBody): Promise<{ key: ResidentKeyView; txId: string }> {
+    if (!canRecoverResidentKeys(user)) {
+      throw new AppError(
+        'FORBIDDEN',
+        `only hospital counter staff and platform administrators recover keys (${user.role})`,
+      );
+    }
+    const { result, txId } = await this.deps.ledger.recoverKey(user.mspId, { ...body, actor: user.username });
+    this.deps.logger.info('resident key recovered', { txId, keyVersion: result.keyVersion, mspId: user.mspId });
+    return { key: result, txId };
+  }
+
   async grant(user: User, body: GrantBody) {
     requireOwn(user, body.payload.residentId);
     return asGrant(await this.deps.ledger.grant(user.mspId, body));
@@ -156,6 +174,7 @@ export class ConsentService {
         }
         return { op: request.op, ...header, publicKey: request.publicKey };
       case SIGNED_OPERATIONS.ROTATE:
+      case SIGNED_OPERATIONS.RECOVER:
         return {
           op: request.op,
           ...header,
