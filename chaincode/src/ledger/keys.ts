@@ -83,3 +83,10 @@ export const ACCESS_ANCHOR_OBJECT_TYPE = 'access-anchor';
 export function accessAnchorKey(stub: Pick<LedgerStub, 'createCompositeKey'>, anchorId: string): string {
   return stub.createCompositeKey(ACCESS_ANCHOR_OBJECT_TYPE, [anchorId]);
 }
+
+export const POLICY_PREFERENCES_OBJECT_TYPE = 'policy-preferences';
+
+/** `policy-preferences` [residentId]: the resident's current signed preferences; its history holds every version. */
+export function policyPreferencesKey(stub: Pick<LedgerStub, 'createCompositeKey'>, residentId: string): string {
+  return stub.createCompositeKey(POLICY_PREFERENCES_OBJECT_TYPE, [residentId]);
+}
