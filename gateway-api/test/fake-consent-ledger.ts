@@ -5,11 +5,14 @@
  */
 import { AppError } from '../src/errors';
 import type { Committed } from '../src/fabric/ledger-client';
+import { DEFAULT_POLICY_PREFERENCES } from '@hdt/vocabulary';
 import type { ConsentLedger, RecoverKeyInput, RegisterKeyInput } from '../src/modules/consent/ledger';
+import type { ResidentPoliciesView } from '../src/modules/consent/policy-schemas';
 import type {
   ChangeBody,
   ConsentGrantView,
   GrantBody,
+  PoliciesBody,
   ResidentKeyView,
   RevokeBody,
   RotateKeyBody,
@@ -23,6 +26,7 @@ const NOW = '2026-03-01T08:00:00.000Z';
 export class FakeConsentLedger implements ConsentLedger {
   readonly keys = new Map<string, ResidentKeyView>();
   readonly grants = new Map<string, ConsentGrantView>();
+  readonly policies = new Map<string, ResidentPoliciesView>();
   /** Every call, as `transaction mspId`. */
   readonly calls: string[] = [];
   private tx = 0;
@@ -165,5 +169,31 @@ export class FakeConsentLedger implements ConsentLedger {
     if (mspId !== grantee) return Promise.reject(new AppError('FORBIDDEN', 'not your institution'));
     const names = (g: ConsentGrantView) => g.grantee.doctorId === null || g.grantee.doctorId === doctorId;
     return Promise.resolve([...this.grants.values()].filter((g) => g.grantee.mspId === grantee && names(g)));
+  }
+
+  readPolicies(mspId: string, residentId: string): Promise<ResidentPoliciesView> {
+    this.calls.push(`ReadPolicyPreferences ${mspId}`);
+    const defaults = { residentId, version: 0, updatedAt: null, lastOperation: null };
+    const { sourceOrg, breakGlass } = DEFAULT_POLICY_PREFERENCES;
+    const preferences = {
+      sourceOrg: { ...sourceOrg, excludedRecordTypes: [...sourceOrg.excludedRecordTypes], excludedOrgs: [] },
+      breakGlass: { recordTypes: [...breakGlass.recordTypes], fields: [...breakGlass.fields] },
+    };
+    return Promise.resolve(this.policies.get(residentId) ?? { ...defaults, preferences });
+  }
+
+  async setPolicies(mspId: string, input: PoliciesBody): Promise<Committed<ResidentPoliciesView>> {
+    this.calls.push(`SetPolicyPreferences ${mspId}`);
+    this.check(input.signature);
+    const { payload } = input;
+    this.keyOf(payload.residentId, payload.keyVersion);
+    const current = await this.readPolicies(mspId, payload.residentId);
+    if (current.version !== payload.version) throw new AppError('POLICY_VERSION_CONFLICT', 'version conflict');
+    const { keyVersion, nonce, signedAt } = payload;
+    const txId = this.nextTx();
+    const lastOperation = { mspId, timestamp: NOW, txId, keyVersion, nonce, signedAt, signature: input.signature };
+    const stored = { ...current, preferences: payload.preferences, version: current.version + 1, updatedAt: NOW };
+    this.policies.set(payload.residentId, { ...stored, lastOperation });
+    return { result: { ...stored, lastOperation }, txId };
   }
 }

@@ -5,7 +5,7 @@
  * Merkle root; the resident sees every access; tampering off chain is detected.
  */
 import { createHash } from 'node:crypto';
-import { canonicalJson, merkleLeaf, verifyMerkleProof } from '@hdt/vocabulary';
+import { canonicalJson, DEFAULT_POLICY_PREFERENCES, merkleLeaf, verifyMerkleProof } from '@hdt/vocabulary';
 import mongoose from 'mongoose';
 import { residentKey, signed, type KeyPair } from './resident-keys';
 import { call, connectionFile, gatewayFor, labReportEntry, login, type Json, type Outcome } from './stack';
@@ -49,6 +49,8 @@ function refusedId(outcome: Outcome, reason: string): string {
 describe('the access path on the platform', () => {
   const A = `ACC-${RUN}-A`;
   const B = `ACC-${RUN}-B`;
+  /** Zhang's encounter record at Hospital1, beside the lab report A. */
+  const C = `ACC-${RUN}-C`;
   const tokens: Record<string, string> = {};
   let zhangKey: KeyPair;
   let db: mongoose.Connection;
@@ -83,10 +85,14 @@ describe('the access path on the platform', () => {
     if (uri === undefined) throw new Error('GATEWAY_MONGODB_URI must be set');
     db = await mongoose.createConnection(uri).asPromise();
     const batch = await call(tokens['h1.clerk'] ?? '', 'POST', '/records/batches', {
-      records: [labReportEntry(A, ZHANG, FIELDS), labReportEntry(B, LI, FIELDS)],
+      records: [
+        labReportEntry(A, ZHANG, FIELDS),
+        labReportEntry(B, LI, FIELDS),
+        { ...labReportEntry(C, ZHANG, FIELDS), type: 'ENCOUNTER' },
+      ],
     });
     expect(batch.status).toBe(201);
-    for (const id of [A, B]) {
+    for (const id of [A, B, C]) {
       const stored = await call(tokens['h1.clerk'] ?? '', 'PUT', `/records/${id}/content`, { fields: FIELDS });
       expect({ status: stored.status, pointer: String(stored.body['pointer']).startsWith('ipfs:') }).toEqual({
         status: 200,
@@ -264,6 +270,40 @@ describe('the access path on the platform', () => {
     } finally {
       await log.updateOne({ _id: accessId as never }, { $set: { 'entry.purpose': 'TREATMENT' } });
     }
+  });
+
+  test("the resident narrows the hospital's own-records policy for a record type: refused and recorded, other types read", async () => {
+    const narrow = (preferences: Json) =>
+      signed(tokens['resident.zhang'] ?? '', zhangKey, { op: 'consent.policies', preferences }, '/consent/policies');
+    const defaults: Json = {
+      sourceOrg: { ...DEFAULT_POLICY_PREFERENCES.sourceOrg },
+      breakGlass: { ...DEFAULT_POLICY_PREFERENCES.breakGlass },
+    };
+    const narrowed = await narrow({
+      ...defaults,
+      sourceOrg: { ...DEFAULT_POLICY_PREFERENCES.sourceOrg, excludedRecordTypes: ['LAB_REPORT'] },
+    });
+    expect(narrowed.status).toBe(200);
+    try {
+      const accessId = refusedId(
+        await read('h1.doctor', A, { purpose: 'TREATMENT', fields: ['diagnosis'] }),
+        'POLICY_NARROWED',
+      );
+      const mine = (await call(tokens['resident.zhang'] ?? '', 'GET', '/access/mine?limit=200')).body[
+        'accesses'
+      ] as Json[];
+      expect(mine.find((a) => a['accessId'] === accessId)).toMatchObject({
+        outcome: 'REFUSED',
+        reason: 'POLICY_NARROWED',
+        username: 'h1.doctor',
+        mspId: 'Hospital1MSP',
+      });
+      const other = await read('h1.doctor', C, { purpose: 'TREATMENT', fields: ['diagnosis'] });
+      expect({ status: other.status, basis: other.body['basis'] }).toEqual({ status: 200, basis: 'SOURCE_ORG' });
+    } finally {
+      expect((await narrow(defaults)).status).toBe(200);
+    }
+    expect((await read('h1.doctor', A, { purpose: 'TREATMENT', fields: ['diagnosis'] })).status).toBe(200);
   });
 
   test('break-glass is marked, listed for review and shown to the resident', async () => {

@@ -45,6 +45,7 @@ import {
   parsePrepared,
   type ResidentKey,
 } from './consent-parse.js';
+import { parsePolicies, parsePoliciesAnswer, type PoliciesView } from './policy-parse.js';
 import type { Prepared } from './signing.js';
 import {
   type AccessRequestView,
@@ -320,6 +321,15 @@ export class Api {
 
   revokeGrant(grantId: string, body: SignedBody): Promise<GrantView> {
     return this.call('POST', `consent/grants/${encodeURIComponent(grantId)}/revoke`, { json: body }, parseGrantAnswer);
+  }
+
+  /** The signed-in resident's narrowing of the general access policies. */
+  myPolicies(): Promise<PoliciesView> {
+    return this.call('GET', 'consent/policies', undefined, parsePolicies);
+  }
+
+  setPolicies(body: SignedBody): Promise<PoliciesView> {
+    return this.call('POST', 'consent/policies', { json: body }, parsePoliciesAnswer);
   }
 
   myGrants(): Promise<GrantView[]> {

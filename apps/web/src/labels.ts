@@ -213,6 +213,10 @@ export const ERROR_LABELS: Record<ErrorCode | ClientErrorCode, Label> = {
     zh: '授权在签名后已被修改，请刷新后重新签名',
     en: 'The grant changed since it was signed: reload it and sign again',
   },
+  POLICY_VERSION_CONFLICT: {
+    zh: '您的授权策略偏好在签名后已被修改，请刷新后重新签名',
+    en: 'Your policy preferences changed since they were signed: reload them and sign again',
+  },
   CONSENT_NOT_ACTIVE: {
     zh: '授权已撤销、已终止或已过期，不能再修改',
     en: 'The grant is revoked, ended or expired and can no longer be changed',

@@ -27,6 +27,7 @@ import type { TxContext } from '../domain/invoice';
 import { authoriseIssuer, authoriseMember } from '../domain/orgs';
 import { AccessRepository } from '../ledger/access-repository';
 import { GrantRepository } from '../ledger/consent-repository';
+import { PolicyRepository } from '../ledger/policy-repository';
 import { RecordRepository } from '../ledger/record-repository';
 import { canonicalJson } from '../ledger/serialise';
 import { currentTransaction, emitEvent } from '../ledger/transaction';
@@ -41,7 +42,7 @@ function hospitalTx(ctx: Context): TxContext {
   return { mspId: authoriseIssuer(ctx.clientIdentity.getMSPID()), ...currentTransaction(ctx.stub) };
 }
 
-/** The ruling for the calling hospital at the transaction time, with the grant it read. */
+/** The ruling for the calling hospital at the transaction time, with the grant it read (and the resident's preferences). */
 async function rule(
   ctx: Context,
   input: DecideAccessInput,
@@ -50,7 +51,8 @@ async function rule(
   const record = await indexedRecord(ctx, input.recordId);
   const grant =
     input.grantId === null ? undefined : await new GrantRepository(ctx.stub).get(record.patientId, input.grantId);
-  return { ruling: ruleAccess(input, record, grant, tx), grant };
+  const { preferences } = await new PolicyRepository(ctx.stub).get(record.patientId);
+  return { ruling: ruleAccess(input, { record, grant, preferences }, tx), grant };
 }
 
 export class AccessContract extends Contract {

@@ -1,6 +1,7 @@
 /**
- * Contract `consent`: residents' SM2 keys (register, rotate, recover) and their consent grants
- * (grant, change, revoke; ended when the referral closes), with reads and histories.
+ * Contract `consent`: residents' SM2 keys (register, rotate, recover), their consent grants
+ * (grant, change, revoke; ended when the referral closes) and their signed narrowing of the general
+ * access policies, with reads and histories.
  * Residents have no Fabric identity: any member's gateway submits for them (the platform's gateway
  * submits as the health commission, see the gateway's consent module), and a signed operation
  * stands only if the resident's SM2 signature over its canonical encoding verifies here, under the
@@ -9,6 +10,7 @@
 import {
   CONSENT_CONTRACT,
   CONSENT_EVENTS,
+  POLICY_EVENTS,
   RESIDENT_KEY_EVENTS,
   type ConsentGrant,
   type ResidentKey,
@@ -45,9 +47,12 @@ import {
   registerKey,
   rotateKey,
 } from '../domain/resident-keys';
+import { applyPolicies } from '../domain/policies';
+import { parseSetPoliciesInputJson } from '../domain/policy-inputs';
 import { checkFreshness, checkKeyVersion, checkSignature } from '../domain/resident-signature';
 import { parseResidentId } from '../domain/signed-inputs';
 import { GrantRepository, NonceRepository, ResidentKeyRepository } from '../ledger/consent-repository';
+import { PolicyRepository } from '../ledger/policy-repository';
 import { canonicalJson } from '../ledger/serialise';
 import { currentTransaction, emitEvent } from '../ledger/transaction';
 
@@ -284,5 +289,37 @@ export class ConsentContract extends Contract {
       throw chaincodeError(ErrorCode.GRANT_NOT_FOUND, `resident ${resident} has no grant ${id}`);
     }
     return canonicalJson(entries);
+  }
+
+  /** The resident replaces their policy preferences (only ever narrowing the general policies). */
+  @Transaction()
+  @Returns('string')
+  async SetPolicyPreferences(ctx: Context, input: string): Promise<string> {
+    const parsed = parseSetPoliciesInputJson(input);
+    const tx = memberContext(ctx);
+    await authenticate(ctx, tx, parsed);
+    const policies = new PolicyRepository(ctx.stub);
+    const next = applyPolicies(await policies.get(parsed.payload.residentId), parsed.payload, parsed.signature, tx);
+    await policies.put(next);
+    emitEvent(ctx.stub, POLICY_EVENTS.SET, { txId: tx.txId, timestamp: tx.timestamp, preferences: next });
+    return canonicalJson(next);
+  }
+
+  /** The resident's current preferences; the defaults at version 0 when none were signed. */
+  @Transaction(false)
+  @Returns('string')
+  async ReadPolicyPreferences(ctx: Context, residentId: string): Promise<string> {
+    const id = parseResidentId(residentId);
+    authoriseMember(ctx.clientIdentity.getMSPID());
+    return canonicalJson(await new PolicyRepository(ctx.stub).get(id));
+  }
+
+  /** Every signed version of the resident's preferences, oldest first (empty: the defaults apply). */
+  @Transaction(false)
+  @Returns('string')
+  async PolicyPreferencesHistory(ctx: Context, residentId: string): Promise<string> {
+    const id = parseResidentId(residentId);
+    authoriseMember(ctx.clientIdentity.getMSPID());
+    return canonicalJson(await new PolicyRepository(ctx.stub).history(id));
   }
 }

@@ -90,3 +90,10 @@ export const EMPI_AUDIT_HEAD_OBJECT_TYPE = 'empi-audit-head';
 export function empiAuditHeadKey(stub: Pick<LedgerStub, 'createCompositeKey'>): string {
   return stub.createCompositeKey(EMPI_AUDIT_HEAD_OBJECT_TYPE, []);
 }
+
+export const POLICY_PREFERENCES_OBJECT_TYPE = 'policy-preferences';
+
+/** `policy-preferences` [residentId]: the resident's current signed preferences; its history holds every version. */
+export function policyPreferencesKey(stub: Pick<LedgerStub, 'createCompositeKey'>, residentId: string): string {
+  return stub.createCompositeKey(POLICY_PREFERENCES_OBJECT_TYPE, [residentId]);
+}

@@ -31,6 +31,7 @@ describe('error catalogue', () => {
       CODE_NOT_ALLOCATED: 403,
       CODE_RANGE_OVERLAP: 409,
       ORG_NOT_REGISTERED: 409,
+      POLICY_VERSION_CONFLICT: 409,
       RECORD_EXISTS: 409,
       RECORD_NOT_FOUND: 404,
       RECORD_NOT_OWNER: 403,

@@ -38,9 +38,10 @@ export type AccessBasis = (typeof ACCESS_BASES)[number];
 
 /**
  * Reasons beyond checkAccess's: no grant named and no general policy applies; the named grant is
- * not the record's resident's; the record was retracted by its source.
+ * not the record's resident's; the record was retracted by its source; a general policy would
+ * allow the access but the resident's signed preferences narrowed it out (see policies.ts).
  */
-export const ACCESS_POLICY_REFUSALS = ['NO_GRANT', 'GRANT_NOT_FOUND', 'RECORD_RETRACTED'] as const;
+export const ACCESS_POLICY_REFUSALS = ['NO_GRANT', 'GRANT_NOT_FOUND', 'RECORD_RETRACTED', 'POLICY_NARROWED'] as const;
 export type AccessPolicyRefusal = (typeof ACCESS_POLICY_REFUSALS)[number];
 export type AccessOutcomeReason = AccessRefusal | AccessPolicyRefusal;
 

@@ -7,6 +7,11 @@
 import { HEX64 } from './fields';
 import type { HealthRecordType } from './health-records';
 import { findOrg, type OrgKind } from './orgs';
+import {
+  BREAK_GLASS_PREFERENCES_MEMBERS,
+  POLICY_PREFERENCES_MEMBERS,
+  SOURCE_ORG_PREFERENCES_MEMBERS,
+} from './policies';
 
 /** The resident's pseudonymous id (EMPI pseudonym, e.g. HMAC-SM3 of the ID number): HEX64. */
 export const RESIDENT_ID = HEX64;
@@ -73,6 +78,8 @@ export const SIGNED_OPERATIONS = {
   GRANT: 'consent.grant',
   CHANGE: 'consent.change',
   REVOKE: 'consent.revoke',
+  /** The resident's narrowing of the general policies (see policies.ts). */
+  POLICIES: 'consent.policies',
 } as const;
 export type SignedOperation = (typeof SIGNED_OPERATIONS)[keyof typeof SIGNED_OPERATIONS];
 
@@ -90,6 +97,7 @@ export const SIGNED_PAYLOAD_MEMBERS = {
   'consent.grant': ['keyVersion', 'grant'],
   'consent.change': ['keyVersion', 'grantId', 'version', 'terms'],
   'consent.revoke': ['keyVersion', 'grantId', 'version'],
+  'consent.policies': ['keyVersion', 'version', 'preferences'],
 } as const satisfies Record<SignedOperation, readonly string[]>;
 
 /** Members of the nested objects: `terms` (change), `grant` (grant), `scope` and `grantee`. */
@@ -113,7 +121,9 @@ function membersInWords(): string {
   const ops = Object.entries(SIGNED_PAYLOAD_MEMBERS).map(([op, extra]) => `${op}: ${extra.join(', ')}`);
   return (
     `Members after op, v, residentId, nonce, signedAt: ${ops.join('; ')}. grant: ${GRANT_TERMS_MEMBERS.join(', ')}; ` +
-    `terms: ${CONSENT_TERMS_MEMBERS.join(', ')}; scope: ${SCOPE_MEMBERS.join(', ')}; grantee: ${GRANTEE_MEMBERS.join(', ')}. `
+    `terms: ${CONSENT_TERMS_MEMBERS.join(', ')}; scope: ${SCOPE_MEMBERS.join(', ')}; grantee: ${GRANTEE_MEMBERS.join(', ')}; ` +
+    `preferences: ${POLICY_PREFERENCES_MEMBERS.join(', ')}; sourceOrg: ${SOURCE_ORG_PREFERENCES_MEMBERS.join(', ')}; ` +
+    `breakGlass: ${BREAK_GLASS_PREFERENCES_MEMBERS.join(', ')}. `
   );
 }
 
@@ -129,7 +139,7 @@ export const CONSENT_SIGNING_DESCRIPTION = [
   'arrays in their given order; every member listed for the operation present (null where allowed, ',
   'never omitted) and no other member. The payload starts with its domain separation: `op` is one of ',
   '"resident-key.register", "resident-key.rotate", "resident-key.recover", "consent.grant", ',
-  '"consent.change", "consent.revoke", and `v` is 1. It also names `residentId` (64 lowercase hex), ',
+  '"consent.change", "consent.revoke", "consent.policies", and `v` is 1. It also names `residentId` (64 lowercase hex), ',
   '`nonce` (32 lowercase hex, never used before by this resident) and `signedAt` (ISO-8601 UTC with ',
   `milliseconds, at most ${SIGNATURE_MAX_AGE_SECONDS} s before and ${SIGNATURE_MAX_AHEAD_SECONDS} s after the `,
   'transaction time); the operations made with an existing key name its `keyVersion`, which must be the ',
@@ -181,7 +191,7 @@ export interface GrantTerms extends ConsentTerms {
 }
 
 /** The members every signed payload starts with. */
-interface SignedHeader<Op extends SignedOperation> {
+export interface SignedHeader<Op extends SignedOperation> {
   readonly op: Op;
   readonly v: typeof SIGNING_VERSION;
   readonly residentId: string;

@@ -7,6 +7,7 @@ import type { AccessAnchor, AccessCheck, AccessRuling } from './access';
 import type { ConsentGrant, HistoryEntry, ResidentKey } from './consent';
 import type { ImportBatchResult, Invoice, InvoiceHistoryEntry, IssueInvoiceInput, VerificationResult } from './invoice';
 import type { EmpiAuditAnchor, RecordBatch, RecordIndex, RegisterBatchResult } from './health-records';
+import type { ResidentPolicyPreferences } from './policies';
 import type { OrgProfile } from './registry';
 
 export type TransactionKind = 'submit' | 'evaluate';
@@ -119,6 +120,12 @@ export const CONSENT_CONTRACT = {
     ListGrantsByGrantee: tx<['mspId', 'doctorId'], ConsentGrant[]>('evaluate', ['mspId', 'doctorId']),
     /** Every version of the grant, oldest first, as stored. */
     GrantHistory: tx<['residentId', 'grantId'], HistoryEntry<ConsentGrant>[]>('evaluate', ['residentId', 'grantId']),
+    /** SetPoliciesInput: the resident's signed narrowing of the general policies, replacing the current one. */
+    SetPolicyPreferences: tx<['input'], ResidentPolicyPreferences>('submit', ['input']),
+    /** The resident's current preferences; the defaults at version 0 when none were signed. */
+    ReadPolicyPreferences: tx<['residentId'], ResidentPolicyPreferences>('evaluate', ['residentId']),
+    /** Every signed version, oldest first. */
+    PolicyPreferencesHistory: tx<['residentId'], HistoryEntry<ResidentPolicyPreferences>[]>('evaluate', ['residentId']),
   },
 } as const;
 

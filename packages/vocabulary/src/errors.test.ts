@@ -42,6 +42,7 @@ describe('error catalogue', () => {
       'NONCE_REUSED',
       'NOT_LOCK_HOLDER',
       'ORG_NOT_REGISTERED',
+      'POLICY_VERSION_CONFLICT',
       'RECORD_EXISTS',
       'RECORD_NOT_FOUND',
       'RECORD_NOT_OWNER',

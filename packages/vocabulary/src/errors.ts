@@ -95,6 +95,11 @@ export const ERROR_CATALOGUE = {
     raisedBy: 'chaincode',
     meaning: 'the grant changed since the version the resident signed; read it and sign again',
   },
+  POLICY_VERSION_CONFLICT: {
+    status: 409,
+    raisedBy: 'chaincode',
+    meaning: "the resident's policy preferences changed since the version signed; read them and sign again",
+  },
   CONSENT_NOT_ACTIVE: {
     status: 409,
     raisedBy: 'chaincode',

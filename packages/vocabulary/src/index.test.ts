@@ -110,6 +110,7 @@ describe('the package surface', () => {
         'Change',
         'Revoke',
         'EndReferral',
+        'SetPolicyPreferences',
       ].map((txName) => [txName, ['input']]),
     );
     expect(transactions.ReadGrant).toEqual({ kind: 'evaluate', args: ['residentId', 'grantId'] });

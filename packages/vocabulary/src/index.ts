@@ -9,6 +9,7 @@ export * from './merkle';
 export * from './consent';
 export * from './access-requests';
 export * from './access';
+export * from './policies';
 export * from './share-links';
 export * from './amounts';
 export * from './errors';

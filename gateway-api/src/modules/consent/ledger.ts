@@ -7,6 +7,7 @@ import { canonicalJson, CONSENT_CONTRACT } from '@hdt/vocabulary';
 import { z } from 'zod';
 import { AppError } from '../../errors';
 import type { Committed, LedgerClient } from '../../fabric/ledger-client';
+import { residentPoliciesSchema, type ResidentPoliciesView } from './policy-schemas';
 import {
   consentGrantSchema,
   residentKeySchema,
@@ -14,6 +15,7 @@ import {
   type ConsentGrantView,
   type GrantBody,
   type RecoverKeyBody,
+  type PoliciesBody,
   type RegisterKeyBody,
   type ResidentKeyView,
   type RevokeBody,
@@ -52,6 +54,9 @@ export interface ConsentLedger {
   listByResident(mspId: string, residentId: string): Promise<ConsentGrantView[]>;
   /** Grants to the institution `grantee` as a whole and to its doctor `doctorId`. */
   listByGrantee(mspId: string, grantee: string, doctorId: string): Promise<ConsentGrantView[]>;
+  /** The resident's policy preferences; the defaults at version 0 when none were signed. */
+  readPolicies(mspId: string, residentId: string): Promise<ResidentPoliciesView>;
+  setPolicies(mspId: string, input: PoliciesBody): Promise<Committed<ResidentPoliciesView>>;
 }
 
 export class FabricConsentLedger implements ConsentLedger {
@@ -101,6 +106,21 @@ export class FabricConsentLedger implements ConsentLedger {
   listByGrantee(mspId: string, grantee: string, doctorId: string): Promise<ConsentGrantView[]> {
     const transaction = call('ListGrantsByGrantee', [grantee, doctorId]);
     return this.ledger.evaluate(mspId, transaction, z.array(consentGrantSchema));
+  }
+
+  readPolicies(mspId: string, residentId: string): Promise<ResidentPoliciesView> {
+    return this.ledger.evaluate(mspId, call('ReadPolicyPreferences', [residentId]), residentPoliciesSchema);
+  }
+
+  /** A retried submission whose first attempt landed made the preferences' current version. */
+  setPolicies(mspId: string, input: PoliciesBody): Promise<Committed<ResidentPoliciesView>> {
+    const landed = async (caller: string, txIds: readonly string[]) => {
+      const current = await this.readPolicies(caller, input.payload.residentId);
+      const txId = current.lastOperation?.txId;
+      return txId !== undefined && txIds.includes(txId) ? { result: current, txId } : undefined;
+    };
+    const transaction = call('SetPolicyPreferences', [canonicalJson(input)]);
+    return this.ledger.submit(mspId, transaction, residentPoliciesSchema, landed);
   }
 
   /** A retried submission whose first attempt landed made the key's current version. */

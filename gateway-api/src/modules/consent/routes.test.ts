@@ -161,7 +161,8 @@ describe('consent routes', () => {
       expect(paths[path]?.['post']?.description).toContain('canonical JSON');
     }
     expect(paths['/api/v1/consent/key/recover']?.['post']?.description).toContain('canonical JSON');
-    expect(Object.keys(paths).filter((p) => p.startsWith('/api/v1/consent'))).toHaveLength(9);
+    expect(Object.keys(paths).filter((p) => p.startsWith('/api/v1/consent'))).toHaveLength(10);
+    expect(paths['/api/v1/consent/policies']?.['post']?.description).toContain('POLICY_NARROWED');
   });
 });
 
@@ -228,5 +229,61 @@ describe('key recovery route', () => {
       registered: true,
       key: { keyVersion: before + 1, publicKey: newKey.publicKey },
     });
+  });
+});
+
+const NARROWED = {
+  sourceOrg: { excludedRecordTypes: ['LAB_REPORT'], excludedOrgs: ['Hospital2MSP'], notAfter: null },
+  breakGlass: { recordTypes: ['ENCOUNTER', 'LAB_REPORT', 'DISCHARGE_SUMMARY', 'PRESCRIPTION'], fields: ['*'] },
+};
+
+describe('policy preferences routes', () => {
+  it('read the defaults, then store a signed narrowing, never cached', async () => {
+    const resident = as('resident.c');
+    const before = await resident.get('/consent/policies').expect(200);
+    expect(before.headers['cache-control']).toBe('no-store');
+    expect(before.body).toMatchObject({ residentId: RESIDENT_ID, version: 0, lastOperation: null });
+    const body = await signed({ op: 'consent.policies', preferences: NARROWED });
+    expect(body.payload).toMatchObject({ op: 'consent.policies', version: 0, preferences: NARROWED });
+    const forged = await resident.post('/consent/policies', { ...body, signature: FORGED }).expect(403);
+    expect(errorOf(forged).code).toBe('SIGNATURE_INVALID');
+    const stored = await resident.post('/consent/policies', body).expect(200);
+    expect(stored.headers['cache-control']).toBe('no-store');
+    expect(stored.body).toMatchObject({ preferences: { version: 1, preferences: NARROWED } });
+    const stale = await resident.post('/consent/policies', body).expect(409);
+    expect(errorOf(stale).code).toBe('POLICY_VERSION_CONFLICT');
+    expect((await resident.get('/consent/policies').expect(200)).body).toMatchObject({ version: 1 });
+  });
+
+  it('are for the resident themself only', async () => {
+    await as('h1.doctor').get('/consent/policies').expect(403);
+    await as('clerk1').post('/consent/policies', {}).expect(403);
+    await request(client.app).get('/api/v1/consent/policies').expect(401);
+    const body = await signed({ op: 'consent.policies', preferences: NARROWED });
+    const other = { ...body, payload: { ...body.payload, residentId: 'd'.repeat(64) } };
+    expect(errorOf(await as('resident.c').post('/consent/policies', other).expect(403)).code).toBe('FORBIDDEN');
+  });
+
+  it('answer 400 naming the field, and refuse to widen or drop the emergency floor', async () => {
+    const resident = as('resident.c');
+    const body = await signed({ op: 'consent.policies', preferences: NARROWED });
+    const withPrefs = (preferences: object) => ({ ...body, payload: { ...body.payload, preferences } });
+    const cases: [object, RegExp][] = [
+      [withPrefs({ ...NARROWED, extraReaders: ['InsurerMSP'] }), /extraReaders/],
+      [
+        withPrefs({ ...NARROWED, sourceOrg: { ...NARROWED.sourceOrg, excludedOrgs: ['InsurerMSP'] } }),
+        /sourceOrg\.excludedOrgs\[0\]/,
+      ],
+      [
+        withPrefs({ ...NARROWED, breakGlass: { recordTypes: ['IMAGING_REPORT'], fields: ['*'] } }),
+        /breakGlass\.recordTypes/,
+      ],
+      [withPrefs({ ...NARROWED, breakGlass: { ...NARROWED.breakGlass, fields: ['address'] } }), /breakGlass\.fields/],
+      [withPrefs({ ...NARROWED, sourceOrg: { ...NARROWED.sourceOrg, notAfter: 'soon' } }), /sourceOrg\.notAfter/],
+    ];
+    for (const [input, field] of cases) {
+      const res = await resident.post('/consent/policies', input).expect(400);
+      expect(errorOf(res).message).toMatch(field);
+    }
   });
 });

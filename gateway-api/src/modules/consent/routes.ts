@@ -11,12 +11,14 @@ import {
   keyResponseSchema,
   keyStatusResponseSchema,
   recoverKeyBodySchema,
+  policiesBodySchema,
   registerKeyBodySchema,
   revokeBodySchema,
   rotateKeyBodySchema,
   signingPayloadResponseSchema,
   signingRequestSchema,
 } from './schemas';
+import { policiesResponseSchema, residentPoliciesSchema } from './policy-schemas';
 import type { ConsentService } from './service';
 
 const RESIDENTS = [requireRole('resident')];
@@ -25,6 +27,12 @@ const SIGNED =
   `${RESIDENT_ONLY} Get the payload and the exact bytes to sign from POST /consent/signing-payloads. ` +
   `Signed encoding: ${CONSENT_SIGNING_DESCRIPTION}`;
 const SIGNED_ERRORS = [400, 401, 403, 404, 409, 503] as const;
+const NO_STORE = { 'Cache-Control': 'no-store' };
+const POLICIES =
+  'The general access policies apply without a grant: the hospital that created a record reads it (SOURCE_ORG), ' +
+  'the emergency department breaks the glass with a reason (BREAK_GLASS). The resident can only narrow them: ' +
+  'exclude record types, hospitals or reads after a time from SOURCE_ORG; limit BREAK_GLASS to record types and ' +
+  'fields that always keep the emergency floor. A narrowed read is refused as POLICY_NARROWED and recorded.';
 
 function keyStatusRoute(consent: ConsentService): Route {
   return route({
@@ -224,10 +232,11 @@ function signingRoute(consent: ConsentService): Route {
     path: '/consent/signing-payloads',
     operationId: 'prepareSigningPayload',
     tag: 'consent',
-    summary: 'The payload of a register, rotate, recover, grant, change or revoke, and the exact bytes to sign',
+    summary:
+      'The payload of a register, rotate, recover, grant, change, revoke or policies change, and the exact bytes to sign',
     description:
       `${RESIDENT_ONLY} Adds the header (op, v, residentId, a fresh nonce unless given, signedAt now), the current ` +
-      "keyVersion and, for change and revoke, the grant's current version. Sign the UTF-8 bytes of `message` " +
+      "keyVersion and, for change and revoke, the grant's current version (for policies, the preferences' version). Sign the UTF-8 bytes of `message` " +
       '(also given as `messageHex`) and send `payload` unchanged with the signature before `signBefore`. ' +
       `Signed encoding: ${CONSENT_SIGNING_DESCRIPTION}`,
     auth: 'bearer',
@@ -238,6 +247,42 @@ function signingRoute(consent: ConsentService): Route {
     handle: async ({ req }) => {
       const request = parse(signingRequestSchema, req.body);
       return { status: 200, body: await consent.signingPayload(currentUser(req), request) };
+    },
+  });
+}
+
+function myPoliciesRoute(consent: ConsentService): Route {
+  return route({
+    method: 'get',
+    path: '/consent/policies',
+    operationId: 'readMyPolicyPreferences',
+    tag: 'consent',
+    summary: 'My narrowing of the general access policies (the defaults at version 0 until I sign one)',
+    description: `${RESIDENT_ONLY} ${POLICIES}`,
+    auth: 'bearer',
+    before: RESIDENTS,
+    responses: { 200: { description: 'My policy preferences', schema: residentPoliciesSchema } },
+    errors: [401, 403, 503],
+    handle: async ({ req }) => ({ status: 200, body: await consent.myPolicies(currentUser(req)), headers: NO_STORE }),
+  });
+}
+
+function setPoliciesRoute(consent: ConsentService): Route {
+  return route({
+    method: 'post',
+    path: '/consent/policies',
+    operationId: 'setMyPolicyPreferences',
+    tag: 'consent',
+    summary: 'Replace my narrowing of the general access policies, signed by me',
+    description: `${POLICIES} \`payload.version\` is the current version (0 before the first). ${SIGNED}`,
+    auth: 'bearer',
+    before: RESIDENTS,
+    body: { json: policiesBodySchema },
+    responses: { 200: { description: 'Stored', schema: policiesResponseSchema } },
+    errors: [...SIGNED_ERRORS],
+    handle: async ({ req }) => {
+      const body = parse(policiesBodySchema, req.body);
+      return { status: 200, body: await consent.setPolicies(currentUser(req), body), headers: NO_STORE };
     },
   });
 }
@@ -256,6 +301,8 @@ export function consentRoutes(consent: ConsentService): Route[] {
     myGrantsRoute,
     myGrantRoute,
     doctorGrantsRoute,
+    myPoliciesRoute,
+    setPoliciesRoute,
   ];
   return routes.map((declare) => declare(consent));
 }

@@ -29,6 +29,7 @@ import {
 import { z } from 'zod';
 import { str } from '../../schema-text';
 import { text } from '../invoices/schemas';
+import { policyPreferencesSchema, residentPoliciesSchema } from './policy-schemas';
 
 const ID_TEXT = '1..64 letters, digits, ".", "_", ":" or "-"';
 
@@ -136,6 +137,14 @@ export const revokePayloadSchema = z.strictObject({
   version: versionSchema,
 });
 
+/** `version`: the current version of the resident's preferences, 0 before the first. */
+export const policiesPayloadSchema = z.strictObject({
+  ...header(SIGNED_OPERATIONS.POLICIES),
+  keyVersion: versionSchema,
+  version: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
+  preferences: policyPreferencesSchema,
+});
+
 export const registerKeyBodySchema = z.strictObject({ payload: registerPayloadSchema, signature: signatureSchema });
 export const rotateKeyBodySchema = z.strictObject({
   payload: rotatePayloadSchema,
@@ -152,6 +161,7 @@ export const recoverKeyBodySchema = z.strictObject({
 export const grantBodySchema = z.strictObject({ payload: grantPayloadSchema, signature: signatureSchema });
 export const changeBodySchema = z.strictObject({ payload: changePayloadSchema, signature: signatureSchema });
 export const revokeBodySchema = z.strictObject({ payload: revokePayloadSchema, signature: signatureSchema });
+export const policiesBodySchema = z.strictObject({ payload: policiesPayloadSchema, signature: signatureSchema });
 
 export type RegisterKeyBody = z.output<typeof registerKeyBodySchema>;
 export type RotateKeyBody = z.output<typeof rotateKeyBodySchema>;
@@ -159,13 +169,15 @@ export type RecoverKeyBody = z.output<typeof recoverKeyBodySchema>;
 export type GrantBody = z.output<typeof grantBodySchema>;
 export type ChangeBody = z.output<typeof changeBodySchema>;
 export type RevokeBody = z.output<typeof revokeBodySchema>;
+export type PoliciesBody = z.output<typeof policiesBodySchema>;
 export type SignedPayload =
   | z.output<typeof registerPayloadSchema>
   | z.output<typeof rotatePayloadSchema>
   | z.output<typeof recoverPayloadSchema>
   | z.output<typeof grantPayloadSchema>
   | z.output<typeof changePayloadSchema>
-  | z.output<typeof revokePayloadSchema>;
+  | z.output<typeof revokePayloadSchema>
+  | z.output<typeof policiesPayloadSchema>;
 
 /** What the resident wants signed; the gateway adds the header, the key version and the grant version. */
 const nonceOption = { nonce: nonceSchema.optional().describe('chosen by the device; a random one when absent') };
@@ -181,6 +193,11 @@ export const signingRequestSchema = z.discriminatedUnion('op', [
     ...nonceOption,
   }),
   z.strictObject({ op: z.literal(SIGNED_OPERATIONS.REVOKE), grantId: grantIdSchema, ...nonceOption }),
+  z.strictObject({
+    op: z.literal(SIGNED_OPERATIONS.POLICIES),
+    preferences: policyPreferencesSchema,
+    ...nonceOption,
+  }),
 ]);
 export type SigningRequest = z.output<typeof signingRequestSchema>;
 
@@ -266,4 +283,6 @@ export const consentComponents = {
   ConsentTerms: termsSchema,
   SigningRequest: signingRequestSchema,
   SigningPayload: signingPayloadResponseSchema,
+  PolicyPreferences: policyPreferencesSchema,
+  ResidentPolicyPreferences: residentPoliciesSchema,
 };

@@ -12,11 +12,13 @@ import type { Committed } from '../../fabric/ledger-client';
 import type { Logger } from '../../logger';
 import { canRecoverResidentKeys, type User } from '../auth/roles';
 import type { ConsentLedger } from './ledger';
+import type { ResidentPoliciesView } from './policy-schemas';
 import type {
   ChangeBody,
   ConsentGrantView,
   GrantBody,
   RecoverKeyBody,
+  PoliciesBody,
   RegisterKeyBody,
   ResidentKeyView,
   RevokeBody,
@@ -148,6 +150,18 @@ export class ConsentService {
     return this.deps.ledger.readGrant(user.mspId, residentOf(user), grantId);
   }
 
+  /** The signed-in resident's narrowing of the general policies (the defaults at version 0). */
+  async myPolicies(user: User): Promise<ResidentPoliciesView> {
+    return this.deps.ledger.readPolicies(user.mspId, residentOf(user));
+  }
+
+  async setPolicies(user: User, body: PoliciesBody): Promise<{ preferences: ResidentPoliciesView; txId: string }> {
+    requireOwn(user, body.payload.residentId);
+    const { result, txId } = await this.deps.ledger.setPolicies(user.mspId, body);
+    this.deps.logger.info('policy preferences set', { txId, version: result.version });
+    return { preferences: result, txId };
+  }
+
   /** A doctor's view: the grants naming them, and those to their whole institution. */
   async grantsToDoctor(user: User): Promise<ConsentGrantView[]> {
     if (user.role !== 'doctor')
@@ -197,6 +211,11 @@ export class ConsentService {
           grantId: request.grantId,
           version,
         };
+      }
+      case SIGNED_OPERATIONS.POLICIES: {
+        const { version } = await this.myPolicies(user);
+        const keyVersion = await this.keyVersion(user);
+        return { op: request.op, ...header, keyVersion, version, preferences: request.preferences };
       }
     }
   }
