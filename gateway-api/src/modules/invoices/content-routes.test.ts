@@ -95,6 +95,25 @@ describe('GET /invoices/{code}/{number}/content', () => {
     });
   });
 
+  it("answers 409 INVOICE_STATE_CONFLICT for a red invoice, and the red-flushed original's data", async () => {
+    const { h, clerk } = await issued();
+    const red = { code: '31010126', number: '0000000001', reason: 'Wrong department charged' };
+    const flushed = await request(h.app)
+      .post(`${BASE}/red-flush`)
+      .set('Authorization', `Bearer ${clerk}`)
+      .field('red', JSON.stringify(red))
+      .attach('pdf', PDF, { filename: 'red.pdf', contentType: 'application/pdf' });
+    expect(flushed.status).toBe(201);
+    const res = await content(h, clerk, `${API}/invoices/31010126/0000000001/content`);
+    expect({ status: res.status, code: errorBody.parse(res.body).code }).toEqual({
+      status: 409,
+      code: 'INVOICE_STATE_CONFLICT',
+    });
+    const original = await content(h, clerk);
+    expect(original.status).toBe(200);
+    expect(invoiceContentResponseSchema.parse(original.body).invoice).toEqual(invoiceData());
+  });
+
   it('answers 409 CONTENT_DIGEST_MISMATCH, never the data, when the stored copy was changed', async () => {
     const { h, clerk } = await issued();
     const record = h.offchain.records.rows.get('31010125/0000000001');
