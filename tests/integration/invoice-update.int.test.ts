@@ -1,7 +1,8 @@
 /**
  * Updating an invoice (修改) against the running consortium, FerretDB and Kubo: the issuer
- * corrects it and the payer's PDF download returns the corrected PDF; another hospital's clerk is
- * refused; after a payer's lock the update is refused and nothing changes.
+ * corrects it and the payer's PDF download returns the corrected PDF; the issuer reads the corrected
+ * content back, which another hospital's clerk may not; another hospital's clerk is refused the
+ * update; after a payer's lock the update is refused and nothing changes.
  */
 import { createHash } from 'node:crypto';
 import { API_URL, call, invoiceData, issueViaApi, login, newInvoiceId, samplePdf, type Json } from './stack';
@@ -51,6 +52,13 @@ async function read(token: string, id: Id): Promise<Json> {
   return (await res.json()) as Json;
 }
 
+async function content(token: string, id: Id): Promise<{ status: number; cache: string | null; body: Json }> {
+  const res = await fetch(`${API_URL}/invoices/${id.code}/${id.number}/content`, {
+    headers: { authorization: `Bearer ${token}` },
+  });
+  return { status: res.status, cache: res.headers.get('cache-control'), body: (await res.json()) as Json };
+}
+
 describe('invoice update', () => {
   let clerk: string;
   let otherClerk: string;
@@ -86,6 +94,30 @@ describe('invoice update', () => {
     });
     const entries = (await history.json()) as { value: { lastOperation: { operation: string } } }[];
     expect(entries.map((entry) => entry.value.lastOperation.operation)).toEqual(['ISSUE', 'UPDATE']);
+  });
+
+  test('the issuer reads the content as updated, checked against the chain; another hospital is refused it', async () => {
+    const id = await issued(clerk);
+    const before = await content(clerk, id);
+    expect(before).toMatchObject({ status: 200, body: { revision: 1, invoice: invoiceData(id) } });
+    const res = await update(clerk, id, samplePdf(`${id.code}-${id.number}-content`));
+    expect(res.status).toBe(200);
+    const after = await content(clerk, id);
+    expect(after).toEqual({
+      status: 200,
+      cache: 'no-store',
+      body: {
+        code: id.code,
+        number: id.number,
+        revision: 2,
+        dataDigest: (await read(clerk, id))['dataDigest'],
+        invoice: corrected(id),
+      },
+    });
+    for (const token of [otherClerk, medins]) {
+      const refused = await content(token, id);
+      expect({ status: refused.status, code: refused.body['code'] }).toEqual({ status: 403, code: 'FORBIDDEN' });
+    }
   });
 
   test("another hospital's clerk is refused and the invoice is unchanged", async () => {

@@ -25,6 +25,7 @@ import {
   type Verification,
 } from './parse.js';
 import { type AccessView, parseAccessList, parseReadResult, type ReadResult } from './access-parse.js';
+import { type InvoiceContent, parseInvoiceContent } from './invoice-content.js';
 import type { Period } from './period.js';
 import {
   type CreatedShareLink,
@@ -238,6 +239,11 @@ export class Api {
 
   history(id: InvoiceId): Promise<HistoryItem[]> {
     return this.call('GET', this.invoicePath(id, '/history'), undefined, parseHistory);
+  }
+
+  /** The invoice's structured data as it stands now (its issuer's billing clerks only). */
+  content(id: InvoiceId): Promise<InvoiceContent> {
+    return this.call('GET', this.invoicePath(id, '/content'), undefined, parseInvoiceContent);
   }
 
   checkCode(id: InvoiceId): Promise<string> {

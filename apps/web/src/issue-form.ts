@@ -23,7 +23,12 @@ export interface InvoiceInput {
   readonly number: string;
   readonly type: InvoiceType;
   readonly payer: { readonly name: string; readonly idNumber: string };
-  readonly visit: { readonly department: string; readonly visitDate: string };
+  readonly visit: {
+    readonly department: string;
+    readonly visitDate: string;
+    readonly dischargeDate?: string;
+    readonly medicalRecordNumber?: string;
+  };
   readonly items: readonly InvoiceItem[];
   readonly totalAmount: number;
   readonly payment: {
@@ -51,6 +56,10 @@ export interface IssueFormModel {
   payerId: string;
   department: string;
   visitDate: string;
+  /** Optional: blank leaves it out. */
+  dischargeDate: string;
+  /** Optional: blank leaves it out. */
+  medicalRecordNumber: string;
   items: ItemRow[];
   fund: string;
   account: string;
@@ -72,6 +81,8 @@ export function newIssueForm(visitDate: string): IssueFormModel {
     payerId: '',
     department: '',
     visitDate,
+    dischargeDate: '',
+    medicalRecordNumber: '',
     items: [newItemRow()],
     fund: '',
     account: '',
@@ -97,6 +108,12 @@ export function readInvoiceId(code: string, number: string): InvoiceId {
 export function requiredText(value: string, field: TextKey): string {
   const text = value.trim();
   return text === '' ? invalid('invalid.required', field) : text;
+}
+
+/** `{ [name]: text }` trimmed, or nothing when the text is blank. */
+function optionalText<N extends string>(name: N, value: string): Partial<Record<N, string>> {
+  const text = value.trim();
+  return text === '' ? {} : ({ [name]: text } as Partial<Record<N, string>>);
 }
 
 /** An amount typed in yuan, as fen; blank is zero. */
@@ -157,6 +174,8 @@ export function readIssueForm<F>(model: IssueFormModel, pdf: F | undefined): { i
   const visit = {
     department: requiredText(model.department, 'issue.department'),
     visitDate: requiredText(model.visitDate, 'issue.visitDate'),
+    ...optionalText('dischargeDate', model.dischargeDate),
+    ...optionalText('medicalRecordNumber', model.medicalRecordNumber),
   };
   const items = readItems(model.items);
   const totalAmount = items.reduce((sum, item) => sum + item.amount, 0);

@@ -280,8 +280,8 @@ export const ERROR_LABELS: Record<ErrorCode | ClientErrorCode, Label> = {
   ACCESS_RECORD_NOT_FOUND: { zh: '查无此调阅记录', en: 'No such access record' },
   CONTENT_NOT_STORED: { zh: '平台未存储该档案内容', en: "The record's content is not stored on the platform" },
   CONTENT_DIGEST_MISMATCH: {
-    zh: '档案内容与链上摘要不符（可能被篡改）',
-    en: 'The record content does not match its digest on chain (possibly tampered)',
+    zh: '链下存储的内容（档案或票据）与链上摘要不符（可能被篡改）',
+    en: 'The stored content (record or invoice) does not match its digest on chain (possibly tampered)',
   },
   STORAGE_UNAVAILABLE: {
     zh: '链下存储暂时无法访问，请稍后重试',

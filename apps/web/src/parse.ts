@@ -156,7 +156,7 @@ export function optionalStr(o: Json, key: string, path: string): string | undefi
   return o[key] === undefined ? undefined : str(o, key, path);
 }
 
-function fen(o: Json, key: string, path: string): number {
+export function fen(o: Json, key: string, path: string): number {
   const value = o[key];
   return Number.isSafeInteger(value) ? (value as number) : fail(`${path}.${key}`, 'an amount in fen');
 }

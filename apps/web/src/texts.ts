@@ -118,6 +118,8 @@ export const TEXTS = {
   'issue.payerId': { zh: '证件号码', en: 'ID number' },
   'issue.department': { zh: '就诊科室', en: 'Department' },
   'issue.visitDate': { zh: '就诊日期', en: 'Visit date' },
+  'issue.dischargeDate': { zh: '出院日期（住院，可不填）', en: 'Discharge date (inpatient, optional)' },
+  'issue.medicalRecordNumber': { zh: '病历号（可不填）', en: 'Medical record number (optional)' },
   'issue.items': { zh: '收费项目', en: 'Items' },
   'issue.itemName': { zh: '项目名称', en: 'Item' },
   'issue.quantity': { zh: '数量', en: 'Quantity' },
@@ -150,6 +152,15 @@ export const TEXTS = {
   'update.title': { zh: '修改票据 {code}-{number}', en: 'Update invoice {code}-{number}' },
   'update.submit': { zh: '提交修改', en: 'Submit the correction' },
   'update.cancel': { zh: '取消修改', en: 'Cancel the update' },
+  'update.loading': { zh: '正在载入票据当前内容…', en: 'Loading the invoice as it stands…' },
+  'update.loaded': {
+    zh: '已填入票据当前内容（第 {revision} 版）；已改动的栏目保留您的输入。',
+    en: 'Filled in with the invoice as it stands (revision {revision}); fields you had changed keep your input.',
+  },
+  'update.loadFailed': {
+    zh: '未能载入票据当前内容，请核对后自行填写。',
+    en: 'Could not load the invoice as it stands; check and fill in the form yourself.',
+  },
   'update.done': { zh: '票据 {code}-{number} 已修改并上链。', en: 'Invoice {code}-{number} is updated on chain.' },
   'void.title': { zh: '作废', en: 'Void' },
   'void.note': {

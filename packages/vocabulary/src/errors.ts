@@ -203,7 +203,9 @@ export const ERROR_CATALOGUE = {
   CONTENT_DIGEST_MISMATCH: {
     status: 409,
     raisedBy: 'gateway',
-    meaning: "the record's off-chain content does not have the SM3 digest on chain (changed or not the record's)",
+    meaning:
+      "the off-chain copy of a record's content or of an invoice's document does not have the SM3 digest on chain " +
+      "(changed, or not the record's or invoice's)",
   },
   RATE_LIMITED: { status: 429, raisedBy: 'gateway', meaning: 'too many requests' },
   LEDGER_UNAVAILABLE: { status: 503, raisedBy: 'gateway', meaning: 'the ledger cannot be reached or cannot endorse' },

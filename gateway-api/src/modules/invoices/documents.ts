@@ -7,10 +7,13 @@
 import { randomUUID } from 'node:crypto';
 import { sm3Hex } from '@hdt/offchain-store';
 import type { InvoiceId } from '@hdt/vocabulary';
+import { z } from 'zod';
 import { AppError } from '../../errors';
+import type { OnChainInvoice } from '../../fabric/invoice-ledger';
 import { describe, type Logger } from '../../logger';
 import type { DocumentFiles, StoredDocument } from '../../ports';
 import { DEFINITELY_NOT_WRITTEN } from './new-invoice';
+import type { InvoiceRecords } from './records';
 import { fromStorageError } from './storage-errors';
 
 export interface InvoiceDocuments {
@@ -78,4 +81,53 @@ export async function discardDocuments(
       deps.logger.warn(`could not discard a document of ${what}`, { keyId: doc.keyId, error: describe(err) });
     });
   }
+}
+
+export interface AnchoredDeps {
+  records: Pick<InvoiceRecords, 'find'>;
+  files: Pick<DocumentFiles, 'getDocument'>;
+}
+
+const offchainCode = z.object({ code: z.string() });
+
+/**
+ * Decrypts the invoice's PDF or structured data from the off-chain copy this platform holds: the
+ * record must point at the content address on chain, and the plaintext must have the SM3 digest on
+ * chain. A copy that is not what the ledger anchors is never returned (409 CONTENT_DIGEST_MISMATCH).
+ */
+export async function readAnchoredDocument(
+  deps: AnchoredDeps,
+  invoice: OnChainInvoice,
+  which: 'pdf' | 'data',
+): Promise<Uint8Array> {
+  const what = `${which === 'pdf' ? 'the PDF' : 'the structured data'} of invoice ${invoice.code}/${invoice.number}`;
+  const anchored =
+    which === 'pdf'
+      ? { cid: invoice.pdfCid, sm3: invoice.pdfDigest }
+      : { cid: invoice.dataCid, sm3: invoice.dataDigest };
+  const record = await deps.records.find(invoice.code, invoice.number).catch((err: unknown) => {
+    throw fromStorageError(err, 'reading the invoice record');
+  });
+  if (!record) throw new AppError('NOT_FOUND', `${what} is not held by this platform`);
+  const ref = record[which];
+  if (ref.cid !== anchored.cid) {
+    throw new AppError(
+      'CONTENT_DIGEST_MISMATCH',
+      `the off-chain record of ${what} points at other content than the ledger`,
+    );
+  }
+  const bytes = await deps.files.getDocument(ref.keyId, ref.cid, anchored.sm3).catch((err: unknown) => {
+    const code = offchainCode.safeParse(err).data?.code;
+    if (code === 'DIGEST_MISMATCH' || code === 'TAMPERED_CIPHERTEXT') throw mismatch(what, anchored.sm3);
+    throw fromStorageError(err, `reading ${what}`);
+  });
+  if (sm3Hex(bytes) !== anchored.sm3) throw mismatch(what, anchored.sm3);
+  return bytes;
+}
+
+function mismatch(what: string, digest: string): AppError {
+  return new AppError(
+    'CONTENT_DIGEST_MISMATCH',
+    `the stored copy of ${what} does not have the SM3 digest on chain ${digest}`,
+  );
 }

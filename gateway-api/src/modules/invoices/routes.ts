@@ -12,6 +12,7 @@ import { bodyFields, parse, parseJsonField } from '../../http/parse';
 import { type MultipartPart, type Reply, type ResponseSpec, type Route, route } from '../../http/route';
 import {
   checkCodeResponseSchema,
+  invoiceContentResponseSchema,
   historyResponseSchema,
   invoiceDataSchema,
   invoiceParamsSchema,
@@ -232,10 +233,35 @@ function checkCodeRoute(invoices: InvoiceService): Route {
     before: [requireInvoiceIssuer],
     params: invoiceParamsSchema,
     responses: { 200: { description: 'Check code', schema: checkCodeResponseSchema } },
-    errors: [400, 401, 403, 404, 503],
+    errors: [400, 401, 403, 404, 409, 503],
     handle: async ({ req, params }) => ({
       status: 200,
       body: await invoices.recoverCheckCode(currentUser(req), params.code, params.number),
+      headers: NO_STORE,
+    }),
+  });
+}
+
+function contentRoute(invoices: InvoiceService): Route {
+  return route({
+    method: 'get',
+    path: '/invoices/:code/:number/content',
+    operationId: 'readInvoiceContent',
+    tag: 'invoices',
+    summary: "The invoice's structured data as it stands now (billing clerks of the issuing organisation)",
+    description:
+      'Payer, visit, items, amounts and payment split as last issued or updated, without the check code, e.g. to ' +
+      'fill in the update form. Decrypted from the off-chain copy and served only when its SM3 is the data digest ' +
+      "on chain (409 CONTENT_DIGEST_MISMATCH otherwise). Refused for another organisation's invoice and for anyone " +
+      'but billing clerks (403); a red invoice has no such content (409 INVOICE_STATE_CONFLICT).',
+    auth: 'bearer',
+    before: [requireInvoiceIssuer],
+    params: invoiceParamsSchema,
+    responses: { 200: { description: 'The current content', schema: invoiceContentResponseSchema } },
+    errors: [400, 401, 403, 404, 409, 503],
+    handle: async ({ req, params }) => ({
+      status: 200,
+      body: await invoices.content(currentUser(req), params.code, params.number),
       headers: NO_STORE,
     }),
   });
@@ -371,7 +397,9 @@ function pdfRoute(invoices: InvoiceService): Route {
     operationId: 'downloadInvoicePdf',
     tag: 'invoices',
     summary: 'The original PDF, for whoever knows the check code',
-    description: 'The check code is limited and recorded like one given to verify (429 with Retry-After).',
+    description:
+      'The check code is limited and recorded like one given to verify (429 with Retry-After). A stored copy ' +
+      'whose SM3 is not the pdfDigest on chain is never served (409 CONTENT_DIGEST_MISMATCH).',
     auth: 'bearer',
     params: invoiceParamsSchema,
     query: pdfQuerySchema,
@@ -381,7 +409,7 @@ function pdfRoute(invoices: InvoiceService): Route {
         content: { 'application/pdf': { schema: { type: 'string', format: 'binary' } } },
       },
     },
-    errors: [400, 401, 404, 503],
+    errors: [400, 401, 404, 409, 503],
     handle: async ({ req, params, query }) => {
       const { code, number } = params;
       const bytes = await invoices.downloadPdf(currentUser(req), code, number, query.checkCode);
@@ -400,6 +428,7 @@ export function invoiceRoutes(invoices: InvoiceService, redFlush: RedFlushServic
     verifyRoute(invoices),
     ...readRoutes(invoices),
     checkCodeRoute(invoices),
+    contentRoute(invoices),
     issuanceRoute(invoices),
     pdfRoute(invoices),
   ];

@@ -239,6 +239,19 @@ export const checkCodeResponseSchema = z.object({
   checkCode: checkCodeSchema.describe('The check code printed on the invoice, for reprinting it'),
 });
 
+export const invoiceContentResponseSchema = z.object({
+  code: invoiceCodeSchema,
+  number: invoiceNumberSchema,
+  revision: z
+    .number()
+    .int()
+    .min(1)
+    .describe('The revision on chain this content belongs to (1 as issued, +1 per update)'),
+  dataDigest: z.string().describe('SM3 of the stored structured data with its check code: the dataDigest on chain'),
+  invoice: invoiceDataSchema.describe('The structured data as last issued or updated, without the check code'),
+});
+export type InvoiceContent = z.infer<typeof invoiceContentResponseSchema>;
+
 export const invoiceResponseSchema = invoiceViewSchema;
 export const historyResponseSchema = z.array(historyEntryViewSchema);
 export const verifyResponseSchema = verifyOutcomeSchema;
@@ -254,6 +267,7 @@ export const invoiceComponents = {
   IssuePending: issuePendingResponseSchema,
   Issuance: issuanceResponseSchema,
   CheckCode: checkCodeResponseSchema,
+  InvoiceContent: invoiceContentResponseSchema,
   Invoice: invoiceResponseSchema,
   History: historyResponseSchema,
   VerifyRequest: verifyBodySchema,

@@ -253,7 +253,8 @@ describe('InvoiceService.downloadPdf', () => {
     if (!doc) throw new Error('no doc');
     doc.bytes = Buffer.from('%PDF-1.7 forged');
     await expect(service.downloadPdf(officer, '31010125', '0000000001', result.checkCode)).rejects.toMatchObject({
-      code: 'INTERNAL',
+      code: 'CONTENT_DIGEST_MISMATCH',
+      status: 409,
     });
   });
 });

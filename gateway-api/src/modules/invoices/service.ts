@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { canIssueInvoices, type User } from '../auth/roles';
 import type { InvoiceLedger, IssueInput, OnChainInvoice, VerifyOutcome } from '../../fabric/invoice-ledger';
 import { AppError } from '../../errors';
-import type { InvoiceData } from './schemas';
+import type { InvoiceContent, InvoiceData } from './schemas';
 import { describe, type Logger } from '../../logger';
 import type { DocumentFiles, IdempotencyStore, StoredDocument } from '../../ports';
 import type { IssuanceRunner, PendingResult } from './issuance';
@@ -16,6 +16,8 @@ import type { Checked, CheckCodeGuard } from './check-code-guard';
 import type { InvoiceRecords } from './records';
 import { storedAnswer } from './idempotency';
 import { fromStorageError } from './storage-errors';
+import { readAnchoredDocument } from './documents';
+import { readInvoiceContent } from './content';
 import { toHistoryView, toInvoiceView, type HistoryEntryView, type InvoiceView } from './view';
 
 export { CHECK_CODE_ALPHABET, generateCheckCode } from './check-code';
@@ -141,7 +143,7 @@ function dataDigestOrFail(data: Readonly<Record<string, unknown>>, checkCode: st
   }
 }
 
-/** Use cases of medical e-invoices: issue, verify, read, history and PDF retrieval. */
+/** Use cases of medical e-invoices: issue, verify, read, content, history and PDF retrieval. */
 export class InvoiceService {
   private readonly newCheckCode: () => string;
   private readonly derivations: CheckCodeDerivations;
@@ -306,6 +308,11 @@ export class InvoiceService {
     return toInvoiceView(await this.deps.ledger.read(user.mspId, code, number));
   }
 
+  /** The invoice's current structured data, for a billing clerk of its issuer (see `readInvoiceContent`). */
+  content(user: User, code: string, number: string): Promise<InvoiceContent> {
+    return readInvoiceContent(this.deps, user, { code, number });
+  }
+
   async history(user: User, code: string, number: string): Promise<HistoryEntryView[]> {
     const entries = await this.deps.ledger.history(user.mspId, code, number);
     if (entries.length === 0) throw new AppError('INVOICE_NOT_FOUND', `invoice ${code}/${number} does not exist`);
@@ -330,7 +337,7 @@ export class InvoiceService {
     if (invoice.issuerMsp !== user.mspId) {
       throw new AppError('FORBIDDEN', 'only the issuing organisation recovers the check code of an invoice');
     }
-    const bytes = await this.readAnchoredDocument(invoice, 'data');
+    const bytes = await readAnchoredDocument(this.deps, invoice, 'data');
     let stored: unknown;
     try {
       stored = JSON.parse(Buffer.from(bytes).toString('utf8'));
@@ -358,38 +365,6 @@ export class InvoiceService {
     if (!found) throw new AppError('INVOICE_NOT_FOUND', 'no invoice with this code, number and check code');
     // The first download has just read the invoice to learn its salt; later ones read it here.
     const invoice = found.invoice ?? (await this.deps.ledger.read(user.mspId, code, number));
-    return this.readAnchoredDocument(invoice, 'pdf');
-  }
-
-  /**
-   * Decrypts the invoice's PDF or structured data from the off-chain copy this platform holds.
-   * The record must point at the CID on chain and the plaintext must have the SM3 on chain.
-   */
-  private async readAnchoredDocument(invoice: OnChainInvoice, which: 'pdf' | 'data'): Promise<Uint8Array> {
-    const { records, files } = this.deps;
-    const what = which === 'pdf' ? 'the PDF' : 'the structured data';
-    const anchored =
-      which === 'pdf'
-        ? { cid: invoice.pdfCid, sm3: invoice.pdfDigest }
-        : { cid: invoice.dataCid, sm3: invoice.dataDigest };
-    const record = await records.find(invoice.code, invoice.number).catch((err: unknown) => {
-      throw fromStorageError(err, 'reading the invoice record');
-    });
-    if (!record) throw new AppError('NOT_FOUND', `${what} of this invoice is not held by this platform`);
-    const ref = record[which];
-    if (ref.cid !== anchored.cid) throw new AppError('INTERNAL', 'off-chain record does not match the ledger');
-    let bytes: Uint8Array;
-    try {
-      bytes = await files.getDocument(ref.keyId, ref.cid, anchored.sm3);
-    } catch (err) {
-      throw fromStorageError(err, `reading ${what}`);
-    }
-    if (sm3Hex(bytes) !== anchored.sm3) {
-      throw new AppError(
-        'INTERNAL',
-        `stored ${which === 'pdf' ? 'PDF' : 'data'} does not match the digest on the ledger`,
-      );
-    }
-    return bytes;
+    return readAnchoredDocument(this.deps, invoice, 'pdf');
   }
 }
