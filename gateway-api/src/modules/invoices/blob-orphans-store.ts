@@ -13,6 +13,7 @@ import {
   type LiveDataKeys,
   type OrphanSightings,
   type PinnedBlobs,
+  type References,
 } from './blob-orphans';
 
 const ORPHAN_SIGHTING_COLLECTION_NAME = 'blob_orphan_sightings';
@@ -37,24 +38,19 @@ export class MongoCidReferences implements CidReferences {
     private readonly skipped: readonly string[] = UNREFERENCING_COLLECTIONS,
   ) {}
 
-  referenced(): Promise<Set<string>> {
-    return this.collect('cid');
-  }
-
-  referencedKeys(): Promise<Set<string>> {
-    return this.collect('keyId');
-  }
-
-  private async collect(field: string): Promise<Set<string>> {
+  async referenced(): Promise<References> {
     const db = this.connection.db;
     if (db === undefined) throw new Error('the database connection is not open');
-    const values = new Set<string>();
+    const found: References = { cids: new Set(), keyIds: new Set() };
     const collections = await db.listCollections({}, { nameOnly: true }).toArray();
     for (const { name } of collections) {
       if (name.startsWith('system.') || this.skipped.includes(name)) continue;
-      for await (const doc of db.collection(name).find({})) valuesNamed(field, doc, values);
+      for await (const doc of db.collection(name).find({})) {
+        valuesNamed('cid', doc, found.cids);
+        valuesNamed('keyId', doc, found.keyIds);
+      }
     }
-    return values;
+    return found;
   }
 }
 

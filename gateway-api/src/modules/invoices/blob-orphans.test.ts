@@ -49,10 +49,7 @@ function setup() {
   let now = new Date('2026-01-01T00:00:00Z');
   const finder = new OrphanFinder({
     pins,
-    references: {
-      referenced: () => Promise.resolve(new Set(referenced)),
-      referencedKeys: () => Promise.resolve(new Set(namedKeys)),
-    },
+    references: { referenced: () => Promise.resolve({ cids: new Set(referenced), keyIds: new Set(namedKeys) }) },
     sightings: new InMemoryOrphanSightings(),
     keys,
     graceMs: GRACE_MS,

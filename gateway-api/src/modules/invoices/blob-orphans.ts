@@ -19,10 +19,15 @@ export interface PinnedBlobs {
 }
 
 /** Every CID the database refers to (records, earlier revisions, issuances under way, migration items). */
+/** What the database refers to: CIDs (fields named `cid`) and data key ids (`keyId`, beside each CID). */
+export interface References {
+  cids: Set<string>;
+  keyIds: Set<string>;
+}
+
 export interface CidReferences {
-  referenced(): Promise<Set<string>>;
-  /** Every data key id the database refers to (fields named `keyId`, beside each CID). */
-  referencedKeys(): Promise<Set<string>>;
+  /** Both kinds, read in one pass. */
+  referenced(): Promise<References>;
 }
 
 /** The data keys of the key store. */
@@ -88,11 +93,15 @@ export class OrphanFinder {
     this.now = deps.clock ?? (() => new Date());
   }
 
-  /** Lists the pins first, then the references: a CID recorded in between counts as referenced. */
+  /**
+   * Lists the pins and the old keys first, then the references: a CID or key recorded in between
+   * counts as referenced.
+   */
   async find(): Promise<OrphanReport> {
     const { pins, references, sightings, graceMs } = this.deps;
     const pinned = await pins.pinned();
-    const referenced = await references.referenced();
+    const oldKeys = await this.oldKeys(this.now());
+    const { cids: referenced, keyIds } = await references.referenced();
     const unreferenced = pinned.filter((cid) => !referenced.has(cid)).sort();
     const now = this.now();
     const seen = await sightings.sight(unreferenced, now);
@@ -108,17 +117,14 @@ export class OrphanFinder {
       orphans: orphans.slice(0, MAX_LISTED),
       withinGrace: unreferenced.length - orphans.length,
       truncated: orphans.length > MAX_LISTED,
-      ...(this.deps.keys === undefined ? {} : { orphanKeys: (await this.orphanKeys(now)).length }),
+      ...(this.deps.keys === undefined ? {} : { orphanKeys: oldKeys.filter((k) => !keyIds.has(k)).length }),
     };
   }
 
-  /** Live keys older than the grace period, listed before the references are read. */
-  private async orphanKeys(now: Date): Promise<string[]> {
-    const { keys, references, graceMs } = this.deps;
-    if (keys === undefined) return [];
-    const old = await keys.liveBefore(new Date(now.getTime() - graceMs));
-    const named = await references.referencedKeys();
-    return old.filter((keyId) => !named.has(keyId));
+  /** Live keys older than the grace period (none without a key store). */
+  private async oldKeys(now: Date): Promise<string[]> {
+    const { keys, graceMs } = this.deps;
+    return keys === undefined ? [] : keys.liveBefore(new Date(now.getTime() - graceMs));
   }
 
   /**
@@ -128,7 +134,8 @@ export class OrphanFinder {
    */
   async unpin(cids: readonly string[]): Promise<UnpinResult> {
     const pinned = new Set(await this.deps.pins.pinned());
-    const referenced = await this.deps.references.referenced();
+    const oldKeys = await this.oldKeys(this.now());
+    const { cids: referenced, keyIds } = await this.deps.references.referenced();
     const unpinned: string[] = [];
     const kept: string[] = [];
     for (const cid of cids) {
@@ -139,7 +146,7 @@ export class OrphanFinder {
       await this.deps.pins.unpin(cid);
       unpinned.push(cid);
     }
-    const keysDestroyed = await this.orphanKeys(this.now());
+    const keysDestroyed = oldKeys.filter((keyId) => !keyIds.has(keyId));
     for (const keyId of keysDestroyed) await this.deps.keys?.destroy(keyId);
     return { unpinned, kept, keysDestroyed };
   }

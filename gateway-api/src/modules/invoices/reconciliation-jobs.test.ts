@@ -53,10 +53,13 @@ async function setup() {
       },
     },
     references: {
-      referenced: () =>
-        Promise.resolve(new Set([...s.offchain.records.rows.values()].flatMap((r) => [r.pdf.cid, r.data.cid]))),
-      referencedKeys: () =>
-        Promise.resolve(new Set([...s.offchain.records.rows.values()].flatMap((r) => [r.pdf.keyId, r.data.keyId]))),
+      referenced: () => {
+        const rows = [...s.offchain.records.rows.values()];
+        return Promise.resolve({
+          cids: new Set(rows.flatMap((r) => [r.pdf.cid, r.data.cid])),
+          keyIds: new Set(rows.flatMap((r) => [r.pdf.keyId, r.data.keyId])),
+        });
+      },
     },
     sightings: new InMemoryOrphanSightings(),
     graceMs: 0,
