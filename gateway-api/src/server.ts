@@ -147,7 +147,7 @@ function crashAt(point: IssuancePoint | undefined, logger: Logger): ((reached: I
 /** The services over the real ledger, database and IPFS. */
 function servicesOver(config: Config, fabric: FabricConnections, store: OffchainStore, logger: Logger): Services {
   return composeServices({
-    ledger: new FabricLedgerClient(fabric),
+    ledger: new FabricLedgerClient(fabric, undefined, undefined, logger),
     offchain: offchainPorts(store),
     records: new MongoInvoiceRecords(invoiceRecordModel(store.connection)),
     checkCodeFailures: new MongoCheckCodeFailures(checkCodeFailureModel(store.connection)),

@@ -337,4 +337,10 @@ export class InMemoryContracts implements ContractProvider {
   contract(mspId: string, contractName: string): Contract | undefined {
     return this.orgs.includes(mspId) ? new InMemoryContract(this.chaincode, mspId, contractName) : undefined;
   }
+
+  /** Every org's peer commits with the first (the network is one process). */
+  async committedAt(mspId: string): Promise<void> {
+    if (!this.orgs.includes(mspId)) throw new Error(`organisation ${mspId} is not configured`);
+    return Promise.resolve();
+  }
 }

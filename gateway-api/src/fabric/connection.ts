@@ -2,7 +2,8 @@ import * as crypto from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import * as grpc from '@grpc/grpc-js';
-import { connect, hash, type Contract, type Gateway, type Network } from '@hyperledger/fabric-gateway';
+import { connect, hash, type Contract, type Gateway, type Identity, type Network } from '@hyperledger/fabric-gateway';
+import { gateway as gatewayProtos, msp } from '@hyperledger/fabric-protos';
 import { z } from 'zod';
 import { nativeP256Signer } from './native-signer';
 
@@ -88,6 +89,25 @@ export interface ContractProvider {
   mspIds(): string[];
   /** Contract bound to the org's identity, or undefined when the org is not configured. */
   contract(mspId: string, contractName: string): Contract | undefined;
+  /**
+   * Resolves once the org's gateway peer has committed the transaction (valid or not): a read
+   * through that peer then sees its effect. Rejects when the org is not configured.
+   */
+  committedAt(mspId: string, txId: string, timeoutMs: number): Promise<void>;
+}
+
+/** An unsigned commit status request; the org's gateway signs it with its own identity when sent. */
+function commitStatusRequest(channel: string, txId: string, identity: Identity): Uint8Array {
+  const serialized = new msp.SerializedIdentity();
+  serialized.setMspid(identity.mspId);
+  serialized.setIdBytes(identity.credentials);
+  const request = new gatewayProtos.CommitStatusRequest();
+  request.setChannelId(channel);
+  request.setTransactionId(txId);
+  request.setIdentity(serialized.serializeBinary());
+  const signed = new gatewayProtos.SignedCommitStatusRequest();
+  signed.setRequest(request.serializeBinary());
+  return signed.serializeBinary();
 }
 
 interface OrgGateway {
@@ -126,6 +146,13 @@ export class FabricConnections implements ContractProvider {
     const org = this.orgs.get(mspId);
     if (!org) return undefined;
     return org.gateway.getNetwork(this.profile.channel).getContract(this.profile.chaincode, contractName);
+  }
+
+  async committedAt(mspId: string, txId: string, timeoutMs: number): Promise<void> {
+    const org = this.orgs.get(mspId);
+    if (!org) throw new Error(`organisation ${mspId} has no ledger identity on this gateway`);
+    const request = commitStatusRequest(this.profile.channel, txId, org.gateway.getIdentity());
+    await org.gateway.newCommit(request).getStatus({ deadline: Date.now() + timeoutMs });
   }
 
   /** The channel as seen by the org's gateway peer, or undefined when the org is not configured. */

@@ -7,6 +7,7 @@ import {
 } from '@hyperledger/fabric-gateway';
 import type { z } from 'zod';
 import { AppError } from '../errors';
+import type { Logger } from '../logger';
 import type { ContractProvider } from './connection';
 import { fromLedgerError, isRetryable } from './errors';
 
@@ -27,6 +28,8 @@ const DEFAULT_RETRY: RetryPolicy = { attempts: 5, baseDelayMs: 400 };
 export interface Committed<T> {
   result: T;
   txId: string;
+  /** After `settled`: the organisations whose peer had not confirmed the commit in time. */
+  lagging?: string[];
 }
 
 /**
@@ -50,6 +53,25 @@ export interface LedgerClient {
   evaluate<T>(mspId: string, call: TransactionCall, parse: z.ZodType<T>): Promise<T>;
   /** Gathers endorsements without submitting (a probe of the endorsement policy). */
   endorse(mspId: string, call: TransactionCall): Promise<void>;
+  /**
+   * Waits until the gateway peer of every organisation has committed the transaction, so that a
+   * read by any of them sees its effect. Answers the organisations whose peer did not confirm
+   * within SETTLE_TIMEOUT_MS (down or lagging); never throws.
+   */
+  settle(txId: string): Promise<string[]>;
+}
+
+/** How long `settle` waits for each organisation's peer. */
+export const SETTLE_TIMEOUT_MS = 5_000;
+
+/**
+ * A submission that narrows what others may do (a revocation, a retraction) is answered only once
+ * every organisation's peer has committed it: the next request, evaluated on any of them, sees it.
+ */
+export async function settled<T>(ledger: LedgerClient, submission: Promise<Committed<T>>): Promise<Committed<T>> {
+  const committed = await submission;
+  const lagging = await ledger.settle(committed.txId);
+  return lagging.length === 0 ? committed : { ...committed, lagging };
 }
 
 const utf8 = new TextDecoder();
@@ -97,6 +119,7 @@ export class FabricLedgerClient implements LedgerClient {
     private readonly contracts: ContractProvider,
     private readonly retry: RetryPolicy = DEFAULT_RETRY,
     private readonly wait: (ms: number) => Promise<void> = sleep,
+    private readonly logger?: Logger,
   ) {}
 
   mspIds(): string[] {
@@ -137,6 +160,16 @@ export class FabricLedgerClient implements LedgerClient {
     await this.contract(mspId, call.contract)
       .newProposal(call.transaction, { arguments: [...call.args] })
       .endorse();
+  }
+
+  async settle(txId: string): Promise<string[]> {
+    const mspIds = this.contracts.mspIds();
+    const outcomes = await Promise.allSettled(
+      mspIds.map((mspId) => this.contracts.committedAt(mspId, txId, SETTLE_TIMEOUT_MS)),
+    );
+    const lagging = mspIds.filter((_, i) => outcomes[i]?.status === 'rejected');
+    if (lagging.length > 0) this.logger?.warn('peers did not confirm a commit in time', { txId, lagging });
+    return lagging;
   }
 
   /**

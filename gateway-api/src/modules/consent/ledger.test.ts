@@ -3,7 +3,7 @@ import type { z } from 'zod';
 import { AppError } from '../../errors';
 import type { Committed, LandedCheck, LedgerClient, TransactionCall } from '../../fabric/ledger-client';
 import { FabricConsentLedger } from './ledger';
-import type { ConsentGrantView, GrantBody, ResidentKeyView } from './schemas';
+import type { ConsentGrantView, GrantBody, ResidentKeyView, RevokeBody } from './schemas';
 
 const RESIDENT = 'd'.repeat(64);
 const operation = { mspId: 'HealthCommMSP', actor: '', timestamp: 't', txId: 'tx-1', nonce: 'n' };
@@ -53,6 +53,11 @@ class RecordingClient implements LedgerClient {
   endorse(): Promise<void> {
     return Promise.resolve();
   }
+  async settle(txId: string): Promise<string[]> {
+    this.calls.push(`settle ${txId}`);
+    return Promise.resolve(this.lagging);
+  }
+  lagging: string[] = [];
 }
 
 describe('FabricConsentLedger', () => {
@@ -75,6 +80,16 @@ describe('FabricConsentLedger', () => {
     expect(client.landed[1]).toEqual({ result: key, txId: 'tx-1' });
     await ledger.listByGrantee('Hospital2MSP', 'Hospital2MSP', 'h2.doctor').catch(() => undefined);
     expect(client.calls).toContain('Hospital2MSP consent:ListGrantsByGrantee Hospital2MSP h2.doctor');
+  });
+
+  it('answers a revocation once every peer has committed it, naming the peers that lag', async () => {
+    const client = new RecordingClient(() => grant);
+    const ledger = new FabricConsentLedger(client);
+    const input = { payload: { residentId: RESIDENT, grantId: 'g-1' }, signature: '30' } as unknown as RevokeBody;
+    await expect(ledger.revoke('HealthCommMSP', input)).resolves.not.toHaveProperty('lagging');
+    expect(client.calls.at(-1)).toBe('settle tx-1');
+    client.lagging = ['Hospital2MSP'];
+    await expect(ledger.revoke('HealthCommMSP', input)).resolves.toMatchObject({ lagging: ['Hospital2MSP'] });
   });
 
   it('reads an unknown key as none, and passes other refusals on', async () => {

@@ -6,7 +6,7 @@
 import { canonicalJson, CONSENT_CONTRACT } from '@hdt/vocabulary';
 import { z } from 'zod';
 import { AppError } from '../../errors';
-import type { Committed, LedgerClient } from '../../fabric/ledger-client';
+import { settled, type Committed, type LedgerClient } from '../../fabric/ledger-client';
 import { residentPoliciesSchema, type ResidentPoliciesView } from './policy-schemas';
 import {
   consentGrantSchema,
@@ -38,7 +38,10 @@ export interface RecoverKeyInput extends RecoverKeyBody {
   actor: string;
 }
 
-/** Submissions name the organisation whose identity submits; reads the organisation that asks. */
+/**
+ * Submissions name the organisation whose identity submits; reads the organisation that asks.
+ * Every submission is answered once all organisations' peers have committed it (`settled`).
+ */
 export interface ConsentLedger {
   registerKey(mspId: string, input: RegisterKeyInput): Promise<Committed<ResidentKeyView>>;
   rotateKey(mspId: string, input: RotateKeyBody): Promise<Committed<ResidentKeyView>>;
@@ -120,7 +123,7 @@ export class FabricConsentLedger implements ConsentLedger {
       return txId !== undefined && txIds.includes(txId) ? { result: current, txId } : undefined;
     };
     const transaction = call('SetPolicyPreferences', [canonicalJson(input)]);
-    return this.ledger.submit(mspId, transaction, residentPoliciesSchema, landed);
+    return settled(this.ledger, this.ledger.submit(mspId, transaction, residentPoliciesSchema, landed));
   }
 
   /** A retried submission whose first attempt landed made the key's current version. */
@@ -135,7 +138,8 @@ export class FabricConsentLedger implements ConsentLedger {
       const txId = key?.lastOperation.txId;
       return key !== undefined && txId !== undefined && txIds.includes(txId) ? { result: key, txId } : undefined;
     };
-    return this.ledger.submit(mspId, call(transaction, [canonicalJson(input)]), residentKeySchema, landed);
+    const submission = this.ledger.submit(mspId, call(transaction, [canonicalJson(input)]), residentKeySchema, landed);
+    return settled(this.ledger, submission);
   }
 
   /** A retried submission whose first attempt landed made the grant's current version. */
@@ -151,6 +155,7 @@ export class FabricConsentLedger implements ConsentLedger {
       const txId = grant.lastOperation.txId;
       return txIds.includes(txId) ? { result: grant, txId } : undefined;
     };
-    return this.ledger.submit(mspId, call(transaction, [canonicalJson(input)]), consentGrantSchema, landed);
+    const submission = this.ledger.submit(mspId, call(transaction, [canonicalJson(input)]), consentGrantSchema, landed);
+    return settled(this.ledger, submission);
   }
 }

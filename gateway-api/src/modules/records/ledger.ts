@@ -6,7 +6,7 @@
 import { canonicalJson, RECORDS_CONTRACT, type IndexedRecordsInput, type RegisterBatchInput } from '@hdt/vocabulary';
 import { z } from 'zod';
 import { AppError } from '../../errors';
-import type { Committed, LedgerClient } from '../../fabric/ledger-client';
+import { settled, type Committed, type LedgerClient } from '../../fabric/ledger-client';
 import {
   batchResultSchema,
   batchSchema,
@@ -103,6 +103,9 @@ export class FabricRecordsLedger implements RecordsLedger {
       const txId = record.lastOperation.txId;
       return txIds.includes(txId) ? { result: record, txId } : undefined;
     };
-    return this.ledger.submit(mspId, call(transaction, [canonicalJson(input)]), recordIndexSchema, landed);
+    return settled(
+      this.ledger,
+      this.ledger.submit(mspId, call(transaction, [canonicalJson(input)]), recordIndexSchema, landed),
+    );
   }
 }

@@ -6,7 +6,7 @@
 import { canonicalJson, CONSENT_CONTRACT, findOrg } from '@hdt/vocabulary';
 import { z } from 'zod';
 import { AppError } from '../../errors';
-import type { Committed, LedgerClient } from '../../fabric/ledger-client';
+import { settled, type Committed, type LedgerClient } from '../../fabric/ledger-client';
 import type { Logger } from '../../logger';
 import type { User } from '../auth/roles';
 import { consentGrantSchema, type ConsentGrantView } from '../consent/schemas';
@@ -35,7 +35,7 @@ export class FabricReferralLedger implements ReferralLedger {
       const txId = ended[0]?.lastOperation.txId;
       return txId === undefined ? undefined : { result: ended, txId };
     };
-    return this.ledger.submit(mspId, call, z.array(consentGrantSchema), landed);
+    return settled(this.ledger, this.ledger.submit(mspId, call, z.array(consentGrantSchema), landed));
   }
 }
 
