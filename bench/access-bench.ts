@@ -17,7 +17,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Contract } from '@hyperledger/fabric-gateway';
 import { call, connectionFile, gatewayFor, labReportEntry, login } from '../tests/integration/stack';
-import { measure, option, report, type Row, run } from './measure';
+import { measure, measureAtRate, option, report, type Row, run } from './measure';
 
 const READS = option('reads', 200);
 const RATE = option('rate', 50);
@@ -55,13 +55,7 @@ function reader(token: string, ids: string[]): (i: number) => Promise<void> {
 
 /** Requests started at RATE per second for SECONDS, whatever the answers' latency. */
 function atRate(read: (i: number) => Promise<void>): Promise<Row> {
-  const total = RATE * SECONDS;
-  const started = performance.now();
-  return measure(`API: POST /access/records/{id} at ${RATE} req/s`, total, total, async (i) => {
-    const wait = started + (i * 1000) / RATE - performance.now();
-    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
-    await read(i);
-  });
+  return measureAtRate(`API: POST /access/records/{id} at ${RATE} req/s`, RATE, SECONDS, read);
 }
 
 async function levels(probe: Contract, read: (i: number) => Promise<void>): Promise<Row[]> {

@@ -33,6 +33,25 @@ describe('CheckCodeDerivations', () => {
     );
   });
 
+  it('runs one derivation for requests that ask for the same one at once, and derives again afterwards', async () => {
+    const runs: string[] = [];
+    const kdf: typeof deriveCheckCodeHash = async (id, checkCode, salt, iterations) => {
+      runs.push(checkCode);
+      return deriveCheckCodeHash(id, checkCode, salt, iterations);
+    };
+    const cache = new CheckCodeDerivations(10, kdf);
+    const together = await Promise.all([
+      cache.derive(ID, 'ABC123', PROTECTION),
+      cache.derive(ID, 'ABC123', PROTECTION),
+      cache.derive(ID, 'ABC124', PROTECTION),
+    ]);
+    expect(runs).toEqual(['ABC123', 'ABC124']);
+    expect(together[0]?.hash).toBe(together[1]?.hash);
+    expect(together[2]?.hash).not.toBe(together[0]?.hash);
+    await cache.derive(ID, 'ABC123', PROTECTION);
+    expect(runs).toEqual(['ABC123', 'ABC124', 'ABC123']);
+  });
+
   it('never answers another check code, invoice, salt or iteration count from a confirmed one', async () => {
     const cache = new CheckCodeDerivations();
     (await cache.derive(ID, 'ABC123', PROTECTION)).confirm();

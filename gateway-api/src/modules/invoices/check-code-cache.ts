@@ -5,7 +5,7 @@
  * A derivation is found by an HMAC-SM3 of invoice, salt, iterations and check code under a key
  * made at start and never stored, so the cache holds no check code, and nothing in it helps
  * outside this process. Wrong check codes are never kept; the least recently used entries leave
- * first once a cache is full.
+ * first once a cache is full. Requests that arrive while the same derivation runs wait for it.
  */
 import { createHmac, randomBytes } from 'node:crypto';
 import type { CheckCodeProtection, InvoiceId } from '@hdt/vocabulary';
@@ -56,8 +56,13 @@ export class CheckCodeDerivations {
   private readonly key = randomBytes(32);
   private readonly protections: LruMap<string, Protection>;
   private readonly confirmed: LruMap<string, string>;
+  /** Derivations running now: requests for the same check code of an invoice share one. */
+  private readonly running = new Map<string, Promise<string>>();
 
-  constructor(capacity = 10_000) {
+  constructor(
+    capacity = 10_000,
+    private readonly kdf: typeof deriveCheckCodeHash = deriveCheckCodeHash,
+  ) {
     this.protections = new LruMap(capacity);
     this.confirmed = new LruMap(capacity);
   }
@@ -71,14 +76,31 @@ export class CheckCodeDerivations {
     this.protections.set(`${id.code}/${id.number}`, { checkCodeSalt, checkCodeIterations });
   }
 
+  /** True when the ledger has confirmed this check code of the invoice (its protection remembered). */
+  remembers(id: InvoiceId, checkCode: string): boolean {
+    const protection = this.protectionOf(id);
+    return protection !== undefined && this.confirmed.get(this.slot(id, checkCode, protection)) !== undefined;
+  }
+
   async derive(id: InvoiceId, checkCode: string, protection: Protection): Promise<Derivation> {
-    const { checkCodeSalt, checkCodeIterations } = protection;
-    const slot = createHmac('sm3', this.key)
-      .update(JSON.stringify([id.code, id.number, checkCodeSalt, checkCodeIterations, checkCode]))
-      .digest('base64');
+    const slot = this.slot(id, checkCode, protection);
     const known = this.confirmed.get(slot);
     if (known !== undefined) return { hash: known, remembered: true, confirm: () => undefined };
-    const hash = await deriveCheckCodeHash(id, checkCode, checkCodeSalt, checkCodeIterations);
+    let running = this.running.get(slot);
+    if (running === undefined) {
+      running = this.kdf(id, checkCode, protection.checkCodeSalt, protection.checkCodeIterations).finally(() =>
+        this.running.delete(slot),
+      );
+      this.running.set(slot, running);
+    }
+    const hash = await running;
     return { hash, remembered: false, confirm: () => this.confirmed.set(slot, hash) };
+  }
+
+  private slot(id: InvoiceId, checkCode: string, protection: Protection): string {
+    const { checkCodeSalt, checkCodeIterations } = protection;
+    return createHmac('sm3', this.key)
+      .update(JSON.stringify([id.code, id.number, checkCodeSalt, checkCodeIterations, checkCode]))
+      .digest('base64');
   }
 }

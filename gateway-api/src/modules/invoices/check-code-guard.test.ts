@@ -93,6 +93,31 @@ describe('CheckCodeGuard', () => {
     await expect(guard.guess(guessOf('insurer1'), right)).resolves.toBe('authentic');
   });
 
+  it('writes nothing for a guess known right, yet holds it to the limits and records it when refused or wrong', async () => {
+    const { failures, guard } = setup();
+    failures.failBegins = 1;
+    await expect(guard.guess(guessOf('insurer1'), right, true)).resolves.toBe('authentic');
+    expect(failures.failBegins).toBe(1);
+    failures.failBegins = 0;
+
+    await expect(guard.guess(guessOf('insurer1'), wrong, true)).resolves.toBe('unknown');
+    expect(failures.rows).toEqual([expect.objectContaining({ username: 'insurer1', outcome: 'wrong_check_code' })]);
+    for (let i = 0; i < 7; i++) await guard.guess(guessOf(`user${i}`), wrong);
+    let checked = false;
+    const err = await refusal(
+      guard.guess(
+        guessOf('medins1'),
+        async () => {
+          checked = true;
+          return right();
+        },
+        true,
+      ),
+    );
+    expect({ code: err.code, checked }).toEqual({ code: 'RATE_LIMITED', checked: false });
+    expect(failures.rows.at(-1)).toMatchObject({ username: 'medins1', outcome: 'rate_limited' });
+  });
+
   it('limits an invoice over all users together, so many accounts do not multiply the rate', async () => {
     const { guard } = setup();
     for (let i = 0; i < 8; i++) await guard.guess(guessOf(`user${i}`), wrong);

@@ -67,44 +67,48 @@ export class CheckCodeGuard {
    * Runs `check` as one guess of an invoice's check code: refused (RATE_LIMITED) when the
    * failures before it reach a limit, recorded before it runs (so concurrent guesses count each
    * other), kept as a failure when it fails, dropped when it succeeds. Without the database no
-   * guess is checked.
+   * guess is checked. A guess `knownRight` (this process saw the ledger confirm that check code
+   * of that invoice) cannot add a failure while it runs, so it is only held to the limits, as any
+   * other guess, and recorded only when refused or when it fails after all.
    */
-  async guess<T>(guess: Guess, check: () => Promise<Checked<T>>): Promise<T> {
+  async guess<T>(guess: Guess, check: () => Promise<Checked<T>>, knownRight = false): Promise<T> {
     const at = this.clock();
-    const { user, code, number, via } = guess;
-    const id = await this.failures
-      .begin({ at, username: user.username, mspId: user.mspId, code, number, via })
-      .catch((err: unknown) => {
-        throw unavailable(err);
-      });
+    const id = knownRight ? undefined : await this.begin(guess, at);
     const retryAfter = await this.retryAfterSeconds(guess, id, at).catch(async (err: unknown) => {
-      await this.withdraw(id);
+      if (id !== undefined) await this.withdraw(id);
       throw unavailable(err);
     });
     if (retryAfter !== undefined) {
-      await this.settle(id, 'rate_limited', guess);
+      await this.settle(id ?? (await this.begin(guess, at)), 'rate_limited', guess);
       throw new AppError(
         'RATE_LIMITED',
         `too many check-code attempts, wrong or still being checked; try again in ${retryAfter} s`,
-        {
-          headers: { 'Retry-After': String(retryAfter) },
-        },
+        { headers: { 'Retry-After': String(retryAfter) } },
       );
     }
     let checked: Checked<T>;
     try {
       checked = await check();
     } catch (err) {
-      await this.withdraw(id);
+      if (id !== undefined) await this.withdraw(id);
       throw err;
     }
-    if (checked.failure === undefined) await this.withdraw(id);
-    else await this.settle(id, checked.failure, guess);
+    if (checked.failure !== undefined) await this.settle(id ?? (await this.begin(guess, at)), checked.failure, guess);
+    else if (id !== undefined) await this.withdraw(id);
     return checked.result;
   }
 
+  private begin(guess: Guess, at: Date): Promise<string> {
+    const { user, code, number, via } = guess;
+    return this.failures
+      .begin({ at, username: user.username, mspId: user.mspId, code, number, via })
+      .catch((err: unknown) => {
+        throw unavailable(err);
+      });
+  }
+
   /** Seconds to wait when a limit is reached by the counted attempts other than `id`, else undefined. */
-  private async retryAfterSeconds(guess: Guess, id: string, now: Date): Promise<number | undefined> {
+  private async retryAfterSeconds(guess: Guess, id: string | undefined, now: Date): Promise<number | undefined> {
     const { perUserAndInvoice, perInvoice, perUser, windowSeconds } = this.limits;
     const windowMs = windowSeconds * 1000;
     const since = new Date(now.getTime() - windowMs);

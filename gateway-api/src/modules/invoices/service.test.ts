@@ -187,6 +187,22 @@ describe('InvoiceService.verifyInvoice', () => {
     expect(offchain.checkCodeFailures.rows).toEqual([]);
   });
 
+  it('verifies a confirmed check code again without writing an attempt, and without a derivation', async () => {
+    const { chaincode, offchain, service } = setup();
+    const { result } = done(await service.issueInvoice(clerk, data, PDF));
+    const input = { code: '31010125', number: '0000000001', checkCode: result.checkCode };
+    await expect(service.verifyInvoice(officer, input)).resolves.toMatchObject({ result: 'authentic' });
+    chaincode.evaluated.length = 0;
+    offchain.checkCodeFailures.failBegins = 1;
+    await expect(service.verifyInvoice(officer, input)).resolves.toMatchObject({ result: 'authentic' });
+    expect(offchain.checkCodeFailures.failBegins).toBe(1);
+    expect(chaincode.evaluated).toEqual(['Verify']);
+    // A wrong check code still needs a recorded attempt: without the database it is not checked.
+    await expect(service.verifyInvoice(officer, { ...input, checkCode: 'ZZZZZZ' })).rejects.toMatchObject({
+      code: 'STORAGE_UNAVAILABLE',
+    });
+  });
+
   it('records a wrong check code and an unknown invoice as failed guesses, with user, org and invoice', async () => {
     const { offchain, service } = setup();
     const { result } = done(await service.issueInvoice(clerk, data, PDF));

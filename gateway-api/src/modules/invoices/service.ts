@@ -268,10 +268,16 @@ export class InvoiceService {
       pdfDigest: input.pdf === undefined ? undefined : sm3Hex(input.pdf),
       dataDigest: input.data === undefined ? undefined : dataDigestOrFail(input.data, checkCode),
     };
-    return this.deps.guard.guess({ user, code, number, via: 'verify' }, async () => {
-      const checked = await this.checkOnLedger(user, { code, number }, checkCode, digests);
-      return { result: checked.result.verdict, failure: checked.failure };
-    });
+    const knownRight = this.derivations.remembers({ code, number }, checkCode);
+    const guess = { user, code, number, via: 'verify' } as const;
+    return this.deps.guard.guess(
+      guess,
+      async () => {
+        const checked = await this.checkOnLedger(user, { code, number }, checkCode, digests);
+        return { result: checked.result.verdict, failure: checked.failure };
+      },
+      knownRight,
+    );
   }
 
   /**
