@@ -1,13 +1,15 @@
 /**
  * The resident's phone page and the doctor's page in a real Chromium, against the API at API_URL:
  * a resident makes a key on the phone (or, holding the key on chain, rotates it to one made on the
- * phone), grants h1.doctor, who sees the grant active; the resident revokes, the doctor sees it
- * revoked. Residents' keys stay on the ledger between runs; the consent integration test keeps
+ * phone), grants h1.doctor, who sees the grant active; the resident narrows the grant's record
+ * types, revokes it, and the doctor sees it revoked; then the resident excludes a hospital from the
+ * general policy and signs the defaults again. Residents' keys stay on the ledger between runs; the consent integration test keeps
  * each demo resident's key of version v derived from a fixed seed, so this test seeds the phone
  * with that key when one is on chain, and at the end rotates the phone's key back to that scheme.
  */
 import type { Browser, Page } from 'playwright-core';
 import { type KeyPair, seededKey, sign } from '../integration/resident-keys';
+import type { Json } from '../integration/stack';
 import { expectOk, launch, message, openPage, pageErrors, screenshot, signIn, submit } from './browser';
 import { api, keyOnChain, login, openPhone, PASSPHRASE, storedKey, storeKey, unlockKey } from './residents';
 
@@ -64,6 +66,35 @@ async function grantDoctor(page: Page): Promise<string> {
   return (id ?? '').replace(/^grant-/, '');
 }
 
+/** Drops discharge summaries from the grant on the phone; the ledger then holds its version 2. */
+async function adjustGrant(page: Page, token: string, grantId: string): Promise<void> {
+  await page.click(`#grant-${grantId} .adjust`);
+  const form = `#grant-change-${grantId}`;
+  await page.click(`${form} .change-types [data-value="DISCHARGE_SUMMARY"]`);
+  await page.click(`${form} .change-submit`);
+  await page.waitForSelector(form, { state: 'detached' });
+  await expectOk(page);
+  const changed = await api(token, 'GET', `/consent/grants/${grantId}`);
+  expect({ version: changed['version'], scope: changed['scope'] }).toMatchObject({
+    version: 2,
+    scope: { recordTypes: ['LAB_REPORT'], fields: ['diagnosis', 'labResults'] },
+  });
+}
+
+/** Stops Hospital2 reading the resident's records under the general policy, then signs the defaults again. */
+async function narrowThenRestorePolicy(page: Page, token: string): Promise<void> {
+  const version = Number(await page.locator('#policy-version').getAttribute('data-version'));
+  const signAndWait = async (next: number) => {
+    await page.click('#policy-excluded-orgs [data-value="Hospital2MSP"]');
+    await submit(page, 'policy-section');
+    await page.waitForSelector(`#policy-version[data-version="${next}"]`);
+    await expectOk(page);
+    return (await api(token, 'GET', '/consent/policies'))['preferences'] as Json;
+  };
+  expect(await signAndWait(version + 1)).toMatchObject({ sourceOrg: { excludedOrgs: ['Hospital2MSP'] } });
+  expect(await signAndWait(version + 2)).toMatchObject({ sourceOrg: { excludedOrgs: [] } });
+}
+
 async function doctorSees(page: Page, grantId: string, status: string): Promise<void> {
   await page.click('#doctor-refresh');
   await page.waitForSelector('body:not([aria-busy])', { state: 'attached' });
@@ -97,7 +128,7 @@ describe('resident consent pages', () => {
     }
   });
 
-  test('a resident registers a key on the phone, grants a doctor and revokes; the doctor sees both', async () => {
+  test('a resident registers a key on the phone, grants a doctor, adjusts and revokes, narrows a policy; the doctor sees the grant', async () => {
     const { username, token, registered } = resident;
     const page = await openPhone(browser);
     phone = page;
@@ -112,6 +143,7 @@ describe('resident consent pages', () => {
     const doctor = await openPage(browser, 'doctor.html');
     await signIn(doctor, 'h1.doctor');
     await doctorSees(doctor, grantId, 'ACTIVE');
+    await adjustGrant(page, token, grantId);
 
     await page.click(`#grant-${grantId} .revoke`);
     await page.click('.van-dialog__confirm');
@@ -120,6 +152,8 @@ describe('resident consent pages', () => {
     await screenshot(page, 'resident-consent');
     await doctorSees(doctor, grantId, 'REVOKED');
     await screenshot(doctor, 'doctor-grants');
+    await narrowThenRestorePolicy(page, token);
+    await screenshot(page, 'resident-policies');
     expect([pageErrors.get(page), pageErrors.get(doctor)]).toEqual([[], []]);
   });
 });
