@@ -208,6 +208,23 @@ describe('the access path on the platform', () => {
     }
   });
 
+  test('a read of an id that names no record is refused 404, recorded with no resident and anchored', async () => {
+    const res = await read('h2.doctor', `ACC-${RUN}-NONE`, { purpose: 'TREATMENT', fields: ['diagnosis'] });
+    expect({ status: res.status, code: res.body['code'] }).toEqual({ status: 404, code: 'RECORD_NOT_FOUND' });
+    const accessId = String(res.body['message']).slice(-36);
+    const started = Date.now();
+    let proof: Json = {};
+    while (Date.now() - started < 10_000) {
+      proof = (await call(tokens['h2.doctor'] ?? '', 'GET', `/access/log/${accessId}/proof`)).body;
+      if (proof['result'] === 'intact') break;
+      await sleep(200);
+    }
+    expect(proof).toMatchObject({
+      result: 'intact',
+      record: { username: 'h2.doctor', residentId: null, recordType: null, reason: 'RECORD_NOT_FOUND' },
+    });
+  });
+
   test('content changed off chain is detected: its digest is not the one on chain', async () => {
     const grantId = `g-acc-tamper-${RUN}`;
     await grant(grantId);

@@ -57,6 +57,7 @@ export const ACCESS_LOG_REASONS = [
   ...ACCESS_REFUSALS,
   ...ACCESS_POLICY_REFUSALS,
   'ROLE_NOT_ALLOWED',
+  'RECORD_NOT_FOUND',
   ...SHARE_LINK_REFUSALS,
 ] as const;
 export type AccessLogReason = (typeof ACCESS_LOG_REASONS)[number];

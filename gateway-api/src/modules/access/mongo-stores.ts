@@ -13,7 +13,8 @@ import type { AccessLog, LoggedAccess, RecordContents, StoredContent } from './s
 interface AccessLogDoc {
   _id: string;
   seq: number;
-  residentId: string;
+  /** Null for a read of an id that names no record. */
+  residentId: string | null;
   breakGlass: boolean;
   anchored: boolean;
   loggedAt: Date;
@@ -30,7 +31,7 @@ const accessLogSchema = new Schema<AccessLogDoc>(
   {
     _id: { type: String },
     seq: { type: Number, required: true },
-    residentId: { type: String, required: true },
+    residentId: { type: String, default: null },
     breakGlass: { type: Boolean, required: true },
     anchored: { type: Boolean, required: true },
     loggedAt: { type: Date, required: true },

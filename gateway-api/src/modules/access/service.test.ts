@@ -1,4 +1,5 @@
 import type { AccessRuling, DecideAccessInput } from '@hdt/vocabulary';
+import { AppError } from '../../errors';
 import { silentLogger } from '../../logger';
 import type { DocumentFiles } from '../../ports';
 import type { User } from '../auth/roles';
@@ -41,6 +42,9 @@ class FakeLedger implements Pick<AccessLedger, 'check' | 'decide'> {
   readonly decided: DecideAccessInput[] = [];
   check(_mspId: string, input: DecideAccessInput) {
     this.inputs.push(input);
+    if (input.recordId === 'R-404') {
+      return Promise.reject(new AppError('RECORD_NOT_FOUND', `record ${input.recordId} is not indexed`));
+    }
     return Promise.resolve({ ruling: ruling(input, this.allowed), commitRequired: this.commitRequired });
   }
   decide(_mspId: string, input: DecideAccessInput) {
@@ -134,11 +138,31 @@ describe('AccessService.read', () => {
     await expect(access.read(clerk, 'R-1', body)).rejects.toThrow(/^only doctors of a hospital .*: access record /);
     const glass = { ...body, purpose: 'EMERGENCY' as const, breakGlassReason: 'patient collapsed in the ward' };
     await expect(access.read(doctor, 'R-1', glass)).rejects.toThrow(/^breakGlassReason: .*: access record /);
-    await expect(access.read(clerk, 'R-404', body)).rejects.toThrow(/^only doctors of a hospital read health records$/);
+    await expect(access.read(clerk, 'R-404', body)).rejects.toThrow(/^only doctors of a hospital .*: access record /);
     expect(ledger.inputs).toHaveLength(0);
     expect([...log.items.values()].map((item) => item.raw)).toEqual([
       expect.objectContaining({ username: 'k1', residentId: RESIDENT, outcome: 'REFUSED', reason: 'ROLE_NOT_ALLOWED' }),
       expect.objectContaining({ username: 'd1', breakGlass: true, outcome: 'REFUSED', reason: 'ROLE_NOT_ALLOWED' }),
+      expect.objectContaining({ username: 'k1', residentId: null, recordType: null, recordId: 'R-404' }),
     ]);
+  });
+
+  it('records a read of an id that names no record, with no resident, and answers 404', async () => {
+    const { access, log } = service();
+    const err: unknown = await access.read(doctor, 'R-404', body).catch((e: unknown) => e);
+    expect(err).toMatchObject({ code: 'RECORD_NOT_FOUND', status: 404 });
+    expect((err as Error).message).toMatch(/^record R-404 is not indexed: access record [0-9a-f-]{36}$/);
+    expect([...log.items.values()].map((item) => item.raw)).toEqual([
+      expect.objectContaining({
+        username: 'd1',
+        recordId: 'R-404',
+        residentId: null,
+        recordType: null,
+        outcome: 'REFUSED',
+        reason: 'RECORD_NOT_FOUND',
+        requestedFields: ['diagnosis'],
+      }),
+    ]);
+    await expect(log.byResident(RESIDENT, 10)).resolves.toEqual([]);
   });
 });

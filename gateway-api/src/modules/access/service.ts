@@ -112,6 +112,25 @@ function views(items: readonly LoggedAccess[]): AccessRecordView[] {
   return items.flatMap((item) => viewOf(item) ?? []);
 }
 
+/** A read refused without a ruling, as the log keeps it: nothing released, nothing decided on chain. */
+function refusalEntry(user: User, recordId: string, body: ReadRecordBody) {
+  return {
+    ...userFields(user),
+    at: new Date().toISOString(),
+    recordId,
+    purpose: body.purpose,
+    requestedFields: [...body.fields],
+    fields: [],
+    withheldFields: [],
+    outcome: 'REFUSED' as const,
+    basis: 'NONE' as const,
+    grantId: body.grantId ?? null,
+    breakGlass: body.breakGlassReason !== undefined,
+    breakGlassReason: body.breakGlassReason ?? null,
+    decisionTxId: null,
+  };
+}
+
 export function watermarkText(entry: AccessEntry): string {
   return `Viewed by ${entry.displayName} (${entry.username}), ${entry.institution} [${entry.mspId}], ${entry.at}, access ${entry.accessId}`;
 }
@@ -136,11 +155,11 @@ export class AccessService {
       grantId: body.grantId ?? null,
       breakGlassReason: body.breakGlassReason ?? null,
     };
-    const { ruling, committed } = await this.rule(user.mspId, input);
+    const { ruling, committed } = await this.rule(user, body, input);
     const entry = entryOf(user, ruling, committed);
     await this.deps.log.append(entry);
     this.deps.anchoring?.nudge();
-    if (ruling.breakGlass) this.notify(entry);
+    if (ruling.breakGlass) this.notify(ruling.residentId, entry);
     if (!ruling.allowed) {
       throw new AppError('ACCESS_REFUSED', `${ruling.reason ?? 'REFUSED'}: access record ${entry.accessId}`);
     }
@@ -164,41 +183,40 @@ export class AccessService {
   }
 
   /**
-   * A read the gateway refuses before asking the ledger is recorded too, for the record's resident,
-   * when the record is indexed; an id that names no record has no resident to tell.
+   * A read refused without a ruling is recorded too: by the gateway (the reader's role), or because
+   * the id names no record (RECORD_NOT_FOUND from the ledger). It is listed for the record's
+   * resident when the record is indexed; an id that names no record has no resident to tell.
    */
   private async recordRefusal(user: User, recordId: string, body: ReadRecordBody, refusal: AppError) {
-    const index = await this.deps.records?.read(user.mspId, recordId).catch(() => undefined);
-    if (index === undefined) return refusal;
+    const unknown = refusal.code === 'RECORD_NOT_FOUND';
+    const index = unknown ? undefined : await this.deps.records?.read(user.mspId, recordId).catch(() => undefined);
     const entry: AccessEntry = {
-      ...userFields(user),
+      ...refusalEntry(user, recordId, body),
       accessId: this.newId(),
-      at: new Date().toISOString(),
-      residentId: index.patientId,
-      recordId,
-      recordType: index.type,
-      purpose: body.purpose,
-      requestedFields: [...body.fields],
-      fields: [],
-      withheldFields: [],
-      outcome: 'REFUSED',
-      reason: 'ROLE_NOT_ALLOWED',
-      basis: 'NONE',
-      grantId: body.grantId ?? null,
-      breakGlass: body.breakGlassReason !== undefined,
-      breakGlassReason: body.breakGlassReason ?? null,
-      decisionTxId: null,
+      residentId: index?.patientId ?? null,
+      recordType: index?.type ?? null,
+      reason: unknown ? 'RECORD_NOT_FOUND' : 'ROLE_NOT_ALLOWED',
     };
     await this.deps.log.append(entry);
     this.deps.anchoring?.nudge();
     return new AppError(refusal.code, `${refusal.message}: access record ${entry.accessId}`);
   }
 
-  private async rule(mspId: string, input: DecideAccessInput): Promise<{ ruling: AccessRuling; committed: boolean }> {
-    const checked = await this.deps.ledger.check(mspId, input);
-    if (!checked.commitRequired) return { ruling: checked.ruling, committed: false };
-    const { result } = await this.deps.ledger.decide(mspId, input);
-    return { ruling: result, committed: true };
+  /** The ledger's ruling; an id that names no record is refused and recorded here. */
+  private async rule(
+    user: User,
+    body: ReadRecordBody,
+    input: DecideAccessInput,
+  ): Promise<{ ruling: AccessRuling; committed: boolean }> {
+    try {
+      const checked = await this.deps.ledger.check(user.mspId, input);
+      if (!checked.commitRequired) return { ruling: checked.ruling, committed: false };
+      const { result } = await this.deps.ledger.decide(user.mspId, input);
+      return { ruling: result, committed: true };
+    } catch (err) {
+      if (!(err instanceof AppError) || err.code !== 'RECORD_NOT_FOUND') throw err;
+      throw await this.recordRefusal(user, input.recordId, body, err);
+    }
   }
 
   /** Every access to the signed-in resident's records, newest first. */
@@ -215,7 +233,7 @@ export class AccessService {
     return views(await this.deps.log.breakGlass(limit));
   }
 
-  private notify(entry: AccessEntry): void {
+  private notify(residentId: string, entry: AccessEntry): void {
     const event = {
       kind: 'BREAK_GLASS' as const,
       accessId: entry.accessId,
@@ -225,7 +243,7 @@ export class AccessService {
       username: entry.username,
       reason: entry.breakGlassReason,
     };
-    this.deps.notifier.notify(entry.residentId, event).catch((err: unknown) => {
+    this.deps.notifier.notify(residentId, event).catch((err: unknown) => {
       this.deps.logger.warn('could not notify a resident of a break-glass access', {
         accessId: entry.accessId,
         error: String(err),
