@@ -59,6 +59,8 @@ import {
 } from './modules/access';
 
 const SHUTDOWN_GRACE_MS = 10_000;
+/** How often expired share links' sealed content is cleared. */
+const SHARE_LINK_SWEEP_MS = 60_000;
 const MODELS = [
   invoiceRecordModel,
   checkCodeFailureModel,
@@ -255,6 +257,7 @@ async function main(): Promise<void> {
   const projection = startProjection(fabric, store, logger);
   services.issuanceRecovery.start();
   services.accessAnchoring.start();
+  setInterval(() => void services.shareLinks.sweepExpired(), SHARE_LINK_SWEEP_MS).unref();
   resumeMigrations(services.migrations, logger);
   const queries = queryServices(config, fabric, store, logger);
   resumeReconciliations(queries.reconciliationJobs, logger);

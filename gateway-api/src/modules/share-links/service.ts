@@ -155,7 +155,7 @@ export class ShareLinkService {
     link.sealed = sealEnvelope(await this.plaintext(link, index.digest), key);
     await this.deps.links.add(link);
     this.deps.logger.info('share link created', { linkId: link.linkId, recordId: link.recordId });
-    await this.sweep(now);
+    await this.sweepExpired();
     const url = `${SHARE_PAGE}#${link.linkId}.${key.toString('hex')}`;
     key.fill(0);
     return { ...viewOf(link, now), url };
@@ -165,7 +165,6 @@ export class ShareLinkService {
   async list(user: User, limit = DEFAULT_LIST_LIMIT): Promise<ShareLinkView[]> {
     const now = this.clock();
     const residentId = residentOf(user);
-    await this.sweep(now);
     return (await this.deps.links.byResident(residentId, limit)).map((link) => viewOf(link, now));
   }
 
@@ -222,15 +221,18 @@ export class ShareLinkService {
   }
 
   /**
-   * Expired links keep no sealed content: cleared whenever links are created or listed. A failure
-   * here fails neither: the next sweep clears them.
+   * Expired links keep no sealed content: cleared when a link is created and by the gateway's
+   * periodic sweep (SHARE_LINK_SWEEP_MS), never on a read. A failure fails nothing: the next sweep
+   * clears them. Answers how many were cleared.
    */
-  private async sweep(now: Date): Promise<void> {
+  async sweepExpired(): Promise<number> {
     try {
-      const cleared = await this.deps.links.discardExpired(now);
+      const cleared = await this.deps.links.discardExpired(this.clock());
       if (cleared > 0) this.deps.logger.info('expired share links cleared', { cleared });
+      return cleared;
     } catch (err) {
       this.deps.logger.warn('could not clear expired share links', { error: String(err) });
+      return 0;
     }
   }
 
