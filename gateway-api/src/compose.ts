@@ -206,12 +206,8 @@ function breakGlassNotifier(notifications: NotificationService): AccessNotifier 
   };
 }
 
-/** Notifications, access requests and referrals, over the consent service. */
-function requestServices(deps: ServiceDeps, consent: ConsentService) {
-  const notifications = new NotificationService({
-    store: deps.notificationStore ?? new InMemoryNotificationStore(),
-    logger: deps.logger,
-  });
+/** Access requests and referrals, over the consent service; they notify through `notifications`. */
+function requestServices(deps: ServiceDeps, consent: ConsentService, notifications: NotificationService) {
   const accessRequests = new AccessRequestService({
     store: deps.accessRequestStore ?? new InMemoryAccessRequestStore(),
     consent,
@@ -306,8 +302,16 @@ export function composeServices(deps: ServiceDeps): Services {
   const lifecycle = new LifecycleService({ ledger: lifecycleLedger, idempotency, logger: deps.logger });
   const update = updateService(deps, invoiceLedger, lifecycleLedger, invoices);
   const migrations = migrationService(deps, registry);
-  const consent = new ConsentService({ ledger: new FabricConsentLedger(deps.ledger), logger: deps.logger });
-  const requests = requestServices(deps, consent);
+  const notifications = new NotificationService({
+    store: deps.notificationStore ?? new InMemoryNotificationStore(),
+    logger: deps.logger,
+  });
+  const consent = new ConsentService({
+    ledger: new FabricConsentLedger(deps.ledger),
+    notifications,
+    logger: deps.logger,
+  });
+  const requests = requestServices(deps, consent, notifications);
   return {
     invoices,
     lifecycle,

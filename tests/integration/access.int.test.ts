@@ -301,6 +301,11 @@ describe('the access path on the platform', () => {
       sourceOrg: { ...DEFAULT_POLICY_PREFERENCES.sourceOrg, excludedRecordTypes: ['LAB_REPORT'] },
     });
     expect(narrowed.status).toBe(200);
+    const notes = (await call(tokens['resident.zhang'] ?? '', 'GET', '/notifications?unread=true')).body;
+    const txId = String(narrowed.body['txId']);
+    expect((notes['notifications'] as Json[]).find((note) => (note['ref'] as Json)['id'] === txId)).toMatchObject({
+      type: 'POLICIES_CHANGED',
+    });
     try {
       const accessId = refusedId(
         await read('h1.doctor', A, { purpose: 'TREATMENT', fields: ['diagnosis'] }),

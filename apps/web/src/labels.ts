@@ -128,6 +128,8 @@ export const NOTIFICATION_TYPE_LABELS: Record<NotificationType, Label> = {
   ACCESS_REQUEST_DENIED: { zh: '申请被拒绝', en: 'Request denied' },
   REFERRAL_CLOSED: { zh: '转诊已结束', en: 'Referral closed' },
   BREAK_GLASS_ACCESS: { zh: '紧急访问', en: 'Emergency access' },
+  SIGNING_KEY_CHANGED: { zh: '签名密钥已变更', en: 'Signing key changed' },
+  POLICIES_CHANGED: { zh: '通用规则已变更', en: 'General policies changed' },
   GENERAL: { zh: '通知', en: 'Notice' },
 };
 

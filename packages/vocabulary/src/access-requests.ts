@@ -34,6 +34,8 @@ export const NOTIFICATION_TYPES = [
   'ACCESS_REQUEST_DENIED',
   'REFERRAL_CLOSED',
   'BREAK_GLASS_ACCESS',
+  'SIGNING_KEY_CHANGED',
+  'POLICIES_CHANGED',
   'GENERAL',
 ] as const;
 export type NotificationType = (typeof NOTIFICATION_TYPES)[number];

@@ -54,12 +54,20 @@ const changeTerms = {
   useLimit: 2,
 };
 
+/** What the resident was told, as (recipient, type, body). */
+const told: string[] = [];
+
 function setup() {
   const ledger = new FakeConsentLedger();
   let nonces = 0;
   const service = new ConsentService({
     ledger,
     logger: silentLogger,
+    notifications: {
+      notifyQuietly: async (recipient, message) => {
+        told.push(`${JSON.stringify(recipient)} ${message.type} ${message.body}`);
+      },
+    },
     clock: () => new Date('2026-03-01T08:00:00.000Z'),
     newNonce: () => (++nonces).toString(16).padStart(32, '0'),
   });
@@ -220,7 +228,12 @@ describe('ConsentService key recovery', () => {
 
   it('is submitted by counter staff with their organisation, recording them and the reason', async () => {
     const { ledger, service } = await withKey();
+    told.length = 0;
     const { key, txId } = await service.recoverKey(clerk, await recoveryBody(service));
+    expect(told).toEqual([
+      `{"residentId":"${RESIDENT_ID}"} SIGNING_KEY_CHANGED Your lost signing key was replaced by version 2, recovered by ` +
+        `${clerk.displayName} (h1.clerk, Hospital1MSP): phone lost; ID card checked at the counter`,
+    ]);
     expect(key).toMatchObject({ publicKey: newKey.publicKey, keyVersion: 2 });
     expect(key.lastOperation).toMatchObject({
       operation: 'RECOVER',

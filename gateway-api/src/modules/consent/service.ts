@@ -10,6 +10,7 @@ import { canonicalJson, SIGNATURE_MAX_AGE_SECONDS, SIGNED_OPERATIONS, SIGNING_VE
 import { AppError } from '../../errors';
 import type { Committed } from '../../fabric/ledger-client';
 import type { Logger } from '../../logger';
+import type { NotificationService } from '../notifications';
 import { canRecoverResidentKeys, type User } from '../auth/roles';
 import type { ConsentLedger } from './ledger';
 import type { ResidentPoliciesView } from './policy-schemas';
@@ -29,6 +30,8 @@ import type {
 export interface ConsentServiceDeps {
   ledger: ConsentLedger;
   logger: Logger;
+  /** Tells the resident of each change to their signing key or policies (a change they did not make stands out). */
+  notifications?: Pick<NotificationService, 'notifyQuietly'>;
   /** The signing time of prepared payloads (tests). */
   clock?: () => Date;
   /** The nonce of prepared payloads when the device gives none (tests). */
@@ -105,6 +108,12 @@ export class ConsentService {
     requireOwn(user, body.payload.residentId);
     const { result, txId } = await this.deps.ledger.rotateKey(user.mspId, body);
     this.deps.logger.info('resident key rotated', { txId, keyVersion: result.keyVersion });
+    await this.tell(
+      result.residentId,
+      'SIGNING_KEY_CHANGED',
+      `Your signing key was replaced by version ${result.keyVersion} from your device`,
+      txId,
+    );
     return { key: result, txId };
   }
 
@@ -122,6 +131,13 @@ export class ConsentService {
     }
     const { result, txId } = await this.deps.ledger.recoverKey(user.mspId, { ...body, actor: user.username });
     this.deps.logger.info('resident key recovered', { txId, keyVersion: result.keyVersion, mspId: user.mspId });
+    const by = `${user.displayName} (${user.username}, ${user.mspId})`;
+    await this.tell(
+      result.residentId,
+      'SIGNING_KEY_CHANGED',
+      `Your lost signing key was replaced by version ${result.keyVersion}, recovered by ${by}: ${body.reason}`,
+      txId,
+    );
     return { key: result, txId };
   }
 
@@ -159,7 +175,26 @@ export class ConsentService {
     requireOwn(user, body.payload.residentId);
     const { result, txId } = await this.deps.ledger.setPolicies(user.mspId, body);
     this.deps.logger.info('policy preferences set', { txId, version: result.version });
+    await this.tell(
+      result.residentId,
+      'POLICIES_CHANGED',
+      `Your general policies are now at version ${result.version}`,
+      txId,
+    );
     return { preferences: result, txId };
+  }
+
+  private async tell(
+    residentId: string,
+    type: 'SIGNING_KEY_CHANGED' | 'POLICIES_CHANGED',
+    body: string,
+    txId: string,
+  ): Promise<void> {
+    const title = type === 'SIGNING_KEY_CHANGED' ? 'Signing key changed' : 'General policies changed';
+    await this.deps.notifications?.notifyQuietly(
+      { residentId },
+      { type, title, body, ref: { kind: 'transaction', id: txId } },
+    );
   }
 
   /** A doctor's view: the grants naming them, and those to their whole institution. */
