@@ -208,17 +208,23 @@ describe('the access path on the platform', () => {
     }
   });
 
+  /** The access record's proof as `user` sees it, asked every 200 ms until it is intact or `ms` have passed. */
+  async function anchoredProof(user: string, accessId: string, ms: number): Promise<Json> {
+    const started = Date.now();
+    let proof: Json = {};
+    while (Date.now() - started < ms) {
+      proof = (await call(tokens[user] ?? '', 'GET', `/access/log/${accessId}/proof`)).body;
+      if (proof['result'] === 'intact') break;
+      await sleep(200);
+    }
+    return proof;
+  }
+
   test('a read of an id that names no record is refused 404, recorded with no resident and anchored', async () => {
     const res = await read('h2.doctor', `ACC-${RUN}-NONE`, { purpose: 'TREATMENT', fields: ['diagnosis'] });
     expect({ status: res.status, code: res.body['code'] }).toEqual({ status: 404, code: 'RECORD_NOT_FOUND' });
     const accessId = String(res.body['message']).slice(-36);
-    const started = Date.now();
-    let proof: Json = {};
-    while (Date.now() - started < 10_000) {
-      proof = (await call(tokens['h2.doctor'] ?? '', 'GET', `/access/log/${accessId}/proof`)).body;
-      if (proof['result'] === 'intact') break;
-      await sleep(200);
-    }
+    const proof = await anchoredProof('h2.doctor', accessId, 10_000);
     expect(proof).toMatchObject({
       result: 'intact',
       record: { username: 'h2.doctor', residentId: null, recordType: null, reason: 'RECORD_NOT_FOUND' },
@@ -248,13 +254,7 @@ describe('the access path on the platform', () => {
     await grant(grantId);
     const res = await read('h2.doctor', A, { purpose: 'TREATMENT', fields: ['diagnosis'], grantId });
     const accessId = String(res.body['accessId']);
-    const started = Date.now();
-    let proof: Json = {};
-    while (Date.now() - started < 5_000) {
-      proof = (await call(tokens['resident.zhang'] ?? '', 'GET', `/access/log/${accessId}/proof`)).body;
-      if (proof['result'] === 'intact') break;
-      await sleep(200);
-    }
+    const proof = await anchoredProof('resident.zhang', accessId, 5_000);
     expect(proof['result']).toBe('intact');
     const steps = proof['proof'] as Json;
     expect(verifyMerkleProof(sm3, String(proof['leaf']), steps['steps'] as never, String(steps['root']))).toBe(true);
