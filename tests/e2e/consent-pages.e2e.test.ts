@@ -3,15 +3,26 @@
  * a resident makes a key on the phone (or, holding the key on chain, rotates it to one made on the
  * phone), grants h1.doctor, who sees the grant active; the resident narrows the grant's record
  * types, revokes it, and the doctor sees it revoked; then the resident excludes a hospital from the
- * general policy and signs the defaults again. Residents' keys stay on the ledger between runs; the consent integration test keeps
+ * general policy and signs the defaults again. Then the resident, on a phone that holds no key,
+ * makes a new one and shows its recovery code; a hospital clerk recovers the key with it. Residents' keys stay on the ledger between runs; the consent integration test keeps
  * each demo resident's key of version v derived from a fixed seed, so this test seeds the phone
  * with that key when one is on chain, and at the end rotates the phone's key back to that scheme.
  */
 import type { Browser, Page } from 'playwright-core';
 import { type KeyPair, seededKey, sign } from '../integration/resident-keys';
 import type { Json } from '../integration/stack';
-import { expectOk, launch, message, openPage, pageErrors, screenshot, signIn, submit } from './browser';
-import { api, keyOnChain, login, openPhone, PASSPHRASE, storedKey, storeKey, unlockKey } from './residents';
+import { expectOk, launch, message, openPage, pageErrors, screenshot, signIn, submit, text } from './browser';
+import {
+  api,
+  keyOnChain,
+  login,
+  openPhone,
+  PASSPHRASE,
+  recoverToSeeded,
+  storedKey,
+  storeKey,
+  unlockKey,
+} from './residents';
 
 jest.setTimeout(240_000);
 
@@ -121,8 +132,15 @@ describe('resident consent pages', () => {
 
   afterAll(async () => {
     try {
-      const held = phone === undefined ? undefined : await storedKey(phone, resident.username);
-      if (held !== undefined) await rotateToSeeded(resident.username, resident.token, held);
+      const { username, token } = resident;
+      const held = phone === undefined ? undefined : await storedKey(phone, username);
+      const registered = await keyOnChain(token);
+      if (held !== undefined && held.publicKey === registered?.publicKey) await rotateToSeeded(username, token, held);
+      else if (
+        registered !== undefined &&
+        seededKey(username, registered.keyVersion).publicKey !== registered.publicKey
+      )
+        await recoverToSeeded(username, token);
     } finally {
       await browser?.close();
     }
@@ -155,5 +173,38 @@ describe('resident consent pages', () => {
     await narrowThenRestorePolicy(page, token);
     await screenshot(page, 'resident-policies');
     expect([pageErrors.get(page), pageErrors.get(doctor)]).toEqual([[], []]);
+  });
+
+  test("a resident who lost the phone's key makes a new one on the phone; a hospital clerk recovers it", async () => {
+    const { username, token } = resident;
+    const before = await keyOnChain(token);
+    const page = await openPhone(browser);
+    await signIn(page, username);
+    await page.waitForSelector('#key-section[data-state="elsewhere"]');
+    await page.fill('#recover-passphrase', PASSPHRASE);
+    await page.fill('#recover-repeat', PASSPHRASE);
+    await submit(page, 'key-recover-form');
+    const code = await text(page, '#recover-code');
+    expect(code).toMatch(/^hdt-recover:1\//);
+    phone = page;
+    await screenshot(page, 'resident-key-recovery');
+
+    const clerk = await openPage(browser, 'hospital.html');
+    await signIn(clerk, 'h1.clerk');
+    await clerk.fill('#key-recovery-code', code);
+    await clerk.waitForSelector('#key-recovery-preview');
+    await clerk.fill('#key-recovery-reason', 'phone lost; ID card checked at the counter');
+    await clerk.click('label.el-checkbox:has(#key-recovery-identity)');
+    await clerk.click('#key-recovery-form button[type="submit"]');
+    const result = await clerk.waitForSelector('#key-recovery-result[data-operation="RECOVER"]');
+    const version = (before?.keyVersion ?? 0) + 1;
+    expect(await result.getAttribute('data-version')).toBe(String(version));
+    await screenshot(clerk, 'hospital-key-recovery');
+
+    await page.click('#recover-check');
+    await page.waitForSelector('#key-section[data-state="ready"]');
+    expect(await expectOk(page)).toContain(`${version}`);
+    expect(await keyOnChain(token)).toMatchObject({ keyVersion: version });
+    expect([pageErrors.get(page), pageErrors.get(clerk)]).toEqual([[], []]);
   });
 });

@@ -5,7 +5,7 @@
  */
 import { webcrypto } from 'node:crypto';
 import type { Browser, Page } from 'playwright-core';
-import type { KeyPair } from '../integration/resident-keys';
+import { type KeyPair, seededKey, sign } from '../integration/resident-keys';
 import { call, DEMO_PASSWORDS, type Json } from '../integration/stack';
 import { APP_URL, openPage, PHONE, submit } from './browser';
 
@@ -98,4 +98,24 @@ export async function unlockKey(page: Page): Promise<void> {
   await page.fill('#key-passphrase', PASSPHRASE);
   await submit(page, 'key-unlock-form');
   await page.waitForSelector('#key-unlocked');
+}
+
+/**
+ * Puts the integration tests' key of the next version on chain for the resident of `token` by a
+ * counter clerk's recovery: for when no device holds the registered key any more.
+ */
+export async function recoverToSeeded(username: string, token: string): Promise<void> {
+  const onChain = await keyOnChain(token);
+  const next = seededKey(username, (onChain?.keyVersion ?? 0) + 1);
+  const prepared = await api(token, 'POST', '/consent/signing-payloads', {
+    op: 'resident-key.recover',
+    newPublicKey: next.publicKey,
+  });
+  const { payload, message } = prepared as { payload: Json; message: string };
+  const reason = 'test clean-up: key returned to the integration tests scheme';
+  await api(await login('h1.clerk'), 'POST', '/consent/key/recover', {
+    payload,
+    signature: sign(message, next),
+    reason,
+  });
 }
