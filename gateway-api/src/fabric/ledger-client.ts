@@ -28,8 +28,6 @@ const DEFAULT_RETRY: RetryPolicy = { attempts: 5, baseDelayMs: 400 };
 export interface Committed<T> {
   result: T;
   txId: string;
-  /** After `settled`: the organisations whose peer had not confirmed the commit in time. */
-  lagging?: string[];
 }
 
 /**
@@ -65,13 +63,13 @@ export interface LedgerClient {
 export const SETTLE_TIMEOUT_MS = 5_000;
 
 /**
- * A submission that narrows what others may do (a revocation, a retraction) is answered only once
- * every organisation's peer has committed it: the next request, evaluated on any of them, sees it.
+ * The submission, answered only once every organisation's peer has committed it (a peer that does
+ * not confirm in time is logged by `settle`): the next request, evaluated on any of them, sees it.
  */
 export async function settled<T>(ledger: LedgerClient, submission: Promise<Committed<T>>): Promise<Committed<T>> {
   const committed = await submission;
-  const lagging = await ledger.settle(committed.txId);
-  return lagging.length === 0 ? committed : { ...committed, lagging };
+  await ledger.settle(committed.txId);
+  return committed;
 }
 
 const utf8 = new TextDecoder();

@@ -18,8 +18,10 @@ export interface PinnedBlobs {
   unpin(cid: string): Promise<void>;
 }
 
-/** Every CID the database refers to (records, earlier revisions, issuances under way, migration items). */
-/** What the database refers to: CIDs (fields named `cid`) and data key ids (`keyId`, beside each CID). */
+/**
+ * What the database refers to: CIDs (fields named `cid`: records, earlier revisions, issuances under
+ * way, migration items) and data key ids (`keyId`, beside each CID).
+ */
 export interface References {
   cids: Set<string>;
   keyIds: Set<string>;
