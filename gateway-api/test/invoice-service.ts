@@ -4,6 +4,7 @@ import { FabricLedgerClient } from '../src/fabric/ledger-client';
 import { FabricRegistryLedger } from '../src/fabric/registry-ledger';
 import type { Logger } from '../src/logger';
 import type { User } from '../src/modules/auth/roles';
+import { CheckCodeDerivations } from '../src/modules/invoices/check-code-cache';
 import { CheckCodeGuard, DEFAULT_GUESS_LIMITS } from '../src/modules/invoices/check-code-guard';
 import { IssuanceRunner, type IssuanceRunnerDeps } from '../src/modules/invoices/issuance';
 import { IssuanceRecoveryWorker } from '../src/modules/invoices/issuance-worker';
@@ -21,7 +22,9 @@ export const CLERK: User = {
   unit: 'Qingpu District Central Hospital',
 };
 
-export function serviceSetup(options: { reached?: IssuanceRunnerDeps['reached'] } = {}) {
+export function serviceSetup(
+  options: { reached?: IssuanceRunnerDeps['reached']; derivations?: CheckCodeDerivations } = {},
+) {
   const chaincode = new ChaincodeNetwork();
   const offchain = new FakeOffchain();
   const logged: string[] = [];
@@ -51,6 +54,7 @@ export function serviceSetup(options: { reached?: IssuanceRunnerDeps['reached'] 
     issuance,
     registry: new FabricRegistryLedger(client),
     logger,
+    derivations: options.derivations,
   });
   /** The recovery worker, as if `ms` had passed. */
   const recoverAfter = (ms: number) =>

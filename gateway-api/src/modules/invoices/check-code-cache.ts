@@ -97,6 +97,12 @@ export class CheckCodeDerivations {
     return { hash, remembered: false, confirm: () => this.confirmed.set(slot, hash) };
   }
 
+  /** A hash known without deriving (the guess matched the anchored check code), kept once confirmed. */
+  known(id: InvoiceId, checkCode: string, protection: Protection, hash: string): Derivation {
+    const slot = this.slot(id, checkCode, protection);
+    return { hash, remembered: false, confirm: () => this.confirmed.set(slot, hash) };
+  }
+
   private slot(id: InvoiceId, checkCode: string, protection: Protection): string {
     const { checkCodeSalt, checkCodeIterations } = protection;
     return createHmac('sm3', this.key)

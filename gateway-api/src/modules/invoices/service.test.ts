@@ -3,6 +3,8 @@ import { CLERK as clerk, serviceSetup as setup } from '../../../test/invoice-ser
 import { ISSUER_SECRET, invoiceData, PDF, TEST_ITERATIONS } from '../../../test/harness';
 import type { User } from '../auth/roles';
 import { invoiceDataSchema } from './schemas';
+import { deriveCheckCodeHash } from './check-code';
+import { CheckCodeDerivations } from './check-code-cache';
 import { dataDigestOf, type IssueOutcome } from './service';
 
 const sm3 = (data: Uint8Array | string) => createHash('sm3').update(data).digest('hex');
@@ -172,8 +174,18 @@ describe('InvoiceService.issueInvoice', () => {
 });
 
 describe('InvoiceService.verifyInvoice', () => {
-  it('derives the hash from the salt and iterations on chain and asks the chaincode; records nothing when right', async () => {
-    const { chaincode, offchain, service } = setup();
+  /** The service with a count of the check-code derivations it runs. */
+  function counted() {
+    const runs = { count: 0 };
+    const derivations = new CheckCodeDerivations(100, async (...args) => {
+      runs.count += 1;
+      return deriveCheckCodeHash(...args);
+    });
+    return { runs, ...setup({ derivations }) };
+  }
+
+  it('checks a first guess against the check code anchored in the data, asks the chaincode, records nothing when right', async () => {
+    const { chaincode, offchain, runs, service } = counted();
     const { result } = done(await service.issueInvoice(clerk, data, PDF));
     chaincode.evaluated.length = 0;
     const verdict = await service.verifyInvoice(officer, {
@@ -185,6 +197,37 @@ describe('InvoiceService.verifyInvoice', () => {
     expect(verdict).toEqual({ result: 'authentic', status: 'ISSUED', mismatches: [] });
     expect(chaincode.evaluated).toEqual(['Read', 'Verify']);
     expect(offchain.checkCodeFailures.rows).toEqual([]);
+    expect(runs.count).toBe(0);
+  });
+
+  it('answers a guess unlike the anchored check code as wrong, without a derivation or the chaincode', async () => {
+    const { chaincode, offchain, runs, service } = counted();
+    const { result } = done(await service.issueInvoice(clerk, data, PDF));
+    chaincode.evaluated.length = 0;
+    const wrong = result.checkCode === 'AAAAAA' ? 'BBBBBB' : 'AAAAAA';
+    const input = { code: '31010125', number: '0000000001', checkCode: wrong };
+    await expect(service.verifyInvoice(officer, input)).resolves.toEqual({ result: 'unknown', mismatches: [] });
+    expect(chaincode.evaluated).toEqual(['Read']);
+    expect(runs.count).toBe(0);
+    expect(offchain.checkCodeFailures.rows).toEqual([expect.objectContaining({ outcome: 'wrong_check_code' })]);
+  });
+
+  it('derives the hash when the anchored data is not held here or is not the copy on chain', async () => {
+    const { chaincode, offchain, runs, service, logged } = counted();
+    const first = done(await service.issueInvoice(clerk, data, PDF)).result;
+    const second = done(await service.issueInvoice(clerk, { ...data, number: '0000000002' }, PDF)).result;
+    offchain.records.rows.delete('31010125/0000000001');
+    const copy = [...offchain.files.docs.values()].find((doc) => doc.docId.startsWith('invoice/31010125/0000000002/'));
+    if (copy?.docId.endsWith('/data') !== true) throw new Error('no data document of the second invoice');
+    copy.bytes = Buffer.from(copy.bytes.toString('utf8').replace(second.checkCode, 'ZZZZZZ'));
+    chaincode.evaluated.length = 0;
+    for (const { number, checkCode } of [first, second]) {
+      const verdict = await service.verifyInvoice(officer, { code: '31010125', number, checkCode });
+      expect(verdict).toMatchObject({ result: 'authentic' });
+    }
+    expect(runs.count).toBe(2);
+    expect(chaincode.evaluated).toEqual(['Read', 'Verify', 'Read', 'Verify']);
+    expect(logged).toEqual(['the anchored check code is unreadable; deriving the hash instead']);
   });
 
   it('verifies a confirmed check code again without writing an attempt, and without a derivation', async () => {

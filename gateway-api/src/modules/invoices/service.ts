@@ -12,6 +12,7 @@ import type { IssuanceRunner, PendingResult } from './issuance';
 import type { Issuance } from './issuances';
 import { checkCodeMatches, generateCheckCode, protectCheckCode } from './check-code';
 import { CheckCodeDerivations } from './check-code-cache';
+import { matchesAnchoredCheckCode } from './anchored-check-code';
 import type { Checked, CheckCodeGuard } from './check-code-guard';
 import type { InvoiceRecords } from './records';
 import { storedAnswer } from './idempotency';
@@ -102,6 +103,17 @@ export interface InvoiceServiceDeps {
 const storedCheckCodeSchema = z.object({ checkCode: z.string().regex(/^[0-9A-Z]{6}$/) });
 
 const UNKNOWN: VerifyOutcome = { result: 'unknown', mismatches: [] };
+
+/**
+ * What a check of a check code reads first: the invoice (undefined when there is none) and whether
+ * the guess is the check code anchored in its data (undefined when that data is not readable here).
+ */
+interface Lookup {
+  read: OnChainInvoice | undefined;
+  anchored: boolean | undefined;
+}
+
+const NOTHING: Lookup = { read: undefined, anchored: undefined };
 
 /** Digests a verifier supplied besides the check code. */
 interface SuppliedDigests {
@@ -269,11 +281,14 @@ export class InvoiceService {
       dataDigest: input.data === undefined ? undefined : dataDigestOrFail(input.data, checkCode),
     };
     const knownRight = this.derivations.remembers({ code, number }, checkCode);
+    // Read ahead while the guard records the attempt; nothing read is used before the guard allows it.
+    const early = knownRight ? undefined : this.lookUp(user, { code, number }, checkCode);
+    early?.catch(() => undefined);
     const guess = { user, code, number, via: 'verify' } as const;
     return this.deps.guard.guess(
       guess,
       async () => {
-        const checked = await this.checkOnLedger(user, { code, number }, checkCode, digests);
+        const checked = await this.checkOnLedger(user, { code, number }, checkCode, digests, early);
         return { result: checked.result.verdict, failure: checked.failure };
       },
       knownRight,
@@ -281,23 +296,37 @@ export class InvoiceService {
   }
 
   /**
-   * Derives the check code's hash with the invoice's salt and iteration count (remembered after
-   * the first read) and has the chaincode verify it on the user's own org's peer.
+   * Finds the check code's hash — remembered, from the anchored check code, or derived with the
+   * invoice's salt and iteration count — and has the chaincode verify it on the user's own org's
+   * peer. A guess that differs from the anchored check code is wrong without asking the chaincode.
    */
   private async checkOnLedger(
     user: User,
     id: InvoiceId,
     checkCode: string,
     digests: SuppliedDigests,
+    early?: Promise<Lookup>,
   ): Promise<Checked<{ verdict: VerifyOutcome; read?: OnChainInvoice | undefined }>> {
-    const read = this.derivations.protectionOf(id) === undefined ? await this.readProtection(user, id) : undefined;
-    const protection = this.derivations.protectionOf(id) ?? read;
+    const remembered = this.derivations.remembers(id, checkCode) ? this.derivations.protectionOf(id) : undefined;
+    const { read, anchored } = remembered === undefined ? await (early ?? this.lookUp(user, id, checkCode)) : NOTHING;
+    const protection = remembered ?? read;
     if (protection === undefined) return { result: { verdict: UNKNOWN }, failure: 'no_such_invoice' };
-    const derivation = await this.derivations.derive(id, checkCode, protection);
+    if (anchored === false) return { result: { verdict: UNKNOWN }, failure: 'wrong_check_code' };
+    const derivation =
+      anchored === true && read !== undefined
+        ? this.derivations.known(id, checkCode, protection, read.checkCodeHash)
+        : await this.derivations.derive(id, checkCode, protection);
     const verdict = await this.deps.ledger.verify(user.mspId, { ...id, checkCodeHash: derivation.hash, ...digests });
     if (verdict.result === 'unknown') return { result: { verdict }, failure: 'wrong_check_code' };
     derivation.confirm();
     return { result: { verdict, read } };
+  }
+
+  /** The invoice on the ledger, and whether `checkCode` is the check code anchored in its data. */
+  private async lookUp(user: User, id: InvoiceId, checkCode: string): Promise<Lookup> {
+    const read = await this.readProtection(user, id);
+    const anchored = read === undefined ? undefined : await matchesAnchoredCheckCode(this.deps, read, checkCode);
+    return { read, anchored };
   }
 
   /** The invoice from the ledger (its salt and iteration count remembered), or undefined when there is none. */
