@@ -4,7 +4,7 @@ import { FabricRegistryLedger } from './fabric/registry-ledger';
 import type { LedgerClient } from './fabric/ledger-client';
 import type { Logger } from './logger';
 import { HealthService } from './modules/health/service';
-import { LifecycleService } from './modules/invoices/lifecycle-service';
+import { LifecycleService, type LifecyclePoint } from './modules/invoices/lifecycle-service';
 import { InvoiceService } from './modules/invoices/service';
 import type { CheckCodeFailures } from './modules/invoices/check-code-failures';
 import { CheckCodeGuard, type GuessLimits } from './modules/invoices/check-code-guard';
@@ -66,6 +66,8 @@ export interface ServiceDeps {
   issuanceTiming: { leaseMs: number; recoveryIntervalMs: number };
   /** Called at each point of an issuance (crash tests). */
   issuanceReached?: (point: IssuancePoint, issuance: Issuance) => void;
+  /** Called at each point of a lifecycle operation (crash tests). */
+  lifecycleReached?: ((point: LifecyclePoint) => void) | undefined;
   /** The durable record of failed check-code guesses. */
   checkCodeFailures: CheckCodeFailures;
   /** Failed check-code guesses allowed per window. */
@@ -299,7 +301,8 @@ export function composeServices(deps: ServiceDeps): Services {
   const invoices = invoiceService(deps, invoiceLedger, registry, issuance);
   const lifecycleLedger = new FabricLifecycleLedger(deps.ledger);
   const { files, idempotency } = deps.offchain;
-  const lifecycle = new LifecycleService({ ledger: lifecycleLedger, idempotency, logger: deps.logger });
+  const { logger, lifecycleReached: reached } = deps;
+  const lifecycle = new LifecycleService({ ledger: lifecycleLedger, idempotency, logger, reached });
   const update = updateService(deps, invoiceLedger, lifecycleLedger, invoices);
   const migrations = migrationService(deps, registry);
   const notifications = new NotificationService({

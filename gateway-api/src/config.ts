@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { DEFAULT_CHECK_CODE_ITERATIONS } from './modules/invoices/check-code';
 import { DEFAULT_GUESS_LIMITS, type GuessLimits } from './modules/invoices/check-code-guard';
 import { ISSUANCE_POINTS, type IssuancePoint } from './modules/invoices/issuance';
+import { LIFECYCLE_POINTS, type LifecyclePoint } from './modules/invoices/lifecycle-service';
 
 /** Settings of the gateway, read once from the environment at start-up. */
 export interface Config {
@@ -42,6 +43,10 @@ export interface Config {
   blobCacheBytes: number;
   /** Crash tests only: the process kills itself when an issuance reaches this point. */
   issuanceCrashAt: IssuancePoint | undefined;
+  /** Crash tests only: the process kills itself once a lifecycle operation has committed, before it answers. */
+  lifecycleCrashAt: LifecyclePoint | undefined;
+  /** A request under an Idempotency-Key still pending after this long is taken over by its retry (ms). */
+  idempotencyStaleAfterMs: number;
 }
 
 export interface HttpTimeouts {
@@ -116,6 +121,8 @@ const envSchema = z
     ISSUANCE_LEASE_MS: intInRange(1000, HOUR_MS, 120_000),
     ISSUANCE_RECOVERY_INTERVAL_MS: intInRange(100, HOUR_MS, 2_000),
     ISSUANCE_CRASH_AT: z.enum(ISSUANCE_POINTS).optional(),
+    LIFECYCLE_CRASH_AT: z.enum(LIFECYCLE_POINTS).optional(),
+    IDEMPOTENCY_STALE_AFTER_MS: intInRange(1000, 24 * HOUR_MS, 300_000),
     RECONCILE_ORPHAN_GRACE_MS: intInRange(1000, 7 * 24 * HOUR_MS, HOUR_MS),
     BLOB_CACHE_MB: intInRange(0, 4096, 32),
   })
@@ -177,6 +184,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     issuanceTiming: { leaseMs: e.ISSUANCE_LEASE_MS, recoveryIntervalMs: e.ISSUANCE_RECOVERY_INTERVAL_MS },
     issuanceCrashAt: e.ISSUANCE_CRASH_AT,
+    lifecycleCrashAt: e.LIFECYCLE_CRASH_AT,
+    idempotencyStaleAfterMs: e.IDEMPOTENCY_STALE_AFTER_MS,
     orphanGraceMs: e.RECONCILE_ORPHAN_GRACE_MS,
     blobCacheBytes: e.BLOB_CACHE_MB * 1024 * 1024,
   };

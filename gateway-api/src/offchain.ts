@@ -19,6 +19,7 @@ export function offchainPorts(store: OffchainStore): OffchainPorts {
     },
     idempotency: {
       begin: (scope, key, requestHash) => documents.beginIdempotent(scope, key, requestHash),
+      recordAttempts: (scope, key, txIds) => documents.recordIdempotentAttempts(scope, key, txIds),
       complete: (scope, key, statusCode, body) => documents.completeIdempotent(scope, key, statusCode, body),
       abandon: (scope, key) => documents.abandonIdempotent(scope, key),
     },
@@ -40,6 +41,7 @@ export function connectStore(config: Config, models: readonly ModelRegistration[
     ipfsApiUrl: config.ipfsApiUrl,
     kekHex: config.dataKekHex,
     blobCacheBytes: config.blobCacheBytes,
+    idempotencyStaleAfterMs: config.idempotencyStaleAfterMs,
     ...(config.dataKekId === undefined ? {} : { kekId: config.dataKekId }),
   });
 }

@@ -24,13 +24,16 @@ export interface DocumentFiles {
 }
 
 export type BeginIdempotentResult =
-  | { kind: 'new' }
+  /** `earlier`: the transactions a crashed attempt under the same key submitted, when it is taken over. */
+  | { kind: 'new'; earlier?: readonly string[] | undefined }
   | { kind: 'replay'; statusCode: number; body: unknown }
   | { kind: 'conflict' }
   | { kind: 'in_progress' };
 
 export interface IdempotencyStore {
   begin(scope: string, key: string, requestHash: string): Promise<BeginIdempotentResult>;
+  /** Records every ledger transaction the pending request has submitted, before the last is sent. */
+  recordAttempts(scope: string, key: string, txIds: readonly string[]): Promise<void>;
   complete(scope: string, key: string, statusCode: number, body: unknown): Promise<void>;
   abandon(scope: string, key: string): Promise<void>;
 }

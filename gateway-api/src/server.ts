@@ -14,7 +14,6 @@ import {
   MongoCheckCodeFailures,
   MongoInvoiceRecords,
 } from './modules/invoices';
-import type { IssuancePoint } from './modules/invoices/issuance';
 import { issuanceModel } from './modules/invoices/issuance-model';
 import { MongoIssuances } from './modules/invoices/issuances';
 import type { IssuanceRecoveryWorker } from './modules/invoices/issuance-worker';
@@ -137,10 +136,14 @@ function startProjection(fabric: FabricConnections, store: OffchainStore, logger
   return projection;
 }
 
-/** Crash tests: the process dies (SIGKILL, no clean-up) the moment an issuance reaches `point`. */
-function crashAt(point: IssuancePoint | undefined, logger: Logger): ((reached: IssuancePoint) => void) | undefined {
+/** Crash tests: the process dies (SIGKILL, no clean-up) the moment an operation reaches `point`. */
+function crashAt<P extends string>(
+  what: string,
+  point: P | undefined,
+  logger: Logger,
+): ((reached: P) => void) | undefined {
   if (point === undefined) return undefined;
-  logger.warn('crash test: this process kills itself when an issuance reaches a point', { point });
+  logger.warn(`crash test: this process kills itself when ${what} reaches a point`, { point });
   return (reached) => {
     if (reached === point) process.kill(process.pid, 'SIGKILL');
   };
@@ -155,7 +158,8 @@ function servicesOver(config: Config, fabric: FabricConnections, store: Offchain
     checkCodeFailures: new MongoCheckCodeFailures(checkCodeFailureModel(store.connection)),
     issuances: new MongoIssuances(issuanceModel(store.connection)),
     issuanceTiming: config.issuanceTiming,
-    issuanceReached: crashAt(config.issuanceCrashAt, logger),
+    issuanceReached: crashAt('an issuance', config.issuanceCrashAt, logger),
+    lifecycleReached: crashAt('a lifecycle operation', config.lifecycleCrashAt, logger),
     guessLimits: config.guessLimits,
     checkCodeIterations: config.checkCodeIterations,
     issuerSecret: config.issuerSecret,

@@ -4,7 +4,9 @@
  *   given point; the platform's own gateway then finishes or undoes that issuance, and the
  *   client's retry with the same Idempotency-Key gets the one result;
  * - with every orderer stopped, an issue is accepted as pending (202), shown in /health, and lands
- *   on chain exactly once after the orderers return.
+ *   on chain exactly once after the orderers return;
+ * - a gateway killed after a lock committed, before it answered: the retry under the same key
+ *   finds that lock on chain and answers with it, and nothing is locked twice.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { openSync } from 'node:fs';
@@ -46,25 +48,37 @@ async function ok(url: string): Promise<boolean> {
   }
 }
 
-/** A gateway on CRASH_PORT that dies when an issuance reaches `point`; its leases last 2 s. */
-async function crashingGateway(point: string): Promise<ChildProcess> {
+/** A second gateway on CRASH_PORT over the platform's ledger and database, with `settings` in its environment. */
+async function gatewayOnCrashPort(name: string, settings: Record<string, string>): Promise<ChildProcess> {
   // The same database as the platform's gateway (the tests' own MONGODB_URI names another one).
   const env: NodeJS.ProcessEnv = { ...process.env };
   delete env['MONGODB_URI'];
   const database = process.env['GATEWAY_MONGODB_URI'];
   if (database !== undefined) env['MONGODB_URI'] = database;
-  const log = openSync(path.join(STATE_DIR, 'logs', `api-crash-${point}.log`), 'w');
+  const log = openSync(path.join(STATE_DIR, 'logs', `api-${name}.log`), 'w');
   const child = spawn('bash', ['scripts/api.sh', 'run'], {
     cwd: ROOT_DIR,
-    env: { ...env, PORT: String(CRASH_PORT), ISSUANCE_CRASH_AT: point, ISSUANCE_LEASE_MS: '2000' },
+    env: { ...env, PORT: String(CRASH_PORT), ...settings },
     stdio: ['ignore', log, log],
   });
   const deadline = Date.now() + 60_000;
   while (!(await ok(`${CRASH_API}/health`))) {
-    if (child.exitCode !== null || Date.now() > deadline) throw new Error('the crashing gateway did not start');
+    if (child.exitCode !== null || Date.now() > deadline) throw new Error(`the gateway ${name} did not start`);
     await sleep(300);
   }
   return child;
+}
+
+/** A gateway on CRASH_PORT that dies when an issuance reaches `point`; its leases last 2 s. */
+function crashingGateway(point: string): Promise<ChildProcess> {
+  return gatewayOnCrashPort(`crash-${point}`, { ISSUANCE_CRASH_AT: point, ISSUANCE_LEASE_MS: '2000' });
+}
+
+/** Kills a second gateway that is still running. */
+async function killed(child: ChildProcess | undefined): Promise<void> {
+  if (child === undefined || child.exitCode !== null || child.signalCode !== null) return;
+  child.kill('SIGKILL');
+  await exited(child);
 }
 
 function exited(child: ChildProcess): Promise<NodeJS.Signals | number | null> {
@@ -83,14 +97,20 @@ async function issuance(
   return { status: res.status, state: body.state };
 }
 
-/** The operations in the invoice's history on the ledger, in order. */
-async function operationsOf(token: string, id: { code: string; number: string }): Promise<string[]> {
+type HistoryEntries = Array<{ txId: string; value: { lastOperation: { operation: string } } | null }>;
+
+/** The invoice's history on the ledger, in order. */
+async function historyOf(token: string, id: { code: string; number: string }): Promise<HistoryEntries> {
   const res = await fetch(`${API_URL}/invoices/${id.code}/${id.number}/history`, {
     headers: { authorization: `Bearer ${token}` },
   });
   expect(res.status).toBe(200);
-  const entries = (await res.json()) as Array<{ value: { lastOperation: { operation: string } } | null }>;
-  return entries.map((entry) => entry.value?.lastOperation.operation ?? 'DELETE');
+  return (await res.json()) as HistoryEntries;
+}
+
+/** The operations in the invoice's history on the ledger, in order. */
+async function operationsOf(token: string, id: { code: string; number: string }): Promise<string[]> {
+  return (await historyOf(token, id)).map((entry) => entry.value?.lastOperation.operation ?? 'DELETE');
 }
 
 async function pdfWith(token: string, id: { code: string; number: string }, checkCode: string): Promise<Buffer> {
@@ -105,10 +125,7 @@ describe('issuance recovery', () => {
   let child: ChildProcess | undefined;
 
   afterEach(async () => {
-    if (child && child.exitCode === null && child.signalCode === null) {
-      child.kill('SIGKILL');
-      await exited(child);
-    }
+    await killed(child);
     child = undefined;
   });
 
@@ -223,5 +240,54 @@ describe('issuance recovery', () => {
       if (lost !== null) await records.insertOne(lost);
       await connection.close();
     }
+  });
+});
+
+describe('a lifecycle operation whose gateway died after the commit', () => {
+  let child: ChildProcess | undefined;
+
+  afterEach(async () => {
+    await killed(child);
+    child = undefined;
+  });
+
+  test('the retry under the same key gets the lock that committed, and nothing is locked twice', async () => {
+    const clerk = await login('h1.clerk');
+    const officer = await login('medins.officer');
+    const id = newInvoiceId();
+    expect((await issueViaApi(clerk, invoiceData(id), samplePdf(`${id.code}-${id.number}-lost`))).status).toBe(201);
+    const key = `lost-lock-${randomUUID()}`;
+    const lock = (api: string) =>
+      fetch(`${api}/invoices/${id.code}/${id.number}/locks`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${officer}`, 'content-type': 'application/json', 'idempotency-key': key },
+        body: JSON.stringify({ claimId: 'LOST-1', amount: 100, ttlSeconds: 600 }),
+      });
+
+    child = await gatewayOnCrashPort('crash-lifecycle', { LIFECYCLE_CRASH_AT: 'committed' });
+    const lost = await lock(CRASH_API).then(
+      (res) => `answered ${res.status}`,
+      () => 'no answer',
+    );
+    expect(lost).toBe('no answer');
+    expect(await exited(child)).toBe('SIGKILL');
+    const locked = (await historyOf(clerk, id)).filter((e) => e.value?.lastOperation.operation === 'LOCK');
+    expect(locked).toHaveLength(1);
+    // The platform's gateway counts the dead attempt as running for 5 minutes.
+    expect((await lock(API_URL)).status).toBe(409);
+
+    // A gateway that counts it abandoned after 2 s takes it over and finds the lock on chain.
+    child = await gatewayOnCrashPort('lifecycle-retry', { IDEMPOTENCY_STALE_AFTER_MS: '2000' });
+    await sleep(2_500);
+    const retried = await lock(CRASH_API);
+    const body = (await retried.json()) as { txId: string; invoice: { locks: Array<{ claimId: string }> } };
+    expect({ status: retried.status, txId: body.txId }).toEqual({ status: 200, txId: locked[0]?.txId });
+    expect(body.invoice.locks.map((l) => l.claimId)).toEqual(['LOST-1']);
+    expect(await operationsOf(clerk, id)).toEqual(['ISSUE', 'LOCK']);
+    const replay = await lock(API_URL);
+    expect({ status: replay.status, replayed: replay.headers.get('idempotent-replayed') }).toEqual({
+      status: 200,
+      replayed: 'true',
+    });
   });
 });

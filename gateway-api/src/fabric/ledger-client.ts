@@ -36,6 +36,15 @@ export interface Committed<T> {
  */
 export type LandedCheck<T> = (mspId: string, txIds: readonly string[]) => Promise<Committed<T> | undefined>;
 
+/**
+ * The attempts of one request that may span processes (an Idempotency-Key): the transactions an
+ * earlier, crashed attempt submitted, and how to record each new one durably before it is sent.
+ */
+export interface Attempts {
+  earlier: readonly string[];
+  submitting?: ((txId: string) => Promise<void>) | undefined;
+}
+
 /** Names a transaction of a contract, with its string arguments. */
 export interface TransactionCall {
   contract: string;
@@ -47,7 +56,17 @@ export interface TransactionCall {
 export interface LedgerClient {
   /** MSP ids this gateway holds an identity for. */
   mspIds(): string[];
-  submit<T>(mspId: string, call: TransactionCall, parse: z.ZodType<T>, landed?: LandedCheck<T>): Promise<Committed<T>>;
+  /**
+   * Submits and waits for the commit. With `attempts`, an earlier transaction that landed (found
+   * by `landed`) is answered instead of a new one, and each new one is recorded before it is sent.
+   */
+  submit<T>(
+    mspId: string,
+    call: TransactionCall,
+    parse: z.ZodType<T>,
+    landed?: LandedCheck<T>,
+    attempts?: Attempts,
+  ): Promise<Committed<T>>;
   evaluate<T>(mspId: string, call: TransactionCall, parse: z.ZodType<T>): Promise<T>;
   /** Gathers endorsements without submitting (a probe of the endorsement policy). */
   endorse(mspId: string, call: TransactionCall): Promise<void>;
@@ -129,12 +148,19 @@ export class FabricLedgerClient implements LedgerClient {
     call: TransactionCall,
     parse: z.ZodType<T>,
     landed?: LandedCheck<T>,
+    attempts?: Attempts,
   ): Promise<Committed<T>> {
     const contract = this.contract(mspId, call.contract);
+    const crashed = attempts?.earlier ?? [];
+    if (landed !== undefined && crashed.length > 0) {
+      const found = await this.retrying(() => landed(mspId, crashed));
+      if (found !== undefined) return found;
+    }
     const unknownOutcomes: string[] = [];
     const attempt = async (): Promise<Committed<T>> => {
       const proposal = contract.newProposal(call.transaction, { arguments: [...call.args] });
       const txId = proposal.getTransactionId();
+      await attempts?.submitting?.(txId);
       try {
         return { result: parseResult(await submitProposal(proposal), parse, call.transaction), txId };
       } catch (err) {

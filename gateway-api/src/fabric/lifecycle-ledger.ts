@@ -9,8 +9,9 @@ import {
   type UnlockInvoiceInput,
   type UpdateInvoiceInput,
 } from '@hdt/vocabulary';
-import { onChainInvoiceSchema, type OnChainInvoice } from './invoice-ledger';
-import type { Committed, LedgerClient } from './ledger-client';
+import { z } from 'zod';
+import { historyEntrySchema, onChainInvoiceSchema, type OnChainInvoice } from './invoice-ledger';
+import type { Attempts, Committed, LedgerClient } from './ledger-client';
 
 export type LifecycleTransaction = Extract<
   InvoiceTransaction,
@@ -28,11 +29,15 @@ export type LifecycleInput<T extends LifecycleTransaction> = T extends 'Update'
         : CloseInvoiceInput;
 
 export interface LifecycleLedger {
-  /** Submits one lifecycle operation as `mspId`; resolves with the invoice as committed. */
+  /**
+   * Submits one lifecycle operation as `mspId`; resolves with the invoice as committed. With
+   * `attempts`, an earlier transaction of the same request that landed answers instead.
+   */
   apply<T extends LifecycleTransaction>(
     mspId: string,
     transaction: T,
     input: LifecycleInput<T>,
+    attempts?: Attempts,
   ): Promise<{ invoice: OnChainInvoice; txId: string }>;
 }
 
@@ -43,15 +48,18 @@ export class FabricLifecycleLedger implements LifecycleLedger {
     mspId: string,
     transaction: T,
     input: LifecycleInput<T>,
+    attempts?: Attempts,
   ): Promise<{ invoice: OnChainInvoice; txId: string }> {
     const call = { contract: INVOICE_CONTRACT.name, transaction, args: [canonicalJson(input)] };
-    // An earlier attempt whose outcome was unknown landed if it made the invoice's current version.
+    // An earlier attempt whose outcome was unknown landed if the invoice's history holds it; its
+    // entry is the invoice as that transaction left it, even when later operations followed.
     const landed = async (caller: string, txIds: readonly string[]): Promise<Committed<OnChainInvoice> | undefined> => {
-      const read = { contract: INVOICE_CONTRACT.name, transaction: 'Read', args: [input.code, input.number] };
-      const invoice = await this.ledger.evaluate(caller, read, onChainInvoiceSchema);
-      return txIds.includes(invoice.lastTxId) ? { result: invoice, txId: invoice.lastTxId } : undefined;
+      const read = { contract: INVOICE_CONTRACT.name, transaction: 'History', args: [input.code, input.number] };
+      const history = await this.ledger.evaluate(caller, read, z.array(historyEntrySchema));
+      const entry = history.find((e) => txIds.includes(e.txId) && e.value !== null);
+      return entry?.value == null ? undefined : { result: entry.value, txId: entry.txId };
     };
-    const committed = await this.ledger.submit(mspId, call, onChainInvoiceSchema, landed);
+    const committed = await this.ledger.submit(mspId, call, onChainInvoiceSchema, landed, attempts);
     return { invoice: committed.result, txId: committed.txId };
   }
 }

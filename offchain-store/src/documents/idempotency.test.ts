@@ -93,6 +93,21 @@ describe('IdempotencyStore', () => {
     expect(await idempotency.begin('u', 'k', 'h')).toEqual({ kind: 'new' });
   });
 
+  it('hands the transactions a stale attempt submitted to the request that takes it over', async () => {
+    const { model, idempotency } = store(60_000);
+    await idempotency.begin('u', 'k', 'h');
+    await idempotency.recordAttempts('u', 'k', ['tx-1']);
+    await idempotency.recordAttempts('u', 'k', ['tx-1', 'tx-2']);
+    expect(await idempotency.begin('u', 'k', 'h')).toEqual({ kind: 'in_progress' });
+    model.rows[0]!['lockedAt'] = new Date(Date.now() - 120_000);
+    expect(await idempotency.begin('u', 'k', 'h')).toEqual({ kind: 'new', earlier: ['tx-1', 'tx-2'] });
+    await idempotency.complete('u', 'k', 200, { ok: true });
+    await expect(idempotency.recordAttempts('u', 'k', ['tx-3'])).rejects.toMatchObject({
+      code: 'IDEMPOTENCY_NOT_PENDING',
+    });
+    expect(model.rows[0]!['attempts']).toEqual(['tx-1', 'tx-2']);
+  });
+
   it('refuses to complete a request that is not pending', async () => {
     const { idempotency } = store();
     await expect(idempotency.complete('u', 'k', 200, {})).rejects.toMatchObject({ code: 'IDEMPOTENCY_NOT_PENDING' });

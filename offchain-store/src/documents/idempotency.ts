@@ -35,12 +35,17 @@ export interface IdempotencyRecord {
   /** When the current attempt started (a stale pending attempt may be taken over). */
   lockedAt: Date;
   completedAt?: Date | null;
+  /**
+   * Ledger transactions submitted for this request, recorded before each was sent. When a crashed
+   * attempt is taken over, its successor looks for them on the ledger before writing again.
+   */
+  attempts?: string[];
 }
 
 export type IdempotencyRecordModel = Model<IdempotencyRecord>;
 
 export type IdempotencyBegin =
-  | { readonly kind: 'new' }
+  | { readonly kind: 'new'; readonly earlier?: readonly string[] }
   | { readonly kind: 'replay'; readonly statusCode: number; readonly body: unknown }
   | { readonly kind: 'conflict' }
   | { readonly kind: 'in_progress' };
@@ -65,6 +70,7 @@ export const idempotencyRecordSchema = new Schema<IdempotencyRecord>(
     createdAt: { type: Date, required: true, default: () => new Date() },
     lockedAt: { type: Date, required: true, default: () => new Date() },
     completedAt: { type: Date, required: false },
+    attempts: { type: [String], required: false, default: undefined },
   },
   { collection: IDEMPOTENCY_RECORD_COLLECTION, versionKey: false, strict: 'throw' },
 );
@@ -142,11 +148,33 @@ export class IdempotencyStore {
         const takeover = await this.#model
           .updateOne({ ...filter, state: 'pending', lockedAt: existing.lockedAt }, { $set: { lockedAt: now } })
           .exec();
-        return takeover.modifiedCount === 1 ? { kind: 'new' } : { kind: 'in_progress' };
+        return takeover.modifiedCount === 1 ? takenOver(existing.attempts) : { kind: 'in_progress' };
       }
       return { kind: 'in_progress' };
     } catch (error) {
       throw toDatabaseError(error, 'beginning idempotent request');
+    }
+  }
+
+  /**
+   * Records the ledger transactions this request has submitted so far (`txIds`, all of them,
+   * including those of an attempt taken over), before the last of them is sent.
+   */
+  async recordAttempts(scope: string, key: string, txIds: readonly string[]): Promise<void> {
+    const filter = { scope: parseText(scope, 'scope', 128), key: parseText(key, 'key', 255) };
+    const attempts = txIds.map((txId, i) => parseText(txId, `txIds[${i}]`, 128));
+    let matched: number;
+    try {
+      matched = (await this.#model.updateOne({ ...filter, state: 'pending' }, { $set: { attempts } }).exec())
+        .matchedCount;
+    } catch (error) {
+      throw toDatabaseError(error, 'recording an attempt of an idempotent request');
+    }
+    if (matched === 0) {
+      throw new OffchainError(
+        'IDEMPOTENCY_NOT_PENDING',
+        `no pending request for key ${filter.key} in scope ${filter.scope}`,
+      );
     }
   }
 
@@ -212,6 +240,11 @@ export class IdempotencyStore {
   }
 }
 
+/** A stale pending request taken over, with the transactions its first attempt submitted. */
+function takenOver(attempts: readonly string[]): IdempotencyBegin {
+  return attempts.length === 0 ? { kind: 'new' } : { kind: 'new', earlier: attempts };
+}
+
 interface DoneRecord {
   readonly state: 'done';
   readonly requestHash: string;
@@ -220,7 +253,14 @@ interface DoneRecord {
   readonly bodyKeyId: string;
 }
 
-type ParsedRecord = { readonly state: 'pending'; readonly requestHash: string; readonly lockedAt: Date } | DoneRecord;
+interface PendingRecord {
+  readonly state: 'pending';
+  readonly requestHash: string;
+  readonly lockedAt: Date;
+  readonly attempts: readonly string[];
+}
+
+type ParsedRecord = PendingRecord | DoneRecord;
 
 function corrupt(text: string): OffchainError {
   return new OffchainError('CORRUPT_RECORD', `idempotency record ${text}`);
@@ -231,9 +271,18 @@ function parseRecord(raw: unknown): ParsedRecord {
   const requestHash: unknown = Reflect.get(raw, 'requestHash');
   const state: unknown = Reflect.get(raw, 'state');
   if (typeof requestHash !== 'string') throw corrupt('has no requestHash');
-  if (state === 'pending') return { state, requestHash, lockedAt: parseLockedAt(raw) };
+  if (state === 'pending') return { state, requestHash, lockedAt: parseLockedAt(raw), attempts: parseAttempts(raw) };
   if (state === 'done') return { state, requestHash, ...parseResponse(raw) };
   throw corrupt('has an unknown state');
+}
+
+function parseAttempts(raw: object): string[] {
+  const attempts: unknown = Reflect.get(raw, 'attempts');
+  if (attempts === undefined || attempts === null) return [];
+  if (!Array.isArray(attempts) || !attempts.every((txId) => typeof txId === 'string')) {
+    throw corrupt('has attempts that are not transaction ids');
+  }
+  return attempts;
 }
 
 function parseLockedAt(raw: object): Date {

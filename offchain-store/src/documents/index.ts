@@ -24,6 +24,8 @@ export interface OffchainDocuments {
   readonly idempotencyRecords: IdempotencyRecordModel;
   /** new | replay (first result, unsealed) | conflict (same key, other request) | in_progress. */
   beginIdempotent(scope: string, key: string, requestHash: string): Promise<IdempotencyBegin>;
+  /** Records the ledger transactions a pending request has submitted (IDEMPOTENCY_NOT_PENDING if none is pending). */
+  recordIdempotentAttempts(scope: string, key: string, txIds: readonly string[]): Promise<void>;
   /**
    * Records the first result, sealed under a data key of its own from `keys`; throws
    * IDEMPOTENCY_NOT_PENDING if begin did not return new.
@@ -44,6 +46,7 @@ export function createOffchainDocuments(
   return {
     idempotencyRecords,
     beginIdempotent: (scope, key, requestHash) => store.begin(scope, key, requestHash),
+    recordIdempotentAttempts: (scope, key, txIds) => store.recordAttempts(scope, key, txIds),
     completeIdempotent: (scope, key, statusCode, body) => store.complete(scope, key, statusCode, body),
     abandonIdempotent: (scope, key) => store.abandon(scope, key),
   };

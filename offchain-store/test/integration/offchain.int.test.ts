@@ -270,4 +270,17 @@ describe('idempotency', () => {
     await expect(quick.beginIdempotent(scope, key, 'h')).resolves.toEqual({ kind: 'new' });
     await expect(quick.beginIdempotent(scope, key, 'h')).resolves.toEqual({ kind: 'in_progress' });
   });
+
+  it('hands the transactions a stale attempt recorded to the request that takes it over', async () => {
+    const quick = createOffchainDocuments(store.connection, store.keys, { staleAfterMs: 200 });
+    const key = `k-${randomBytes(4).toString('hex')}`;
+    await quick.beginIdempotent(scope, key, 'h');
+    await quick.recordIdempotentAttempts(scope, key, ['tx-a', 'tx-b']);
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    await expect(quick.beginIdempotent(scope, key, 'h')).resolves.toEqual({ kind: 'new', earlier: ['tx-a', 'tx-b'] });
+    await quick.completeIdempotent(scope, key, 200, { done: true });
+    await expect(quick.recordIdempotentAttempts(scope, key, ['tx-c'])).rejects.toMatchObject({
+      code: 'IDEMPOTENCY_NOT_PENDING',
+    });
+  });
 });

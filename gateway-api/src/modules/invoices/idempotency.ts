@@ -10,6 +10,7 @@ import type { z } from 'zod';
 import { AppError } from '../../errors';
 import { describe, type Logger } from '../../logger';
 import type { BeginIdempotentResult, IdempotencyStore } from '../../ports';
+import type { Attempts } from '../../fabric/ledger-client';
 import { fromStorageError } from './storage-errors';
 
 export interface IdempotencyDeps {
@@ -67,21 +68,30 @@ export function ledgerUnchanged(err: unknown): boolean {
 /**
  * Runs `write` once per key. When it fails and the ledger certainly did not change, the key is
  * released so that the corrected request can be sent again under it; otherwise the key stays
- * taken, and a retry is answered 409 until the store considers the first attempt abandoned.
+ * taken, and a retry is answered 409 until the store considers the first attempt abandoned. Each
+ * ledger transaction is recorded under the key before it is sent; the retry that takes over an
+ * abandoned attempt gets them (`Attempts.earlier`), to answer with the one that landed.
  */
 export async function writeOnce<T>(
   deps: IdempotencyDeps,
   request: IdempotentRequest,
   answer: IdempotentAnswer<T>,
-  write: () => Promise<T>,
+  write: (attempts: Attempts) => Promise<T>,
 ): Promise<Idempotent<T>> {
   const { scope, key } = request;
-  if (key === undefined) return { result: await write(), replayed: false };
-  const replay = await begin(deps, { scope, key, hash: sm3Hex(canonicalJson(request.request)) }, answer.schema);
-  if (replay !== undefined) return { result: replay, replayed: true };
+  if (key === undefined) return { result: await write({ earlier: [] }), replayed: false };
+  const started = await begin(deps, { scope, key, hash: sm3Hex(canonicalJson(request.request)) }, answer.schema);
+  if (started.replay !== undefined) return { result: started.replay, replayed: true };
+  const txIds = [...started.earlier];
+  const submitting = async (txId: string): Promise<void> => {
+    txIds.push(txId);
+    await deps.idempotency.recordAttempts(scope, key, txIds).catch((err: unknown) => {
+      throw fromStorageError(err, 'recording a ledger transaction of an idempotent request');
+    });
+  };
   let result: T;
   try {
-    result = await write();
+    result = await write({ earlier: started.earlier, submitting });
   } catch (err) {
     if (ledgerUnchanged(err)) await release(deps, scope, key);
     throw err;
@@ -96,14 +106,15 @@ async function begin<T>(
   deps: IdempotencyDeps,
   request: { scope: string; key: string; hash: string },
   schema: z.ZodType<T>,
-): Promise<T | undefined> {
+): Promise<{ replay?: T | undefined; earlier: readonly string[] }> {
   const started = await deps.idempotency.begin(request.scope, request.key, request.hash).catch((err: unknown) => {
     throw fromStorageError(err, 'idempotency check');
   });
   if (started.kind === 'in_progress') {
     throw new AppError('CONFLICT', 'a request with this Idempotency-Key is still being processed; retry later');
   }
-  return storedAnswer(started, schema);
+  const earlier = started.kind === 'new' ? (started.earlier ?? []) : [];
+  return { replay: storedAnswer(started, schema), earlier };
 }
 
 async function release(deps: IdempotencyDeps, scope: string, key: string): Promise<void> {

@@ -189,6 +189,74 @@ describe('Idempotency-Key on the lifecycle routes', () => {
     expect(h.chaincode.invoice('31010125', '0000000001')?.revision).toBe(1);
   });
 
+  /** Makes the pending record of `key` look abandoned by a crashed process, as five minutes later. */
+  function abandoned(h: Harness, key: string): void {
+    const row = h.offchain.idempotencyRecords.rows.find((r) => r['key'] === key);
+    if (row === undefined) throw new Error(`no record for ${key}`);
+    expect(row['state']).toBe('pending');
+    row['lockedAt'] = new Date(Date.now() - 10 * 60_000);
+  }
+
+  it('answers a retry whose first attempt committed but lost its answer with that commit, not a second lock', async () => {
+    const { h, medins } = await issued();
+    const body = { claimId: 'MI-1', amount: 1_000, ttlSeconds: 600 };
+    // The lock commits but its status is lost; the retries and the look for it fail too.
+    h.chaincode.faults.push(
+      { stage: 'commitStatus', kind: 'unavailable-after-commit' },
+      { stage: 'endorse', kind: 'unavailable' },
+      { stage: 'endorse', kind: 'unavailable' },
+      ...Array.from({ length: 3 }, () => ({ stage: 'evaluate', kind: 'unavailable' }) as const),
+    );
+    const lost = await post(h, medins, '/locks', body, 'lost-lock-0001');
+    expect(lost.status).toBe(503);
+    expect(h.chaincode.committed.filter((t) => t === 'Lock')).toHaveLength(1);
+    const busy = await post(h, medins, '/locks', body, 'lost-lock-0001');
+    expect(errorBody.parse(busy.body).code).toBe('CONFLICT');
+
+    abandoned(h, 'lost-lock-0001');
+    const again = await post(h, medins, '/locks', { claimId: 'MI-2', amount: 1, ttlSeconds: 600 }).expect(200);
+    const retried = await post(h, medins, '/locks', body, 'lost-lock-0001');
+    expect(retried.status).toBe(200);
+    const answer = lifecycleResponseSchema.parse(retried.body);
+    expect(answer.invoice.locks.map((lock) => lock.claimId)).toEqual(['MI-1']);
+    expect(answer.txId).not.toBe(lifecycleResponseSchema.parse(again.body).txId);
+    expect(h.chaincode.committed.filter((t) => t === 'Lock')).toHaveLength(2);
+    const replay = await post(h, medins, '/locks', body, 'lost-lock-0001');
+    expect(replay.headers['idempotent-replayed']).toBe('true');
+    expect(replay.body).toEqual(retried.body);
+  });
+
+  it('writes again under a key whose crashed attempt never landed', async () => {
+    const { h, medins } = await issued();
+    const body = { claimId: 'MI-1', amount: 1_000, ttlSeconds: 600 };
+    // No peer endorses: nothing is sent, but the gateway cannot tell the ledger is unchanged.
+    for (let i = 0; i < 3; i++) h.chaincode.faults.push({ stage: 'endorse', kind: 'unavailable' });
+    expect((await post(h, medins, '/locks', body, 'never-landed-0001')).status).toBe(503);
+    expect(h.chaincode.committed.filter((t) => t === 'Lock')).toHaveLength(0);
+    abandoned(h, 'never-landed-0001');
+    const retried = await post(h, medins, '/locks', body, 'never-landed-0001');
+    expect(retried.status).toBe(200);
+    expect(lifecycleResponseSchema.parse(retried.body).invoice.locks.map((lock) => lock.claimId)).toEqual(['MI-1']);
+    expect(h.chaincode.committed.filter((t) => t === 'Lock')).toHaveLength(1);
+  });
+
+  it('sends nothing when the transaction cannot be recorded under the key first, and releases the key', async () => {
+    const { h, medins } = await issued();
+    const body = { claimId: 'MI-1', amount: 1_000, ttlSeconds: 600 };
+    const down = Object.assign(new Error('connection refused'), { code: 'DATABASE_UNAVAILABLE' });
+    jest.spyOn(h.offchain.idempotency, 'recordAttempts').mockRejectedValueOnce(down);
+    const refused = await post(h, medins, '/locks', body, 'unrecorded-0001');
+    expect({ status: refused.status, code: errorBody.parse(refused.body).code }).toEqual({
+      status: 503,
+      code: 'STORAGE_UNAVAILABLE',
+    });
+    expect(h.chaincode.committed.filter((t) => t === 'Lock')).toHaveLength(0);
+    const retried = await post(h, medins, '/locks', body, 'unrecorded-0001');
+    expect(retried.status).toBe(200);
+    const row = h.offchain.idempotencyRecords.rows.find((r) => r['key'] === 'unrecorded-0001');
+    expect(row?.['attempts']).toEqual([lifecycleResponseSchema.parse(retried.body).txId]);
+  });
+
   it('releases the key after a refusal, so the corrected request goes through under it', async () => {
     const { h, medins, insurer } = await issued();
     await post(h, medins, '/locks', { claimId: 'MI-1', amount: 1, ttlSeconds: 600 }).expect(200);

@@ -6,6 +6,7 @@ import { mayReimburse, type InvoiceId } from '@hdt/vocabulary';
 import { AppError } from '../../errors';
 import { type Idempotent, type IdempotencyDeps, writeOnce } from './idempotency';
 import { lifecycleResultSchema, toInvoiceView, type LifecycleResult } from './view';
+import type { Attempts } from '../../fabric/ledger-client';
 import type { LifecycleInput, LifecycleLedger, LifecycleTransaction } from '../../fabric/lifecycle-ledger';
 import { canIssueInvoices, type User } from '../auth/roles';
 
@@ -39,8 +40,14 @@ export function requireIssuerClerk(user: User, doing: string): void {
   }
 }
 
+/** Points of a lifecycle operation where a crash test may stop the process: after the commit, before the answer. */
+export const LIFECYCLE_POINTS = ['committed'] as const;
+export type LifecyclePoint = (typeof LIFECYCLE_POINTS)[number];
+
 export interface LifecycleDeps extends IdempotencyDeps {
   ledger: LifecycleLedger;
+  /** Called when an operation passes a point (crash tests stop the process here). */
+  reached?: ((point: LifecyclePoint) => void) | undefined;
 }
 
 /** What a lifecycle operation or an update answers: 200 with the invoice as committed. */
@@ -83,15 +90,19 @@ export class LifecycleService {
     key: string | undefined,
   ): Promise<Idempotent<LifecycleResult>> {
     const request = { scope: user.username, key, request: { transaction, input } };
-    return writeOnce(this.deps, request, LIFECYCLE_ANSWER, () => this.submit(user, transaction, input));
+    return writeOnce(this.deps, request, LIFECYCLE_ANSWER, (attempts) =>
+      this.submit(user, transaction, input, attempts),
+    );
   }
 
   private async submit<T extends LifecycleTransaction>(
     user: User,
     transaction: T,
     input: LifecycleInput<T>,
+    attempts: Attempts,
   ): Promise<LifecycleResult> {
-    const { invoice, txId } = await this.deps.ledger.apply(user.mspId, transaction, input);
+    const { invoice, txId } = await this.deps.ledger.apply(user.mspId, transaction, input, attempts);
+    this.deps.reached?.('committed');
     this.deps.logger.info('invoice lifecycle operation committed', {
       operation: transaction,
       code: input.code,
