@@ -3,6 +3,7 @@ import {
   canonicalJson,
   INVOICE_CONTRACT,
   type CloseInvoiceInput,
+  type InvoiceId,
   type InvoiceTransaction,
   type LockInvoiceInput,
   type ReimburseInvoiceInput,
@@ -39,6 +40,11 @@ export interface LifecycleLedger {
     input: LifecycleInput<T>,
     attempts?: Attempts,
   ): Promise<{ invoice: OnChainInvoice; txId: string }>;
+  /**
+   * The first of `txIds` found in the invoice's history, with the invoice as that transaction left
+   * it; undefined when none of them committed.
+   */
+  committed(mspId: string, id: InvoiceId, txIds: readonly string[]): Promise<Committed<OnChainInvoice> | undefined>;
 }
 
 export class FabricLifecycleLedger implements LifecycleLedger {
@@ -51,15 +57,22 @@ export class FabricLifecycleLedger implements LifecycleLedger {
     attempts?: Attempts,
   ): Promise<{ invoice: OnChainInvoice; txId: string }> {
     const call = { contract: INVOICE_CONTRACT.name, transaction, args: [canonicalJson(input)] };
-    // An earlier attempt whose outcome was unknown landed if the invoice's history holds it; its
-    // entry is the invoice as that transaction left it, even when later operations followed.
-    const landed = async (caller: string, txIds: readonly string[]): Promise<Committed<OnChainInvoice> | undefined> => {
-      const read = { contract: INVOICE_CONTRACT.name, transaction: 'History', args: [input.code, input.number] };
-      const history = await this.ledger.evaluate(caller, read, z.array(historyEntrySchema));
-      const entry = history.find((e) => txIds.includes(e.txId) && e.value !== null);
-      return entry?.value == null ? undefined : { result: entry.value, txId: entry.txId };
-    };
+    // An earlier attempt whose outcome was unknown landed if the invoice's history holds it, even
+    // when later operations followed.
+    const landed = (caller: string, txIds: readonly string[]) => this.committed(caller, input, txIds);
     const committed = await this.ledger.submit(mspId, call, onChainInvoiceSchema, landed, attempts);
     return { invoice: committed.result, txId: committed.txId };
+  }
+
+  async committed(
+    mspId: string,
+    id: InvoiceId,
+    txIds: readonly string[],
+  ): Promise<Committed<OnChainInvoice> | undefined> {
+    if (txIds.length === 0) return undefined;
+    const read = { contract: INVOICE_CONTRACT.name, transaction: 'History', args: [id.code, id.number] };
+    const history = await this.ledger.evaluate(mspId, read, z.array(historyEntrySchema));
+    const entry = history.find((e) => txIds.includes(e.txId) && e.value !== null);
+    return entry?.value == null ? undefined : { result: entry.value, txId: entry.txId };
   }
 }

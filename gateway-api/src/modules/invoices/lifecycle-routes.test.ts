@@ -200,7 +200,7 @@ describe('Idempotency-Key on the lifecycle routes', () => {
   it('answers a retry whose first attempt committed but lost its answer with that commit, not a second lock', async () => {
     const { h, medins } = await issued();
     const body = { claimId: 'MI-1', amount: 1_000, ttlSeconds: 600 };
-    // The lock commits but its status is lost; the retries and the look for it fail too.
+    // Two attempts find no endorsing peer; the third commits but its status is lost, and so is the look for it.
     h.chaincode.faults.push(
       { stage: 'commitStatus', kind: 'unavailable-after-commit' },
       { stage: 'endorse', kind: 'unavailable' },

@@ -9,6 +9,7 @@ import { hmacSm3Hex, sm3Hex } from '@hdt/offchain-store';
 import { canonicalJson, type InvoiceId } from '@hdt/vocabulary';
 import { AppError } from '../../errors';
 import type { InvoiceLedger, OnChainInvoice } from '../../fabric/invoice-ledger';
+import type { Attempts } from '../../fabric/ledger-client';
 import type { LifecycleLedger } from '../../fabric/lifecycle-ledger';
 import { describe, type Logger } from '../../logger';
 import type { DocumentFiles, IdempotencyStore } from '../../ports';
@@ -54,10 +55,22 @@ export class UpdateService {
     }
     const asked = { update: id, invoice: request.data, pdfDigest: sm3Hex(request.pdf) };
     const keyed = { scope: user.username, key: request.idempotencyKey, request: asked };
-    return writeOnce(this.deps, keyed, LIFECYCLE_ANSWER, () => this.updateOnce(user, id, request));
+    return writeOnce(this.deps, keyed, LIFECYCLE_ANSWER, (attempts) => this.updateOnce(user, id, request, attempts));
   }
 
-  private async updateOnce(user: User, id: InvoiceId, request: UpdateRequest): Promise<UpdateResult> {
+  /**
+   * Stores the documents and submits the update. A retry that took over a crashed attempt answers
+   * with that attempt's update when it committed, storing nothing; the off-chain record may then
+   * still point at the previous documents, and the reconciler lists it (RECORD_DIFFERS).
+   */
+  private async updateOnce(
+    user: User,
+    id: InvoiceId,
+    request: UpdateRequest,
+    attempts: Attempts,
+  ): Promise<UpdateResult> {
+    const earlier = await this.deps.lifecycle.committed(user.mspId, id, attempts.earlier);
+    if (earlier !== undefined) return { invoice: toInvoiceView(earlier.result), txId: earlier.txId };
     const current = await this.deps.ledger.read(user.mspId, id.code, id.number);
     if (current.issuerMsp !== user.mspId) {
       throw new AppError('FORBIDDEN', `only ${current.issuerMsp}, which issued it, updates this invoice`);
@@ -66,7 +79,7 @@ export class UpdateService {
     const bytes = Buffer.from(canonicalJson(storedData(request.data, checkCode)), 'utf8');
     const docs = await storeDocuments(this.deps, id, { data: bytes, pdf: request.pdf }, 'the updated invoice');
     const committed = await anchorDocuments(this.deps, docs, 'a refused update', () =>
-      this.submit(user, request.data, docs),
+      this.submit(user, request.data, docs, attempts.submitting),
     );
     await this.record(committed, docs);
     return { invoice: toInvoiceView(committed.invoice), txId: committed.txId };
@@ -76,21 +89,28 @@ export class UpdateService {
     user: User,
     data: InvoiceData,
     docs: InvoiceDocuments,
+    submitting: Attempts['submitting'],
   ): Promise<{ invoice: OnChainInvoice; txId: string }> {
-    return this.deps.lifecycle.apply(user.mspId, 'Update', {
-      code: data.code,
-      number: data.number,
-      type: data.type,
-      totalAmount: data.totalAmount,
-      payment: data.payment,
-      reimbursableAmount: data.reimbursableAmount,
-      payerPseudonym: hmacSm3Hex(this.deps.issuerSecret, data.payer.idNumber),
-      dataDigest: docs.data.sm3,
-      pdfDigest: docs.pdf.sm3,
-      dataCid: docs.data.cid,
-      pdfCid: docs.pdf.cid,
-      actor: user.username,
-    });
+    const attempts = { earlier: [], submitting };
+    return this.deps.lifecycle.apply(
+      user.mspId,
+      'Update',
+      {
+        code: data.code,
+        number: data.number,
+        type: data.type,
+        totalAmount: data.totalAmount,
+        payment: data.payment,
+        reimbursableAmount: data.reimbursableAmount,
+        payerPseudonym: hmacSm3Hex(this.deps.issuerSecret, data.payer.idNumber),
+        dataDigest: docs.data.sm3,
+        pdfDigest: docs.pdf.sm3,
+        dataCid: docs.data.cid,
+        pdfCid: docs.pdf.cid,
+        actor: user.username,
+      },
+      attempts,
+    );
   }
 
   /**
