@@ -153,7 +153,8 @@ export class FabricLedgerClient implements LedgerClient {
     const contract = this.contract(mspId, call.contract);
     const crashed = attempts?.earlier ?? [];
     if (landed !== undefined && crashed.length > 0) {
-      const found = await this.retrying(() => landed(mspId, crashed));
+      // `landed` reads through `evaluate`, which already retries and maps ledger errors.
+      const found = await landed(mspId, crashed);
       if (found !== undefined) return found;
     }
     const unknownOutcomes: string[] = [];

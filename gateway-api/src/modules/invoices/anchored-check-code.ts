@@ -6,13 +6,11 @@
  * face the derivation for every code they try; the online guess is limited and recorded as before.
  */
 import { timingSafeEqual } from 'node:crypto';
-import { z } from 'zod';
 import { AppError } from '../../errors';
 import type { OnChainInvoice } from '../../fabric/invoice-ledger';
 import { describe, type Logger } from '../../logger';
+import { storedCheckCodeSchema } from './check-code';
 import { type AnchoredDeps, readAnchoredDocument } from './documents';
-
-const storedCheckCode = z.looseObject({ checkCode: z.string().regex(/^[0-9A-Z]{6}$/) });
 
 export interface AnchoredCheckCodeDeps extends AnchoredDeps {
   logger: Logger;
@@ -31,7 +29,7 @@ export async function matchesAnchoredCheckCode(
   let anchored: string | undefined;
   try {
     const bytes = await readAnchoredDocument(deps, invoice, 'data');
-    anchored = storedCheckCode.safeParse(JSON.parse(Buffer.from(bytes).toString('utf8'))).data?.checkCode;
+    anchored = storedCheckCodeSchema.safeParse(JSON.parse(Buffer.from(bytes).toString('utf8'))).data?.checkCode;
   } catch (err) {
     if (!(err instanceof AppError && err.code === 'NOT_FOUND')) {
       deps.logger.warn('the anchored check code is unreadable; deriving the hash instead', {

@@ -7,11 +7,15 @@
  */
 import { pbkdf2, randomBytes, randomInt, timingSafeEqual } from 'node:crypto';
 import { promisify } from 'node:util';
+import { z } from 'zod';
 import { CHECK_CODE_KDF, checkCodeKdfPassword, type CheckCodeProtection, type InvoiceId } from '@hdt/vocabulary';
 
 /** Unambiguous alphabet of check codes: digits and uppercase letters without O and I. */
 export const CHECK_CODE_ALPHABET = '0123456789ABCDEFGHJKLMNPQRSTUVWXYZ';
 export const CHECK_CODE_LENGTH = 6;
+
+/** The check code inside an invoice's stored structured data (see `storedData`); other members pass. */
+export const storedCheckCodeSchema = z.object({ checkCode: z.string().regex(/^[0-9A-Z]{6}$/) });
 
 /**
  * Iterations for new invoices unless CHECK_CODE_KDF_ITERATIONS says otherwise. A CPU-year for the

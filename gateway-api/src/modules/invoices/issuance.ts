@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import { canonicalJson } from '@hdt/vocabulary';
-import { z } from 'zod';
 import { AppError } from '../../errors';
 import type { InvoiceLedger, IssueInput, OnChainInvoice } from '../../fabric/invoice-ledger';
 import { describe, type Logger } from '../../logger';
@@ -12,6 +11,7 @@ import type { InvoiceRecordData, InvoiceRecords } from './records';
 import { fromStorageError } from './storage-errors';
 import { DEFINITELY_NOT_WRITTEN } from './new-invoice';
 import { discardDocuments } from './documents';
+import { storedCheckCodeSchema } from './check-code';
 
 /**
  * Points between the steps of an issuance, in order: recorded, documents stored, summary committed
@@ -74,8 +74,6 @@ export interface NewIssuance {
   /** The Issue input, given where the two documents went. */
   ledgerInput: (docs: { data: StoredDocument; pdf: StoredDocument }) => IssueInput;
 }
-
-const storedCheckCodeSchema = z.object({ checkCode: z.string().regex(/^[0-9A-Z]{6}$/) });
 
 /** Wait before the next attempt to anchor: 1 s, 2 s, 4 s … at most 30 s. */
 export function retryDelayMs(attempts: number): number {

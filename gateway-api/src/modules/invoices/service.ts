@@ -10,7 +10,7 @@ import { describe, type Logger } from '../../logger';
 import type { DocumentFiles, IdempotencyStore, StoredDocument } from '../../ports';
 import type { IssuanceRunner, PendingResult } from './issuance';
 import type { Issuance } from './issuances';
-import { checkCodeMatches, generateCheckCode, protectCheckCode } from './check-code';
+import { checkCodeMatches, generateCheckCode, protectCheckCode, storedCheckCodeSchema } from './check-code';
 import { CheckCodeDerivations } from './check-code-cache';
 import { matchesAnchoredCheckCode } from './anchored-check-code';
 import type { Checked, CheckCodeGuard } from './check-code-guard';
@@ -99,8 +99,6 @@ export interface InvoiceServiceDeps {
   /** Salts and confirmed derivations remembered for repeated checks; a fresh cache by default. */
   derivations?: CheckCodeDerivations;
 }
-
-const storedCheckCodeSchema = z.object({ checkCode: z.string().regex(/^[0-9A-Z]{6}$/) });
 
 const UNKNOWN: VerifyOutcome = { result: 'unknown', mismatches: [] };
 
