@@ -224,22 +224,25 @@ function requestServices(deps: ServiceDeps, consent: ConsentService, notificatio
   return { notifications, accessRequests, referrals };
 }
 
-function updateService(
+/** The issuer's corrections after issuing: update and red-flush. */
+function correctionServices(
   deps: ServiceDeps,
-  ledger: FabricInvoiceLedger,
-  lifecycle: FabricLifecycleLedger,
+  ledgers: { invoice: FabricInvoiceLedger; lifecycle: FabricLifecycleLedger; registry: FabricRegistryLedger },
   invoices: InvoiceService,
-): UpdateService {
-  return new UpdateService({
-    ledger,
-    lifecycle,
-    files: deps.offchain.files,
-    records: deps.records,
-    idempotency: deps.offchain.idempotency,
+): { update: UpdateService; redFlush: RedFlushService } {
+  const { files, idempotency } = deps.offchain;
+  const { invoice: ledger, lifecycle, registry } = ledgers;
+  const update = new UpdateService({
+    ...{ ledger, lifecycle, files, records: deps.records, idempotency },
     issuerSecret: deps.issuerSecret,
     checkCodeOf: (user, code, number) => invoices.recoverCheckCode(user, code, number),
     logger: deps.logger,
   });
+  const reached = deps.lifecycleReached;
+  return {
+    update,
+    redFlush: new RedFlushService({ ...deps, ledger, lifecycle, registry, files, idempotency, reached }),
+  };
 }
 
 function recordServices(deps: ServiceDeps): Pick<Services, 'records' | 'intake' | 'empi'> {
@@ -300,10 +303,10 @@ export function composeServices(deps: ServiceDeps): Services {
   const issuance = issuanceRunner(deps, invoiceLedger);
   const invoices = invoiceService(deps, invoiceLedger, registry, issuance);
   const lifecycleLedger = new FabricLifecycleLedger(deps.ledger);
-  const { files, idempotency } = deps.offchain;
   const { logger, lifecycleReached: reached } = deps;
+  const { idempotency } = deps.offchain;
   const lifecycle = new LifecycleService({ ledger: lifecycleLedger, idempotency, logger, reached });
-  const update = updateService(deps, invoiceLedger, lifecycleLedger, invoices);
+  const ledgers = { invoice: invoiceLedger, lifecycle: lifecycleLedger, registry };
   const migrations = migrationService(deps, registry);
   const notifications = new NotificationService({
     store: deps.notificationStore ?? new InMemoryNotificationStore(),
@@ -322,8 +325,7 @@ export function composeServices(deps: ServiceDeps): Services {
     consent,
     ...requests,
     ...recordServices(deps),
-    update,
-    redFlush: new RedFlushService({ ...deps, ledger: invoiceLedger, registry, files, idempotency }),
+    ...correctionServices(deps, ledgers, invoices),
     registry,
     ...accessServices(deps, requests.notifications),
     health: new HealthService(invoiceLedger, deps.offchain, deps.logger, deps.issuances),

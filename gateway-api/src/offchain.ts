@@ -20,6 +20,7 @@ export function offchainPorts(store: OffchainStore): OffchainPorts {
     idempotency: {
       begin: (scope, key, requestHash) => documents.beginIdempotent(scope, key, requestHash),
       recordAttempts: (scope, key, txIds) => documents.recordIdempotentAttempts(scope, key, txIds),
+      recordProgress: (scope, key, progress) => documents.recordIdempotentProgress(scope, key, progress),
       complete: (scope, key, statusCode, body) => documents.completeIdempotent(scope, key, statusCode, body),
       abandon: (scope, key) => documents.abandonIdempotent(scope, key),
     },

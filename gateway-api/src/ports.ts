@@ -24,8 +24,11 @@ export interface DocumentFiles {
 }
 
 export type BeginIdempotentResult =
-  /** `earlier`: the transactions a crashed attempt under the same key submitted, when it is taken over. */
-  | { kind: 'new'; earlier?: readonly string[] | undefined }
+  /**
+   * When a crashed attempt under the same key is taken over: `earlier`, the transactions it
+   * submitted; `progress`, what it recorded to finish.
+   */
+  | { kind: 'new'; earlier?: readonly string[] | undefined; progress?: unknown }
   | { kind: 'replay'; statusCode: number; body: unknown }
   | { kind: 'conflict' }
   | { kind: 'in_progress' };
@@ -34,6 +37,8 @@ export interface IdempotencyStore {
   begin(scope: string, key: string, requestHash: string): Promise<BeginIdempotentResult>;
   /** Records every ledger transaction the pending request has submitted, before the last is sent. */
   recordAttempts(scope: string, key: string, txIds: readonly string[]): Promise<void>;
+  /** Records (sealed) what the pending request needs to finish after a crash, replacing what it recorded before. */
+  recordProgress(scope: string, key: string, progress: unknown): Promise<void>;
   complete(scope: string, key: string, statusCode: number, body: unknown): Promise<void>;
   abandon(scope: string, key: string): Promise<void>;
 }

@@ -142,6 +142,13 @@ export class InMemoryIdempotencyCollection {
     return { exec: () => Promise.resolve({ matchedCount: count, modifiedCount: count }) };
   }
 
+  findOneAndUpdate(filter: Row, update: { $set: Row }) {
+    const row = this.rows.find((r) => matches(r, filter));
+    const before = row === undefined ? null : { ...row };
+    if (row) Object.assign(row, update.$set);
+    return { lean: () => ({ exec: () => Promise.resolve(before) }) };
+  }
+
   deleteOne(filter: Row) {
     const index = this.rows.findIndex((r) => matches(r, filter));
     if (index >= 0) this.rows.splice(index, 1);

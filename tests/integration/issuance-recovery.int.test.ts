@@ -5,8 +5,9 @@
  *   client's retry with the same Idempotency-Key gets the one result;
  * - with every orderer stopped, an issue is accepted as pending (202), shown in /health, and lands
  *   on chain exactly once after the orderers return;
- * - a gateway killed after a lock committed, before it answered: the retry under the same key
- *   finds that lock on chain and answers with it, and nothing is locked twice.
+ * - a gateway killed after a lock or a red-flush committed, before it answered: the retry under
+ *   the same key finds that transaction on chain and answers with it (the red invoice's check code
+ *   included), and nothing is done twice.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { openSync } from 'node:fs';
@@ -289,5 +290,54 @@ describe('a lifecycle operation whose gateway died after the commit', () => {
       status: 200,
       replayed: 'true',
     });
+  });
+  test('the retry under the same key gets the red-flush that committed, with its check code', async () => {
+    const clerk = await login('h1.clerk');
+    const id = newInvoiceId();
+    expect((await issueViaApi(clerk, invoiceData(id), samplePdf(`${id.code}-${id.number}-red`))).status).toBe(201);
+    const red = { code: id.code, number: newInvoiceId().number };
+    const key = `lost-red-${randomUUID()}`;
+    const redPdf = samplePdf(`${red.code}-${red.number}-red`);
+    const redFlush = (api: string) => {
+      const form = new FormData();
+      form.set('red', JSON.stringify({ ...red, reason: 'Charged to the wrong department' }));
+      form.set('pdf', new Blob([new Uint8Array(redPdf)], { type: 'application/pdf' }), 'red.pdf');
+      return fetch(`${api}/invoices/${id.code}/${id.number}/red-flush`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${clerk}`, 'idempotency-key': key },
+        body: form,
+      });
+    };
+
+    child = await gatewayOnCrashPort('crash-red-flush', { LIFECYCLE_CRASH_AT: 'committed' });
+    const lost = await redFlush(CRASH_API).then(
+      (res) => `answered ${res.status}`,
+      () => 'no answer',
+    );
+    expect(lost).toBe('no answer');
+    expect(await exited(child)).toBe('SIGKILL');
+    const flushed = (await historyOf(clerk, id)).filter((e) => e.value?.lastOperation.operation === 'RED_FLUSH');
+    expect(flushed).toHaveLength(1);
+    expect((await redFlush(API_URL)).status).toBe(409);
+
+    child = await gatewayOnCrashPort('red-flush-retry', { IDEMPOTENCY_STALE_AFTER_MS: '2000' });
+    await sleep(2_500);
+    const retried = await redFlush(CRASH_API);
+    const body = (await retried.json()) as { txId: string; red: { checkCode: string; pdfDigest: string } };
+    expect({ status: retried.status, txId: body.txId, pdf: body.red.pdfDigest }).toEqual({
+      status: 201,
+      txId: flushed[0]?.txId,
+      pdf: sm3(redPdf),
+    });
+    const pdf = await fetch(`${API_URL}/invoices/${red.code}/${red.number}/pdf?checkCode=${body.red.checkCode}`, {
+      headers: { authorization: `Bearer ${clerk}` },
+    });
+    expect({ status: pdf.status, sm3: sm3(new Uint8Array(await pdf.arrayBuffer())) }).toEqual({
+      status: 200,
+      sm3: sm3(redPdf),
+    });
+    expect(await operationsOf(clerk, id)).toEqual(['ISSUE', 'RED_FLUSH']);
+    const replay = await redFlush(API_URL);
+    expect({ status: replay.status, body: await replay.json() }).toEqual({ status: 201, body });
   });
 });

@@ -20,7 +20,7 @@ import {
   VERIFICATION_RESULTS,
 } from '@hdt/vocabulary';
 import { z } from 'zod';
-import type { Committed, LedgerClient, TransactionCall } from './ledger-client';
+import type { Attempts, Committed, LedgerClient, TransactionCall } from './ledger-client';
 
 const hex64 = z.string().regex(HEX64);
 const fen = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
@@ -138,9 +138,11 @@ export interface VerifyQuery {
 export interface InvoiceLedger {
   issue(mspId: string, input: IssueInput): Promise<{ invoice: OnChainInvoice; txId: string }>;
   /** The original marked RED_FLUSHED and the new red invoice, as committed. */
+  /** With `attempts`, each transaction is recorded before it is sent. */
   redFlush(
     mspId: string,
     input: RedFlushInvoiceInput,
+    attempts?: Attempts,
   ): Promise<{ original: OnChainInvoice; red: OnChainInvoice; txId: string }>;
   read(mspId: string, code: string, number: string): Promise<OnChainInvoice>;
   verify(mspId: string, query: VerifyQuery): Promise<VerifyOutcome>;
@@ -176,6 +178,7 @@ export class FabricInvoiceLedger implements InvoiceLedger, LedgerProbe {
   async redFlush(
     mspId: string,
     input: RedFlushInvoiceInput,
+    attempts?: Attempts,
   ): Promise<{ original: OnChainInvoice; red: OnChainInvoice; txId: string }> {
     const pair = z.tuple([onChainInvoiceSchema, onChainInvoiceSchema]);
     // An earlier attempt whose outcome was unknown landed if it made the original's current version.
@@ -185,7 +188,7 @@ export class FabricInvoiceLedger implements InvoiceLedger, LedgerProbe {
       const red = await this.read(caller, input.red.code, input.red.number);
       return { result: [original, red] as [OnChainInvoice, OnChainInvoice], txId: original.lastTxId };
     };
-    const committed = await this.ledger.submit(mspId, call('RedFlush', [canonicalJson(input)]), pair, landed);
+    const committed = await this.ledger.submit(mspId, call('RedFlush', [canonicalJson(input)]), pair, landed, attempts);
     const [original, red] = committed.result;
     return { original, red, txId: committed.txId };
   }

@@ -34,6 +34,13 @@ class FakeIdempotencyModel {
     return { exec: () => Promise.resolve({ matchedCount: count, modifiedCount: count }) };
   }
 
+  findOneAndUpdate(filter: Row, update: { $set: Row }) {
+    const row = this.rows.find((r) => matches(r, filter));
+    const before = row === undefined ? null : { ...row };
+    if (row) Object.assign(row, update.$set);
+    return { lean: () => ({ exec: () => Promise.resolve(before) }) };
+  }
+
   deleteOne(filter: Row) {
     const index = this.rows.findIndex((r) => matches(r, filter));
     if (index >= 0) this.rows.splice(index, 1);
@@ -106,6 +113,30 @@ describe('IdempotencyStore', () => {
       code: 'IDEMPOTENCY_NOT_PENDING',
     });
     expect(model.rows[0]!['attempts']).toEqual(['tx-1', 'tx-2']);
+  });
+
+  it("keeps an attempt's progress sealed, hands it to the request that takes over, and shreds it on completion", async () => {
+    const { model, keys, idempotency } = store(60_000);
+    await idempotency.begin('u', 'k', 'h');
+    await idempotency.recordProgress('u', 'k', { checkCode: '7K3QXP', step: 1 });
+    const firstKey = model.rows[0]!['progressKeyId'];
+    await idempotency.recordProgress('u', 'k', { checkCode: '7K3QXP', step: 2 });
+    const destroyed = (keyId: unknown) => (typeof keyId === 'string' ? keys.describe(keyId)?.destroyedAt : undefined);
+    expect(destroyed(firstKey)).toBeInstanceOf(Date);
+    expect(stored(model.rows[0]!)).not.toContain('7K3QXP');
+    await idempotency.recordAttempts('u', 'k', ['tx-1']);
+    model.rows[0]!['lockedAt'] = new Date(Date.now() - 120_000);
+    expect(await idempotency.begin('u', 'k', 'h')).toEqual({
+      kind: 'new',
+      earlier: ['tx-1'],
+      progress: { checkCode: '7K3QXP', step: 2 },
+    });
+    const progressKey = model.rows[0]!['progressKeyId'];
+    await idempotency.complete('u', 'k', 201, { done: true });
+    expect(model.rows[0]).toMatchObject({ state: 'done', sealedProgress: null, progressKeyId: null });
+    expect(destroyed(progressKey)).toBeInstanceOf(Date);
+    expect(destroyed(model.rows[0]!['bodyKeyId'])).toBeNull();
+    await expect(idempotency.recordProgress('u', 'k', {})).rejects.toMatchObject({ code: 'IDEMPOTENCY_NOT_PENDING' });
   });
 
   it('refuses to complete a request that is not pending', async () => {

@@ -40,12 +40,18 @@ export interface IdempotencyRecord {
    * attempt is taken over, its successor looks for them on the ledger before writing again.
    */
   attempts?: string[];
+  /**
+   * What the pending attempt must know again to finish after a crash (e.g. a generated check code
+   * and the documents it stored), sealed like the response body under `progressKeyId`.
+   */
+  sealedProgress?: Buffer | null;
+  progressKeyId?: string | null;
 }
 
 export type IdempotencyRecordModel = Model<IdempotencyRecord>;
 
 export type IdempotencyBegin =
-  | { readonly kind: 'new'; readonly earlier?: readonly string[] }
+  | { readonly kind: 'new'; readonly earlier?: readonly string[]; readonly progress?: unknown }
   | { readonly kind: 'replay'; readonly statusCode: number; readonly body: unknown }
   | { readonly kind: 'conflict' }
   | { readonly kind: 'in_progress' };
@@ -71,6 +77,8 @@ export const idempotencyRecordSchema = new Schema<IdempotencyRecord>(
     lockedAt: { type: Date, required: true, default: () => new Date() },
     completedAt: { type: Date, required: false },
     attempts: { type: [String], required: false, default: undefined },
+    sealedProgress: { type: Buffer, required: false },
+    progressKeyId: { type: String, required: false, maxlength: 64 },
   },
   { collection: IDEMPOTENCY_RECORD_COLLECTION, versionKey: false, strict: 'throw' },
 );
@@ -148,7 +156,7 @@ export class IdempotencyStore {
         const takeover = await this.#model
           .updateOne({ ...filter, state: 'pending', lockedAt: existing.lockedAt }, { $set: { lockedAt: now } })
           .exec();
-        return takeover.modifiedCount === 1 ? takenOver(existing.attempts) : { kind: 'in_progress' };
+        return takeover.modifiedCount === 1 ? await this.takenOver(existing) : { kind: 'in_progress' };
       }
       return { kind: 'in_progress' };
     } catch (error) {
@@ -170,12 +178,26 @@ export class IdempotencyStore {
     } catch (error) {
       throw toDatabaseError(error, 'recording an attempt of an idempotent request');
     }
-    if (matched === 0) {
-      throw new OffchainError(
-        'IDEMPOTENCY_NOT_PENDING',
-        `no pending request for key ${filter.key} in scope ${filter.scope}`,
-      );
+    if (matched === 0) throw notPending(filter);
+  }
+
+  /**
+   * Records, sealed under a fresh data key, what the pending attempt needs to finish after a crash;
+   * replaces (and shreds) what it recorded before. The request that takes the attempt over gets it.
+   */
+  async recordProgress(scope: string, key: string, progress: unknown): Promise<void> {
+    const filter = { scope: parseText(scope, 'scope', 128), key: parseText(key, 'key', 255) };
+    const text = serialiseBody(progress);
+    const { keyId, sealedBody } = await this.seal(`${bodyDocId(filter.scope, filter.key)}/progress`, text);
+    let before: string | undefined;
+    try {
+      const set = { sealedProgress: sealedBody, progressKeyId: keyId };
+      before = progressKeyOf(await this.updatePending(filter, set));
+    } catch (error) {
+      await this.#keys.destroyDataKey(keyId).catch(() => undefined);
+      throw toDatabaseError(error, 'recording the progress of an idempotent request');
     }
+    await this.shred(before);
   }
 
   /** Records the first response; its body is sealed under a fresh data key before it is written. */
@@ -184,24 +206,39 @@ export class IdempotencyStore {
     const status = parseStatusCode(statusCode);
     const text = serialiseBody(body);
     const { keyId, sealedBody } = await this.seal(bodyDocId(filter.scope, filter.key), text);
+    let before: string | undefined;
     try {
-      const result = await this.#model
-        .updateOne(
-          { ...filter, state: 'pending' },
-          { $set: { state: 'done', statusCode: status, sealedBody, bodyKeyId: keyId, completedAt: new Date() } },
-        )
-        .exec();
-      if (result.matchedCount === 0) {
-        throw new OffchainError(
-          'IDEMPOTENCY_NOT_PENDING',
-          `no pending request for key ${filter.key} in scope ${filter.scope}`,
-        );
-      }
+      const done = { state: 'done', statusCode: status, sealedBody, bodyKeyId: keyId, completedAt: new Date() };
+      before = progressKeyOf(await this.updatePending(filter, { ...done, sealedProgress: null, progressKeyId: null }));
     } catch (error) {
       // The sealed body was not stored: leave no usable key behind.
       await this.#keys.destroyDataKey(keyId).catch(() => undefined);
       throw toDatabaseError(error, 'completing idempotent request');
     }
+    await this.shred(before);
+  }
+
+  /** Sets `set` on the pending record; resolves with the record as it was before. */
+  private async updatePending(filter: { scope: string; key: string }, set: Record<string, unknown>): Promise<unknown> {
+    const before: unknown = await this.#model
+      .findOneAndUpdate({ ...filter, state: 'pending' }, { $set: set }, { projection: { progressKeyId: 1 } })
+      .lean()
+      .exec();
+    if (before === null) throw notPending(filter);
+    return before;
+  }
+
+  /** Destroys the data key of progress no longer kept; a failure leaves a key that opens nothing stored. */
+  private async shred(keyId: string | undefined): Promise<void> {
+    if (keyId !== undefined) await this.#keys.destroyDataKey(keyId).catch(() => undefined);
+  }
+
+  /** A stale pending request taken over, with the transactions and the progress its first attempt recorded. */
+  private async takenOver(record: PendingRecord): Promise<IdempotencyBegin> {
+    const earlier = record.attempts.length === 0 ? {} : { earlier: record.attempts };
+    if (record.progress === undefined) return { kind: 'new', ...earlier };
+    const text = await this.open(record.progress.keyId, record.progress.sealed);
+    return { kind: 'new', ...earlier, progress: parseJson(text, 'progress') };
   }
 
   private async seal(docId: string, text: string): Promise<{ keyId: string; sealedBody: Buffer }> {
@@ -215,17 +252,16 @@ export class IdempotencyStore {
 
   /** The first response, opened with its data key. */
   private async replay(record: DoneRecord): Promise<IdempotencyBegin> {
-    const key = await this.#keys.getDataKey(record.bodyKeyId);
-    let text: string;
+    const text = await this.open(record.bodyKeyId, record.sealedBody);
+    return { kind: 'replay', statusCode: record.statusCode, body: parseJson(text, 'body') };
+  }
+
+  private async open(keyId: string, sealed: Buffer): Promise<string> {
+    const key = await this.#keys.getDataKey(keyId);
     try {
-      text = openEnvelope(record.sealedBody, key).toString('utf8');
+      return openEnvelope(sealed, key).toString('utf8');
     } finally {
       key.fill(0);
-    }
-    try {
-      return { kind: 'replay', statusCode: record.statusCode, body: JSON.parse(text) as unknown };
-    } catch (error) {
-      throw new OffchainError('CORRUPT_RECORD', 'idempotency record body is not JSON', { cause: error });
     }
   }
 
@@ -240,9 +276,25 @@ export class IdempotencyStore {
   }
 }
 
-/** A stale pending request taken over, with the transactions its first attempt submitted. */
-function takenOver(attempts: readonly string[]): IdempotencyBegin {
-  return attempts.length === 0 ? { kind: 'new' } : { kind: 'new', earlier: attempts };
+function notPending(filter: { scope: string; key: string }): OffchainError {
+  return new OffchainError(
+    'IDEMPOTENCY_NOT_PENDING',
+    `no pending request for key ${filter.key} in scope ${filter.scope}`,
+  );
+}
+
+function parseJson(text: string, what: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (error) {
+    throw new OffchainError('CORRUPT_RECORD', `idempotency record ${what} is not JSON`, { cause: error });
+  }
+}
+
+/** The progress data key a record held, if any. */
+function progressKeyOf(raw: unknown): string | undefined {
+  const keyId: unknown = typeof raw === 'object' && raw !== null ? Reflect.get(raw, 'progressKeyId') : undefined;
+  return typeof keyId === 'string' ? keyId : undefined;
 }
 
 interface DoneRecord {
@@ -258,6 +310,7 @@ interface PendingRecord {
   readonly requestHash: string;
   readonly lockedAt: Date;
   readonly attempts: readonly string[];
+  readonly progress?: { readonly sealed: Buffer; readonly keyId: string } | undefined;
 }
 
 type ParsedRecord = PendingRecord | DoneRecord;
@@ -271,7 +324,15 @@ function parseRecord(raw: unknown): ParsedRecord {
   const requestHash: unknown = Reflect.get(raw, 'requestHash');
   const state: unknown = Reflect.get(raw, 'state');
   if (typeof requestHash !== 'string') throw corrupt('has no requestHash');
-  if (state === 'pending') return { state, requestHash, lockedAt: parseLockedAt(raw), attempts: parseAttempts(raw) };
+  if (state === 'pending') {
+    return {
+      state,
+      requestHash,
+      lockedAt: parseLockedAt(raw),
+      attempts: parseAttempts(raw),
+      progress: parseProgress(raw),
+    };
+  }
   if (state === 'done') return { state, requestHash, ...parseResponse(raw) };
   throw corrupt('has an unknown state');
 }
@@ -283,6 +344,17 @@ function parseAttempts(raw: object): string[] {
     throw corrupt('has attempts that are not transaction ids');
   }
   return attempts;
+}
+
+function parseProgress(raw: object): PendingRecord['progress'] {
+  const sealed = binaryToBuffer(Reflect.get(raw, 'sealedProgress'));
+  const keyId = progressKeyOf(raw);
+  if (sealed === undefined || keyId === undefined) return undefined;
+  try {
+    return { sealed, keyId: parseKeyId(keyId) };
+  } catch (error) {
+    throw new OffchainError('CORRUPT_RECORD', 'idempotency record has no valid progressKeyId', { cause: error });
+  }
 }
 
 function parseLockedAt(raw: object): Date {

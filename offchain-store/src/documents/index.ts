@@ -26,6 +26,8 @@ export interface OffchainDocuments {
   beginIdempotent(scope: string, key: string, requestHash: string): Promise<IdempotencyBegin>;
   /** Records the ledger transactions a pending request has submitted (IDEMPOTENCY_NOT_PENDING if none is pending). */
   recordIdempotentAttempts(scope: string, key: string, txIds: readonly string[]): Promise<void>;
+  /** Records, sealed, what a pending request needs to finish after a crash; its successor gets it from begin. */
+  recordIdempotentProgress(scope: string, key: string, progress: unknown): Promise<void>;
   /**
    * Records the first result, sealed under a data key of its own from `keys`; throws
    * IDEMPOTENCY_NOT_PENDING if begin did not return new.
@@ -47,6 +49,7 @@ export function createOffchainDocuments(
     idempotencyRecords,
     beginIdempotent: (scope, key, requestHash) => store.begin(scope, key, requestHash),
     recordIdempotentAttempts: (scope, key, txIds) => store.recordAttempts(scope, key, txIds),
+    recordIdempotentProgress: (scope, key, progress) => store.recordProgress(scope, key, progress),
     completeIdempotent: (scope, key, statusCode, body) => store.complete(scope, key, statusCode, body),
     abandonIdempotent: (scope, key) => store.abandon(scope, key),
   };

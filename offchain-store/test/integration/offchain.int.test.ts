@@ -271,14 +271,28 @@ describe('idempotency', () => {
     await expect(quick.beginIdempotent(scope, key, 'h')).resolves.toEqual({ kind: 'in_progress' });
   });
 
-  it('hands the transactions a stale attempt recorded to the request that takes it over', async () => {
+  it('hands the transactions and the sealed progress a stale attempt recorded to the request that takes it over', async () => {
     const quick = createOffchainDocuments(store.connection, store.keys, { staleAfterMs: 200 });
     const key = `k-${randomBytes(4).toString('hex')}`;
     await quick.beginIdempotent(scope, key, 'h');
+    await quick.recordIdempotentProgress(scope, key, { checkCode: '7K3QXP', cid: 'bafy-1' });
     await quick.recordIdempotentAttempts(scope, key, ['tx-a', 'tx-b']);
+    const raw = await quick.idempotencyRecords.collection.findOne({ scope, key });
+    expect(JSON.stringify(raw)).not.toContain('7K3QXP');
     await new Promise((resolve) => setTimeout(resolve, 400));
-    await expect(quick.beginIdempotent(scope, key, 'h')).resolves.toEqual({ kind: 'new', earlier: ['tx-a', 'tx-b'] });
+    await expect(quick.beginIdempotent(scope, key, 'h')).resolves.toEqual({
+      kind: 'new',
+      earlier: ['tx-a', 'tx-b'],
+      progress: { checkCode: '7K3QXP', cid: 'bafy-1' },
+    });
     await quick.completeIdempotent(scope, key, 200, { done: true });
+    const done = await quick.idempotencyRecords.collection.findOne({ scope, key });
+    expect(done).toMatchObject({ state: 'done', sealedProgress: null, progressKeyId: null });
+    await expect(quick.beginIdempotent(scope, key, 'h')).resolves.toEqual({
+      kind: 'replay',
+      statusCode: 200,
+      body: { done: true },
+    });
     await expect(quick.recordIdempotentAttempts(scope, key, ['tx-c'])).rejects.toMatchObject({
       code: 'IDEMPOTENCY_NOT_PENDING',
     });

@@ -33,6 +33,16 @@ export interface IdempotentAnswer<T> {
   schema: z.ZodType<T>;
 }
 
+/**
+ * The ledger attempts of a write under a key, and what a crashed attempt recorded to finish
+ * (`progress`, when the write took it over); `remember` records progress before a transaction is
+ * sent, so that its successor can answer as it would have.
+ */
+export interface WriteAttempts extends Attempts {
+  progress?: unknown;
+  remember(progress: unknown): Promise<void>;
+}
+
 export interface Idempotent<T> {
   result: T;
   /** True when the result is the first request's, replayed. */
@@ -76,10 +86,11 @@ export async function writeOnce<T>(
   deps: IdempotencyDeps,
   request: IdempotentRequest,
   answer: IdempotentAnswer<T>,
-  write: (attempts: Attempts) => Promise<T>,
+  write: (attempts: WriteAttempts) => Promise<T>,
 ): Promise<Idempotent<T>> {
   const { scope, key } = request;
-  if (key === undefined) return { result: await write({ earlier: [] }), replayed: false };
+  if (key === undefined)
+    return { result: await write({ earlier: [], remember: () => Promise.resolve() }), replayed: false };
   const started = await begin(deps, { scope, key, hash: sm3Hex(canonicalJson(request.request)) }, answer.schema);
   if (started.replay !== undefined) return { result: started.replay, replayed: true };
   const txIds = [...started.earlier];
@@ -89,9 +100,14 @@ export async function writeOnce<T>(
       throw fromStorageError(err, 'recording a ledger transaction of an idempotent request');
     });
   };
+  const remember = async (progress: unknown): Promise<void> => {
+    await deps.idempotency.recordProgress(scope, key, progress).catch((err: unknown) => {
+      throw fromStorageError(err, 'recording the progress of an idempotent request');
+    });
+  };
   let result: T;
   try {
-    result = await write({ earlier: started.earlier, submitting });
+    result = await write({ earlier: started.earlier, progress: started.progress, submitting, remember });
   } catch (err) {
     if (ledgerUnchanged(err)) await release(deps, scope, key);
     throw err;
@@ -106,15 +122,15 @@ async function begin<T>(
   deps: IdempotencyDeps,
   request: { scope: string; key: string; hash: string },
   schema: z.ZodType<T>,
-): Promise<{ replay?: T | undefined; earlier: readonly string[] }> {
+): Promise<{ replay?: T | undefined; earlier: readonly string[]; progress?: unknown }> {
   const started = await deps.idempotency.begin(request.scope, request.key, request.hash).catch((err: unknown) => {
     throw fromStorageError(err, 'idempotency check');
   });
   if (started.kind === 'in_progress') {
     throw new AppError('CONFLICT', 'a request with this Idempotency-Key is still being processed; retry later');
   }
-  const earlier = started.kind === 'new' ? (started.earlier ?? []) : [];
-  return { replay: storedAnswer(started, schema), earlier };
+  if (started.kind !== 'new') return { replay: storedAnswer(started, schema), earlier: [] };
+  return { earlier: started.earlier ?? [], progress: started.progress };
 }
 
 async function release(deps: IdempotencyDeps, scope: string, key: string): Promise<void> {

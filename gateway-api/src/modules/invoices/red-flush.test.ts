@@ -117,4 +117,84 @@ describe('POST /invoices/{code}/{number}/red-flush', () => {
     expect(corrected.status).toBe(201);
     expect(h.chaincode.invoice('31010125', '0000000001')?.status).toBe('RED_FLUSHED');
   });
+
+  /** Makes the pending record of `key` look abandoned by a crashed process, as ten minutes later. */
+  function abandoned(h: Harness, key: string): void {
+    const row = h.offchain.idempotencyRecords.row('clerk1', key);
+    expect(row?.['state']).toBe('pending');
+    if (row !== undefined) row['lockedAt'] = new Date(Date.now() - 10 * 60_000);
+  }
+
+  function pdfWith(h: Harness, token: string, checkCode: string) {
+    return request(h.app)
+      .get(`${API}/invoices/31010126/0000000001/pdf?checkCode=${checkCode}`)
+      .set('Authorization', `Bearer ${token}`);
+  }
+
+  it('answers a retry whose red-flush committed but lost its answer with that red invoice and its check code', async () => {
+    const { h, clerk } = await issued();
+    // The third attempt commits but its status is lost, and so is the look for it (the reads
+    // fail from the moment the first transaction is recorded, after the checks before storing).
+    h.chaincode.faults.push(
+      { stage: 'commitStatus', kind: 'unavailable-after-commit' },
+      { stage: 'endorse', kind: 'unavailable' },
+      { stage: 'endorse', kind: 'unavailable' },
+    );
+    const record = h.offchain.idempotency.recordAttempts.bind(h.offchain.idempotency);
+    jest.spyOn(h.offchain.idempotency, 'recordAttempts').mockImplementationOnce((...args) => {
+      h.chaincode.faults.push(
+        ...Array.from({ length: 3 }, () => ({ stage: 'evaluate', kind: 'unavailable' }) as const),
+      );
+      return record(...args);
+    });
+    const lost = await redFlush(h, clerk, RED, RED_PDF, 'lost-red-0001');
+    expect(lost.status).toBe(503);
+    expect(h.chaincode.committed.filter((t) => t === 'RedFlush')).toHaveLength(1);
+    expect(h.offchain.records.rows.get('31010126/0000000001')).toBeUndefined();
+    expect(errorBody.parse((await redFlush(h, clerk, RED, RED_PDF, 'lost-red-0001')).body).code).toBe('CONFLICT');
+
+    abandoned(h, 'lost-red-0001');
+    const retried = await redFlush(h, clerk, RED, RED_PDF, 'lost-red-0001');
+    expect(retried.status).toBe(201);
+    const body = redFlushResponseSchema.parse(retried.body);
+    expect(body.original.status).toBe('RED_FLUSHED');
+    expect(body.txId).toBe(h.chaincode.invoice('31010126', '0000000001')?.lastTxId);
+    expect(h.chaincode.committed.filter((t) => t === 'RedFlush')).toHaveLength(1);
+    // The red invoice's record, which the crash left unsaved, is saved; its check code is the one anchored.
+    expect(h.offchain.records.rows.get('31010126/0000000001')?.pdf.sm3).toBe(body.red.pdfDigest);
+    expect((await pdfWith(h, clerk, body.red.checkCode)).status).toBe(200);
+    const replay = await redFlush(h, clerk, RED, RED_PDF, 'lost-red-0001');
+    expect(replay.headers['idempotent-replayed']).toBe('true');
+    expect(replay.body).toEqual(retried.body);
+    const row = h.offchain.idempotencyRecords.row('clerk1', 'lost-red-0001');
+    expect(row).toMatchObject({ state: 'done', sealedProgress: null, progressKeyId: null });
+  });
+
+  it('red-flushes anew under a key whose crashed attempt never landed', async () => {
+    const { h, clerk } = await issued();
+    for (let i = 0; i < 3; i++) h.chaincode.faults.push({ stage: 'endorse', kind: 'unavailable' });
+    expect((await redFlush(h, clerk, RED, RED_PDF, 'unlanded-red-0001')).status).toBe(503);
+    expect(h.chaincode.committed.filter((t) => t === 'RedFlush')).toHaveLength(0);
+    abandoned(h, 'unlanded-red-0001');
+    const retried = await redFlush(h, clerk, RED, RED_PDF, 'unlanded-red-0001');
+    expect(retried.status).toBe(201);
+    expect(h.chaincode.committed.filter((t) => t === 'RedFlush')).toHaveLength(1);
+    const { checkCode } = redFlushResponseSchema.parse(retried.body).red;
+    expect((await pdfWith(h, clerk, checkCode)).status).toBe(200);
+  });
+
+  it('sends nothing when its progress cannot be recorded under the key, discarding the documents it stored', async () => {
+    const { h, clerk } = await issued();
+    const down = Object.assign(new Error('connection refused'), { code: 'DATABASE_UNAVAILABLE' });
+    jest.spyOn(h.offchain.idempotency, 'recordProgress').mockRejectedValueOnce(down);
+    const destroyed = h.offchain.files.destroyed.size;
+    const refused = await redFlush(h, clerk, RED, RED_PDF, 'unrecorded-red-0001');
+    expect({ status: refused.status, code: errorBody.parse(refused.body).code }).toEqual({
+      status: 503,
+      code: 'STORAGE_UNAVAILABLE',
+    });
+    expect(h.chaincode.committed.filter((t) => t === 'RedFlush')).toHaveLength(0);
+    expect(h.offchain.files.destroyed.size).toBe(destroyed + 2);
+    expect((await redFlush(h, clerk, RED, RED_PDF, 'unrecorded-red-0001')).status).toBe(201);
+  });
 });
