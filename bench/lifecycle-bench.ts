@@ -5,7 +5,8 @@
  * the verification API at a fixed arrival rate: the same invoices again and again, and each of
  * as many invoices once — issued through the API, and issued on the ledger directly.
  *
- *   npm run bench:lifecycle -- [--levels 1,8,32,128|none] [--rate 50] [--seconds 20] [--iterations N] [--out FILE]
+ *   npm run bench:lifecycle -- [--levels 1,8,32,128|none] [--rate 50] [--seconds 20] [--iterations N]
+ *     [--verify repeated,here,elsewhere|none] [--out FILE]
  */
 import type { Contract } from '@hyperledger/fabric-gateway';
 import {
@@ -29,6 +30,12 @@ import { measure, measureAtRate, option, report, type Row, run } from './measure
 const levelsArg = process.argv[process.argv.indexOf('--levels') + 1] ?? '';
 const LEVELS =
   levelsArg === 'none' ? [] : /^\d+(,\d+)*$/.test(levelsArg) ? levelsArg.split(',').map(Number) : [1, 8, 32, 128];
+const VERIFY_ROWS = ['repeated', 'here', 'elsewhere'] as const;
+const verifyArg = process.argv.includes('--verify') ? process.argv[process.argv.indexOf('--verify') + 1] : undefined;
+const VERIFY = verifyArg === 'none' ? [] : (verifyArg?.split(',') ?? [...VERIFY_ROWS]);
+if (!VERIFY.every((r) => (VERIFY_ROWS as readonly string[]).includes(r))) {
+  throw new Error(`--verify takes none or some of ${VERIFY_ROWS.join(',')}`);
+}
 const RATE = option('rate', 50);
 const SECONDS = option('seconds', 20);
 
@@ -168,16 +175,17 @@ async function main(): Promise<void> {
   const rows: Row[] = [];
   for (const concurrency of LEVELS) rows.push(...(await level(c, concurrency, [seed])));
   const insurer = await login('insurer.officer');
-  rows.push(await verifyRepeated(insurer));
-  rows.push(await verifyEachOnceIssuedHere(insurer));
-  rows.push(await verifyEachOnceIssuedElsewhere(c, insurer));
+  if (VERIFY.includes('repeated')) rows.push(await verifyRepeated(insurer));
+  if (VERIFY.includes('here')) rows.push(await verifyEachOnceIssuedHere(insurer));
+  if (VERIFY.includes('elsewhere')) rows.push(await verifyEachOnceIssuedElsewhere(c, insurer));
   for (const g of [h1, medins]) {
     g.gateway.close();
     g.client.close();
   }
   // The verify row's "concurrency" is the number of requests in flight at most; its rate is fixed.
   const levels = LEVELS.length === 0 ? 'none' : LEVELS.join(',');
-  report(`npm run bench:lifecycle -- --levels ${levels} --rate ${RATE} --seconds ${SECONDS}`, rows);
+  const verifying = VERIFY.length === VERIFY_ROWS.length ? '' : ` --verify ${VERIFY.join(',') || 'none'}`;
+  report(`npm run bench:lifecycle -- --levels ${levels} --rate ${RATE} --seconds ${SECONDS}${verifying}`, rows);
 }
 
 run(main);

@@ -5,23 +5,21 @@
  */
 import {
   HEX64,
-  VERIFIABLE_DIGESTS,
+  verdictOn,
   type Invoice,
   type VerifiableDigest,
+  type VerificationRequest,
   type VerificationResult,
 } from '@hdt/vocabulary';
 import { expectHex64, expectString } from './fields';
 import { invalidArgument } from './errors';
 
-export type { VerifiableDigest, VerificationResult, VerificationResultKind } from '@hdt/vocabulary';
-
-export interface VerificationRequest {
-  readonly checkCodeHash: string;
-  /** Absent when the verifier has no PDF. */
-  readonly pdfDigest?: string;
-  /** Absent when the verifier has no structured data. */
-  readonly dataDigest?: string;
-}
+export type {
+  VerifiableDigest,
+  VerificationRequest,
+  VerificationResult,
+  VerificationResultKind,
+} from '@hdt/vocabulary';
 
 /** An optional digest argument: "" means not supplied. */
 function parseOptionalDigest(value: unknown, path: VerifiableDigest): string | undefined {
@@ -54,22 +52,7 @@ export function parseVerificationRequest(
   return request;
 }
 
-/**
- * - unknown: no such invoice, or the check code does not match (existence is not revealed);
- * - tampered: the check code matches and a supplied digest differs (listed in `mismatches`);
- * - authentic: otherwise.
- */
+/** The verdict on the invoice as stored (undefined: none); see `verdictOn`. */
 export function verifyInvoice(invoice: Invoice | undefined, request: VerificationRequest): VerificationResult {
-  if (invoice === undefined || invoice.checkCodeHash !== request.checkCodeHash) {
-    return { result: 'unknown', mismatches: [] };
-  }
-  const mismatches = VERIFIABLE_DIGESTS.filter((digest) => {
-    const supplied = request[digest];
-    return supplied !== undefined && supplied !== invoice[digest];
-  });
-  return {
-    result: mismatches.length > 0 ? 'tampered' : 'authentic',
-    status: invoice.status,
-    mismatches,
-  };
+  return verdictOn(invoice, request);
 }

@@ -222,6 +222,33 @@ export type VerificationResult =
       readonly mismatches: readonly VerifiableDigest[];
     };
 
+/** What a verifier supplies: the check code's hash, and the digests of what it holds (absent: not held). */
+export interface VerificationRequest {
+  readonly checkCodeHash: string;
+  readonly pdfDigest?: string | undefined;
+  readonly dataDigest?: string | undefined;
+}
+
+/**
+ * The verdict on an invoice as stored on the ledger (undefined: none):
+ * - unknown: no such invoice, or the check code does not match (existence is not revealed);
+ * - tampered: the check code matches and a supplied digest differs (listed in `mismatches`);
+ * - authentic: otherwise.
+ */
+export function verdictOn(
+  invoice: Pick<Invoice, 'checkCodeHash' | 'status' | VerifiableDigest> | undefined,
+  request: VerificationRequest,
+): VerificationResult {
+  if (invoice === undefined || invoice.checkCodeHash !== request.checkCodeHash) {
+    return { result: 'unknown', mismatches: [] };
+  }
+  const mismatches = VERIFIABLE_DIGESTS.filter((digest) => {
+    const supplied = request[digest];
+    return supplied !== undefined && supplied !== invoice[digest];
+  });
+  return { result: mismatches.length > 0 ? 'tampered' : 'authentic', status: invoice.status, mismatches };
+}
+
 /** One committed version of an invoice, as `invoice:History` returns it (oldest first); `value.lastOperation` says what made it. */
 export interface InvoiceHistoryEntry {
   readonly txId: string;

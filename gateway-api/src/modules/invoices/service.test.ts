@@ -184,20 +184,24 @@ describe('InvoiceService.verifyInvoice', () => {
     return { runs, ...setup({ derivations }) };
   }
 
-  it('checks a first guess against the check code anchored in the data, asks the chaincode, records nothing when right', async () => {
+  it('checks a first guess against the check code anchored in the data, with one ledger read, recording nothing when right', async () => {
     const { chaincode, offchain, runs, service } = counted();
     const { result } = done(await service.issueInvoice(clerk, data, PDF));
     chaincode.evaluated.length = 0;
-    const verdict = await service.verifyInvoice(officer, {
-      code: '31010125',
-      number: '0000000001',
-      checkCode: result.checkCode,
-      pdf: PDF,
-    });
+    const id = { code: '31010125', number: '0000000001', checkCode: result.checkCode };
+    const verdict = await service.verifyInvoice(officer, { ...id, pdf: PDF });
     expect(verdict).toEqual({ result: 'authentic', status: 'ISSUED', mismatches: [] });
-    expect(chaincode.evaluated).toEqual(['Read', 'Verify']);
+    expect(chaincode.evaluated).toEqual(['Read']);
     expect(offchain.checkCodeFailures.rows).toEqual([]);
     expect(runs.count).toBe(0);
+    // The verdict on that read compares the supplied digests as the chaincode would.
+    const other = done(await service.issueInvoice(clerk, { ...data, number: '0000000002' }, PDF)).result;
+    const altered = Buffer.concat([PDF, Buffer.from('%')]);
+    const tampered = await service.verifyInvoice(officer, { ...other, pdf: altered });
+    expect(tampered).toEqual({ result: 'tampered', status: 'ISSUED', mismatches: ['pdfDigest'] });
+    const onChain = await service.verifyInvoice(officer, { ...other, pdf: altered });
+    expect(onChain).toEqual(tampered);
+    expect(chaincode.evaluated.slice(-1)).toEqual(['Verify']);
   });
 
   it('answers a guess unlike the anchored check code as wrong, without a derivation or the chaincode', async () => {

@@ -1,9 +1,15 @@
 import { hmacSm3Hex, sm3Hex } from '@hdt/offchain-store';
-import { canonicalJson, type InvoiceId } from '@hdt/vocabulary';
+import { canonicalJson, verdictOn, type InvoiceId } from '@hdt/vocabulary';
 import { assertNewInvoiceOfOrg, type OrgRegistry } from './new-invoice';
 import { z } from 'zod';
 import { canIssueInvoices, type User } from '../auth/roles';
-import type { InvoiceLedger, IssueInput, OnChainInvoice, VerifyOutcome } from '../../fabric/invoice-ledger';
+import type {
+  InvoiceLedger,
+  IssueInput,
+  OnChainInvoice,
+  VerifyOutcome,
+  VerifyQuery,
+} from '../../fabric/invoice-ledger';
 import { AppError } from '../../errors';
 import type { InvoiceContent, InvoiceData } from './schemas';
 import { describe, type Logger } from '../../logger';
@@ -11,7 +17,7 @@ import type { DocumentFiles, IdempotencyStore, StoredDocument } from '../../port
 import type { IssuanceRunner, PendingResult } from './issuance';
 import type { Issuance } from './issuances';
 import { checkCodeMatches, generateCheckCode, protectCheckCode, storedCheckCodeSchema } from './check-code';
-import { CheckCodeDerivations } from './check-code-cache';
+import { CheckCodeDerivations, type Derivation, type Protection } from './check-code-cache';
 import { matchesAnchoredCheckCode } from './anchored-check-code';
 import type { Checked, CheckCodeGuard } from './check-code-guard';
 import type { InvoiceRecords } from './records';
@@ -296,7 +302,8 @@ export class InvoiceService {
   /**
    * Finds the check code's hash — remembered, from the anchored check code, or derived with the
    * invoice's salt and iteration count — and has the chaincode verify it on the user's own org's
-   * peer. A guess that differs from the anchored check code is wrong without asking the chaincode.
+   * peer. A guess compared with the anchored check code needs no second question to the peer: the
+   * invoice it has just read from that peer gives the verdict (`verdictOn`, as the chaincode's).
    */
   private async checkOnLedger(
     user: User,
@@ -310,14 +317,35 @@ export class InvoiceService {
     const protection = remembered ?? read;
     if (protection === undefined) return { result: { verdict: UNKNOWN }, failure: 'no_such_invoice' };
     if (anchored === false) return { result: { verdict: UNKNOWN }, failure: 'wrong_check_code' };
-    const derivation =
-      anchored === true && read !== undefined
-        ? this.derivations.known(id, checkCode, protection, read.checkCodeHash)
-        : await this.derivations.derive(id, checkCode, protection);
-    const verdict = await this.deps.ledger.verify(user.mspId, { ...id, checkCodeHash: derivation.hash, ...digests });
+    const { verdict, derivation } = await this.judge(
+      user,
+      { ...id, checkCode },
+      protection,
+      { read, anchored },
+      digests,
+    );
     if (verdict.result === 'unknown') return { result: { verdict }, failure: 'wrong_check_code' };
     derivation.confirm();
     return { result: { verdict, read } };
+  }
+
+  /** The verdict on a guess not known wrong: from the invoice read when it matched the anchored check code, else from the chaincode. */
+  private async judge(
+    user: User,
+    guess: InvoiceId & { checkCode: string },
+    protection: Protection,
+    found: Lookup,
+    digests: SuppliedDigests,
+  ): Promise<{ verdict: VerifyOutcome; derivation: Derivation }> {
+    const { code, number, checkCode } = guess;
+    const { read, anchored } = found;
+    if (anchored === true && read !== undefined) {
+      const derivation = this.derivations.known({ code, number }, checkCode, protection, read.checkCodeHash);
+      return { derivation, verdict: verdictOnRead(read, { code, number, checkCodeHash: derivation.hash, ...digests }) };
+    }
+    const derivation = await this.derivations.derive({ code, number }, checkCode, protection);
+    const query = { code, number, checkCodeHash: derivation.hash, ...digests };
+    return { derivation, verdict: await this.deps.ledger.verify(user.mspId, query) };
   }
 
   /** The invoice on the ledger, and whether `checkCode` is the check code anchored in its data. */
@@ -400,4 +428,10 @@ export class InvoiceService {
     const invoice = found.invoice ?? (await this.deps.ledger.read(user.mspId, code, number));
     return readAnchoredDocument(this.deps, invoice, 'pdf');
   }
+}
+
+/** The verdict on an invoice just read from the ledger, in the shape `invoice:Verify` answers. */
+function verdictOnRead(read: OnChainInvoice, query: VerifyQuery): VerifyOutcome {
+  const verdict = verdictOn(read, query);
+  return { ...verdict, mismatches: [...verdict.mismatches] };
 }
