@@ -246,6 +246,16 @@ function resumeMigrations(migrations: MigrationService, logger: Logger): void {
     .catch((err: unknown) => logger.warn('could not look for interrupted migration jobs', { error: describe(err) }));
 }
 
+/** Gives share links stored by an earlier version their sweep field; a failure is logged and retried at the next start. */
+function markShareLinks(store: OffchainStore, logger: Logger): void {
+  new MongoShareLinkStore(shareLinkModel(store.connection))
+    .adoptUnmarked()
+    .then((marked) => {
+      if (marked > 0) logger.info('share links of an earlier version marked for the expiry sweep', { marked });
+    })
+    .catch((err: unknown) => logger.error('share links of an earlier version not marked', { error: describe(err) }));
+}
+
 async function main(): Promise<void> {
   const logger = consoleLogger;
   const config = loadConfig();
@@ -261,6 +271,7 @@ async function main(): Promise<void> {
   const projection = startProjection(fabric, store, logger);
   services.issuanceRecovery.start();
   services.accessAnchoring.start();
+  markShareLinks(store, logger);
   setInterval(() => void services.shareLinks.sweepExpired(), SHARE_LINK_SWEEP_MS).unref();
   resumeMigrations(services.migrations, logger);
   const queries = queryServices(config, fabric, store, logger);

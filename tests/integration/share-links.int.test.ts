@@ -5,8 +5,10 @@
  * withdrawn link answers 410 and its ciphertext is gone; a link to a record its hospital retracted
  * is refused (checked on the ledger at each open) and its ciphertext deleted.
  */
+import { randomUUID } from 'node:crypto';
 import { openEnvelope } from '@hdt/offchain-store';
 import mongoose from 'mongoose';
+import { MongoShareLinkStore, shareLinkModel } from '../../gateway-api/src/modules/share-links';
 import { API_URL, call, eventually, labReportEntry, login, type Json } from './stack';
 
 jest.setTimeout(120_000);
@@ -116,5 +118,60 @@ describe('share links on the platform', () => {
     const mine = (await call(zhang, 'GET', '/access/mine?limit=200')).body['accesses'] as Json[];
     const refused = mine.find((a) => a['username'] === `share-link:${linkId}` && a['outcome'] === 'REFUSED');
     expect(refused).toMatchObject({ reason: 'RECORD_RETRACTED', recordId: record });
+  });
+});
+
+describe('the expiry sweep on the database', () => {
+  let db: mongoose.Connection;
+
+  beforeAll(async () => {
+    const uri = process.env['MONGODB_URI'];
+    if (uri === undefined) throw new Error('MONGODB_URI must be set');
+    db = await mongoose.createConnection(uri).asPromise();
+    await shareLinkModel(db).init();
+  });
+
+  afterAll(async () => {
+    await db.close();
+  });
+
+  test('clears only content still held, and marks the links an earlier version stored so the sweep finds them', async () => {
+    const model = shareLinkModel(db);
+    const links = new MongoShareLinkStore(model);
+    const now = Date.now();
+    const base = (minutes: number, sealed: Buffer | null) => ({
+      _id: randomUUID(),
+      residentId: ZHANG,
+      recordId: RECORD,
+      recordType: 'LAB_REPORT',
+      fields: ['diagnosis'],
+      createdAt: new Date(now - 120 * 60_000),
+      expiresAt: new Date(now + minutes * 60_000),
+      withdrawnAt: null,
+      sealed,
+      opens: 0,
+    });
+    // Stored by an earlier version: no sealedUntil.
+    const legacy = [base(-30, Buffer.from('sealed-1')), base(30, Buffer.from('sealed-2')), base(-60, null)];
+    await model.collection.insertMany(legacy as never[]);
+    const stateOf = async (id: string) => {
+      const doc = await model.collection.findOne({ _id: id as never });
+      return { held: doc?.['sealed'] !== null, sealedUntil: doc?.['sealedUntil'] as unknown };
+    };
+    await links.discardExpired(new Date(now));
+    expect(await stateOf(legacy[0]!._id)).toEqual({ held: true, sealedUntil: undefined });
+
+    expect(await links.adoptUnmarked()).toBeGreaterThanOrEqual(3);
+    expect(await links.adoptUnmarked()).toBe(0);
+    const added = { ...base(-10, null), linkId: randomUUID(), sealed: new Uint8Array([1, 2, 3]) };
+    await links.add({ ...added, recordType: 'LAB_REPORT' });
+    expect(await stateOf(added.linkId)).toEqual({ held: true, sealedUntil: added.expiresAt });
+
+    expect(await links.discardExpired(new Date(now))).toBeGreaterThanOrEqual(2);
+    expect(await links.discardExpired(new Date(now))).toBe(0);
+    expect(await stateOf(legacy[0]!._id)).toEqual({ held: false, sealedUntil: null });
+    expect(await stateOf(legacy[1]!._id)).toEqual({ held: true, sealedUntil: legacy[1]!.expiresAt });
+    expect(await stateOf(legacy[2]!._id)).toEqual({ held: false, sealedUntil: null });
+    expect(await stateOf(added.linkId)).toEqual({ held: false, sealedUntil: null });
   });
 });

@@ -37,6 +37,7 @@ function linkDocument(i: number, size: number, now: Date) {
     ...rest,
     withdrawnAt: withdrawn ? before(rest.createdAt, -600) : null,
     sealed: kept ? Buffer.from(sealed ?? []) : null,
+    sealedUntil: kept ? rest.expiresAt : null,
   };
 }
 

@@ -1,6 +1,9 @@
 /**
  * Share links in the document database (collection `share_links`), indexed by resident and time.
- * A withdrawn link keeps its record, without its sealed content.
+ * A withdrawn link keeps its record, without its sealed content. `sealedUntil` is the link's
+ * expiry while its sealed content is held, null once the content is gone: the sweep's index holds
+ * a date only for links it may still have to clear, so each sweep reads the links that newly
+ * expired, not every link that ever expired.
  */
 import { HEALTH_RECORD_TYPES } from '@hdt/vocabulary';
 import { Schema, type Connection, type Model } from 'mongoose';
@@ -10,7 +13,11 @@ import type { ShareLinkStore, StoredShareLink } from './store';
 
 export const SHARE_LINK_COLLECTION = 'share_links';
 
-type ShareLinkDoc = Omit<StoredShareLink, 'linkId' | 'sealed'> & { _id: string; sealed: Buffer | null };
+type ShareLinkDoc = Omit<StoredShareLink, 'linkId' | 'sealed'> & {
+  _id: string;
+  sealed: Buffer | null;
+  sealedUntil: Date | null;
+};
 
 const shareLinkSchema = new Schema<ShareLinkDoc>(
   {
@@ -23,12 +30,16 @@ const shareLinkSchema = new Schema<ShareLinkDoc>(
     expiresAt: { type: Date, required: true },
     withdrawnAt: { type: Date, default: null },
     sealed: { type: Buffer, default: null },
+    sealedUntil: { type: Date, default: null },
     opens: { type: Number, required: true },
   },
   { collection: SHARE_LINK_COLLECTION, versionKey: false },
 );
 shareLinkSchema.index({ residentId: 1, createdAt: -1 }, { name: 'resident_created' });
-shareLinkSchema.index({ expiresAt: 1 }, { name: 'expires' });
+shareLinkSchema.index({ sealedUntil: 1 }, { name: 'sealed_until' });
+
+/** What clears a link's sealed content, and takes it out of the sweep's range. */
+const CLEARED = { $set: { sealed: null, sealedUntil: null } };
 
 export type ShareLinkModel = Model<ShareLinkDoc>;
 
@@ -74,7 +85,11 @@ export class MongoShareLinkStore implements ShareLinkStore {
   add(link: StoredShareLink): Promise<void> {
     const { linkId, sealed, ...rest } = link;
     return stored('share', async () => {
-      await this.model.create({ _id: linkId, ...rest, sealed: sealed === null ? null : Buffer.from(sealed) });
+      const held =
+        sealed === null
+          ? { sealed: null, sealedUntil: null }
+          : { sealed: Buffer.from(sealed), sealedUntil: rest.expiresAt };
+      await this.model.create({ _id: linkId, ...rest, ...held });
     });
   }
 
@@ -92,7 +107,7 @@ export class MongoShareLinkStore implements ShareLinkStore {
   withdraw(linkId: string, at: Date): Promise<StoredShareLink | undefined> {
     return stored('withdraw a share link', async () => {
       await this.model.updateOne({ _id: linkId, withdrawnAt: null }, { $set: { withdrawnAt: at } });
-      const doc = await this.model.findByIdAndUpdate(linkId, { $set: { sealed: null } }, { new: true }).lean();
+      const doc = await this.model.findByIdAndUpdate(linkId, CLEARED, { new: true }).lean();
       return fromDoc(doc);
     });
   }
@@ -105,14 +120,29 @@ export class MongoShareLinkStore implements ShareLinkStore {
 
   discard(linkId: string): Promise<void> {
     return stored('discard a share link', async () => {
-      await this.model.updateOne({ _id: linkId }, { $set: { sealed: null } });
+      await this.model.updateOne({ _id: linkId }, CLEARED);
     });
   }
 
   discardExpired(now: Date): Promise<number> {
     return stored('discard expired share links', async () => {
-      const filter = { expiresAt: { $lte: now }, sealed: { $type: 'binData' as const } };
-      return (await this.model.updateMany(filter, { $set: { sealed: null } })).modifiedCount;
+      return (await this.model.updateMany({ sealedUntil: { $lte: now } }, CLEARED)).modifiedCount;
+    });
+  }
+
+  /**
+   * Links stored before `sealedUntil` existed: gives each its value (the expiry while content is
+   * held, else null), so the sweep finds them. Run once at start-up; answers how many were given one.
+   */
+  adoptUnmarked(): Promise<number> {
+    return stored('mark share links for the sweep', async () => {
+      const unmarked = { sealedUntil: { $exists: false } };
+      const cleared = await this.model.updateMany({ ...unmarked, sealed: null }, { $set: { sealedUntil: null } });
+      const held = await this.model.find(unmarked, { expiresAt: 1 }).lean();
+      for (const doc of held) {
+        await this.model.updateOne({ _id: doc._id, ...unmarked }, { $set: { sealedUntil: doc.expiresAt } });
+      }
+      return cleared.modifiedCount + held.length;
     });
   }
 }
