@@ -163,8 +163,9 @@ describe('the expiry sweep on the database', () => {
 
     expect(await links.adoptUnmarked()).toBeGreaterThanOrEqual(3);
     expect(await links.adoptUnmarked()).toBe(0);
-    const added = { ...base(-10, null), linkId: randomUUID(), sealed: new Uint8Array([1, 2, 3]) };
-    await links.add({ ...added, recordType: 'LAB_REPORT' });
+    const { _id: linkId, ...fields } = base(-10, null);
+    const added = { ...fields, linkId, recordType: 'LAB_REPORT' as const, sealed: new Uint8Array([1, 2, 3]) };
+    await links.add(added);
     expect(await stateOf(added.linkId)).toEqual({ held: true, sealedUntil: added.expiresAt });
 
     expect(await links.discardExpired(new Date(now))).toBeGreaterThanOrEqual(2);
