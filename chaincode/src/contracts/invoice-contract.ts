@@ -4,7 +4,7 @@
  * Each transaction: parse arguments -> authorise the caller -> domain rule -> ledger write ->
  * event. Rules live in ../domain, ledger access in ../ledger.
  */
-import { INVOICE_CONTRACT, INVOICE_EVENTS, type Invoice, type InvoiceOperation } from '@hdt/vocabulary';
+import { INVOICE_CONTRACT, INVOICE_EVENTS, verdictOn, type Invoice, type InvoiceOperation } from '@hdt/vocabulary';
 import { Context, Contract, Returns, Transaction } from 'fabric-contract-api';
 import { ErrorCode, chaincodeError } from '../domain/errors';
 import { invoiceEvent } from '../domain/events';
@@ -35,7 +35,7 @@ import {
 import { atItem, buildImportedBatch, importResult, parseImportBatchJson, parseInvoiceIdsJson } from '../domain/import';
 import { authoriseIssuer, authoriseMember } from '../domain/orgs';
 import { issuingUnitFor } from '../domain/registry';
-import { parseVerificationRequest, verifyInvoice } from '../domain/verify';
+import { parseVerificationRequest } from '../domain/verify';
 import { InvoiceRepository } from '../ledger/invoice-repository';
 import { RegistryRepository } from '../ledger/registry-repository';
 import { canonicalJson } from '../ledger/serialise';
@@ -230,7 +230,7 @@ export class InvoiceContract extends Contract {
     authoriseMember(ctx.clientIdentity.getMSPID());
 
     const invoice = await new InvoiceRepository(ctx.stub).get(id);
-    return canonicalJson(verifyInvoice(invoice, request));
+    return canonicalJson(verdictOn(invoice, request));
   }
 
   /** Returns, for each of up to IMPORT_BATCH_MAX ids, the invoice or null (reconciliation). */

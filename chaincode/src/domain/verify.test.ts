@@ -1,6 +1,7 @@
 import { CHECK_CODE_HASH, DATA_DIGEST, PDF_DIGEST, issueInput, sm3 } from '../../test/fixtures';
 import { buildIssuedInvoice, parseIssueInput } from './invoice';
-import { parseVerificationRequest, verifyInvoice } from './verify';
+import { verdictOn } from '@hdt/vocabulary';
+import { parseVerificationRequest } from './verify';
 
 const invoice = buildIssuedInvoice(parseIssueInput(issueInput()), 'Qingpu District Central Hospital', {
   mspId: 'Hospital1MSP',
@@ -38,9 +39,9 @@ describe('parseVerificationRequest', () => {
   });
 });
 
-describe('verifyInvoice', () => {
+describe('verdictOn over a parsed request', () => {
   const verify = (checkCodeHash: string, pdfDigest = '', dataDigest = '') =>
-    verifyInvoice(invoice, parseVerificationRequest(checkCodeHash, pdfDigest, dataDigest));
+    verdictOn(invoice, parseVerificationRequest(checkCodeHash, pdfDigest, dataDigest));
 
   it('is authentic when the check code matches and no digest is supplied', () => {
     expect(verify(CHECK_CODE_HASH)).toEqual({ result: 'authentic', status: 'ISSUED', mismatches: [] });
@@ -81,7 +82,7 @@ describe('verifyInvoice', () => {
   });
 
   it('is unknown when the invoice does not exist', () => {
-    const result = verifyInvoice(undefined, parseVerificationRequest(CHECK_CODE_HASH, PDF_DIGEST, DATA_DIGEST));
+    const result = verdictOn(undefined, parseVerificationRequest(CHECK_CODE_HASH, PDF_DIGEST, DATA_DIGEST));
     expect(result).toEqual({ result: 'unknown', mismatches: [] });
     expect('status' in result).toBe(false);
   });

@@ -3,14 +3,7 @@
  * digests of the PDF and of the structured data, say whether the invoice is
  * authentic, tampered with, or unknown.
  */
-import {
-  HEX64,
-  verdictOn,
-  type Invoice,
-  type VerifiableDigest,
-  type VerificationRequest,
-  type VerificationResult,
-} from '@hdt/vocabulary';
+import { HEX64, type VerifiableDigest, type VerificationRequest } from '@hdt/vocabulary';
 import { expectHex64, expectString } from './fields';
 import { invalidArgument } from './errors';
 
@@ -50,9 +43,4 @@ export function parseVerificationRequest(
     request.dataDigest = data;
   }
   return request;
-}
-
-/** The verdict on the invoice as stored (undefined: none); see `verdictOn`. */
-export function verifyInvoice(invoice: Invoice | undefined, request: VerificationRequest): VerificationResult {
-  return verdictOn(invoice, request);
 }

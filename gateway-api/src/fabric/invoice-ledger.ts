@@ -137,8 +137,7 @@ export interface VerifyQuery {
  */
 export interface InvoiceLedger {
   issue(mspId: string, input: IssueInput): Promise<{ invoice: OnChainInvoice; txId: string }>;
-  /** The original marked RED_FLUSHED and the new red invoice, as committed. */
-  /** With `attempts`, each transaction is recorded before it is sent. */
+  /** The original marked RED_FLUSHED and the new red invoice, as committed; with `attempts`, each transaction is recorded before it is sent. */
   redFlush(
     mspId: string,
     input: RedFlushInvoiceInput,

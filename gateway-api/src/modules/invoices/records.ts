@@ -36,7 +36,7 @@ export interface InvoiceRecords {
   listByIssuer(issuerMsp: string, after: string | undefined, limit: number): Promise<InvoiceRecordData[]>;
 }
 
-const storedRefSchema = z.object({
+export const storedRefSchema = z.object({
   cid: z.string(),
   sm3: z.string(),
   keyId: z.string(),

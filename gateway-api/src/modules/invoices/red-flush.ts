@@ -6,7 +6,7 @@
  */
 import { sm3Hex } from '@hdt/offchain-store';
 import { canonicalJson, type InvoiceId } from '@hdt/vocabulary';
-import { z } from 'zod';
+import type { z } from 'zod';
 import { assertNewInvoiceOfOrg, type OrgRegistry } from './new-invoice';
 import { AppError } from '../../errors';
 import type { InvoiceLedger, OnChainInvoice } from '../../fabric/invoice-ledger';
@@ -18,7 +18,7 @@ import { generateCheckCode, protectCheckCode, storedCheckCodeSchema } from './ch
 import { anchorDocuments, discardDocuments, storeDocuments, type InvoiceDocuments } from './documents';
 import { type Idempotent, type IdempotencyDeps, type WriteAttempts, writeOnce } from './idempotency';
 import { requireIssuerClerk, type LifecyclePoint } from './lifecycle-service';
-import type { InvoiceRecords } from './records';
+import { storedRefSchema, type InvoiceRecords } from './records';
 import { redFlushResponseSchema } from './schemas';
 import { toInvoiceView, type InvoiceView } from './view';
 
@@ -52,15 +52,8 @@ export interface RedFlushDeps extends IdempotencyDeps {
 /** A red-flush answers 201 with the original and the red invoice (its check code included). */
 const RED_FLUSH_ANSWER = { status: 201, schema: redFlushResponseSchema };
 
-const storedDocumentSchema = z.object({
-  cid: z.string().min(1),
-  sm3: z.string().regex(/^[0-9a-f]{64}$/),
-  keyId: z.string().min(1),
-  size: z.number().int().nonnegative(),
-});
-
 /** What a red-flush under a key records (sealed) before it submits: enough to answer after a crash. */
-const progressSchema = storedCheckCodeSchema.extend({ data: storedDocumentSchema, pdf: storedDocumentSchema });
+const progressSchema = storedCheckCodeSchema.extend({ data: storedRefSchema, pdf: storedRefSchema });
 type RedFlushProgress = z.infer<typeof progressSchema>;
 
 export class RedFlushService {
