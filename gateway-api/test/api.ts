@@ -88,3 +88,32 @@ export async function lockIssuedInvoice(h: Harness, amount: number): Promise<voi
     .send({ claimId: 'MI-1', amount, ttlSeconds: 600 })
     .expect(200);
 }
+
+/** Makes the pending idempotency record of `key` look abandoned by a crashed process, as ten minutes later. */
+export function abandoned(h: Harness, key: string): void {
+  const row = h.offchain.idempotencyRecords.rows.find((r) => r['key'] === key);
+  if (row === undefined) throw new Error(`no idempotency record for ${key}`);
+  expect(row['state']).toBe('pending');
+  row['lockedAt'] = new Date(Date.now() - 10 * 60_000);
+}
+
+/**
+ * The next submit commits only on its third attempt (two find no endorsing peer), and its commit
+ * status is lost; so are the next three evaluations after it, i.e. the gateway's look for that
+ * transaction. Reads before the commit are unaffected.
+ */
+export function loseTheCommit(h: Harness): void {
+  h.chaincode.faults.push(
+    { stage: 'commitStatus', kind: 'unavailable-after-commit' },
+    { stage: 'endorse', kind: 'unavailable' },
+    { stage: 'endorse', kind: 'unavailable' },
+  );
+  const take = h.chaincode.takeFault.bind(h.chaincode);
+  h.chaincode.takeFault = (stage) => {
+    const fault = take(stage);
+    if (fault?.stage === 'commitStatus') {
+      for (let i = 0; i < 3; i++) h.chaincode.faults.push({ stage: 'evaluate', kind: 'unavailable' });
+    }
+    return fault;
+  };
+}

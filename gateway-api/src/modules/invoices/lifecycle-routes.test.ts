@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { harness, type Harness } from '../../../test/harness';
-import { API, errorBody, issue } from '../../../test/api';
+import { abandoned, API, errorBody, issue, loseTheCommit } from '../../../test/api';
 import { z } from 'zod';
 import { lifecycleResponseSchema } from './lifecycle-routes';
 
@@ -189,24 +189,10 @@ describe('Idempotency-Key on the lifecycle routes', () => {
     expect(h.chaincode.invoice('31010125', '0000000001')?.revision).toBe(1);
   });
 
-  /** Makes the pending record of `key` look abandoned by a crashed process, as five minutes later. */
-  function abandoned(h: Harness, key: string): void {
-    const row = h.offchain.idempotencyRecords.rows.find((r) => r['key'] === key);
-    if (row === undefined) throw new Error(`no record for ${key}`);
-    expect(row['state']).toBe('pending');
-    row['lockedAt'] = new Date(Date.now() - 10 * 60_000);
-  }
-
   it('answers a retry whose first attempt committed but lost its answer with that commit, not a second lock', async () => {
     const { h, medins } = await issued();
     const body = { claimId: 'MI-1', amount: 1_000, ttlSeconds: 600 };
-    // Two attempts find no endorsing peer; the third commits but its status is lost, and so is the look for it.
-    h.chaincode.faults.push(
-      { stage: 'commitStatus', kind: 'unavailable-after-commit' },
-      { stage: 'endorse', kind: 'unavailable' },
-      { stage: 'endorse', kind: 'unavailable' },
-      ...Array.from({ length: 3 }, () => ({ stage: 'evaluate', kind: 'unavailable' }) as const),
-    );
+    loseTheCommit(h);
     const lost = await post(h, medins, '/locks', body, 'lost-lock-0001');
     expect(lost.status).toBe(503);
     expect(h.chaincode.committed.filter((t) => t === 'Lock')).toHaveLength(1);

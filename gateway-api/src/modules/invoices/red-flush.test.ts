@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { harness, PDF, type Harness } from '../../../test/harness';
-import { API, errorBody, issue, lockIssuedInvoice } from '../../../test/api';
+import { abandoned, API, errorBody, issue, lockIssuedInvoice, loseTheCommit } from '../../../test/api';
 import { redFlushResponseSchema } from './schemas';
 
 const BASE = `${API}/invoices/31010125/0000000001`;
@@ -118,13 +118,6 @@ describe('POST /invoices/{code}/{number}/red-flush', () => {
     expect(h.chaincode.invoice('31010125', '0000000001')?.status).toBe('RED_FLUSHED');
   });
 
-  /** Makes the pending record of `key` look abandoned by a crashed process, as ten minutes later. */
-  function abandoned(h: Harness, key: string): void {
-    const row = h.offchain.idempotencyRecords.row('clerk1', key);
-    expect(row?.['state']).toBe('pending');
-    if (row !== undefined) row['lockedAt'] = new Date(Date.now() - 10 * 60_000);
-  }
-
   function pdfWith(h: Harness, token: string, checkCode: string) {
     return request(h.app)
       .get(`${API}/invoices/31010126/0000000001/pdf?checkCode=${checkCode}`)
@@ -133,20 +126,7 @@ describe('POST /invoices/{code}/{number}/red-flush', () => {
 
   it('answers a retry whose red-flush committed but lost its answer with that red invoice and its check code', async () => {
     const { h, clerk } = await issued();
-    // The third attempt commits but its status is lost, and so is the look for it (the reads
-    // fail from the moment the first transaction is recorded, after the checks before storing).
-    h.chaincode.faults.push(
-      { stage: 'commitStatus', kind: 'unavailable-after-commit' },
-      { stage: 'endorse', kind: 'unavailable' },
-      { stage: 'endorse', kind: 'unavailable' },
-    );
-    const record = h.offchain.idempotency.recordAttempts.bind(h.offchain.idempotency);
-    jest.spyOn(h.offchain.idempotency, 'recordAttempts').mockImplementationOnce((...args) => {
-      h.chaincode.faults.push(
-        ...Array.from({ length: 3 }, () => ({ stage: 'evaluate', kind: 'unavailable' }) as const),
-      );
-      return record(...args);
-    });
+    loseTheCommit(h);
     const lost = await redFlush(h, clerk, RED, RED_PDF, 'lost-red-0001');
     expect(lost.status).toBe(503);
     expect(h.chaincode.committed.filter((t) => t === 'RedFlush')).toHaveLength(1);

@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { harness, invoiceData, type Harness } from '../../../test/harness';
-import { API, errorBody, issue, lockIssuedInvoice, sm3 } from '../../../test/api';
+import { abandoned, API, errorBody, issue, lockIssuedInvoice, loseTheCommit, sm3 } from '../../../test/api';
 import { lifecycleResponseSchema } from './lifecycle-routes';
 
 jest.setTimeout(30_000);
@@ -116,32 +116,18 @@ describe('POST /invoices/{code}/{number}/update', () => {
 
   it('answers a retry whose crashed attempt committed with that update, storing and writing nothing more', async () => {
     const { h, clerk } = await issued();
-    // Two attempts find no endorsing peer; the third commits but its status is lost, and so is the look for it.
-    h.chaincode.faults.push(
-      { stage: 'commitStatus', kind: 'unavailable-after-commit' },
-      { stage: 'endorse', kind: 'unavailable' },
-      { stage: 'endorse', kind: 'unavailable' },
-    );
-    const take = h.chaincode.takeFault.bind(h.chaincode);
-    h.chaincode.takeFault = (stage) => {
-      const fault = take(stage);
-      if (fault?.stage === 'commitStatus') {
-        for (let i = 0; i < 3; i++) h.chaincode.faults.push({ stage: 'evaluate', kind: 'unavailable' });
-      }
-      return fault;
-    };
+    loseTheCommit(h);
     expect((await update(h, clerk, corrected(), 'lost-update-0001')).status).toBe(503);
-    const row = h.offchain.idempotencyRecords.rows.find((r) => r['key'] === 'lost-update-0001');
-    if (row === undefined) throw new Error('no idempotency record');
-    row['lockedAt'] = new Date(Date.now() - 10 * 60_000);
+    abandoned(h, 'lost-update-0001');
     const docs = h.offchain.files.docs.size;
 
     const retried = await update(h, clerk, corrected(), 'lost-update-0001');
     expect(retried.status).toBe(200);
     const { invoice, txId } = lifecycleResponseSchema.parse(retried.body);
     expect(invoice.revision).toBe(2);
-    expect(row['attempts']).toHaveLength(3);
-    expect(row['attempts']).toContain(txId);
+    const row = h.offchain.idempotencyRecords.row('clerk1', 'lost-update-0001');
+    expect(row?.['attempts']).toHaveLength(3);
+    expect(row?.['attempts']).toContain(txId);
     expect(h.chaincode.committed.filter((t) => t === 'Update')).toHaveLength(1);
     expect(h.offchain.files.docs.size).toBe(docs);
   });
